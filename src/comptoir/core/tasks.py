@@ -1,0 +1,16 @@
+"""Background tasks of the kernel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django_tasks import task
+
+from comptoir.core import clock, sweeps
+
+
+@task()
+def run_due_sweeps(until_iso: str | None = None) -> dict[str, int]:
+    """Enqueued every minute by `comptoir clock`; runs every sweep up to now (or `until_iso`)."""
+    until = datetime.fromisoformat(until_iso) if until_iso else clock.now()
+    return sweeps.run_all(until=until)

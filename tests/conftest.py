@@ -1,0 +1,51 @@
+"""Suite-wide fixtures and the skip policy.
+
+Tests run twice in `make test`: on SQLite and on a throwaway PostgreSQL cluster (see
+comptoir.testing.pg_plugin). With COMPTOIR_TEST_ALL=1 (CI) any skipped test fails the run.
+"""
+
+import os
+
+import pytest
+
+from comptoir.core import clock
+
+TEST_ALL = os.environ.get("COMPTOIR_TEST_ALL") == "1"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if TEST_ALL and skipped:
+        terminalreporter.write_line(
+            f"COMPTOIR_TEST_ALL=1: {len(skipped)} test(s) skipped; skips fail this run.", red=True
+        )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if TEST_ALL and reporter and reporter.stats.get("skipped") and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _release_clock():
+    """Every test starts with the real clock and leaves it so."""
+    clock.freeze(None)
+    yield
+    clock.freeze(None)
+
+
+def on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """`postgres_only` tests (real concurrency, row locks) are deselected, not skipped, on SQLite:
+    they run in the PostgreSQL pass, which CI always runs."""
+    if on_postgres():
+        return
+    kept = [i for i in items if i.get_closest_marker("postgres_only") is None]
+    deselected = [i for i in items if i.get_closest_marker("postgres_only") is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
