@@ -1,0 +1,151 @@
+"""Run the benchmarks and record their figures in docs/performance.md.
+
+    make bench                      # every bench/bench_*.py, on SQLite and PostgreSQL
+    .venv/bin/python bench/run.py bench_catalog --db sqlite
+
+Each bench module exposes `run() -> list[dict]` (one dict per measurement: name, a figure such as
+median_ms or total_s, and its budget) and `NEEDS_DB` (False for pure code). Database benchmarks run
+in a child process per database: a file SQLite database under var/bench/ and a throwaway PostgreSQL
+cluster started for the run. The results replace the block between the bench markers of
+docs/performance.md, with the machine they ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+PERF = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def modules(selected: list[str]) -> list[str]:
+    names = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
+    return [n for n in names if not selected or n in selected]
+
+
+def run_child(module: str) -> list[dict]:
+    """Inside the child: set up Django when needed and run one module."""
+    mod = importlib.import_module(module)
+    if getattr(mod, "NEEDS_DB", True):
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings")
+        import django
+
+        django.setup()
+    return mod.run()
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def figure(row: dict) -> str:
+    for key, unit in (("median_ms", "ms median"), ("total_s", "s total"), ("per_s", "/s")):
+        if key in row:
+            return f"{row[key]} {unit}"
+    return row.get("value", "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("modules", nargs="*")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-record", action="store_true", help="do not update performance.md")
+    args = parser.parse_args()
+
+    if args.child:
+        print(json.dumps(run_child(args.modules[0]), default=str))
+        return 0
+
+    from comptoir.testing import pg_plugin
+
+    results: list[dict] = []
+    pg_url = None
+    try:
+        for module in modules(args.modules):
+            mod = importlib.import_module(module)
+            dbs = ["-"]
+            if getattr(mod, "NEEDS_DB", True):
+                dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+            for db in dbs:
+                env = dict(os.environ)
+                if db == "sqlite":
+                    bench_dir = ROOT / "var" / "bench"
+                    bench_dir.mkdir(parents=True, exist_ok=True)
+                    env["DATABASE_URL"] = f"sqlite:///{bench_dir / (module + '.sqlite3')}"
+                elif db == "postgres":
+                    pg_url = pg_url or pg_plugin.start_cluster()
+                    env["DATABASE_URL"] = pg_url
+                print(f"== {module} on {db}", flush=True)
+                out = subprocess.run(
+                    [sys.executable, __file__, module, "--child"],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if out.returncode != 0:
+                    print(out.stdout[-2000:], out.stderr[-4000:])
+                    results.append({"module": module, "db": db, "name": "FAILED", "value": ""})
+                    continue
+                for row in json.loads(out.stdout.strip().splitlines()[-1]):
+                    row.setdefault("db", db)
+                    row["module"] = module
+                    results.append(row)
+                    print(f"   {row['name']:<60} {figure(row):>16}  budget {row.get('budget', '')}")
+    finally:
+        pg_plugin.stop_cluster()
+
+    if not args.no_record and results:
+        record(results)
+    return 0
+
+
+def record(results: list[dict]) -> None:
+    lines = [
+        START,
+        f"Last `make bench`: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
+        "",
+        "| benchmark | database | measured | budget | within |",
+        "|---|---|---|---|---|",
+    ]
+    for row in results:
+        ok = row.get("ok")
+        mark = "" if ok is None else ("yes" if ok else "**no**")
+        lines.append(
+            f"| {row['name']} | {row.get('db', '-')} | {figure(row)} | {row.get('budget', '')} "
+            f"| {mark} |"
+        )
+    lines.append(END)
+    block = "\n".join(lines)
+    text = PERF.read_text() if PERF.exists() else "# Performance\n\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        text = head + block + tail
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    PERF.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

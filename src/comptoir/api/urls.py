@@ -1,0 +1,20 @@
+from ninja import NinjaAPI
+
+from comptoir.api import errors
+
+api = NinjaAPI(
+    title="Comptoir API",
+    version="1",
+    description=(
+        "B2B ordering under each seller's terms of sale. "
+        "Errors share one shape: {code, message, field, rule}."
+    ),
+    urls_namespace="api",
+)
+errors.install(api)
+
+
+@api.get("/health", tags=["platform"], auth=None)
+def health(request) -> dict:
+    """Liveness probe."""
+    return {"status": "ok"}
