@@ -1,6 +1,113 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Server-rendered pages. Views parse input, ask the tenant-scoped queries, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.catalog import queries as catalog
+from comptoir.core import clock
+from comptoir.core.errors import NotFound
+from comptoir.parties.models import Permission
+from comptoir.parties.permissions import has_permission
+from comptoir.web.acting import acting_organization, choose_organization
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def _may_browse(request: HttpRequest, org) -> None:
+    """Members need "see product information" (P4); visitors browse what is public (P5)."""
+    if org is not None and not has_permission(request.user, org, Permission.VIEW_PRODUCTS):
+        raise HttpForbidden(_("You are not allowed to see product information (P4)."))
+
+
+def _prices_visible(request: HttpRequest, org) -> bool:
+    return org is None or has_permission(request.user, org, Permission.VIEW_PRICES)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {})
+    org = acting_organization(request)
+    sellers = list(catalog.visible_sellers(org))
+    brands_by_seller: dict[int, list] = {}
+    for brand in catalog.visible_brands(org):
+        brands_by_seller.setdefault(brand.seller_id, []).append(brand)
+    rows = [(seller, brands_by_seller.get(seller.pk, [])) for seller in sellers]
+    return render(request, "web/home.html", {"rows": rows})
+
+
+@require_POST
+def switch_organization(request: HttpRequest) -> HttpResponse:
+    try:
+        organization_id = int(request.POST.get("organization", ""))
+    except ValueError:
+        organization_id = 0
+    if not choose_organization(request, organization_id):
+        messages.error(request, _("You are not a member of that organization."))
+    return redirect("web:home")
+
+
+def seller_products(request: HttpRequest, seller_id: int) -> HttpResponse:
+    org = acting_organization(request)
+    _may_browse(request, org)
+    try:
+        seller = catalog.seller_for(org, seller_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    search = request.GET.get("q", "").strip()[:100]
+    after = request.GET.get("after") or None
+    page = catalog.product_page(org, seller, search=search, after=after)
+    prices = {}
+    if _prices_visible(request, org):
+        prices = catalog.prices_for(
+            buyer=org, products=page.items, at=clock.today(), user=request.user if org else None
+        )
+    rows = [(product, prices.get(product.pk)) for product in page.items]
+    return render(
+        request,
+        "web/product_list.html",
+        {
+            "seller": seller,
+            "rows": rows,
+            "page": page,
+            "search": search,
+            "after": after,
+            "show_prices": bool(prices) or (_prices_visible(request, org) and not rows),
+        },
+    )
+
+
+def product_detail(request: HttpRequest, seller_id: int, product_id: int) -> HttpResponse:
+    org = acting_organization(request)
+    _may_browse(request, org)
+    try:
+        product = catalog.product_for(org, seller_id, product_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    price = None
+    if _prices_visible(request, org):
+        price = catalog.price_for(
+            buyer=org, product=product, at=clock.today(), user=request.user if org else None
+        )
+    return render(
+        request,
+        "web/product_detail.html",
+        {
+            "product": product,
+            "seller": product.seller,
+            "price": price,
+            "prices_hidden": not _prices_visible(request, org),
+            "stock": getattr(product, "stock", None),
+        },
+    )

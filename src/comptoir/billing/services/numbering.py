@@ -1,0 +1,53 @@
+"""Gapless numbering (I9, DOMAIN-NOTES 2.4): one series per issuer, document kind and year.
+
+The number is taken only when a document is issued, inside the issue transaction, from a counter
+row locked with SELECT … FOR UPDATE (never a database sequence, which leaks numbers on rollback).
+A rolled-back issue gives its number back with the rest of the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from comptoir.billing.models import Kind, NumberSeries
+from comptoir.core.errors import DomainError
+
+PREFIXES = {Kind.INVOICE: "F", Kind.CREDIT_NOTE: "A"}
+
+
+def _locked_series(*, issuer_id: int, kind: str, year: int) -> NumberSeries:
+    query = NumberSeries.objects.select_for_update().filter(
+        issuer_id=issuer_id, kind=kind, year=year
+    )
+    series = query.first()
+    if series is None:
+        try:
+            with transaction.atomic():
+                NumberSeries.objects.create(
+                    issuer_id=issuer_id, kind=kind, year=year, prefix=PREFIXES[Kind(kind)]
+                )
+        except IntegrityError:  # a concurrent transaction created it first
+            pass
+        series = query.get()
+    return series
+
+
+def number_take(*, issuer_id: int, kind: str, issue_date: date) -> str:
+    """The next number of the series (e.g. F-2026-000001); call inside the issue transaction."""
+    series = _locked_series(issuer_id=issuer_id, kind=kind, year=issue_date.year)
+    if series.last_issue_date and issue_date < series.last_issue_date:
+        raise DomainError(
+            code="backdated_issue",
+            message=(
+                f"Issue date {issue_date} is before the last one of the series "
+                f"({series.last_issue_date}): numbering must stay chronological."
+            ),
+            rule="I9",
+        )
+    number = series.format(series.next_number)
+    series.next_number += 1
+    series.last_issue_date = issue_date
+    series.save(update_fields=["next_number", "last_issue_date"])
+    return number

@@ -1,0 +1,418 @@
+"""Tenant-scoped reads of the catalog.
+
+`actor_org` is the organization the user acts for (None for an anonymous visitor, P5). A buyer sees
+active products of active sellers, selective brands only when approved (C2); a seller sees all its
+own products; the operator sees everything. Anything not visible raises NotFound.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from comptoir.catalog import rules
+from comptoir.catalog.models import (
+    Brand,
+    BrandApproval,
+    CustomerCondition,
+    PriceTier,
+    Product,
+    Promotion,
+    StockLevel,
+    TariffPrice,
+)
+from comptoir.core.errors import NotFound
+from comptoir.parties.models import Organization, OrganizationState
+from comptoir.parties.permissions import can_see_prices
+
+if TYPE_CHECKING:
+    from comptoir.parties.models import User
+
+PAGE_SIZE = 50
+
+
+def _org_id(org: Organization | int | None) -> int | None:
+    if org is None:
+        return None
+    return org if isinstance(org, int) else org.pk
+
+
+def _is_operator_org(actor_org: Organization | None) -> bool:
+    return bool(
+        actor_org is not None
+        and actor_org.is_operator
+        and actor_org.state == OrganizationState.ACTIVE
+    )
+
+
+def approved_brand_ids(actor_org: Organization | int | None) -> set[int]:
+    """Selective brands the buyer is approved for (C2)."""
+    buyer_id = _org_id(actor_org)
+    if buyer_id is None:
+        return set()
+    return set(
+        BrandApproval.objects.filter(buyer_id=buyer_id, revoked_at__isnull=True).values_list(
+            "brand_id", flat=True
+        )
+    )
+
+
+def _hidden_brand_ids(actor_org: Organization | None, seller_id: int) -> list[int]:
+    """The seller's selective brands this actor may not see (C2): a short list, no join."""
+    if _is_operator_org(actor_org) or _org_id(actor_org) == seller_id:
+        return []
+    selective = set(
+        Brand.objects.filter(seller_id=seller_id, selective=True).values_list("pk", flat=True)
+    )
+    if not selective:
+        return []
+    return sorted(selective - approved_brand_ids(actor_org))
+
+
+# --- sellers and brands ------------------------------------------------------------------------
+
+
+def visible_sellers(actor_org: Organization | None = None) -> QuerySet[Organization]:
+    """Active sellers (P6: a suspended or terminated seller disappears from browsing)."""
+    qs = Organization.objects.filter(is_seller=True, state=OrganizationState.ACTIVE)
+    if actor_org is not None and actor_org.is_seller:
+        qs = Organization.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk=actor_org.pk))
+    return qs.order_by("legal_name", "id")
+
+
+def seller_for(actor_org: Organization | None, seller_id: int) -> Organization:
+    """A seller the actor may browse; NotFound otherwise."""
+    seller = Organization.objects.filter(pk=seller_id, is_seller=True).first()
+    if seller is None:
+        raise NotFound("Seller")
+    if seller.state != OrganizationState.ACTIVE and not (
+        _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
+    ):
+        raise NotFound("Seller")
+    return seller
+
+
+def _seller(actor_org: Organization | None, seller: Organization | int) -> Organization:
+    seller_id = _org_id(seller)
+    assert seller_id is not None
+    if isinstance(seller, Organization) and seller.is_seller:
+        if seller.state == OrganizationState.ACTIVE or (
+            _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
+        ):
+            return seller
+        raise NotFound("Seller")
+    return seller_for(actor_org, seller_id)
+
+
+def visible_brands(
+    actor_org: Organization | None, seller: Organization | int | None = None
+) -> QuerySet[Brand]:
+    """Brands of active sellers; selective ones only for approved buyers (C2)."""
+    qs = Brand.objects.select_related("seller")
+    if seller is not None:
+        qs = qs.filter(seller_id=_org_id(seller))
+    if _is_operator_org(actor_org):
+        return qs.order_by("name", "id")
+    own = _org_id(actor_org)
+    qs = qs.filter(Q(seller__state=OrganizationState.ACTIVE) | Q(seller_id=own))
+    qs = qs.filter(Q(selective=False) | Q(seller_id=own) | Q(pk__in=approved_brand_ids(actor_org)))
+    return qs.order_by("name", "id")
+
+
+def brand_for(actor_org: Organization | None, brand_id: int) -> Brand:
+    brand = visible_brands(actor_org).filter(pk=brand_id).first()
+    if brand is None:
+        raise NotFound("Brand")
+    return brand
+
+
+# --- products ----------------------------------------------------------------------------------
+
+
+def _search(qs: QuerySet[Product], search: str | None) -> QuerySet[Product]:
+    term = (search or "").strip()
+    if not term:
+        return qs
+    condition = Q(sku__iexact=term) | Q(sku__istartswith=term) | Q(title__icontains=term)
+    compact = term.replace(" ", "")
+    if compact.isdigit() and 8 <= len(compact) <= 14:
+        condition |= Q(gtin=compact)
+    return qs.filter(condition)
+
+
+def products_for_seller(
+    actor_org: Organization | None,
+    seller: Organization | int,
+    search: str | None = None,
+) -> QuerySet[Product]:
+    """The seller's products the actor may see, ordered by (title, id).
+
+    Uses the (seller, is_active, title, id) index; selective brands are excluded by a short list of
+    brand ids rather than a join, so the first page stays an index range scan.
+    """
+    seller = _seller(actor_org, seller)
+    qs = Product.objects.filter(seller_id=seller.pk)
+    own_or_operator = _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
+    if not own_or_operator:
+        qs = qs.filter(is_active=True, removed_at__isnull=True)
+        hidden = _hidden_brand_ids(actor_org, seller.pk)
+        if hidden:
+            qs = qs.exclude(brand_id__in=hidden)
+    qs = _search(qs, search)
+    return qs.select_related("brand", "stock").order_by("title", "id")
+
+
+def product_for(
+    actor_org: Organization | None, seller: Organization | int, product_id: int
+) -> Product:
+    """One product of the seller, or NotFound when missing or not visible (C2)."""
+    try:
+        product_id = int(product_id)
+    except (TypeError, ValueError):
+        raise NotFound("Product") from None
+    product = products_for_seller(actor_org, seller).filter(pk=product_id).first()
+    if product is None:
+        raise NotFound("Product")
+    return product
+
+
+def product_visible_to(actor_org: Organization | None, product: Product) -> bool:
+    try:
+        product_for(actor_org, product.seller_id, product.pk)
+    except NotFound:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    items: list[Product]
+    total: int
+    next_cursor: str | None
+
+
+def _encode_cursor(product: Product) -> str:
+    raw = json.dumps([product.title, product.pk], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        title, pk = json.loads(raw)
+        return str(title), int(pk)
+    except (ValueError, TypeError, binascii.Error):
+        return None
+
+
+def product_page(
+    actor_org: Organization | None,
+    seller: Organization | int,
+    *,
+    search: str | None = None,
+    after: str | None = None,
+    limit: int = PAGE_SIZE,
+    with_total: bool = True,
+) -> ProductPage:
+    """A keyset page of `products_for_seller`: pass `next_cursor` back as `after`."""
+    qs = products_for_seller(actor_org, seller, search)
+    total = qs.count() if with_total else -1
+    key = _decode_cursor(after) if after else None
+    if key is not None:
+        title, pk = key
+        qs = qs.filter(Q(title__gt=title) | Q(title=title, pk__gt=pk))
+    items = list(qs[: limit + 1])
+    next_cursor = _encode_cursor(items[limit - 1]) if len(items) > limit else None
+    return ProductPage(items=items[:limit], total=total, next_cursor=next_cursor)
+
+
+def stock_for(actor_org: Organization | None, product: Product) -> StockLevel | None:
+    """Stock of a visible product (shown availability never guarantees stock, C1)."""
+    if not product_visible_to(actor_org, product):
+        raise NotFound("Product")
+    return StockLevel.objects.filter(product=product).first()
+
+
+# --- prices (C3, C5) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceInfo:
+    """A unit price for a buyer on a date, and why."""
+
+    product_id: int
+    at: date
+    unit_price_excl_vat: Decimal
+    unit_price_incl_vat: Decimal
+    list_price_excl_vat: Decimal
+    vat_rate: Decimal
+    tariff_id: int
+    tariff_name: str
+    condition_discount_percent: Decimal | None
+    rules: tuple[str, ...]
+    explanation: str
+
+
+def _condition(buyer_id: int | None, seller_id: int, at: date) -> CustomerCondition | None:
+    if buyer_id is None:
+        return None
+    condition = CustomerCondition.objects.filter(seller_id=seller_id, buyer_id=buyer_id).first()
+    if condition is None or not rules.in_force(condition.valid_from, condition.valid_to, at):
+        return None
+    return condition
+
+
+def prices_for(
+    *,
+    buyer: Organization | None,
+    products: Iterable[Product],
+    at: date,
+    user: User | None = None,
+) -> dict[int, PriceInfo]:
+    """Unit prices of several products for a buyer on a date, in a constant number of queries.
+
+    Products without a price are absent from the result: no tariff in force (C3), reserved to
+    members for a visitor (P5), a selective brand the buyer is not approved for (C2), or — when
+    `user` is given — a user without the view_prices permission (P4).
+    """
+    products = list(products)
+    buyer_id = _org_id(buyer)
+    if user is not None and not can_see_prices(user, buyer):
+        return {}
+    if buyer is None:
+        products = [p for p in products if not p.members_only_price]
+    approved = approved_brand_ids(buyer)
+    brand_ids = {p.brand_id for p in products if p.brand_id is not None}
+    selective_ids = (
+        set(Brand.objects.filter(pk__in=brand_ids, selective=True).values_list("pk", flat=True))
+        if brand_ids
+        else set()
+    )
+    products = [
+        p
+        for p in products
+        if p.brand_id not in selective_ids
+        or p.brand_id in approved
+        or p.seller_id == buyer_id
+        or _is_operator_org(buyer)
+    ]
+    if not products:
+        return {}
+    best: dict[int, TariffPrice] = {}
+    for tp in (
+        TariffPrice.objects.filter(
+            product_id__in=[p.pk for p in products], tariff__valid_from__lte=at
+        )
+        .filter(Q(tariff__valid_to__isnull=True) | Q(tariff__valid_to__gte=at))
+        .select_related("tariff")
+        .order_by("product_id", "-tariff__valid_from", "-tariff_id")
+    ):
+        best.setdefault(tp.product_id, tp)
+    conditions: dict[int, CustomerCondition | None] = {}
+    result: dict[int, PriceInfo] = {}
+    for product in products:
+        tp = best.get(product.pk)
+        if tp is None:
+            continue
+        if product.seller_id not in conditions:
+            conditions[product.seller_id] = _condition(buyer_id, product.seller_id, at)
+        condition = conditions[product.seller_id]
+        vat_rate = Decimal(product.vat_rate)
+        if product.prices_include_vat:
+            list_excl = rules.excl_vat(tp.unit_price, vat_rate)
+        else:
+            list_excl = rules.quantize_unit(tp.unit_price)
+        applied_rules = ["C3"]
+        explanation = f"Tarif « {tp.tariff.name} » en vigueur le {at:%d/%m/%Y}"
+        unit_excl = list_excl
+        discount = None
+        if condition is not None and condition.discount_percent > 0:
+            discount = condition.discount_percent
+            unit_excl = rules.apply_discount(list_excl, discount)
+            applied_rules.append("C5")
+            explanation += f", condition client −{discount} %"
+        if product.prices_include_vat and discount is None:
+            unit_incl = rules.quantize_unit(tp.unit_price)
+        else:
+            unit_incl = rules.incl_vat(unit_excl, vat_rate)
+        result[product.pk] = PriceInfo(
+            product_id=product.pk,
+            at=at,
+            unit_price_excl_vat=unit_excl,
+            unit_price_incl_vat=unit_incl,
+            list_price_excl_vat=list_excl,
+            vat_rate=vat_rate,
+            tariff_id=tp.tariff_id,
+            tariff_name=tp.tariff.name,
+            condition_discount_percent=discount,
+            rules=tuple(applied_rules),
+            explanation=explanation,
+        )
+    return result
+
+
+def price_for(
+    *, buyer: Organization | None, product: Product, at: date, user: User | None = None
+) -> PriceInfo | None:
+    """The unit price of one product for a buyer on a date (see `prices_for`), or None."""
+    return prices_for(buyer=buyer, products=[product], at=at, user=user).get(product.pk)
+
+
+# --- tiers and promotions (C4) -----------------------------------------------------------------
+
+
+def pricing_profile_for(*, buyer: Organization | int | None, seller: Organization | int) -> str:
+    buyer_id = _org_id(buyer)
+    if buyer_id is None:
+        return "standard"
+    profile = (
+        CustomerCondition.objects.filter(seller_id=_org_id(seller), buyer_id=buyer_id)
+        .values_list("pricing_profile", flat=True)
+        .first()
+    )
+    return profile or "standard"
+
+
+def price_tiers_for(
+    *, buyer: Organization | int | None, seller: Organization | int
+) -> list[rules.Tier]:
+    """The net-price tiers of the buyer's pricing profile with this seller, ascending (C4)."""
+    profile = pricing_profile_for(buyer=buyer, seller=seller)
+    return [
+        rules.Tier(threshold=t.threshold, discount_percent=t.discount_percent)
+        for t in PriceTier.objects.filter(seller_id=_org_id(seller), profile=profile).order_by(
+            "threshold"
+        )
+    ]
+
+
+def promotions_in_force(*, seller: Organization | int, at: date) -> list[Promotion]:
+    return list(
+        Promotion.objects.filter(seller_id=_org_id(seller), valid_from__lte=at, valid_to__gte=at)
+        .select_related("product", "brand")
+        .order_by("-percent", "id")
+    )
+
+
+def promotion_for(
+    *, product: Product, at: date, promotions: list[Promotion] | None = None
+) -> Promotion | None:
+    """The best promotion covering the product on that date (product, brand or seller-wide)."""
+    if promotions is None:
+        promotions = promotions_in_force(seller=product.seller_id, at=at)
+    covering = [
+        p
+        for p in promotions
+        if (p.product_id is None and p.brand_id is None)
+        or p.product_id == product.pk
+        or (p.brand_id is not None and p.brand_id == product.brand_id)
+    ]
+    return max(covering, key=lambda p: (p.percent, -p.pk), default=None)

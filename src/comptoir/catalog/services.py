@@ -1,0 +1,567 @@
+"""The only code that changes the catalog: products (C1), brands and approvals (C2), tariffs (C3),
+tiers and promotions (C4), customer conditions (C5), stock. One transaction each, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from comptoir.catalog import rules
+from comptoir.catalog.models import (
+    VAT_RATES,
+    Brand,
+    BrandApproval,
+    CustomerCondition,
+    PriceTier,
+    Product,
+    ProductKind,
+    Promotion,
+    StockLevel,
+    Tariff,
+    TariffPrice,
+)
+from comptoir.core import clock
+from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.parties.models import Organization, OrganizationState
+from comptoir.parties.permissions import active_membership, is_operator, require_operator
+
+if TYPE_CHECKING:
+    from comptoir.parties.models import User
+
+
+def _audit(
+    *,
+    actor: Any,
+    organization_id: int | None,
+    action: str,
+    obj_type: str,
+    obj_id: Any,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Record in the audit log (P8); a no-op only while `core.services` does not exist yet."""
+    try:
+        from comptoir.core.services import audit_record  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    audit_record(
+        actor=actor,
+        organization_id=organization_id,
+        action=action,
+        obj_type=obj_type,
+        obj_id=str(obj_id) if obj_id is not None else None,
+        data=_jsonable(data or {}),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _require_seller_member(actor: User | None, seller: Organization) -> None:
+    """An active member of the seller organization, or the operator."""
+    if not seller.is_seller:
+        raise DomainError("not_a_seller", "Cette organisation n'est pas vendeuse.", "seller", "C1")
+    if is_operator(actor):
+        return
+    if active_membership(actor, seller) is None:
+        raise PermissionDenied("Réservé au vendeur. / Seller only.", rule="C1")
+
+
+def _decimal(value: Any, field: str, rule: str) -> Decimal:
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError(
+            "invalid_number", "Nombre invalide. / Invalid number.", field, rule
+        ) from None
+    if not result.is_finite():
+        raise DomainError("invalid_number", "Nombre invalide. / Invalid number.", field, rule)
+    return result
+
+
+def _percent(value: Any, field: str, rule: str) -> Decimal:
+    percent = _decimal(value, field, rule)
+    if not Decimal("0") <= percent <= Decimal("100"):
+        raise DomainError(
+            "invalid_percent", "Pourcentage entre 0 et 100. / Percent 0–100.", field, rule
+        )
+    return percent
+
+
+# --- products (C1) -----------------------------------------------------------------------------
+
+PRODUCT_FIELDS = (
+    "sku",
+    "gtin",
+    "title",
+    "description",
+    "kind",
+    "seats",
+    "rental_term_months",
+    "vat_rate",
+    "pack_size",
+    "prices_include_vat",
+    "members_only_price",
+    "is_active",
+    "brand",
+)
+
+
+def _clean_product(seller: Organization, values: dict[str, Any], *, product_id: int | None) -> dict:
+    """Validate product fields (C1); every error names its field."""
+    out = dict(values)
+    sku = str(out.get("sku") or "").strip()
+    if not sku:
+        raise DomainError("required", "La référence (SKU) est obligatoire.", "sku", "C1")
+    clash = Product.objects.filter(seller=seller, sku=sku)
+    if product_id is not None:
+        clash = clash.exclude(pk=product_id)
+    if clash.exists():
+        raise DomainError(
+            "sku_taken", f"La référence {sku} existe déjà. / SKU already used.", "sku", "C1"
+        )
+    out["sku"] = sku
+    title = str(out.get("title") or "").strip()
+    if not title:
+        raise DomainError("required", "Le titre est obligatoire.", "title", "C1")
+    out["title"] = title
+    gtin = str(out.get("gtin") or "").strip()
+    out["gtin"] = rules.validate_gtin(gtin) if gtin else ""
+    kind = out.get("kind") or ProductKind.PHYSICAL
+    if kind not in ProductKind.values:
+        raise DomainError("invalid_kind", "Type de produit inconnu.", "kind", "C1")
+    out["kind"] = kind
+    vat_rate = _decimal(out.get("vat_rate", Decimal("20")), "vat_rate", "C1")
+    if vat_rate not in VAT_RATES:
+        raise DomainError(
+            "invalid_vat_rate",
+            "Taux de TVA français attendu : 20, 10, 5,5, 2,1 ou 0 %. / French VAT rate expected.",
+            "vat_rate",
+            "C1",
+        )
+    out["vat_rate"] = vat_rate
+    pack_size = out.get("pack_size", 1)
+    if not isinstance(pack_size, int) or isinstance(pack_size, bool) or pack_size < 1:
+        raise DomainError(
+            "invalid_pack_size",
+            "Le conditionnement doit être un entier ≥ 1. / Units per case must be ≥ 1.",
+            "pack_size",
+            "C1",
+        )
+    seats = out.get("seats")
+    if seats is not None and (not isinstance(seats, int) or seats < 1):
+        raise DomainError("invalid_seats", "Nombre de postes ≥ 1.", "seats", "C1")
+    if kind == ProductKind.SOFTWARE_PURCHASE and seats is None:
+        out["seats"] = 1
+    term = out.get("rental_term_months")
+    if kind == ProductKind.SOFTWARE_RENTAL and (not isinstance(term, int) or term < 1):
+        raise DomainError(
+            "rental_term_required",
+            "Une location de logiciel a une durée en mois. / A rental needs a term in months.",
+            "rental_term_months",
+            "C1",
+        )
+    if kind != ProductKind.SOFTWARE_RENTAL:
+        out["rental_term_months"] = None
+    brand = out.get("brand")
+    if brand is not None and brand.seller_id != seller.pk:
+        raise DomainError("invalid_brand", "Marque d'un autre vendeur.", "brand", "C2")
+    return out
+
+
+@transaction.atomic
+def product_create(*, actor: User | None, seller: Organization, **fields: Any) -> Product:
+    """Create a product; fields as in `PRODUCT_FIELDS` (bad GTIN → field="gtin", rule C1)."""
+    _require_seller_member(actor, seller)
+    unknown = sorted(set(fields) - set(PRODUCT_FIELDS))
+    if unknown:
+        raise DomainError("unknown_field", "Champ inconnu.", unknown[0], "C1")
+    values = _clean_product(seller, fields, product_id=None)
+    product = Product.objects.create(seller=seller, created_at=clock.now(), **values)
+    StockLevel.objects.create(product=product)
+    _audit(
+        actor=actor,
+        organization_id=seller.pk,
+        action="product.create",
+        obj_type="catalog.Product",
+        obj_id=product.pk,
+        data={"sku": product.sku, "title": product.title, "gtin": product.gtin},
+    )
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor: User | None, product: Product, **changes: Any) -> Product:
+    product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
+    _require_seller_member(actor, product.seller)
+    unknown = sorted(set(changes) - set(PRODUCT_FIELDS))
+    if unknown:
+        raise DomainError("unknown_field", "Champ inconnu.", unknown[0], "C1")
+    current = {name: getattr(product, name) for name in PRODUCT_FIELDS}
+    values = _clean_product(product.seller, current | changes, product_id=product.pk)
+    changed = [name for name in PRODUCT_FIELDS if values[name] != current[name]]
+    for name in changed:
+        setattr(product, name, values[name])
+    if changed:
+        product.save(update_fields=changed)
+        _audit(
+            actor=actor,
+            organization_id=product.seller_id,
+            action="product.update",
+            obj_type="catalog.Product",
+            obj_id=product.pk,
+            data={
+                "before": {n: _brand_id(current[n]) for n in changed},
+                "after": {n: _brand_id(values[n]) for n in changed},
+            },
+        )
+    return product
+
+
+def _brand_id(value: Any) -> Any:
+    return value.pk if isinstance(value, Brand) else value
+
+
+@transaction.atomic
+def product_remove(*, actor: User | None, product: Product, reason: str) -> Product:
+    """The operator removes a product with a recorded reason (P6, C7)."""
+    require_operator(actor)
+    if not reason.strip():
+        raise DomainError("reason_required", "Indiquez un motif.", "reason", "P6")
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    product.removed_at = clock.now()
+    product.removal_reason = reason.strip()
+    product.save(update_fields=["removed_at", "removal_reason"])
+    _audit(
+        actor=actor,
+        organization_id=product.seller_id,
+        action="product.remove",
+        obj_type="catalog.Product",
+        obj_id=product.pk,
+        data={"reason": product.removal_reason},
+    )
+    return product
+
+
+# --- brands (C2) -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def brand_create(
+    *, actor: User | None, seller: Organization, name: str, selective: bool = False
+) -> Brand:
+    _require_seller_member(actor, seller)
+    name = name.strip()
+    if not name:
+        raise DomainError("required", "Nom de marque obligatoire.", "name", "C2")
+    if Brand.objects.filter(seller=seller, name__iexact=name).exists():
+        raise DomainError("brand_exists", "Cette marque existe déjà.", "name", "C2")
+    brand = Brand.objects.create(seller=seller, name=name, selective=selective)
+    _audit(
+        actor=actor,
+        organization_id=seller.pk,
+        action="brand.create",
+        obj_type="catalog.Brand",
+        obj_id=brand.pk,
+        data={"name": name, "selective": selective},
+    )
+    return brand
+
+
+@transaction.atomic
+def brand_approve(
+    *, actor: User | None, brand: Brand, buyer: Organization, point_of_sale: str = ""
+) -> BrandApproval:
+    """Approve a buyer (per point of sale) for a selective brand (C2): the seller or operator."""
+    brand = Brand.objects.select_related("seller").get(pk=brand.pk)
+    _require_seller_member(actor, brand.seller)
+    if not buyer.is_buyer:
+        raise DomainError("not_a_buyer", "Cette organisation n'est pas acheteuse.", "buyer", "C2")
+    if buyer.state == OrganizationState.TERMINATED:
+        raise DomainError("buyer_terminated", "Compte acheteur résilié.", "buyer", "C2")
+    approval, created = BrandApproval.objects.get_or_create(
+        brand=brand,
+        buyer=buyer,
+        point_of_sale=point_of_sale.strip(),
+        defaults={"approved_at": clock.now()},
+    )
+    if not created and approval.revoked_at is not None:
+        approval.revoked_at = None
+        approval.approved_at = clock.now()
+        approval.save(update_fields=["revoked_at", "approved_at"])
+        created = True
+    if created:
+        _audit(
+            actor=actor,
+            organization_id=brand.seller_id,
+            action="brand.approve",
+            obj_type="catalog.BrandApproval",
+            obj_id=approval.pk,
+            data={"brand": brand.name, "buyer_id": buyer.pk, "point_of_sale": point_of_sale},
+        )
+    return approval
+
+
+@transaction.atomic
+def brand_approval_revoke(*, actor: User | None, approval: BrandApproval) -> BrandApproval:
+    approval = BrandApproval.objects.select_related("brand__seller").get(pk=approval.pk)
+    _require_seller_member(actor, approval.brand.seller)
+    if approval.revoked_at is None:
+        approval.revoked_at = clock.now()
+        approval.save(update_fields=["revoked_at"])
+        _audit(
+            actor=actor,
+            organization_id=approval.brand.seller_id,
+            action="brand.revoke",
+            obj_type="catalog.BrandApproval",
+            obj_id=approval.pk,
+            data={"brand_id": approval.brand_id, "buyer_id": approval.buyer_id},
+        )
+    return approval
+
+
+# --- tariffs (C3) ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tariff_create(
+    *,
+    actor: User | None,
+    seller: Organization,
+    name: str,
+    valid_from: date,
+    valid_to: date | None = None,
+    prices: dict[int, Decimal] | None = None,
+) -> Tariff:
+    """A price list in force from `valid_from` (to `valid_to` inclusive); `prices` maps product ids
+    to unit prices (excl. VAT unless the product is priced incl. VAT)."""
+    _require_seller_member(actor, seller)
+    if not name.strip():
+        raise DomainError("required", "Nom du tarif obligatoire.", "name", "C3")
+    if valid_to is not None and valid_to < valid_from:
+        raise DomainError(
+            "invalid_dates", "La fin précède le début. / End before start.", "valid_to", "C3"
+        )
+    tariff = Tariff.objects.create(
+        seller=seller, name=name.strip(), valid_from=valid_from, valid_to=valid_to
+    )
+    if prices:
+        own = set(
+            Product.objects.filter(seller=seller, pk__in=list(prices)).values_list("pk", flat=True)
+        )
+        rows = []
+        for product_id, price in prices.items():
+            if product_id not in own:
+                raise DomainError("invalid_product", "Produit d'un autre vendeur.", "prices", "C3")
+            amount = _decimal(price, "prices", "C3")
+            if amount < 0:
+                raise DomainError("negative_price", "Prix négatif.", "prices", "C3")
+            rows.append(TariffPrice(tariff=tariff, product_id=product_id, unit_price=amount))
+        TariffPrice.objects.bulk_create(rows)
+    _audit(
+        actor=actor,
+        organization_id=seller.pk,
+        action="tariff.create",
+        obj_type="catalog.Tariff",
+        obj_id=tariff.pk,
+        data={
+            "name": tariff.name,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "prices": len(prices or {}),
+        },
+    )
+    return tariff
+
+
+@transaction.atomic
+def tariff_price_set(
+    *, actor: User | None, tariff: Tariff, product: Product, unit_price: Decimal
+) -> TariffPrice:
+    tariff = Tariff.objects.select_related("seller").get(pk=tariff.pk)
+    _require_seller_member(actor, tariff.seller)
+    if product.seller_id != tariff.seller_id:
+        raise DomainError("invalid_product", "Produit d'un autre vendeur.", "product", "C3")
+    amount = _decimal(unit_price, "unit_price", "C3")
+    if amount < 0:
+        raise DomainError("negative_price", "Prix négatif.", "unit_price", "C3")
+    price, _ = TariffPrice.objects.update_or_create(
+        tariff=tariff, product=product, defaults={"unit_price": amount}
+    )
+    _audit(
+        actor=actor,
+        organization_id=tariff.seller_id,
+        action="tariff.price_set",
+        obj_type="catalog.TariffPrice",
+        obj_id=price.pk,
+        data={"tariff_id": tariff.pk, "product_id": product.pk, "unit_price": amount},
+    )
+    return price
+
+
+# --- tiers, promotions (C4), customer conditions (C5) ------------------------------------------
+
+
+@transaction.atomic
+def price_tier_set(
+    *,
+    actor: User | None,
+    seller: Organization,
+    threshold: Decimal,
+    discount_percent: Decimal,
+    profile: str = "standard",
+) -> PriceTier:
+    _require_seller_member(actor, seller)
+    amount = _decimal(threshold, "threshold", "C4")
+    if amount < 0:
+        raise DomainError("negative_threshold", "Seuil négatif.", "threshold", "C4")
+    percent = _percent(discount_percent, "discount_percent", "C4")
+    tier, _ = PriceTier.objects.update_or_create(
+        seller=seller,
+        profile=profile.strip() or "standard",
+        threshold=amount,
+        defaults={"discount_percent": percent},
+    )
+    _audit(
+        actor=actor,
+        organization_id=seller.pk,
+        action="price_tier.set",
+        obj_type="catalog.PriceTier",
+        obj_id=tier.pk,
+        data={"profile": tier.profile, "threshold": amount, "discount_percent": percent},
+    )
+    return tier
+
+
+@transaction.atomic
+def promotion_create(
+    *,
+    actor: User | None,
+    seller: Organization,
+    name: str,
+    percent: Decimal,
+    valid_from: date,
+    valid_to: date,
+    product: Product | None = None,
+    brand: Brand | None = None,
+    stacks_with_tier: bool = False,
+) -> Promotion:
+    _require_seller_member(actor, seller)
+    if not name.strip():
+        raise DomainError("required", "Nom obligatoire.", "name", "C4")
+    value = _percent(percent, "percent", "C4")
+    if value == 0:
+        raise DomainError("invalid_percent", "Remise nulle.", "percent", "C4")
+    if valid_to < valid_from:
+        raise DomainError("invalid_dates", "La fin précède le début.", "valid_to", "C4")
+    if product is not None and brand is not None:
+        raise DomainError("one_scope", "Produit ou marque, pas les deux.", "brand", "C4")
+    for obj, field in ((product, "product"), (brand, "brand")):
+        if obj is not None and obj.seller_id != seller.pk:
+            raise DomainError("invalid_scope", "Objet d'un autre vendeur.", field, "C4")
+    promotion = Promotion.objects.create(
+        seller=seller,
+        name=name.strip(),
+        percent=value,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        product=product,
+        brand=brand,
+        stacks_with_tier=stacks_with_tier,
+    )
+    _audit(
+        actor=actor,
+        organization_id=seller.pk,
+        action="promotion.create",
+        obj_type="catalog.Promotion",
+        obj_id=promotion.pk,
+        data={"name": promotion.name, "percent": value, "stacks_with_tier": stacks_with_tier},
+    )
+    return promotion
+
+
+@transaction.atomic
+def customer_condition_set(
+    *,
+    actor: User | None,
+    seller: Organization,
+    buyer: Organization,
+    discount_percent: Decimal,
+    valid_from: date,
+    valid_to: date | None = None,
+    pricing_profile: str = "standard",
+    note: str = "",
+) -> CustomerCondition:
+    """Grant a buyer its own conditions (C5): a discount on the tariff and a pricing profile."""
+    _require_seller_member(actor, seller)
+    if not buyer.is_buyer:
+        raise DomainError("not_a_buyer", "Cette organisation n'est pas acheteuse.", "buyer", "C5")
+    percent = _percent(discount_percent, "discount_percent", "C5")
+    if valid_to is not None and valid_to < valid_from:
+        raise DomainError("invalid_dates", "La fin précède le début.", "valid_to", "C5")
+    condition, _ = CustomerCondition.objects.update_or_create(
+        seller=seller,
+        buyer=buyer,
+        defaults={
+            "discount_percent": percent,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "pricing_profile": pricing_profile.strip() or "standard",
+            "note": note.strip(),
+        },
+    )
+    _audit(
+        actor=actor,
+        organization_id=seller.pk,
+        action="customer_condition.set",
+        obj_type="catalog.CustomerCondition",
+        obj_id=condition.pk,
+        data={"buyer_id": buyer.pk, "discount_percent": percent, "profile": pricing_profile},
+    )
+    return condition
+
+
+# --- stock -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def stock_set(*, actor: User | None, product: Product, on_hand: int) -> StockLevel:
+    """Set the quantity on hand (an inventory count); it may not drop below what is reserved."""
+    product = Product.objects.select_related("seller").get(pk=product.pk)
+    _require_seller_member(actor, product.seller)
+    if not isinstance(on_hand, int) or isinstance(on_hand, bool) or on_hand < 0:
+        raise DomainError("invalid_quantity", "Quantité entière ≥ 0.", "on_hand", "C1")
+    stock, _ = StockLevel.objects.select_for_update().get_or_create(product=product)
+    if on_hand < stock.reserved:
+        raise DomainError(
+            "below_reserved",
+            f"{stock.reserved} unités sont réservées : le stock ne peut pas être inférieur. "
+            "/ Stock cannot drop below reserved quantity.",
+            "on_hand",
+            "C1",
+            details={"reserved": stock.reserved},
+        )
+    before = stock.on_hand
+    stock.on_hand = on_hand
+    stock.updated_at = clock.now()
+    stock.save(update_fields=["on_hand", "updated_at"])
+    _audit(
+        actor=actor,
+        organization_id=product.seller_id,
+        action="stock.set",
+        obj_type="catalog.StockLevel",
+        obj_id=stock.pk,
+        data={"product_id": product.pk, "before": before, "after": on_hand},
+    )
+    return stock

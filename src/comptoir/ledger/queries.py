@@ -1,0 +1,70 @@
+"""Ledger reads: balances, overdue amounts and exposure of a buyer towards a seller.
+
+`party` is the buyer (the organization that owes), `seller` the counterparty it owes (None: all
+sellers). Both may be given as organizations or ids. Amounts are Decimals with two decimals.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Min, QuerySet, Sum
+
+from comptoir.core import clock
+from comptoir.core.money import quantize
+from comptoir.ledger.models import ZERO, Account, JournalLine, OpenItem
+
+
+def money(value: Decimal | None) -> Decimal:
+    """A database sum as an exact amount in cents (SQLite sums decimals in floating point)."""
+    return ZERO if value is None else quantize(Decimal(value))
+
+
+def _id(obj: Any) -> int | None:
+    return obj if obj is None or isinstance(obj, int) else obj.pk
+
+
+def open_items(party: Any, seller: Any = None) -> QuerySet[OpenItem]:
+    """Receivable open items of `party` (towards `seller` when given)."""
+    qs = OpenItem.objects.filter(party_id=_id(party), account__purpose=Account.Purpose.RECEIVABLE)
+    if seller is not None:
+        qs = qs.filter(counterparty_id=_id(seller))
+    return qs
+
+
+def balance(party: Any, seller: Any = None) -> Decimal:
+    """What `party` owes (positive) or is owed (negative): Σ open amounts of its open items."""
+    return money(open_items(party, seller).aggregate(s=Sum("open_amount"))["s"])
+
+
+def _overdue(party: Any, seller: Any, on: date) -> QuerySet[OpenItem]:
+    return open_items(party, seller).filter(open_amount__gt=0, due_date__lt=on)
+
+
+def overdue_amount(party: Any, seller: Any = None, on: date | None = None) -> Decimal:
+    """Σ open amounts of debit items due before `on` (unmatched credits are not netted)."""
+    return money(_overdue(party, seller, on or clock.today()).aggregate(s=Sum("open_amount"))["s"])
+
+
+def oldest_overdue_date(party: Any, seller: Any = None, on: date | None = None) -> date | None:
+    return _overdue(party, seller, on or clock.today()).aggregate(d=Min("due_date"))["d"]
+
+
+def exposure(party: Any, seller: Any = None, pending_orders_amount: Decimal = ZERO) -> Decimal:
+    """Outstanding (the balance) plus what the caller says is ordered and not yet invoiced."""
+    return balance(party, seller) + pending_orders_amount
+
+
+def account_balance(account: Any) -> Decimal:
+    """Σ debit − Σ credit of an account."""
+    sums = JournalLine.objects.filter(account_id=_id(account)).aggregate(
+        d=Sum("debit"), c=Sum("credit")
+    )
+    return money(sums["d"]) - money(sums["c"])
+
+
+def journal_totals() -> tuple[Decimal, Decimal]:
+    sums = JournalLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
+    return money(sums["d"]), money(sums["c"])

@@ -1,0 +1,184 @@
+"""Ledger services: the only code that writes the journal, open items and matchings.
+
+These services open a *nestable* transaction (`transaction.atomic()`): they are called inside the
+use case of a higher context (issuing an invoice, recording a payment), which owns the durable
+transaction, so that the document and its posting commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from comptoir.core import clock
+from comptoir.core.errors import DomainError
+from comptoir.ledger.models import ZERO, Account, JournalEntry, JournalLine, Matching, OpenItem
+
+CENT = Decimal("0.01")
+Purpose = Account.Purpose
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One line to post: exactly one of debit and credit is positive."""
+
+    account: Account
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class OpenItemSpec:
+    account: Account
+    party_id: int
+    counterparty_id: int | None
+    reference: str
+    kind: str
+    amount: Decimal
+    due_date: date | None = None
+
+
+def accounts_get(
+    *, wanted: Iterable[tuple[int | None, str]]
+) -> dict[tuple[int | None, str], Account]:
+    """The accounts for (party id, purpose) pairs, created when missing (race-safe)."""
+    keys = set(wanted)
+    found: dict[tuple[int | None, str], Account] = {}
+    party_ids = {p for p, _ in keys if p is not None}
+    purposes = {purpose for _, purpose in keys}
+    query = Account.objects.filter(purpose__in=purposes)
+    rows = list(query.filter(party_id__in=party_ids)) if party_ids else []
+    if any(p is None for p, _ in keys):
+        rows += list(query.filter(party__isnull=True))
+    for account in rows:
+        found[(account.party_id, account.purpose)] = account
+    for key in keys - found.keys():
+        party_id, purpose = key
+        if purpose not in Purpose.values:
+            raise DomainError(code="invalid_account_purpose", message=f"Unknown purpose {purpose}.")
+        try:
+            with transaction.atomic():
+                found[key] = Account.objects.create(party_id=party_id, purpose=purpose)
+        except IntegrityError:  # created meanwhile by a concurrent transaction
+            found[key] = Account.objects.get(party_id=party_id, purpose=purpose)
+    return {k: found[k] for k in keys}
+
+
+def account_get(*, party_id: int | None, purpose: str) -> Account:
+    return accounts_get(wanted=[(party_id, purpose)])[(party_id, purpose)]
+
+
+def _check_lines(lines: Sequence[Posting]) -> None:
+    if len(lines) < 2:
+        raise DomainError(code="entry_too_short", message="An entry needs at least two lines.")
+    debit = credit = ZERO
+    for i, line in enumerate(lines):
+        for amount in (line.debit, line.credit):
+            if amount < 0 or amount != amount.quantize(CENT):
+                raise DomainError(
+                    code="invalid_line_amount",
+                    message="Line amounts are positive with at most two decimals.",
+                    field=f"lines.{i}",
+                )
+        if (line.debit > 0) == (line.credit > 0):
+            raise DomainError(
+                code="invalid_line_side",
+                message="Each line has exactly one positive side.",
+                field=f"lines.{i}",
+            )
+        debit += line.debit
+        credit += line.credit
+    if debit != credit:
+        raise DomainError(
+            code="unbalanced_entry",
+            message=f"Entry does not balance: debit {debit} ≠ credit {credit}.",
+            field="lines",
+            details={"debit": str(debit), "credit": str(credit)},
+        )
+
+
+def journal_entry_post(
+    *,
+    date: date,
+    label: str,
+    reference: str = "",
+    lines: Sequence[Posting],
+    journal: str = "OD",
+    open_items: Sequence[OpenItemSpec] = (),
+) -> JournalEntry:
+    """Post a balanced entry (Σ debit = Σ credit, refused otherwise) and its open items."""
+    _check_lines(lines)
+    with transaction.atomic():
+        at = clock.now()
+        entry = JournalEntry.objects.create(
+            journal=journal, date=date, label=label[:200], reference=reference, created_at=at
+        )
+        JournalLine.objects.bulk_create(
+            [
+                JournalLine(entry=entry, account=line.account, debit=line.debit, credit=line.credit)
+                for line in lines
+            ]
+        )
+        if open_items:
+            OpenItem.objects.bulk_create(
+                [
+                    OpenItem(
+                        account=spec.account,
+                        party_id=spec.party_id,
+                        counterparty_id=spec.counterparty_id,
+                        entry=entry,
+                        reference=spec.reference,
+                        kind=spec.kind,
+                        amount=spec.amount,
+                        open_amount=spec.amount,
+                        due_date=spec.due_date,
+                        created_at=at,
+                    )
+                    for spec in open_items
+                ]
+            )
+    return entry
+
+
+def matching_create(
+    *, item_a_id: int, item_b_id: int, amount: Decimal, at: datetime | None = None
+) -> Matching:
+    """Lettrage: settle `amount` of debit item A (open > 0) with credit item B (open < 0).
+
+    Partial matchings are allowed; the amount never exceeds what either item still has open."""
+    if amount <= 0 or amount != amount.quantize(CENT):
+        raise DomainError(
+            code="invalid_amount", message="A matching amount is positive.", field="amount"
+        )
+    with transaction.atomic():
+        items = {
+            i.pk: i
+            for i in OpenItem.objects.select_for_update().filter(pk__in=[item_a_id, item_b_id])
+        }
+        if item_a_id not in items or item_b_id not in items or item_a_id == item_b_id:
+            raise DomainError(code="not_found", message="Open item not found.")
+        a, b = items[item_a_id], items[item_b_id]
+        if a.account_id != b.account_id or a.party_id != b.party_id:
+            raise DomainError(
+                code="matching_mismatch",
+                message="Matched items must be on the same account and party.",
+            )
+        if a.counterparty_id != b.counterparty_id:
+            raise DomainError(
+                code="matching_mismatch", message="Matched items must concern the same seller."
+            )
+        if a.open_amount < amount or -b.open_amount < amount:
+            raise DomainError(
+                code="matching_exceeds_open",
+                message=f"Cannot match {amount}: A has {a.open_amount}, B has {b.open_amount}.",
+                field="amount",
+            )
+        a.open_amount -= amount
+        b.open_amount += amount
+        a.save(update_fields=["open_amount"])
+        b.save(update_fields=["open_amount"])
+        return Matching.objects.create(item_a=a, item_b=b, amount=amount, at=at or clock.now())

@@ -1,0 +1,60 @@
+"""The only code that changes the parties context's state: one transaction per use case,
+keyword-only arguments, every change audited (P8)."""
+
+from comptoir.parties.services.memberships import (
+    invitation_accept,
+    invitation_revoke,
+    membership_add,
+    membership_deactivate,
+    membership_invite,
+    membership_reactivate,
+    membership_set_permissions,
+    user_create,
+)
+from comptoir.parties.services.onboarding import (
+    document_review,
+    document_upload,
+    platform_terms_accept,
+    platform_terms_publish,
+    platform_terms_refuse,
+    terms_refusals_terminate,
+)
+from comptoir.parties.services.organizations import (
+    TRANSITIONS,
+    AddressInput,
+    address_add,
+    organization_reactivate,
+    organization_refuse,
+    organization_register,
+    organization_suspend,
+    organization_terminate,
+    organization_update,
+    organization_validate,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "AddressInput",
+    "address_add",
+    "document_review",
+    "document_upload",
+    "invitation_accept",
+    "invitation_revoke",
+    "membership_add",
+    "membership_deactivate",
+    "membership_invite",
+    "membership_reactivate",
+    "membership_set_permissions",
+    "organization_reactivate",
+    "organization_refuse",
+    "organization_register",
+    "organization_suspend",
+    "organization_terminate",
+    "organization_update",
+    "organization_validate",
+    "platform_terms_accept",
+    "platform_terms_publish",
+    "platform_terms_refuse",
+    "terms_refusals_terminate",
+    "user_create",
+]

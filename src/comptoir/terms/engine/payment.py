@@ -1,0 +1,172 @@
+"""PT1/PT2/PT3/PT6 — payment options of a quote: due dates, cash discount, instalments, deferrals,
+and financial fees for terms beyond the standard one (seed 003 §7)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from comptoir.terms.duedates import (
+    cash_discount_deadline,
+    compute_due_date,
+    deferred_due,
+    financial_fee,
+    split_schedule,
+)
+from comptoir.terms.engine.citations import Explanation
+from comptoir.terms.engine.policy import Payment, PaymentTerm
+from comptoir.terms.engine.quote import Finding, PaymentOption, VatLine
+from comptoir.terms.engine.support import HUNDRED, ZERO, eur_en, eur_fr, pct, quantize
+
+RULE = "PT2"
+
+
+def _fee(payment: Payment, term: PaymentTerm, due: date, dates: dict, day: date, amount: Decimal):
+    ff = payment.financial_fees
+    if ff is None:
+        return None
+    standard = compute_due_date(ff.standard, dates, day)
+    fee = financial_fee(
+        amount,
+        standard,
+        due,
+        percent_per_period=ff.percent_per_period,
+        period_days=ff.period_days,
+        exempt=term.method in ff.exempt_methods,
+    )
+    return fee.amount if fee.amount else None
+
+
+def payment_options(
+    payment: Payment,
+    invoice_date: date,
+    order_date: date,
+    excl_vat: Decimal,
+    incl_vat: Decimal,
+    vat_breakdown: Sequence[VatLine],
+    *,
+    goods_excl_vat: Decimal | None = None,
+    is_consumer: bool = False,
+) -> list[PaymentOption]:
+    """The payment options open to this buyer for this amount, with their due dates.
+
+    Dates the quote cannot know yet (validation, receipt) are taken as the invoice date.
+    """
+    dates = {"invoice": invoice_date, "order": order_date}
+    out: list[PaymentOption] = []
+    for term in payment.terms:
+        if term.buyers == ("business" if is_consumer else "consumer"):
+            continue
+        if term.max_order_amount is not None and incl_vat > term.max_order_amount:
+            continue
+        due = compute_due_date(term.due, dates, invoice_date)
+        label = term.label or term.method
+        discount = deadline = with_discount = None
+        cd = term.cash_discount
+        if cd is not None and (not cd.methods or term.method in cd.methods):
+            if cd.base == "incl_vat":
+                discount = quantize(incl_vat * cd.percent / HUNDRED)
+                vat_part = ZERO
+            else:
+                base = excl_vat
+                if cd.base == "excl_vat" and goods_excl_vat is not None:
+                    base = goods_excl_vat
+                discount = quantize(base * cd.percent / HUNDRED)
+                share = base / excl_vat if excl_vat else ZERO
+                vat_part = sum(
+                    (quantize(v.vat * share * cd.percent / HUNDRED) for v in vat_breakdown), ZERO
+                )
+            deadline = cash_discount_deadline(invoice_date, cd.days)
+            with_discount = incl_vat - discount - vat_part
+        if discount is not None:
+            fr = (
+                f"{label} : escompte de {pct(cd.percent)} ({eur_fr(discount)} HT) si payé au plus "
+                f"tard le {deadline:%d/%m/%Y}, soit {eur_fr(with_discount)} TTC."
+            )
+            en = (
+                f"{label}: {pct(cd.percent)} cash discount ({eur_en(discount)} excl. VAT) if paid "
+                f"by {deadline.isoformat()}, i.e. {eur_en(with_discount)} incl. VAT."
+            )
+        else:
+            fr = f"{label} : échéance le {due:%d/%m/%Y}, pas d'escompte pour paiement anticipé."
+            en = f"{label}: due on {due.isoformat()}, no discount for early payment."
+        clause = cd.clause if (discount is not None and cd.clause.article) else term.clause
+        out.append(
+            PaymentOption(
+                term.method,
+                label,
+                invoice_date,
+                (due,),
+                discount,
+                deadline,
+                with_discount,
+                (),
+                _fee(payment, term, due, dates, invoice_date, incl_vat),
+                "PT6" if discount is not None else RULE,
+                clause,
+                Explanation(fr=fr, en=en),
+            )
+        )
+        for count in term.instalments:
+            schedule = tuple(split_schedule(incl_vat, count, due, term.instalment_spacing_days))
+            out.append(
+                PaymentOption(
+                    term.method,
+                    f"{label} ×{count}",
+                    invoice_date,
+                    tuple(i.due for i in schedule),
+                    None,
+                    None,
+                    None,
+                    schedule,
+                    None,
+                    "PT3",
+                    term.clause,
+                    Explanation(
+                        fr=f"Paiement en {count} fois : "
+                        + ", ".join(f"{eur_fr(i.amount)} le {i.due:%d/%m/%Y}" for i in schedule),
+                        en=f"Payment in {count} instalments: "
+                        + ", ".join(f"{eur_en(i.amount)} on {i.due.isoformat()}" for i in schedule),
+                    ),
+                )
+            )
+        for days in term.deferrals:
+            deferred = deferred_due(due, days)
+            out.append(
+                PaymentOption(
+                    term.method,
+                    f"{label} +{days}",
+                    invoice_date,
+                    (deferred,),
+                    None,
+                    None,
+                    None,
+                    (),
+                    _fee(payment, term, deferred, dates, invoice_date, incl_vat),
+                    "PT3",
+                    term.clause,
+                    Explanation(
+                        fr=f"Paiement différé à {days} jours : le {deferred:%d/%m/%Y}.",
+                        en=f"Payment deferred by {days} days: on {deferred.isoformat()}.",
+                    ),
+                )
+            )
+    return out
+
+
+def method_warning(payment: Payment, method: str | None) -> list[Finding]:
+    if not method or not payment.terms or any(t.method == method for t in payment.terms):
+        return []
+    offered = ", ".join(sorted({t.method for t in payment.terms}))
+    return [
+        Finding(
+            "payment_method_not_offered",
+            "PT1",
+            payment.terms[0].clause,
+            Explanation(
+                fr=f"Moyen de paiement {method} non proposé (proposés : {offered}).",
+                en=f"Payment method {method} is not offered (offered: {offered}).",
+            ),
+        )
+    ]

@@ -1,0 +1,351 @@
+"""Products (C1), selective brands (C2), tariffs by date (C3), tiers and promotions (C4),
+customer conditions (C5), stock constraints."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from comptoir.catalog import queries, rules, services
+from comptoir.catalog.models import Product, StockLevel
+from comptoir.core.errors import DomainError, NotFound, PermissionDenied
+from comptoir.demo.identifiers import ean13
+from comptoir.parties import services as party_services
+from tests.parties.factories import make_org, make_user
+
+pytestmark = pytest.mark.django_db
+
+GTIN = "3760123450010"
+
+
+@pytest.fixture
+def world():
+    seller_user = make_user()
+    seller = make_org(seller=True, owner=seller_user)
+    approved_owner, other_owner = make_user(), make_user()
+    approved = make_org(buyer=True, owner=approved_owner)
+    other = make_org(buyer=True, owner=other_owner)
+    selective = services.brand_create(
+        actor=seller_user, seller=seller, name="Lumière Prestige", selective=True
+    )
+    open_brand = services.brand_create(actor=seller_user, seller=seller, name="Lumière Essentiel")
+    services.brand_approve(
+        actor=seller_user, brand=selective, buyer=approved, point_of_sale="Paris"
+    )
+    prestige = services.product_create(
+        actor=seller_user, seller=seller, sku="LP-001", title="Sérum éclat", brand=selective
+    )
+    essential = services.product_create(
+        actor=seller_user,
+        seller=seller,
+        sku="LE-001",
+        title="Crème mains",
+        brand=open_brand,
+        gtin=GTIN,
+        pack_size=6,
+    )
+    hidden = services.product_create(
+        actor=seller_user, seller=seller, sku="LE-OLD", title="Ancienne crème", is_active=False
+    )
+    return {
+        "seller": seller,
+        "seller_user": seller_user,
+        "approved": approved,
+        "approved_owner": approved_owner,
+        "other": other,
+        "other_owner": other_owner,
+        "selective": selective,
+        "prestige": prestige,
+        "essential": essential,
+        "hidden": hidden,
+    }
+
+
+def test_gtin_rule():
+    assert rules.validate_gtin(GTIN) == GTIN
+    assert ean13("376012345001") == GTIN
+    with pytest.raises(DomainError) as raised:
+        rules.validate_gtin("3760123450019")
+    assert (raised.value.field, raised.value.code, raised.value.rule) == (
+        "gtin",
+        "invalid_gtin",
+        "C1",
+    )
+
+
+def test_product_create_refuses_bad_gtin_naming_the_field(world):
+    with pytest.raises(DomainError) as raised:
+        services.product_create(
+            actor=world["seller_user"],
+            seller=world["seller"],
+            sku="X-1",
+            title="Produit",
+            gtin="1234567890123",
+        )
+    assert (raised.value.field, raised.value.rule) == ("gtin", "C1")
+    assert not Product.objects.filter(sku="X-1").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"sku": "LE-001", "title": "Doublon"}, "sku"),
+        ({"sku": "", "title": "Sans ref"}, "sku"),
+        ({"sku": "N-1", "title": ""}, "title"),
+        ({"sku": "N-2", "title": "T", "vat_rate": Decimal("19.6")}, "vat_rate"),
+        ({"sku": "N-3", "title": "T", "pack_size": 0}, "pack_size"),
+        ({"sku": "N-4", "title": "T", "kind": "software_rental"}, "rental_term_months"),
+        ({"sku": "N-5", "title": "T", "kind": "teleport"}, "kind"),
+    ],
+)
+def test_product_validation_names_the_field(world, fields, field):
+    with pytest.raises(DomainError) as raised:
+        services.product_create(actor=world["seller_user"], seller=world["seller"], **fields)
+    assert raised.value.field == field
+
+
+def test_only_the_seller_edits_its_catalog(world):
+    with pytest.raises(PermissionDenied):
+        services.product_create(
+            actor=world["other_owner"], seller=world["seller"], sku="Z", title="Intrus"
+        )
+
+
+def test_product_update(world):
+    product = services.product_update(
+        actor=world["seller_user"], product=world["essential"], title="Crème mains 75 ml"
+    )
+    assert product.title == "Crème mains 75 ml"
+    with pytest.raises(DomainError) as raised:
+        services.product_update(actor=world["seller_user"], product=product, gtin="42")
+    assert raised.value.field == "gtin"
+
+
+def test_selective_brand_visible_only_to_approved_buyer(world):
+    seller = world["seller"]
+    approved_titles = [p.title for p in queries.products_for_seller(world["approved"], seller)]
+    assert approved_titles == ["Crème mains", "Sérum éclat"]
+    other_titles = [p.title for p in queries.products_for_seller(world["other"], seller)]
+    assert other_titles == ["Crème mains"]
+    assert world["selective"] in queries.visible_brands(world["approved"])
+    assert world["selective"] not in queries.visible_brands(world["other"])
+    assert world["selective"] not in queries.visible_brands(None)
+    assert queries.product_for(world["approved"], seller, world["prestige"].pk) == world["prestige"]
+    with pytest.raises(NotFound):
+        queries.product_for(world["other"], seller, world["prestige"].pk)
+    with pytest.raises(NotFound):
+        queries.product_for(None, seller, world["prestige"].pk)
+
+
+def test_inactive_products_hidden_from_buyers_not_from_the_seller(world):
+    seller = world["seller"]
+    with pytest.raises(NotFound):
+        queries.product_for(world["approved"], seller, world["hidden"].pk)
+    own = [p.sku for p in queries.products_for_seller(seller, seller)]
+    assert own == ["LE-OLD", "LE-001", "LP-001"]
+
+
+def test_revoked_approval_hides_the_brand_again(world):
+    approval = world["selective"].approvals.get()
+    services.brand_approval_revoke(actor=world["seller_user"], approval=approval)
+    with pytest.raises(NotFound):
+        queries.product_for(world["approved"], world["seller"], world["prestige"].pk)
+
+
+def test_suspended_seller_disappears(world, operator):
+    party_services.organization_suspend(
+        actor=operator, organization=world["seller"], reason="Contrôle"
+    )
+    with pytest.raises(NotFound):
+        queries.products_for_seller(world["approved"], world["seller"].pk)
+    assert world["seller"] not in queries.visible_sellers(world["approved"])
+
+
+def test_search_by_sku_gtin_title(world):
+    seller, buyer = world["seller"], world["approved"]
+    assert [p.sku for p in queries.products_for_seller(buyer, seller, "le-001")] == ["LE-001"]
+    assert [p.sku for p in queries.products_for_seller(buyer, seller, GTIN)] == ["LE-001"]
+    assert [p.sku for p in queries.products_for_seller(buyer, seller, "sérum")] == ["LP-001"]
+
+
+def test_keyset_pages(world):
+    user, seller = world["seller_user"], world["seller"]
+    for i in range(7):
+        services.product_create(actor=user, seller=seller, sku=f"B-{i}", title="Baume")
+    seen = []
+    page = queries.product_page(world["other"], seller, limit=3)
+    assert page.total == 8
+    while True:
+        seen.extend(p.sku for p in page.items)
+        if page.next_cursor is None:
+            break
+        page = queries.product_page(world["other"], seller, after=page.next_cursor, limit=3)
+    expected = [p.sku for p in queries.products_for_seller(world["other"], seller)]
+    assert seen == expected and len(seen) == 8
+
+
+def test_product_list_query_count(world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        page = queries.product_page(world["approved"], world["seller"])
+        for product in page.items:
+            _ = product.brand and product.brand.name
+            _ = product.stock.on_hand
+
+
+# --- prices ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def priced(world):
+    user, seller, product = world["seller_user"], world["seller"], world["essential"]
+    services.tariff_create(
+        actor=user,
+        seller=seller,
+        name="Tarif 2026",
+        valid_from=date(2026, 1, 1),
+        valid_to=date(2026, 12, 31),
+        prices={product.pk: Decimal("10.00"), world["prestige"].pk: Decimal("40.00")},
+    )
+    services.tariff_create(
+        actor=user,
+        seller=seller,
+        name="Tarif 2027",
+        valid_from=date(2027, 1, 1),
+        prices={product.pk: Decimal("11.00")},
+    )
+    return world
+
+
+def test_price_is_the_tariff_in_force_on_the_date(priced):
+    buyer, product = priced["approved"], priced["essential"]
+    assert queries.price_for(buyer=buyer, product=product, at=date(2025, 12, 31)) is None
+    p2026 = queries.price_for(buyer=buyer, product=product, at=date(2026, 12, 31))
+    assert p2026.unit_price_excl_vat == Decimal("10.0000")
+    assert p2026.unit_price_incl_vat == Decimal("12.0000")
+    assert (p2026.tariff_name, p2026.rules) == ("Tarif 2026", ("C3",))
+    p2027 = queries.price_for(buyer=buyer, product=product, at=date(2027, 1, 1))
+    assert (p2027.unit_price_excl_vat, p2027.tariff_name) == (Decimal("11.0000"), "Tarif 2027")
+
+
+def test_customer_condition_overrides_the_tariff_for_that_buyer_only(priced):
+    services.customer_condition_set(
+        actor=priced["seller_user"],
+        seller=priced["seller"],
+        buyer=priced["approved"],
+        discount_percent=Decimal("15"),
+        valid_from=date(2026, 1, 1),
+    )
+    at = date(2026, 6, 1)
+    mine = queries.price_for(buyer=priced["approved"], product=priced["essential"], at=at)
+    theirs = queries.price_for(buyer=priced["other"], product=priced["essential"], at=at)
+    assert mine.unit_price_excl_vat == Decimal("8.5000")
+    assert mine.list_price_excl_vat == Decimal("10.0000")
+    assert mine.rules == ("C3", "C5") and mine.condition_discount_percent == Decimal("15")
+    assert theirs.unit_price_excl_vat == Decimal("10.0000")
+
+
+def test_prices_entered_incl_vat(priced):
+    product = services.product_update(
+        actor=priced["seller_user"], product=priced["essential"], prices_include_vat=True
+    )
+    info = queries.price_for(buyer=priced["approved"], product=product, at=date(2026, 6, 1))
+    assert info.unit_price_incl_vat == Decimal("10.0000")
+    assert info.unit_price_excl_vat == Decimal("8.3333")
+
+
+def test_employee_without_view_prices_gets_no_price(priced):
+    buyer, owner = priced["approved"], priced["approved_owner"]
+    clerk = make_user()
+    party_services.membership_add(
+        actor=owner, organization=buyer, user=clerk, permissions=["view_products", "use_cart"]
+    )
+    at = date(2026, 6, 1)
+    assert queries.price_for(buyer=buyer, product=priced["essential"], at=at, user=clerk) is None
+    assert queries.price_for(buyer=buyer, product=priced["essential"], at=at, user=owner)
+
+
+def test_no_price_for_a_selective_product_not_approved(priced):
+    at = date(2026, 6, 1)
+    assert queries.price_for(buyer=priced["other"], product=priced["prestige"], at=at) is None
+    assert queries.price_for(buyer=priced["approved"], product=priced["prestige"], at=at)
+
+
+def test_members_only_price_hidden_from_visitors(priced):
+    product = services.product_update(
+        actor=priced["seller_user"], product=priced["essential"], members_only_price=True
+    )
+    at = date(2026, 6, 1)
+    assert queries.price_for(buyer=None, product=product, at=at) is None
+    assert queries.price_for(buyer=priced["other"], product=product, at=at) is not None
+
+
+def test_prices_for_many_products_in_constant_queries(priced, django_assert_max_num_queries):
+    products = list(queries.products_for_seller(priced["approved"], priced["seller"]))
+    with django_assert_max_num_queries(4):
+        prices = queries.prices_for(
+            buyer=priced["approved"], products=products, at=date(2026, 6, 1)
+        )
+    assert set(prices) == {priced["essential"].pk, priced["prestige"].pk}
+
+
+def test_tiers_and_promotions(priced):
+    user, seller = priced["seller_user"], priced["seller"]
+    services.price_tier_set(actor=user, seller=seller, threshold=Decimal("300"), discount_percent=3)
+    services.price_tier_set(actor=user, seller=seller, threshold=Decimal("800"), discount_percent=6)
+    services.price_tier_set(
+        actor=user, seller=seller, threshold=Decimal("300"), discount_percent=5, profile="gold"
+    )
+    tiers = queries.price_tiers_for(buyer=priced["approved"], seller=seller)
+    assert rules.select_tier(tiers, Decimal("299.99")) is None
+    assert rules.select_tier(tiers, Decimal("900")).discount_percent == Decimal("6")
+    services.customer_condition_set(
+        actor=user,
+        seller=seller,
+        buyer=priced["approved"],
+        discount_percent=0,
+        valid_from=date(2026, 1, 1),
+        pricing_profile="gold",
+    )
+    gold = queries.price_tiers_for(buyer=priced["approved"], seller=seller)
+    assert [t.discount_percent for t in gold] == [Decimal("5.00")]
+    promo = services.promotion_create(
+        actor=user,
+        seller=seller,
+        name="Printemps",
+        percent=Decimal("10"),
+        valid_from=date(2026, 3, 1),
+        valid_to=date(2026, 3, 31),
+        brand=priced["essential"].brand,
+        stacks_with_tier=True,
+    )
+    assert queries.promotion_for(product=priced["essential"], at=date(2026, 3, 15)) == promo
+    assert queries.promotion_for(product=priced["essential"], at=date(2026, 4, 1)) is None
+    assert queries.promotion_for(product=priced["prestige"], at=date(2026, 3, 15)) is None
+    assert rules.combined_discount(
+        tier_percent=Decimal("6"), promotion_percent=Decimal("10"), stacks_with_tier=True
+    ) == Decimal("15.40")
+    assert rules.combined_discount(
+        tier_percent=Decimal("6"), promotion_percent=Decimal("10"), stacks_with_tier=False
+    ) == Decimal("10")
+
+
+# --- stock -------------------------------------------------------------------------------------
+
+
+def test_stock_set_and_constraints(world):
+    product = world["essential"]
+    stock = services.stock_set(actor=world["seller_user"], product=product, on_hand=24)
+    assert (stock.on_hand, stock.reserved, stock.available) == (24, 0, 24)
+    StockLevel.objects.filter(pk=stock.pk).update(reserved=10)
+    with pytest.raises(DomainError) as raised:
+        services.stock_set(actor=world["seller_user"], product=product, on_hand=9)
+    assert raised.value.code == "below_reserved"
+    for values in ({"on_hand": -1}, {"reserved": -1}, {"reserved": 25}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StockLevel.objects.filter(pk=stock.pk).update(**values)
+
+
+def test_pack_size_constraint_in_the_database(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Product.objects.filter(pk=world["essential"].pk).update(pack_size=0)
