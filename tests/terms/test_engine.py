@@ -56,7 +56,9 @@ def test_round_to_nearest_packaging_standard():
     q = evaluate(BEAUTY, cart, None, AT)
     assert [(ln.requested_quantity, ln.quantity) for ln in q.lines] == [(10, 12), (8, 6), (2, 6)]
     assert [ln.net_amount for ln in q.lines] == [D("180.00"), D("120.00"), D("300.00")]
-    assert codes(q.warnings) == ["quantity_adjusted"] * 3
+    (w,) = q.warnings
+    assert (w.code, w.rule) == ("quantity_adjusted", "O4")
+    assert "A 10 → 12 (by 6), B 8 → 6 (by 6), C 2 → 6 (by 6)" in w.explanation.en
 
 
 def test_case_surcharge_or_refusal():

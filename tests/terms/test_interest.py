@@ -170,3 +170,14 @@ def test_rates_lookup_outside_tables_fails_clearly():
     rates = RateTables(ecb=((date(2026, 1, 1), D("2")),), legal=((date(2026, 1, 1), D("3")),))
     with pytest.raises(DomainError):
         late_interest(D("100"), date(2025, 1, 1), date(2025, 2, 1), DEFAULT, rates)
+
+
+def test_terms_document_accepted_in_place_of_late_terms():
+    from comptoir.terms.loader import load_preset
+
+    doc = load_preset("marketplace")  # 8 % a year
+    r = late_interest(D("3650.00"), date(2026, 1, 10), date(2026, 1, 20), doc)
+    assert r.interest == D("8.00") and r.lines[0].clause.article
+    assert interest_batch([(D("3650.00"), date(2026, 1, 10), date(2026, 1, 20))], doc)[0][0] == D(
+        "8.00"
+    )

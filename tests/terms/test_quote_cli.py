@@ -1,6 +1,7 @@
 """run_quote / run_interest: exit codes, JSON output, clear messages for bad input."""
 
 import json
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,16 @@ def test_interest_text_and_exit_codes():
     digital = str(preset_path("digital-goods"))  # ECB + 9 points: needs the rate tables
     code, text = run_interest(digital, "100", "2020-01-01", "2020-05-15", None)
     assert code == 2 and text.startswith("rates: ")
+
+
+@pytest.mark.django_db
+def test_interest_reads_the_rate_tables_from_the_database():
+    from comptoir.core.models import ECBRate
+
+    mkt = str(preset_path("digital-goods"))  # ECB reference rate + 9 points
+    code, text = run_interest(mkt, "730.00", "2026-01-01", "2026-01-11", None)
+    assert code == 0 and "database rate tables" in text
+    assert "Intérêts / interest: 2.23 EUR" in text  # (2.15 + 9) % × 730 × 10 / 365
+    ECBRate.objects.filter(effective_date__gte="2025-06-11").update(rate=D("3.15"))
+    code, text = run_interest(mkt, "730.00", "2026-01-01", "2026-01-11", None)
+    assert "Intérêts / interest: 2.43 EUR" in text  # the operator's table wins

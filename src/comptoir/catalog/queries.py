@@ -319,9 +319,9 @@ def prices_for(
     conditions: dict[int, CustomerCondition | None] = {}
     result: dict[int, PriceInfo] = {}
     for product in products:
-        tp = best.get(product.pk)
-        if tp is None:
+        if product.pk not in best:
             continue
+        tp = best[product.pk]
         if product.seller_id not in conditions:
             conditions[product.seller_id] = _condition(buyer_id, product.seller_id, at)
         condition = conditions[product.seller_id]

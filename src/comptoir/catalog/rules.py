@@ -25,7 +25,7 @@ def validate_gtin(value: str) -> str:
         raise DomainError(
             code="invalid_gtin",
             message=(
-                f"Code EAN/GTIN invalide : « {value} » ({exc.message}). "
+                f"Code EAN/GTIN invalide : « {value} » ({exc}). "
                 "/ Invalid GTIN: wrong length or check digit."
             ),
             field="gtin",

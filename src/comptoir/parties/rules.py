@@ -45,7 +45,7 @@ def _check_siren(value: str) -> str:
         raise _error(
             "siren",
             "invalid_siren",
-            f"Numéro SIREN invalide : « {value} » ({exc.message}). "
+            f"Numéro SIREN invalide : « {value} » ({exc}). "
             "Un SIREN a 9 chiffres et une clé de contrôle (Luhn). / Invalid SIREN number.",
         ) from exc
 
@@ -57,7 +57,7 @@ def _check_siret(value: str, siren: str) -> str:
         raise _error(
             "siret",
             "invalid_siret",
-            f"Numéro SIRET invalide : « {value} » ({exc.message}). "
+            f"Numéro SIRET invalide : « {value} » ({exc}). "
             "Un SIRET a 14 chiffres et une clé de contrôle. / Invalid SIRET number.",
         ) from exc
     if compact[:9] != siren:
@@ -94,7 +94,7 @@ def _check_vat(value: str, siren: str) -> str:
         raise _error(
             "vat_number",
             "invalid_vat_number",
-            f"Numéro de TVA intracommunautaire invalide : « {value} » ({exc.message}). "
+            f"Numéro de TVA intracommunautaire invalide : « {value} » ({exc}). "
             "/ Invalid VAT number.",
         ) from exc
     if digits[2:] != siren:
@@ -114,7 +114,7 @@ def _check_iban(value: str) -> str:
         raise _error(
             "iban",
             "invalid_iban",
-            f"IBAN invalide : « {value} » ({exc.message}). / Invalid IBAN.",
+            f"IBAN invalide : « {value} » ({exc}). / Invalid IBAN.",
         ) from exc
 
 
@@ -125,7 +125,7 @@ def _check_bic(value: str) -> str:
         raise _error(
             "bic",
             "invalid_bic",
-            f"BIC invalide : « {value} » ({exc.message}). / Invalid BIC.",
+            f"BIC invalide : « {value} » ({exc}). / Invalid BIC.",
         ) from exc
 
 

@@ -109,9 +109,12 @@ def load_rates() -> tuple[RateSource, str]:
     except ImportError:
         return FALLBACK_RATES, "taux publiés / published rates (DOMAIN-NOTES 1.3)"
     try:
-        return rate_table_snapshot(), "base de données / database rate tables"
-    except Exception:  # no table or no row yet: fall back, and say so
+        tables = rate_table_snapshot()
+    except Exception:  # no table yet (database not migrated): fall back, and say so
         return FALLBACK_RATES, "taux publiés / published rates (DOMAIN-NOTES 1.3)"
+    if not tables.legal or not tables.ecb:
+        return FALLBACK_RATES, "taux publiés / published rates (DOMAIN-NOTES 1.3)"
+    return tables, "base de données / database rate tables"
 
 
 def run_interest(

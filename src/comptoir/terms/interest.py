@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from comptoir.terms.engine.citations import NO_CLAUSE, Clause
 from comptoir.terms.engine.rates import RateSource
@@ -110,6 +111,16 @@ class InterestResult:
     @property
     def costs_total(self) -> Decimal:
         return sum((c.amount for c in self.costs), ZERO)
+
+
+def as_late_terms(terms: Any) -> LatePaymentTerms:
+    """``terms`` as ``LatePaymentTerms``: itself, or the late-payment section of a
+    ``TermsDocument`` (or of a compiled ``Policy``)."""
+    if isinstance(terms, LatePaymentTerms):
+        return terms
+    from comptoir.terms.engine.adapter import policy_for
+
+    return policy_for(terms).late
 
 
 def _half_year_end(d: date) -> date:
@@ -199,7 +210,7 @@ def late_interest(
     principal: Decimal,
     due: date,
     paid: date,
-    terms: LatePaymentTerms = DEFAULT_LATE_TERMS,
+    terms: Any = DEFAULT_LATE_TERMS,
     rates: RateSource | None = None,
     *,
     invoice_date: date | None = None,
@@ -215,6 +226,7 @@ def late_interest(
     """
     if principal < ZERO:
         raise ValueError("principal must be >= 0")
+    terms = as_late_terms(terms)
     if rates is None:
         from comptoir.terms.engine.rates import FALLBACK_RATES
 
@@ -298,7 +310,7 @@ class _CumulativeRates:
 
 def interest_batch(
     items: Iterable[OpenItem] | Sequence[tuple[Decimal, date, date]],
-    terms: LatePaymentTerms = DEFAULT_LATE_TERMS,
+    terms: Any = DEFAULT_LATE_TERMS,
     rates: RateSource | None = None,
 ) -> list[tuple[Decimal, Decimal, Decimal]]:
     """(interest, indemnity, total) for each open item, equal to ``late_interest`` without costs.
@@ -306,6 +318,7 @@ def interest_batch(
     Rates are resolved once per day of the covered range (or once per invoice date for
     "legal rate on the invoice date" terms), then each item costs a few list lookups.
     """
+    terms = as_late_terms(terms)
     if rates is None:
         from comptoir.terms.engine.rates import FALLBACK_RATES
 

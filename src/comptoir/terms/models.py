@@ -26,9 +26,7 @@ class TermsVersion(models.Model):
         "parties.Organization", on_delete=models.PROTECT, related_name="terms_versions"
     )
     version = models.PositiveIntegerField()
-    status = models.CharField(
-        max_length=16, choices=TermsStatus.choices, default=TermsStatus.DRAFT
-    )
+    status = models.CharField(max_length=16, choices=TermsStatus.choices, default=TermsStatus.DRAFT)
     preset = models.CharField(max_length=32, blank=True)
     source = models.TextField(help_text="The TOML document as written.")
     parsed = models.JSONField(help_text="The validated document (decimals as strings).")

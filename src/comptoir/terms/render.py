@@ -442,7 +442,8 @@ def _ordering(doc: TermsDocument) -> list[Paragraph]:
         out.append(Paragraph("Aucune commande à livrer à terme n'est admise.", None, "O13"))
     if (v := o.vouchers) is not None and v.enabled:
         rules = [
-            "valables uniquement dans la période indiquée" + (" et dans cette boutique" if v.shop_only else ""),
+            "valables uniquement dans la période indiquée"
+            + (" et dans cette boutique" if v.shop_only else ""),
         ]
         if v.apply_before_finalisation_only:
             rules.append("appliqués avant la finalisation de la commande, jamais après")
@@ -517,7 +518,11 @@ def _credit(doc: TermsDocument) -> list[Paragraph]:
             "require_prepayment": "le Vendeur peut exiger un paiement à la commande",
             "refuse": "les nouvelles commandes sont refusées",
         }[cl.above]
-        out.append(Paragraph(f"L'encours de chaque acheteur est {cap} ; au-delà, {above}.", cl.clause, "PT10"))
+        out.append(
+            Paragraph(
+                f"L'encours de chaque acheteur est {cap} ; au-delà, {above}.", cl.clause, "PT10"
+            )
+        )
     if (od := c.on_deterioration) is not None:
         term = "au comptant" if od.max_days == 0 else f"à {od.max_days} jours ou au comptant"
         out.append(
@@ -531,14 +536,21 @@ def _credit(doc: TermsDocument) -> list[Paragraph]:
     if c.pay_by_invoice_limit is not None:
         out.append(
             Paragraph(
-                f"Le paiement sur facture est limité aux commandes de {money(c.pay_by_invoice_limit)}"
+                "Le paiement sur facture est limité aux commandes de "
+                f"{money(c.pay_by_invoice_limit)}"
                 " au plus.",
                 None,
                 "PT10",
             )
         )
     elif c.clause is not None:
-        out.append(Paragraph("Certains modes de paiement peuvent être limités selon le volume de la commande.", c.clause, "PT10"))
+        out.append(
+            Paragraph(
+                "Certains modes de paiement peuvent être limités selon le volume de la commande.",
+                c.clause,
+                "PT10",
+            )
+        )
     return out
 
 
@@ -550,7 +562,10 @@ def _delivery(doc: TermsDocument) -> list[Paragraph]:
             area = f" en {s.area}" if s.area else ""
             text = f"La livraison est franco de port{area} à partir de {money(s.free_threshold)} HT"
         elif s.threshold_defined_in == "buyer_contract":
-            text = "La livraison est franco de port pour les commandes respectant le volume minimal fixé par le contrat de l'acheteur"
+            text = (
+                "La livraison est franco de port pour les commandes respectant le volume "
+                "minimal fixé par le contrat de l'acheteur"
+            )
         else:
             text = "Les frais de port sont facturés"
         below = []
@@ -571,12 +586,22 @@ def _delivery(doc: TermsDocument) -> list[Paragraph]:
             "acceptance": "après l'acceptation de la commande",
             "payment": "après le paiement",
         }[lt.from_]
-        text = f"Le délai de livraison est {'indicativement ' if lt.indicative else ''}de {lt.amount} {_UNITS[lt.unit][1 if lt.amount != 1 else 0]} {start}."
+        text = (
+            f"Le délai de livraison est {'indicativement ' if lt.indicative else ''}de "
+            f"{lt.amount} {_UNITS[lt.unit][1 if lt.amount != 1 else 0]} {start}."
+        )
         if not lt.delay_allows_cancellation:
             text += " Un retard ne permet ni annulation ni pénalité."
         out.append(Paragraph(text, lt.clause, "F1"))
     elif f.clause is not None:
-        out.append(Paragraph("Les délais de livraison sont indicatifs ; un retard ne permet ni annulation ni pénalité.", f.clause, "F1"))
+        out.append(
+            Paragraph(
+                "Les délais de livraison sont indicatifs ; un retard ne permet ni annulation ni "
+                "pénalité.",
+                f.clause,
+                "F1",
+            )
+        )
     if (i := f.incoterms) is not None:
         parts = []
         if i.inside_eu:
@@ -588,12 +613,15 @@ def _delivery(doc: TermsDocument) -> list[Paragraph]:
             "dispatch": "dès l'expédition : les produits voyagent aux risques de l'acheteur",
             "handover_to_buyer_carrier": "à la remise au transporteur de l'acheteur",
         }[i.risk_passes_at]
-        text = (f"Livraisons {_list(parts)}. " if parts else "") + f"Les risques sont transférés {risk}."
+        text = (
+            f"Livraisons {_list(parts)}. " if parts else ""
+        ) + f"Les risques sont transférés {risk}."
         out.append(Paragraph(text, i.clause, "F9"))
     if (a := f.delivery_address_change) is not None and a.enabled:
         out.append(
             Paragraph(
-                "La livraison à une autre adresse que celle enregistrée requiert une demande écrite "
+                "La livraison à une autre adresse que celle enregistrée requiert une demande "
+                "écrite "
                 "approuvée par le Vendeur.",
                 a.clause,
                 "F6",
@@ -615,31 +643,63 @@ def _reception(doc: TermsDocument) -> list[Paragraph]:
     f = doc.fulfilment
     out: list[Paragraph] = []
     if (c := f.contestation) is not None:
-        start = {"delivery": "de la livraison", "arrival": "de l'arrivée des marchandises", "receipt": "de la réception"}[c.from_]
+        start = {
+            "delivery": "de la livraison",
+            "arrival": "de l'arrivée des marchandises",
+            "receipt": "de la réception",
+        }[c.from_]
         excluded = " (jour exclu)" if c.from_excluded else ""
         if c.mode == "validate_or_silence":
             text = (
                 f"L'acheteur valide la conformité de la commande sur la plateforme avant la fin "
                 f"d'un délai de {delay(c.deadline)} à compter {start}{excluded} ; "
             )
-            text += "à défaut de contestation dans ce délai, la commande est réputée conforme." if c.on_silence == "conform" else "passé ce délai, aucune réclamation n'est admise."
+            text += (
+                "à défaut de contestation dans ce délai, la commande est réputée conforme."
+                if c.on_silence == "conform"
+                else "passé ce délai, aucune réclamation n'est admise."
+            )
         else:
-            where = {"delivery_note": "sur le bon de livraison", "waybill": "sur la lettre de voiture", "platform": "sur la plateforme", None: ""}[c.reserves_on]
-            text = f"Les réclamations sont adressées par écrit dans un délai de {delay(c.deadline)} à compter {start}{excluded}"
+            where = {
+                "delivery_note": "sur le bon de livraison",
+                "waybill": "sur la lettre de voiture",
+                "platform": "sur la plateforme",
+                None: "",
+            }[c.reserves_on]
+            text = (
+                "Les réclamations sont adressées par écrit dans un délai de "
+                f"{delay(c.deadline)} à compter {start}{excluded}"
+            )
             if c.mode == "reserves_then_confirm":
-                text = f"L'acheteur porte ses réserves {where} et les notifie dans un délai de {delay(c.deadline)} à compter {start}{excluded}".replace("  ", " ")
+                text = (
+                    f"L'acheteur porte ses réserves {where} et les notifie dans un délai de "
+                    f"{delay(c.deadline)} à compter {start}{excluded}"
+                ).replace("  ", " ")
             text += " ; passé ce délai, aucune réclamation n'est admise."
         if c.confirm_reserves_within is not None:
             text += f" Les réserves sont confirmées dans les {delay(c.confirm_reserves_within)}."
         if c.carrier_protest_within is not None:
-            text += f" En cas d'avarie ou de perte partielle, la protestation motivée au transporteur est notifiée dans les {delay(c.carrier_protest_within)}."
+            text += (
+                " En cas d'avarie ou de perte partielle, la protestation motivée au "
+                f"transporteur est notifiée dans les {delay(c.carrier_protest_within)}."
+            )
         if c.wrong_goods_return_within is not None:
-            text += f" Les produits erronés ou en excédent sont retournés dans les {delay(c.wrong_goods_return_within)} ou payés au prix habituel."
+            text += (
+                " Les produits erronés ou en excédent sont retournés dans les "
+                f"{delay(c.wrong_goods_return_within)} ou payés au prix habituel."
+            )
         if c.freezes_invoice:
-            text += " À la date de validation, ou à l'expiration du délai, la facture est figée et vaut ordre de paiement irrévocable."
+            text += (
+                " À la date de validation, ou à l'expiration du délai, la facture est figée "
+                "et vaut ordre de paiement irrévocable."
+            )
         out.append(Paragraph(text, c.clause, "F4"))
     if (r := f.refused_delivery) is not None:
-        text = "Une livraison refusée sans motif valable reste due" if r.remains_due else "Une livraison refusée sans motif valable"
+        text = (
+            "Une livraison refusée sans motif valable reste due"
+            if r.remains_due
+            else "Une livraison refusée sans motif valable"
+        )
         if r.fee is not None:
             text += f", majorée de frais de dossier de {money(r.fee)} HT"
         if r.transport_charged:
@@ -648,12 +708,17 @@ def _reception(doc: TermsDocument) -> list[Paragraph]:
         if r.uncollected_returned_at_buyer_cost:
             text += " Les produits non retirés sont retournés aux frais de l'acheteur."
         if r.resolution_after_formal_notice is not None:
-            text += f" {delay(r.resolution_after_formal_notice).capitalize()} après une mise en demeure restée sans effet, le Vendeur peut résoudre la commande."
+            text += (
+                f" {delay(r.resolution_after_formal_notice).capitalize()} après une mise en "
+                "demeure restée sans effet, le Vendeur peut résoudre la commande."
+            )
         out.append(Paragraph(text, r.clause, "F7"))
     if (d := f.returnable_deposits) is not None:
         items = _list(
             [
-                f"{i.name.lower()} ({money(i.deposit)} par {i.unit})" if i.deposit is not None else f"{i.name.lower()} (montant au tarif)"
+                f"{i.name.lower()} ({money(i.deposit)} par {i.unit})"
+                if i.deposit is not None
+                else f"{i.name.lower()} (montant au tarif)"
                 for i in d.items
             ]
         )
@@ -661,10 +726,17 @@ def _reception(doc: TermsDocument) -> list[Paragraph]:
         if d.pickup == "monthly":
             text += " Les emballages vides sont enlevés une fois par mois."
         if d.refund_condition == "all_returned_clean":
-            text += " La consigne est remboursée lorsque tous les emballages sont restitués propres et désétiquetés"
+            text += (
+                " La consigne est remboursée lorsque tous les emballages sont restitués "
+                "propres et désétiquetés"
+            )
         else:
             text += " La consigne est remboursée pour chaque emballage restitué"
-        text += " ; le remboursement prend la forme d'un avoir déduit de la facture suivante." if d.refund_as == "credit_note_on_next_invoice" else ", par virement."
+        text += (
+            " ; le remboursement prend la forme d'un avoir déduit de la facture suivante."
+            if d.refund_as == "credit_note_on_next_invoice"
+            else ", par virement."
+        )
         out.append(Paragraph(text, d.clause, "F10"))
     return out
 
@@ -673,10 +745,13 @@ def _invoicing(doc: TermsDocument) -> list[Paragraph]:
     inv = doc.invoicing
     moment = {
         "at_order_end": "à l'issue de chaque commande, avant la livraison",
-        "at_freeze": "à la date de validation de la commande ou à l'expiration du délai de contestation",
+        "at_freeze": "à la date de validation de la commande ou à l'expiration du délai de "
+        "contestation",
         "at_shipment": "à l'expédition",
     }[inv.moment]
-    text = f"Une facture est établie {'pour chaque commande, ' if inv.one_per_order else ''}{moment}."
+    text = (
+        f"Une facture est établie {'pour chaque commande, ' if inv.one_per_order else ''}{moment}."
+    )
     if inv.electronic:
         text += " Les factures sont dématérialisées."
     out = [Paragraph(text, inv.clause, "I1")]
@@ -692,7 +767,8 @@ def _invoicing(doc: TermsDocument) -> list[Paragraph]:
     if (w := inv.contest_window) is not None:
         text = {
             "before_due_date": "Une facture ne peut être contestée qu'avant sa date d'échéance.",
-            "days_from_invoice": f"Une facture ne peut être contestée que dans les {w.days} jours suivant sa date.",
+            "days_from_invoice": f"Une facture ne peut être contestée que dans les {w.days} jours "
+            "suivant sa date.",
             "until_freeze": "Une facture ne peut plus être contestée une fois figée.",
         }[w.kind]
         out.append(Paragraph(text, w.clause, "I6"))
@@ -705,9 +781,14 @@ def _payment(doc: TermsDocument) -> list[Paragraph]:
     p = doc.payment
     out: list[Paragraph] = []
     for option in p.options:
-        text = f"{(option.label or METHODS[option.method]).rstrip('.')} ({METHODS[option.method]}) : {due(option.due)}"
+        text = (
+            f"{(option.label or METHODS[option.method]).rstrip('.')} "
+            f"({METHODS[option.method]}) : {due(option.due)}"
+        )
         if option.collection is not None:
-            text += f" ; le prélèvement est effectué {due(option.collection).replace('comptant, ', '')}"
+            text += (
+                f" ; le prélèvement est effectué {due(option.collection).replace('comptant, ', '')}"
+            )
         if option.pre_notification_days is not None:
             text += f", après une pré-notification de {option.pre_notification_days} jours"
         if option.deferrals:
@@ -724,7 +805,11 @@ def _payment(doc: TermsDocument) -> list[Paragraph]:
             text += f" ; jusqu'à {money(option.max_order_amount)} par commande"
         out.append(Paragraph(text + ".", option.clause, "PT1"))
     if (d := p.cash_discount) is not None:
-        methods = f", en cas de paiement par {_list([METHODS[m] for m in d.methods])}" if d.methods else ""
+        methods = (
+            f", en cas de paiement par {_list([METHODS[m] for m in d.methods])}"
+            if d.methods
+            else ""
+        )
         out.append(
             Paragraph(
                 f"Escompte pour paiement comptant sous {d.within_days} jours à compter "
@@ -736,7 +821,11 @@ def _payment(doc: TermsDocument) -> list[Paragraph]:
     else:
         out.append(Paragraph("Pas d'escompte pour paiement anticipé.", None, "PT6"))
     if (f := p.financial_fees) is not None:
-        exempt = f", sauf paiement par {_list([METHODS[m] for m in f.exempt_methods])}" if f.exempt_methods else ""
+        exempt = (
+            f", sauf paiement par {_list([METHODS[m] for m in f.exempt_methods])}"
+            if f.exempt_methods
+            else ""
+        )
         gran = ""
         if f.granularity_days:
             part = f.percent * f.granularity_days / f.per_days
@@ -760,28 +849,39 @@ def _payment(doc: TermsDocument) -> list[Paragraph]:
         )
     c = p.counts_as_paid
     text = (
-        "Le paiement est réputé réalisé à la date à laquelle les fonds sont mis à la disposition du Vendeur."
+        "Le paiement est réputé réalisé à la date à laquelle les fonds sont mis à la disposition "
+        "du Vendeur."
         if c.rule == "funds_available"
         else "Le paiement est réputé réalisé à la date de son émission."
     )
     if c.lcr_received_days_before_due is not None:
         text += f" Une LCR doit parvenir {c.lcr_received_days_before_due} jours avant l'échéance."
     if c.transfer_hours_before_due is not None:
-        text += f" Un virement doit être effectué {c.transfer_hours_before_due} heures avant l'échéance."
+        text += (
+            f" Un virement doit être effectué {c.transfer_hours_before_due} heures avant "
+            "l'échéance."
+        )
     if c.tip_received_days_before_due is not None:
         text += f" Un TIP doit parvenir {c.tip_received_days_before_due} jours avant l'échéance."
     out.append(Paragraph(text, c.clause, "PT4"))
     if p.deferral_needs_consent:
-        out.append(Paragraph("L'acheteur ne peut différer une échéance sans l'accord du Vendeur.", None, "PT2"))
+        out.append(
+            Paragraph(
+                "L'acheteur ne peut différer une échéance sans l'accord du Vendeur.", None, "PT2"
+            )
+        )
     if (a := p.allocation) is not None:
         text = {
-            "interest_and_costs_first": "Les paiements partiels s'imputent d'abord sur les intérêts et frais échus, puis sur le principal.",
-            "oldest_debt_first": "Les paiements partiels s'imputent sur les dettes dont l'exigibilité est la plus ancienne.",
+            "interest_and_costs_first": "Les paiements partiels s'imputent d'abord sur les "
+            "intérêts et frais échus, puis sur le principal.",
+            "oldest_debt_first": "Les paiements partiels s'imputent sur les dettes dont "
+            "l'exigibilité est la plus ancienne.",
         }[a.order]
         out.append(Paragraph(text, a.clause, "PT7"))
     s = p.set_off
     text = (
-        "L'acheteur ne peut opérer aucune compensation ni déduction sans l'accord écrit préalable du Vendeur"
+        "L'acheteur ne peut opérer aucune compensation ni déduction sans l'accord écrit préalable "
+        "du Vendeur"
         if not s.buyer_may_set_off
         else "L'acheteur peut opérer une compensation dans les conditions légales"
     )
@@ -793,9 +893,11 @@ def _payment(doc: TermsDocument) -> list[Paragraph]:
     out.append(Paragraph(text, s.clause, "PT8"))
     if (fd := p.failed_debit) is not None:
         text = (
-            "Un prélèvement rejeté du fait de l'acheteur lui est refacturé pour les frais bancaires engagés."
+            "Un prélèvement rejeté du fait de l'acheteur lui est refacturé pour les frais "
+            "bancaires engagés."
             if fd.charge == "bank_fees"
-            else f"Un prélèvement rejeté du fait de l'acheteur entraîne des frais de {money(fd.amount or Decimal(0))}."
+            else "Un prélèvement rejeté du fait de l'acheteur entraîne des frais de "
+            f"{money(fd.amount or Decimal(0))}."
         )
         out.append(Paragraph(text, fd.clause, "PT12"))
     return out
@@ -805,14 +907,20 @@ def interest_text(doc: TermsDocument) -> str:
     i = doc.late_payment.interest
     base = "toutes taxes comprises" if i.base == "incl_vat" else "hors taxes"
     if i.kind == "legal_rate_multiple":
-        at = "en vigueur à la date de la facture" if i.rate_date == "invoice_date" else "en vigueur pour chaque semestre de retard"
+        at = (
+            "en vigueur à la date de la facture"
+            if i.rate_date == "invoice_date"
+            else "en vigueur pour chaque semestre de retard"
+        )
         rate = f"{number(i.multiplier or Decimal(0))} fois le taux de l'intérêt légal {at}"
     elif i.kind == "fixed_annual":
         rate = f"{pct(i.rate or Decimal(0))} par an"
     elif i.kind == "monthly":
         rate = f"{pct(i.rate or Decimal(0))} par mois"
     else:
-        rate = f"le taux de refinancement de la BCE majoré de {number(i.points or Decimal(0))} points"
+        rate = (
+            f"le taux de refinancement de la BCE majoré de {number(i.points or Decimal(0))} points"
+        )
     return f"des pénalités de retard au taux de {rate}, calculées sur le montant {base} restant dû"
 
 
@@ -828,52 +936,122 @@ def _late_payment(doc: TermsDocument) -> list[Paragraph]:
         )
     ]
     if (fi := lp.fixed_indemnity) is not None:
-        text = f"Une indemnité forfaitaire pour frais de recouvrement de {money(fi.amount)} est due pour chaque facture payée en retard."
+        text = (
+            f"Une indemnité forfaitaire pour frais de recouvrement de {money(fi.amount)} est "
+            "due pour chaque facture payée en retard."
+        )
         if fi.more_on_proof:
-            text += " Une indemnisation complémentaire peut être demandée, sur justificatif, lorsque les frais exposés sont supérieurs."
+            text += (
+                " Une indemnisation complémentaire peut être demandée, sur justificatif, "
+                "lorsque les frais exposés sont supérieurs."
+            )
         out.append(Paragraph(text, fi.clause, "PT11"))
     if (cc := lp.collection_costs) is not None:
         minimum = f", avec un minimum de {money(cc.minimum)} HT" if cc.minimum is not None else ""
-        out.append(Paragraph(f"Les frais de recouvrement extrajudiciaires s'élèvent à {pct(cc.percent)} du principal{minimum}.", cc.clause, "PT11"))
+        out.append(
+            Paragraph(
+                f"Les frais de recouvrement extrajudiciaires s'élèvent à {pct(cc.percent)} du "
+                f"principal{minimum}.",
+                cc.clause,
+                "PT11",
+            )
+        )
     if (lit := lp.litigation_penalty) is not None:
         base = "TTC" if lit.base == "incl_vat" else "HT"
-        out.append(Paragraph(f"Toute facture recouvrée par voie contentieuse est majorée, à titre de clause pénale, de {pct(lit.percent)} de son montant {base}.", lit.clause, "PT11"))
+        out.append(
+            Paragraph(
+                "Toute facture recouvrée par voie contentieuse est majorée, à titre de clause "
+                f"pénale, de {pct(lit.percent)} de son montant {base}.",
+                lit.clause,
+                "PT11",
+            )
+        )
     if (rf := lp.reminder_fee) is not None:
         exempt = " (non applicable aux consommateurs)" if rf.consumers_exempt else ""
-        out.append(Paragraph(f"Chaque relance entraîne des frais de {money(rf.amount)}{exempt}.", rf.clause, "PT11"))
+        out.append(
+            Paragraph(
+                f"Chaque relance entraîne des frais de {money(rf.amount)}{exempt}.",
+                rf.clause,
+                "PT11",
+            )
+        )
     if (ac := lp.acceleration) is not None and ac.enabled:
-        out.append(Paragraph("Tout retard rend immédiatement exigibles toutes les sommes dues, même non échues.", ac.clause, "PT11"))
+        out.append(
+            Paragraph(
+                "Tout retard rend immédiatement exigibles toutes les sommes dues, même non échues.",
+                ac.clause,
+                "PT11",
+            )
+        )
     if (su := lp.suspension) is not None and su.enabled:
-        out.append(Paragraph("Le Vendeur peut suspendre les commandes et livraisons en cours.", su.clause, "PT11"))
+        out.append(
+            Paragraph(
+                "Le Vendeur peut suspendre les commandes et livraisons en cours.", su.clause, "PT11"
+            )
+        )
     if (tc := lp.terms_cut) is not None:
-        term = "au comptant" if tc.max_days == 0 else f"à {tc.max_days} jours" + (" ou au comptant" if tc.cash_possible else "")
+        term = (
+            "au comptant"
+            if tc.max_days == 0
+            else f"à {tc.max_days} jours" + (" ou au comptant" if tc.cash_possible else "")
+        )
         months = f" pour une durée minimale de {tc.min_months} mois" if tc.min_months else ""
-        out.append(Paragraph(f"Le délai de paiement peut être ramené {term}{months}.", tc.clause, "PT11"))
+        out.append(
+            Paragraph(f"Le délai de paiement peut être ramené {term}{months}.", tc.clause, "PT11")
+        )
     if (r := lp.resolution) is not None:
-        text = f"{delay(r.after_formal_notice).capitalize()} après une mise en demeure restée sans effet, le Vendeur peut résoudre la vente"
+        text = (
+            f"{delay(r.after_formal_notice).capitalize()} après une mise en demeure restée "
+            "sans effet, le Vendeur peut résoudre la vente"
+        )
         if r.goods_taken_back:
             text += " et reprendre les produits"
         if r.deposit_deduction:
             text += ", ou déduire les sommes dues du dépôt de garantie"
         text += "."
         if r.indemnity_percent is not None:
-            text += f" Une indemnité forfaitaire de {pct(r.indemnity_percent)} des sommes restant dues est alors exigible."
+            text += (
+                f" Une indemnité forfaitaire de {pct(r.indemnity_percent)} des sommes "
+                "restant dues est alors exigible."
+            )
         out.append(Paragraph(text, r.clause, "PT11"))
     if (o := lp.interest_offsets_rebates) is not None and o.enabled:
-        out.append(Paragraph("Les intérêts et pénalités de retard s'imputent de plein droit sur les remises et ristournes dues par le Vendeur.", o.clause, "PT11"))
+        out.append(
+            Paragraph(
+                "Les intérêts et pénalités de retard s'imputent de plein droit sur les remises et "
+                "ristournes dues par le Vendeur.",
+                o.clause,
+                "PT11",
+            )
+        )
     return out
 
 
 def _rebates(doc: TermsDocument) -> list[Paragraph]:
     r = doc.rebates
     assert r is not None
-    period = {"quarter": "trimestre civil", "half_year": "semestre", "year": "année civile"}[r.period]
-    text = f"Les ristournes sont fixées au début de chaque {period} et calculées sur le chiffre d'affaires ristournable (facturé et encaissé hors taxes, remises, reprises et avoirs déduits"
-    text += ", ventes en France soumises à la TVA uniquement)." if r.domestic_vat_sales_only else ")."
+    period = {"quarter": "trimestre civil", "half_year": "semestre", "year": "année civile"}[
+        r.period
+    ]
+    text = (
+        f"Les ristournes sont fixées au début de chaque {period} et calculées sur le chiffre "
+        "d'affaires ristournable (facturé et encaissé hors taxes, remises, reprises et avoirs "
+        "déduits"
+    )
+    text += (
+        ", ventes en France soumises à la TVA uniquement)." if r.domestic_vat_sales_only else ")."
+    )
     if r.condition == "all_invoices_paid_on_time":
-        text += f" Elles ne sont acquises que si toutes les factures du {period} ont été payées à l'échéance."
+        text += (
+            f" Elles ne sont acquises que si toutes les factures du {period} ont été payées "
+            "à l'échéance."
+        )
     if r.tiers:
-        text += " Barème : " + "; ".join(f"à partir de {money(t.threshold)} : {pct(t.percent)}" for t in r.tiers) + "."
+        text += (
+            " Barème : "
+            + "; ".join(f"à partir de {money(t.threshold)} : {pct(t.percent)}" for t in r.tiers)
+            + "."
+        )
     text += f" Elles sont versées par {METHODS[r.paid_by]}."
     if r.advances_clawed_back:
         text += " Les acomptes versés sont repris si les conditions ne sont pas remplies."
@@ -909,7 +1087,8 @@ def _marketplace(doc: TermsDocument) -> list[Paragraph]:
     if m.funds_on_regulated_account:
         out.append(
             Paragraph(
-                "Le Vendeur reçoit le montant TTC de la facture, déduction faite de la commission ; "
+                "Le Vendeur reçoit le montant TTC de la facture, déduction faite de la commission "
+                "; "
                 "les fonds sont détenus sur un compte réglementé avant leur versement.",
                 m.clause,
                 "PT14",
@@ -932,9 +1111,18 @@ def _after_sales(doc: TermsDocument) -> list[Paragraph]:
     a = doc.after_sales
     out: list[Paragraph] = []
     if (r := a.rma) is not None:
-        text = "Les retours ne sont possibles " + ("qu'en cas de défaut technique, " if r.technical_only else "") + "sur demande de retour (RMA) ; le numéro de RMA est valable " + delay(r.validity) + " et seuls les colis portant un numéro valable sont acceptés."
+        text = (
+            "Les retours ne sont possibles "
+            + ("qu'en cas de défaut technique, " if r.technical_only else "")
+            + "sur demande de retour (RMA) ; le numéro de RMA est valable "
+            + delay(r.validity)
+            + " et seuls les colis portant un numéro valable sont acceptés."
+        )
         if r.inspection_within is not None:
-            text += f" Le produit est contrôlé dans les {delay(r.inspection_within)} suivant sa réception."
+            text += (
+                f" Le produit est contrôlé dans les {delay(r.inspection_within)} suivant sa "
+                "réception."
+            )
         text += {
             "written_agreement_only": " Aucun retour commercial sans accord écrit.",
             "allowed": "",
@@ -949,7 +1137,10 @@ def _after_sales(doc: TermsDocument) -> list[Paragraph]:
             if (g := w.own_brand) is not None:
                 t = f"produits de la marque du Vendeur : {g.months} mois"
                 if g.start == "resale" and g.resale_window_months:
-                    t += f" à compter de la revente si elle intervient dans les {g.resale_window_months} mois de la livraison"
+                    t += (
+                        " à compter de la revente si elle intervient dans les "
+                        f"{g.resale_window_months} mois de la livraison"
+                    )
                 if g.max_months_after_delivery:
                     t += f", au plus tard {g.max_months_after_delivery} mois après la livraison"
                 parts.append(t)
@@ -969,32 +1160,79 @@ def _after_sales(doc: TermsDocument) -> list[Paragraph]:
                     t += f" ({' ou '.join(crit)})"
                 parts.append(t)
             if w.business_months:
-                parts.append(f"acheteurs professionnels : {w.business_months} mois à compter du transfert des risques")
+                parts.append(
+                    f"acheteurs professionnels : {w.business_months} mois à compter du transfert "
+                    "des risques"
+                )
             if w.other_brands == "manufacturer" and (w.own_brand or w.professional_use):
                 parts.append("autres marques : garantie du fabricant")
             text = "Garantie — " + "; ".join(parts) + "." if parts else "Garantie contractuelle."
             if w.claim_within is not None:
-                start = "de la découverte du défaut" if w.claim_from == "discovery" else "de la livraison"
-                text += f" Réclamation dans les {delay(w.claim_within)} {start}" + (", via une demande de RMA." if w.claim_via_rma else ".")
+                start = (
+                    "de la découverte du défaut"
+                    if w.claim_from == "discovery"
+                    else "de la livraison"
+                )
+                text += f" Réclamation dans les {delay(w.claim_within)} {start}" + (
+                    ", via une demande de RMA." if w.claim_via_rma else "."
+                )
             if w.remedies:
                 names = {"repair": "réparer", "replace": "remplacer", "refund": "rembourser"}
-                text += f" Le Vendeur choisit de {_list((names[x] for x in w.remedies), 'ou')} le produit"
-                text += " ; un remplacement ne fait pas courir une nouvelle garantie." if not w.replacement_restarts_period else "."
+                text += (
+                    f" Le Vendeur choisit de {_list((names[x] for x in w.remedies), 'ou')} "
+                    "le produit"
+                )
+                text += (
+                    " ; un remplacement ne fait pas courir une nouvelle garantie."
+                    if not w.replacement_restarts_period
+                    else "."
+                )
             if w.no_fault_fee_minimum is not None:
-                text += f" Si aucun défaut n'est constaté, des frais de recherche d'au moins {money(w.no_fault_fee_minimum)} sont facturés."
+                text += (
+                    " Si aucun défaut n'est constaté, des frais de recherche d'au moins "
+                    f"{money(w.no_fault_fee_minimum)} sont facturés."
+                )
             if w.exclusions:
-                text += " Exclusions : réparation non autorisée, mauvais usage, usure normale, échantillons et prototypes, selon la clause." if "samples_and_prototypes" in w.exclusions else " Exclusions : mauvais usage, environnement non conforme, intervention de tiers, usure normale."
+                text += (
+                    " Exclusions : réparation non autorisée, mauvais usage, usure normale, "
+                    "échantillons et prototypes, selon la clause."
+                    if "samples_and_prototypes" in w.exclusions
+                    else " Exclusions : mauvais usage, environnement non conforme, intervention "
+                    "de tiers, usure normale."
+                )
             out.append(Paragraph(text, w.clause, "A2"))
     if (t := a.take_back) is not None and t.allowed:
-        text = "Les reprises de produits " + ("ne sont possibles qu'après accord écrit préalable du Vendeur" if t.prior_written_agreement else "sont possibles") + (", aux frais de l'acheteur." if t.at_buyer_cost else ".")
+        text = (
+            "Les reprises de produits "
+            + (
+                "ne sont possibles qu'après accord écrit préalable du Vendeur"
+                if t.prior_written_agreement
+                else "sont possibles"
+            )
+            + (", aux frais de l'acheteur." if t.at_buyer_cost else ".")
+        )
         if not t.stale_goods_credited:
             text += " Les produits défraîchis, périmés ou altérés sont repris mais non crédités."
         if t.abatement_percent is not None:
-            ref = "du tarif en vigueur au 1er janvier de l'année précédente" if t.tariff_reference == "january_1_previous_year" else "du tarif en vigueur"
-            text += f" L'avoir applique un abattement minimum de {pct(t.abatement_percent)} {ref}, majoré des avantages consentis à la facturation."
+            ref = (
+                "du tarif en vigueur au 1er janvier de l'année précédente"
+                if t.tariff_reference == "january_1_previous_year"
+                else "du tarif en vigueur"
+            )
+            text += (
+                f" L'avoir applique un abattement minimum de {pct(t.abatement_percent)} "
+                f"{ref}, majoré des avantages consentis à la facturation."
+            )
         out.append(Paragraph(text, t.clause, "A3"))
     if (rc := a.recalls) is not None and rc.enabled:
-        out.append(Paragraph("En cas de rappel de produits, l'acheteur suit les instructions du Vendeur ; les coûts engagés requièrent son accord préalable.", rc.clause, "A4"))
+        out.append(
+            Paragraph(
+                "En cas de rappel de produits, l'acheteur suit les instructions du Vendeur ; les "
+                "coûts engagés requièrent son accord préalable.",
+                rc.clause,
+                "A4",
+            )
+        )
     return out
 
 
@@ -1007,22 +1245,53 @@ def _digital(doc: TermsDocument) -> list[Paragraph]:
         text += ", limitée au nombre d'utilisateurs simultanés acheté" if lp.seats_enforced else ""
         text += " ; copie de sauvegarde autorisée" if lp.backup_copy_allowed else ""
         if lp.transferable:
-            text += " ; cession définitive à un tiers possible" + (", qui met fin à l'utilisation par l'acheteur" if lp.transfer_ends_own_use else "")
-        text += " ; les paquets acquis en volume ne peuvent être fractionnés." if not lp.volume_packs_splittable else "."
+            text += " ; cession définitive à un tiers possible" + (
+                ", qui met fin à l'utilisation par l'acheteur" if lp.transfer_ends_own_use else ""
+            )
+        text += (
+            " ; les paquets acquis en volume ne peuvent être fractionnés."
+            if not lp.volume_packs_splittable
+            else "."
+        )
         out.append(Paragraph(text, lp.clause, "D1"))
     if (r := d.rental) is not None:
-        text = "Location de logiciel : licence limitée à la durée du contrat" + (", non transférable" if not r.transferable else "") + (" ; elle prend fin au terme ou en cas de manquement." if r.ends_on_breach else ".")
+        text = (
+            "Location de logiciel : licence limitée à la durée du contrat"
+            + (", non transférable" if not r.transferable else "")
+            + (" ; elle prend fin au terme ou en cas de manquement." if r.ends_on_breach else ".")
+        )
         out.append(Paragraph(text, r.clause, "D2"))
     dl = d.delivery
-    what = _list(([ "les clés de produit"] if dl.keys else []) + (["les liens de téléchargement"] if dl.download_links else []))
-    text = f"{what[0].upper() + what[1:] if what else 'Les contenus'} sont envoyés par courrier électronique."
+    what = _list(
+        (["les clés de produit"] if dl.keys else [])
+        + (["les liens de téléchargement"] if dl.download_links else [])
+    )
+    text = (
+        f"{what[0].upper() + what[1:] if what else 'Les contenus'} sont envoyés par courrier "
+        "électronique."
+    )
     if d.use_requires_full_payment:
-        text += " L'utilisation est subordonnée au paiement intégral" + (" ; une utilisation provisoire peut être autorisée." if d.provisional_use_allowed else ".")
+        text += " L'utilisation est subordonnée au paiement intégral" + (
+            " ; une utilisation provisoire peut être autorisée."
+            if d.provisional_use_allowed
+            else "."
+        )
     out.append(Paragraph(text, dl.clause or d.clause, "D3"))
     if d.withdrawal_ends_on:
-        events = {"activation": "l'activation de la licence", "download": "le téléchargement du logiciel", "service_start": "le début d'exécution du service"}
-        text = f"Pour les consommateurs, le droit de rétractation prend fin avec {_list([events[e] for e in d.withdrawal_ends_on])}"
-        text += ", après leur accord préalable exprès et leur renoncement exprès, qui sont enregistrés." if d.express_waiver_required else "."
+        events = {
+            "activation": "l'activation de la licence",
+            "download": "le téléchargement du logiciel",
+            "service_start": "le début d'exécution du service",
+        }
+        text = (
+            "Pour les consommateurs, le droit de rétractation prend fin avec "
+            f"{_list([events[e] for e in d.withdrawal_ends_on])}"
+        )
+        text += (
+            ", après leur accord préalable exprès et leur renoncement exprès, qui sont enregistrés."
+            if d.express_waiver_required
+            else "."
+        )
         out.append(Paragraph(text, None, "D4"))
     return out
 
@@ -1033,7 +1302,11 @@ def _consumers(doc: TermsDocument) -> list[Paragraph]:
     out = [Paragraph("Le Vendeur vend également aux consommateurs.", c.clause, "O17")]
     if w is None:
         return out
-    start = "de la réception du bien (du dernier bien ou lot en cas de livraisons échelonnées)" if w.from_ == "receipt_of_last_lot" else "de la conclusion du contrat"
+    start = (
+        "de la réception du bien (du dernier bien ou lot en cas de livraisons échelonnées)"
+        if w.from_ == "receipt_of_last_lot"
+        else "de la conclusion du contrat"
+    )
     text = (
         f"Le consommateur dispose d'un délai de {w.days} jours à compter {start} pour exercer son "
         "droit de rétractation, sans motif. Le jour de la réception n'est pas compté ; le délai "
@@ -1041,28 +1314,48 @@ def _consumers(doc: TermsDocument) -> list[Paragraph]:
         f"est prorogé au premier jour ouvrable suivant. Le remboursement intervient dans les "
         f"{w.refund_within_days} jours, par le même moyen de paiement."
     )
-    text += " Les frais de renvoi sont à la charge du consommateur." if w.return_costs == "buyer" else " Les frais de renvoi sont à la charge du Vendeur."
+    text += (
+        " Les frais de renvoi sont à la charge du consommateur."
+        if w.return_costs == "buyer"
+        else " Les frais de renvoi sont à la charge du Vendeur."
+    )
     out.append(Paragraph(text, w.clause, "O17"))
     if w.exceptions:
         labels = {
-            "services_fully_performed": "services pleinement exécutés avec l'accord exprès du consommateur",
+            "services_fully_performed": "services pleinement exécutés avec l'accord exprès du "
+            "consommateur",
             "financial_market_prices": "biens dont le prix dépend des marchés financiers",
             "custom_goods": "biens confectionnés selon les spécifications du consommateur",
             "perishable_goods": "biens susceptibles de se détériorer rapidement",
-            "hygiene_goods_unsealed": "biens descellés ne pouvant être renvoyés pour des raisons d'hygiène",
+            "hygiene_goods_unsealed": "biens descellés ne pouvant être renvoyés pour des raisons "
+            "d'hygiène",
             "goods_mixed_inseparably": "biens mélangés de manière indissociable",
             "alcohol_market_value": "boissons alcoolisées à valeur fluctuante",
             "urgent_repairs": "travaux urgents au domicile",
-            "sealed_media_or_software_unsealed": "enregistrements ou logiciels descellés après la livraison",
+            "sealed_media_or_software_unsealed": "enregistrements ou logiciels descellés après la "
+            "livraison",
             "newspapers": "journaux et périodiques",
             "public_auction": "enchères publiques",
             "dated_leisure_services": "prestations de loisirs datées",
-            "digital_content_started_with_waiver": "contenus numériques dont l'exécution a commencé avec l'accord exprès et le renoncement du consommateur",
+            "digital_content_started_with_waiver": "contenus numériques dont l'exécution a "
+            "commencé avec l'accord exprès et le renoncement du consommateur",
         }
         items = [f"{labels.get(e, e)} ({WITHDRAWAL_EXCEPTIONS.get(e, '?')})" for e in w.exceptions]
-        out.append(Paragraph("Le droit de rétractation ne s'applique pas : " + "; ".join(items) + ".", None, "O17"))
+        out.append(
+            Paragraph(
+                "Le droit de rétractation ne s'applique pas : " + "; ".join(items) + ".",
+                None,
+                "O17",
+            )
+        )
     if w.form_provided:
-        out.append(Paragraph("Un formulaire de rétractation est mis à la disposition du consommateur.", None, "O17"))
+        out.append(
+            Paragraph(
+                "Un formulaire de rétractation est mis à la disposition du consommateur.",
+                None,
+                "O17",
+            )
+        )
     return out
 
 
@@ -1071,47 +1364,93 @@ def _final(doc: TermsDocument) -> list[Paragraph]:
     if (fm := doc.force_majeure) is not None:
         verbs = {"adapt": "adapter", "terminate": "résilier"}
         then = _list((verbs[t] for t in fm.then), "ou")
-        text = f"En cas de force majeure, le Vendeur peut suspendre l'exécution pendant {delay(fm.suspend_up_to)} au plus"
+        text = (
+            "En cas de force majeure, le Vendeur peut suspendre l'exécution pendant "
+            f"{delay(fm.suspend_up_to)} au plus"
+        )
         text += f", puis {then} le contrat" if then else ""
         text += " sans indemnité." if not fm.compensation else "."
         out.append(Paragraph(text, fm.clause, "N4"))
     if (cp := doc.contract_penalties) is not None:
         parts = []
         if cp.per_breach_percent is not None:
-            parts.append(f"{pct(cp.per_breach_percent)} de la facture de la commande par manquement")
+            parts.append(
+                f"{pct(cp.per_breach_percent)} de la facture de la commande par manquement"
+            )
         if cp.per_day_percent is not None:
             parts.append(f"{pct(cp.per_day_percent)} par jour de manquement persistant")
         if cp.repossession_non_cooperation_percent_per_day is not None:
-            parts.append(f"{pct(cp.repossession_non_cooperation_percent_per_day)} du montant dû par jour de non-coopération à une reprise")
-        out.append(Paragraph("Pénalités contractuelles : " + "; ".join(parts) + ".", cp.clause, "N5"))
+            parts.append(
+                f"{pct(cp.repossession_non_cooperation_percent_per_day)} du montant dû par jour "
+                "de non-coopération à une reprise"
+            )
+        out.append(
+            Paragraph("Pénalités contractuelles : " + "; ".join(parts) + ".", cp.clause, "N5")
+        )
     tc = doc.terms_changes
     if tc.effective == "after_notice" and tc.notice is not None:
-        text = f"Une nouvelle version des présentes conditions s'applique à l'expiration d'un préavis de {delay(tc.notice)} après sa publication."
+        text = (
+            "Une nouvelle version des présentes conditions s'applique à l'expiration d'un "
+            f"préavis de {delay(tc.notice)} après sa publication."
+        )
     else:
-        text = "Une nouvelle version des présentes conditions s'applique le lendemain de sa publication."
+        text = (
+            "Une nouvelle version des présentes conditions s'applique le lendemain de sa "
+            "publication."
+        )
     text += " Chaque commande est régie par la version en vigueur à sa date, conservée avec elle."
     out.append(Paragraph(text, tc.clause, "N3"))
     if doc.seller.court:
-        out.append(Paragraph(f"Les présentes conditions sont soumises au droit français. Tout litige relève de la compétence du {doc.seller.court}.", None, ""))
+        out.append(
+            Paragraph(
+                "Les présentes conditions sont soumises au droit français. Tout litige relève de "
+                f"la compétence du {doc.seller.court}.",
+                None,
+                "",
+            )
+        )
     return out
 
 
-_SECTIONS: tuple[tuple[str, str, Callable[[TermsDocument], bool], Callable[[TermsDocument], list[Paragraph]]], ...] = (
+_SECTIONS: tuple[
+    tuple[str, str, Callable[[TermsDocument], bool], Callable[[TermsDocument], list[Paragraph]]],
+    ...,
+] = (
     ("scope", "Objet et champ d'application", lambda d: True, _scope),
     ("pricing", "Prix", lambda d: True, _pricing),
     ("ordering", "Commandes", lambda d: True, _ordering),
     ("credit", "Garanties de paiement et encours", lambda d: bool(_credit(d)), _credit),
     ("delivery", "Livraison", lambda d: bool(_delivery(d)), _delivery),
-    ("reception", "Réception, réclamations et consignes", lambda d: bool(_reception(d)), _reception),
+    (
+        "reception",
+        "Réception, réclamations et consignes",
+        lambda d: bool(_reception(d)),
+        _reception,
+    ),
     ("invoicing", "Facturation", lambda d: True, _invoicing),
     ("payment", "Conditions de paiement", lambda d: True, _payment),
     ("late_payment", "Retard de paiement", lambda d: True, _late_payment),
     ("rebates", "Ristournes", lambda d: d.rebates is not None, _rebates),
-    ("marketplace", "Commission et règlement des ventes", lambda d: d.marketplace is not None, _marketplace),
-    ("retention_of_title", "Réserve de propriété", lambda d: d.retention_of_title is not None and d.retention_of_title.enabled, _retention),
+    (
+        "marketplace",
+        "Commission et règlement des ventes",
+        lambda d: d.marketplace is not None,
+        _marketplace,
+    ),
+    (
+        "retention_of_title",
+        "Réserve de propriété",
+        lambda d: d.retention_of_title is not None and d.retention_of_title.enabled,
+        _retention,
+    ),
     ("after_sales", "Retours, garantie et reprises", lambda d: bool(_after_sales(d)), _after_sales),
     ("digital", "Produits numériques", lambda d: d.digital is not None, _digital),
-    ("consumers", "Consommateurs et droit de rétractation", lambda d: d.consumers.allowed, _consumers),
+    (
+        "consumers",
+        "Consommateurs et droit de rétractation",
+        lambda d: d.consumers.allowed,
+        _consumers,
+    ),
     ("final", "Dispositions finales", lambda d: True, _final),
 )
 

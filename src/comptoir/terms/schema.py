@@ -574,9 +574,7 @@ class Contestation(Model):
     deadline: Delay
     from_: Literal["delivery", "arrival", "receipt"] = Field(default="delivery", alias="from")
     from_excluded: bool = True
-    mode: Literal["validate_or_silence", "reserves_then_confirm", "written_claim"] = (
-        "written_claim"
-    )
+    mode: Literal["validate_or_silence", "reserves_then_confirm", "written_claim"] = "written_claim"
     on_silence: Literal["conform", "no_claim"] = "no_claim"
     reserves_on: Literal["delivery_note", "waybill", "platform"] | None = None
     confirm_reserves_within: Delay | None = None
@@ -681,7 +679,8 @@ class Invoicing(Model):
 
 DueBasis = Literal["invoice", "order", "validation", "receipt", "issue"]
 """invoice: invoice issue date; order: order date; validation: the buyer's conformity validation
-(or the contest deadline); receipt: receipt of goods and invoice; issue: issue of the debit order."""
+(or the contest deadline); receipt: receipt of goods and invoice; issue: issue of the debit
+order."""
 DueConvention = Literal["calendar", "end_of_month_then_days", "days_then_end_of_month", "immediate"]
 """calendar: basis + days; end_of_month_then_days: eom(basis) + days; days_then_end_of_month:
 eom(basis + days) (the common "30 jours fin de mois"); immediate: due on the basis date."""
@@ -1149,7 +1148,9 @@ class ForceMajeure(Model):
     """N4: suspension up to ``suspend_up_to``, then adapt or terminate without compensation."""
 
     suspend_up_to: Delay
-    then: list[Literal["adapt", "terminate"]] = Field(default_factory=lambda: ["adapt", "terminate"])
+    then: list[Literal["adapt", "terminate"]] = Field(
+        default_factory=lambda: ["adapt", "terminate"]
+    )
     compensation: bool = False
     clause: Clause | None = None
 

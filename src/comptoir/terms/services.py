@@ -103,7 +103,9 @@ def terms_version_create_from_preset(
 
 
 @transaction.atomic
-def terms_version_update_draft(*, version: TermsVersion, source: str, actor: Any = None) -> TermsVersion:
+def terms_version_update_draft(
+    *, version: TermsVersion, source: str, actor: Any = None
+) -> TermsVersion:
     """Replace the source of a draft (a published version never changes)."""
     locked = TermsVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != TermsStatus.DRAFT:

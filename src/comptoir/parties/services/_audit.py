@@ -1,14 +1,13 @@
-"""The parties context's door to the audit log (P8).
-
-`comptoir.core.services.audit_record` is written by another engineer; until it exists, `_audit`
-imports it lazily and does nothing only if the import fails.
-"""
+"""The parties context's door to the audit log (P8): `comptoir.core.services.audit_record` with
+the details made JSON-friendly (floats such as name-similarity ratios become strings)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from comptoir.core.services import audit_record
 
 
 def _jsonable(value: Any) -> Any:
@@ -33,10 +32,6 @@ def _audit(
     obj_id: Any,
     data: dict[str, Any] | None = None,
 ) -> None:
-    try:
-        from comptoir.core.services import audit_record  # type: ignore[import-not-found]
-    except ImportError:
-        return
     audit_record(
         actor=actor,
         organization_id=organization_id,

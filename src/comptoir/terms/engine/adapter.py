@@ -173,6 +173,7 @@ def _eligibility(doc: Any) -> Eligibility:
     deposit = cr.security_deposit
     review = cr.large_order_review
     limit = cr.credit_limit
+    hold = doc.late_payment.suspension or doc.fulfilment.hold_when_behind
     return Eligibility(
         consumers_allowed=doc.consumers.allowed,
         consumer_clause=clause(doc.consumers.clause),
@@ -187,6 +188,8 @@ def _eligibility(doc: Any) -> Eligibility:
         large_order_action=review.action if review is not None else "hold_for_review",
         large_order_clause=clause(review.clause if review else None, cr.clause),
         credit_limit=limit.amount if limit is not None and limit.defined_in == "terms" else None,
+        hold_when_overdue=hold is not None and hold.enabled,
+        hold_clause=clause(hold.clause if hold is not None else None, cr.clause),
     )
 
 

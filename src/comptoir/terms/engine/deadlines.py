@@ -68,7 +68,23 @@ SILENCE = {
 }
 
 
-def compute_deadlines(order_date: date, rules: Deadlines) -> list[Deadline]:
+_CACHE: dict[tuple[int, date], tuple[Deadlines, tuple[Deadline, ...]]] = {}
+
+
+def compute_deadlines(order_date: date, rules: Deadlines) -> tuple[Deadline, ...]:
+    """The quote's deadlines for an order placed on ``order_date`` (cached per rules and day)."""
+    key = (id(rules), order_date)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    result = tuple(_compute(order_date, rules))
+    if len(_CACHE) > 4096:
+        _CACHE.clear()
+    _CACHE[key] = (rules, result)
+    return result
+
+
+def _compute(order_date: date, rules: Deadlines) -> list[Deadline]:
     out: list[Deadline] = []
     if rules.acceptance is not None:
         p = rules.acceptance

@@ -124,6 +124,18 @@ def check_eligibility(
                 f"security deposit ({eur_en(context.deposit)}): immediate payment may be required.",
             )
         )
+    if rules.hold_when_overdue and context.overdue_amount > 0:
+        warnings.append(
+            _f(
+                "deliveries_suspended",
+                "PT11",
+                rules.hold_clause,
+                f"Échéances dépassées ({eur_fr(context.overdue_amount)}) : livraisons suspendues "
+                "jusqu'au paiement.",
+                f"Overdue amounts ({eur_en(context.overdue_amount)}): deliveries are suspended "
+                "until payment.",
+            )
+        )
     limit = context.credit_limit if context.credit_limit is not None else rules.credit_limit
     if limit is not None and context.outstanding + order_incl_vat > limit:
         warnings.append(

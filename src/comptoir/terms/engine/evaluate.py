@@ -9,7 +9,7 @@ deadlines (O8, O6, F1, F4). Each step reads the compiled ``Policy`` only.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,10 +25,11 @@ from comptoir.terms.engine.policy import Policy
 from comptoir.terms.engine.pricing import apply_pricing
 from comptoir.terms.engine.quote import Charge, Quote, QuoteLine, Totals, VatLine
 from comptoir.terms.engine.shipping import apply_shipping
-from comptoir.terms.engine.support import HUNDRED, ZERO, quantize
+from comptoir.terms.engine.support import CENT, HUNDRED, ZERO, quantize
 from comptoir.terms.engine.vouchers import apply_voucher
 
 PARIS = ZoneInfo("Europe/Paris")
+ONE = Decimal(1)
 
 
 def order_day(at: datetime) -> date:
@@ -85,13 +86,20 @@ def evaluate(
     fees += f
     violations += v
     warnings += w
-    nets = [quantize(q * line.unit_price) for q, line in zip(quantities, lines, strict=True)]
+    nets = [
+        (q * line.unit_price).quantize(CENT, ROUND_HALF_UP)
+        for q, line in zip(quantities, lines, strict=True)
+    ]
     rates = [line.vat_rate for line in lines]
 
-    d, per_line = apply_pricing(lines, nets, policy.pricing, day, context.pricing_profile)
+    d, factors = apply_pricing(lines, nets, policy.pricing, day, context.pricing_profile)
     discounts += d
-    remaining = [n - x for n, x in zip(nets, per_line, strict=True)]
-    goods = sum(remaining, ZERO)
+    if factors is None:
+        remaining = nets
+        goods = sum(nets, ZERO)
+    else:
+        remaining = [n * f for n, f in zip(nets, factors, strict=True)]
+        goods = sum(nets, ZERO) - sum((x.amount for x in d), ZERO)
     d, w = apply_voucher(cart.voucher, policy.vouchers, lines, remaining, day)
     discounts += d
     warnings += w
@@ -126,18 +134,26 @@ def evaluate(
     warnings = w + warnings
     warnings += method_warning(policy.payment, cart.payment_method)
 
-    quote_lines = tuple(
-        QuoteLine(
-            line.sku,
-            line.quantity,
-            q,
-            quantize((net - x) / q) if q else line.unit_price,
-            line.unit_price,
-            net,
-            line.vat_rate,
+    if factors is None:
+        quote_lines = tuple(
+            QuoteLine(line.sku, line.quantity, q, line.unit_price, line.unit_price, net, rate)
+            for line, q, net, rate in zip(lines, quantities, nets, rates, strict=True)
         )
-        for line, q, net, x in zip(lines, quantities, nets, per_line, strict=True)
-    )
+    else:
+        quote_lines = tuple(
+            QuoteLine(
+                line.sku,
+                line.quantity,
+                q,
+                line.unit_price
+                if f == ONE
+                else (line.unit_price * f).quantize(CENT, ROUND_HALF_UP),
+                line.unit_price,
+                net,
+                rate,
+            )
+            for line, q, net, rate, f in zip(lines, quantities, nets, rates, factors, strict=True)
+        )
     options = payment_options(
         policy.payment,
         invoice_date or day,
@@ -158,5 +174,5 @@ def evaluate(
         warnings=tuple(warnings),
         totals=totals,
         payment_options=tuple(options),
-        deadlines=tuple(compute_deadlines(day, policy.deadlines)),
+        deadlines=compute_deadlines(day, policy.deadlines),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from comptoir.terms.engine.citations import Explanation
 from comptoir.terms.engine.inputs import CartLine
@@ -20,7 +20,7 @@ def nearest_multiple(quantity: int, size: int) -> int:
     """Nearest multiple of ``size`` (halves round up), never below one case for a positive qty."""
     if size <= 1 or quantity <= 0:
         return quantity
-    cases = int((Decimal(quantity) / size).to_integral_value(rounding=ROUND_HALF_UP))
+    cases = (2 * quantity + size) // (2 * size)
     return max(cases, 1) * size
 
 
@@ -40,32 +40,38 @@ def apply_packaging(
     fees: list[Charge] = []
     violations: list[Finding] = []
     warnings: list[Finding] = []
+    fixed = packaging.case_size
     off = [
         (i, line)
         for i, line in enumerate(lines)
-        if line.quantity % case_size(line, packaging) != 0 and line.quantity > 0
+        if line.quantity > 0 and line.quantity % (fixed or line.pack_size or 1)
     ]
     if not off:
         return quantities, fees, violations, warnings
     mode, clause = packaging.mode, packaging.clause
     if mode in ("round_nearest", "round_up"):
+        fn = nearest_multiple if mode == "round_nearest" else round_up_multiple
+        changes_fr, changes_en = [], []
         for i, line in off:
-            size = case_size(line, packaging)
-            fn = nearest_multiple if mode == "round_nearest" else round_up_multiple
+            size = fixed or line.pack_size or 1
             quantities[i] = fn(line.quantity, size)
-            warnings.append(
-                Finding(
-                    "quantity_adjusted",
-                    RULE,
-                    clause,
-                    Explanation(
-                        fr=f"{line.sku} : quantité {line.quantity} arrondie à {quantities[i]} "
-                        f"(standard de conditionnement de {size}).",
-                        en=f"{line.sku}: quantity {line.quantity} rounded to {quantities[i]} "
-                        f"(packaging standard of {size}).",
-                    ),
-                )
+            changes_fr.append(f"{line.sku} {line.quantity} → {quantities[i]} (par {size})")
+            changes_en.append(f"{line.sku} {line.quantity} → {quantities[i]} (by {size})")
+        warnings.append(
+            Finding(
+                "quantity_adjusted",
+                RULE,
+                clause,
+                Explanation(
+                    fr="Quantités arrondies au standard de conditionnement le plus proche : "
+                    + ", ".join(changes_fr)
+                    + ".",
+                    en="Quantities rounded to the nearest packaging standard: "
+                    + ", ".join(changes_en)
+                    + ".",
+                ),
             )
+        )
     elif mode == "refuse":
         for _, line in off:
             size = case_size(line, packaging)

@@ -22,11 +22,12 @@ from comptoir.terms.engine.support import HUNDRED, ZERO, eur_en, eur_fr, pct, qu
 RULE = "PT2"
 
 
-def _fee(payment: Payment, term: PaymentTerm, due: date, dates: dict, day: date, amount: Decimal):
+def _fee(
+    payment: Payment, term: PaymentTerm, due: date, standard: date | None, amount: Decimal
+) -> Decimal | None:
     ff = payment.financial_fees
-    if ff is None:
+    if ff is None or standard is None:
         return None
-    standard = compute_due_date(ff.standard, dates, day)
     fee = financial_fee(
         amount,
         standard,
@@ -36,6 +37,25 @@ def _fee(payment: Payment, term: PaymentTerm, due: date, dates: dict, day: date,
         exempt=term.method in ff.exempt_methods,
     )
     return fee.amount if fee.amount else None
+
+
+_DUE_CACHE: dict[tuple[int, date, date], tuple[Payment, list]] = {}
+
+
+def _due_dates(payment: Payment, invoice_date: date, order_date: date) -> list:
+    """Per term: (due date, financial-fee standard date); cached per terms and dates."""
+    key = (id(payment), invoice_date, order_date)
+    hit = _DUE_CACHE.get(key)
+    if hit is not None and hit[0] is payment:
+        return hit[1]
+    dates = {"invoice": invoice_date, "order": order_date}
+    ff = payment.financial_fees
+    standard = compute_due_date(ff.standard, dates, invoice_date) if ff is not None else None
+    result = [(compute_due_date(t.due, dates, invoice_date), standard) for t in payment.terms]
+    if len(_DUE_CACHE) > 4096:
+        _DUE_CACHE.clear()
+    _DUE_CACHE[key] = (payment, result)
+    return result
 
 
 def payment_options(
@@ -53,14 +73,14 @@ def payment_options(
 
     Dates the quote cannot know yet (validation, receipt) are taken as the invoice date.
     """
-    dates = {"invoice": invoice_date, "order": order_date}
     out: list[PaymentOption] = []
-    for term in payment.terms:
+    for term, (due, standard) in zip(
+        payment.terms, _due_dates(payment, invoice_date, order_date), strict=True
+    ):
         if term.buyers == ("business" if is_consumer else "consumer"):
             continue
         if term.max_order_amount is not None and incl_vat > term.max_order_amount:
             continue
-        due = compute_due_date(term.due, dates, invoice_date)
         label = term.label or term.method
         discount = deadline = with_discount = None
         cd = term.cash_discount
@@ -102,7 +122,7 @@ def payment_options(
                 deadline,
                 with_discount,
                 (),
-                _fee(payment, term, due, dates, invoice_date, incl_vat),
+                _fee(payment, term, due, standard, incl_vat),
                 "PT6" if discount is not None else RULE,
                 clause,
                 Explanation(fr=fr, en=en),
@@ -143,7 +163,7 @@ def payment_options(
                     None,
                     None,
                     (),
-                    _fee(payment, term, deferred, dates, invoice_date, incl_vat),
+                    _fee(payment, term, deferred, standard, incl_vat),
                     "PT3",
                     term.clause,
                     Explanation(

@@ -119,6 +119,8 @@ class Eligibility:
     large_order_action: str = "hold_for_review"
     large_order_clause: Clause = NO_CLAUSE
     credit_limit: Decimal | None = None  # PT10 cap fixed in the terms (else BuyerContext's)
+    hold_when_overdue: bool = False  # PT11/F8: deliveries suspended while the buyer is late
+    hold_clause: Clause = NO_CLAUSE
 
 
 @dataclass(frozen=True, slots=True)

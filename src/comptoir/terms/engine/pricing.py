@@ -12,6 +12,8 @@ from comptoir.terms.engine.policy import Pricing, Promotion, Tier
 from comptoir.terms.engine.quote import Charge
 from comptoir.terms.engine.support import HUNDRED, ZERO, eur_en, eur_fr, pct, quantize
 
+ONE = Decimal(1)
+
 RULE = "C4"
 
 
@@ -57,53 +59,67 @@ def apply_pricing(
     pricing: Pricing,
     day: date,
     profile: str = "default",
-) -> tuple[list[Charge], list[Decimal]]:
-    """Discount charges (grouped by code and VAT rate) and each line's discount total."""
-    per_line = [ZERO] * len(lines)
+) -> tuple[list[Charge], list[Decimal] | None]:
+    """Discount charges and each line's price factor (``None`` when nothing applies).
+
+    Each promotion and the tier are computed per VAT rate on the summed bases and rounded once
+    (document-level allowances, DOMAIN-NOTES 7.2); a line's factor (e.g. 0.98 for a 2 % tier)
+    gives its informational net unit price and its remaining value for a voucher.
+    """
     if not pricing.tiers and not pricing.promotions and not pricing.tiers_by_profile:
-        return [], per_line
-    goods = sum(nets, ZERO)
+        return [], None
     tiers = pricing.tiers
     for name, profile_tiers in pricing.tiers_by_profile:
         if name == profile:
             tiers = profile_tiers
-    tier = select_tier(tiers, goods)
-    promos = tuple(p for p in pricing.promotions if not p.profiles or profile in p.profiles)
-    groups: dict[tuple[str, Decimal], list] = {}
+    tier = select_tier(tiers, sum(nets, ZERO)) if tiers else None
+    if tier is not None and not tier.percent:
+        tier = None
+    promos = [
+        p
+        for p in pricing.promotions
+        if (not p.profiles or profile in p.profiles) and _active(p, day)
+    ]
+    if tier is None and not promos:
+        return [], None
+    tier_factor = (HUNDRED - tier.percent) / HUNDRED if tier is not None else ONE
+    factors = [ONE] * len(lines)
+    promo_bases: dict[tuple[str, Decimal], list] = {}
+    tier_bases: dict[Decimal, Decimal] = {}
     for i, line in enumerate(lines):
         net = nets[i]
         promo = best_promotion(promos, line, day) if promos else None
-        promo_amount = ZERO
-        if promo is not None:
-            promo_amount = quantize(net * promo.percent / HUNDRED)
-            if promo_amount:
-                key = (f"promotion:{promo.code}", line.vat_rate)
-                entry = groups.setdefault(key, [ZERO, promo])
-                entry[0] += promo_amount
-        tier_amount = ZERO
-        if tier is not None and tier.percent and (promo is None or promo.stacking == "stack"):
-            tier_amount = quantize((net - promo_amount) * tier.percent / HUNDRED)
-            if tier_amount:
-                entry = groups.setdefault(("tier", line.vat_rate), [ZERO, tier])
-                entry[0] += tier_amount
-        per_line[i] = promo_amount + tier_amount
+        factor = ONE
+        if promo is not None and promo.percent:
+            entry = promo_bases.setdefault((promo.code, line.vat_rate), [ZERO, promo])
+            entry[0] += net
+            factor = (HUNDRED - promo.percent) / HUNDRED
+        if tier is not None and (promo is None or promo.stacking == "stack"):
+            tier_bases[line.vat_rate] = tier_bases.get(line.vat_rate, ZERO) + net * factor
+            factor *= tier_factor
+        factors[i] = factor
     charges: list[Charge] = []
-    for (code, rate), (amount, source) in groups.items():
-        if code == "tier":
-            explanation = Explanation(
-                fr=f"Palier de prix net : {pct(source.percent)} pour une commande d'au moins "
-                f"{eur_fr(source.threshold)} HT.",
-                en=f"Net-price tier: {pct(source.percent)} for an order of at least "
-                f"{eur_en(source.threshold)} excl. VAT.",
-            )
-            charges.append(Charge("tier", amount, rate, RULE, pricing.clause, explanation))
-        else:
-            explanation = Explanation(
-                fr=f"Promotion {source.code} : {pct(source.percent)} "
-                f"({'remplace' if source.stacking == 'replace' else 'se cumule avec'} le palier).",
-                en=f"Promotion {source.code}: {pct(source.percent)} "
-                f"({'replaces' if source.stacking == 'replace' else 'stacks with'} the tier).",
-            )
-            clause = source.clause if source.clause.article else pricing.clause
-            charges.append(Charge("promotion", amount, rate, RULE, clause, explanation))
-    return charges, per_line
+    for (_code, rate), (base, promo) in promo_bases.items():
+        amount = quantize(base * promo.percent / HUNDRED)
+        if not amount:
+            continue
+        explanation = Explanation(
+            fr=f"Promotion {promo.code} : {pct(promo.percent)} "
+            f"({'remplace' if promo.stacking == 'replace' else 'se cumule avec'} le palier).",
+            en=f"Promotion {promo.code}: {pct(promo.percent)} "
+            f"({'replaces' if promo.stacking == 'replace' else 'stacks with'} the tier).",
+        )
+        clause = promo.clause if promo.clause.article else pricing.clause
+        charges.append(Charge("promotion", amount, rate, RULE, clause, explanation))
+    if tier is not None:
+        explanation = Explanation(
+            fr=f"Palier de prix net : {pct(tier.percent)} pour une commande d'au moins "
+            f"{eur_fr(tier.threshold)} HT.",
+            en=f"Net-price tier: {pct(tier.percent)} for an order of at least "
+            f"{eur_en(tier.threshold)} excl. VAT.",
+        )
+        for rate, base in tier_bases.items():
+            amount = quantize(base * tier.percent / HUNDRED)
+            if amount:
+                charges.append(Charge("tier", amount, rate, RULE, pricing.clause, explanation))
+    return charges, factors

@@ -8,7 +8,6 @@ Pure Python: no Django import.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from comptoir.core.calendar import (
@@ -31,17 +30,6 @@ STANDARD_VAT_RATE = Decimal("20")
 def quantize(amount: Decimal) -> Decimal:
     """Round half-up to the cent (DOMAIN-NOTES 7.2)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def add_days(d: date, n: int) -> date:
-    return d + timedelta(days=n)
-
-
-def next_working_day(d: date) -> date:
-    """Reg. 1182/71 art. 3(4): a Saturday, Sunday or holiday end moves to the next working day."""
-    while not is_business_day(d):
-        d += timedelta(days=1)
-    return d
 
 
 def allocate_equal(total: Decimal, parts: int) -> list[Decimal]:
@@ -75,7 +63,6 @@ __all__ = [
     "STANDARD_VAT_RATE",
     "ZERO",
     "add_business_days",
-    "add_days",
     "add_months",
     "add_working_days",
     "allocate",
@@ -85,7 +72,6 @@ __all__ = [
     "eur_fr",
     "is_business_day",
     "is_holiday",
-    "next_working_day",
     "nth_weekday_of_month",
     "pct",
     "quantize",

@@ -10,7 +10,7 @@ from comptoir.terms.engine.citations import Explanation
 from comptoir.terms.engine.inputs import CartLine, VoucherInput
 from comptoir.terms.engine.policy import Vouchers
 from comptoir.terms.engine.quote import Charge, Finding
-from comptoir.terms.engine.support import ZERO, allocate, eur_en, eur_fr
+from comptoir.terms.engine.support import ZERO, allocate, eur_en, eur_fr, quantize
 
 RULE = "O15"
 
@@ -71,7 +71,10 @@ def apply_voucher(
     for rate, amount in eligible:
         by_rate[rate] = by_rate.get(rate, ZERO) + amount
     rates = sorted(by_rate)
-    shares = allocate(min(voucher.amount, value), [by_rate[r] for r in rates])
+    applied = quantize(min(voucher.amount, value))
+    if applied <= 0:
+        return [], []
+    shares = allocate(applied, [by_rate[r] for r in rates])
     explanation = Explanation(
         fr=f"Bon d'achat {code} : {eur_fr(voucher.amount)} déduits avant validation.",
         en=f"Voucher {code}: {eur_en(voucher.amount)} deducted before confirmation.",

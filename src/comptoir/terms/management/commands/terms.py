@@ -160,7 +160,8 @@ class Command(BaseCommand):
         except DomainError as exc:  # a last guard: people get a line, not a traceback
             code, text = ERRORS, f"error: {exc}"
         if text:
-            stream = self.stdout if code != ERRORS or action == "quote" else self.stderr
+            to_stdout = code != ERRORS or action in ("check", "quote")
+            stream = self.stdout if to_stdout else self.stderr
             stream.write(text)
         if code:
             sys.exit(code)

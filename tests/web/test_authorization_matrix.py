@@ -1,0 +1,107 @@
+"""Authorization matrix: every URL pattern × every kind of visitor.
+
+Each route of the web pages and the API must be listed in ROUTES with the arguments to call it
+and the status each actor gets. A route added without an entry fails
+`test_every_route_is_in_the_matrix`, so nobody can add a page that escapes this check.
+"Never the data": a forbidden read answers 403 or 404 and does not contain the protected value.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from comptoir.parties import services
+from tests.parties.factories import make_operator_user, make_user
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = ("anonymous", "buyer_a", "buyer_b", "employee_no_rights", "seller")
+
+# name -> (args builder, method, {actor: expected status}, secret that must not leak when denied)
+ROUTES = {
+    "web:home": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
+    "web:login": (lambda s: [], "get", {**dict.fromkeys(ACTORS, 302), "anonymous": 200}, None),
+    "web:logout": (lambda s: [], "post", dict.fromkeys(ACTORS, 302), None),
+    "web:switch_organization": (lambda s: [], "post", dict.fromkeys(ACTORS, 302), None),
+    "web:seller_products": (
+        lambda s: [s.seller.pk],
+        "get",
+        {**dict.fromkeys(ACTORS, 200), "employee_no_rights": 403},
+        None,
+    ),
+    "web:product_detail": (
+        lambda s: [s.seller.pk, s.selective_product.pk],
+        "get",
+        {
+            "anonymous": 404,
+            "buyer_a": 200,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 200,
+        },
+        "Sérum prestige",
+    ),
+    "api:health": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
+    "api:api-root": (lambda s: [], "get", dict.fromkeys(ACTORS, 404), None),
+    "api:openapi-json": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
+    "api:openapi-view": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
+}
+
+EXCLUDED_NAMESPACES = {"admin"}  # the Django admin: staff only, tested by Django itself
+EXCLUDED_NAMES = {"set_language"}
+
+
+def all_route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in EXCLUDED_NAMESPACES:
+                    continue
+                ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+                walk(entry.url_patterns, ns)
+            elif isinstance(entry, URLPattern) and entry.name and entry.name not in EXCLUDED_NAMES:
+                names.add(prefix + entry.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    missing = all_route_names() - set(ROUTES)
+    assert not missing, f"routes without an authorization entry: {sorted(missing)}"
+
+
+@pytest.fixture
+def actors(shop):
+    seller_user = make_user("sales@seller.test")
+    services.membership_add(
+        actor=make_operator_user(), organization=shop.seller, user=seller_user, is_owner=True
+    )
+    no_rights = make_user("nobody@buyer-a.test")
+    services.membership_add(
+        actor=shop.owner, organization=shop.approved_buyer, user=no_rights, permissions=[]
+    )
+    return {
+        "anonymous": None,
+        "buyer_a": shop.owner,
+        "buyer_b": shop.other_owner,
+        "employee_no_rights": no_rights,
+        "seller": seller_user,
+    }
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_route_answers_each_actor_as_expected(client, shop, actors, route, actor):
+    build_args, method, expected, secret = ROUTES[route]
+    user = actors[actor]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(route, args=build_args(shop))
+    response = getattr(client, method)(url)
+    assert response.status_code == expected[actor], f"{route} as {actor}"
+    if secret and response.status_code in (403, 404):
+        assert secret not in response.content.decode(errors="ignore")
