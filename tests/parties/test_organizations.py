@@ -259,3 +259,19 @@ def test_update_revalidates_identifiers():
         actor=owner, organization=org, changes={"phone": "01 23 45 67 89"}
     )
     assert updated.phone == "01 23 45 67 89"
+
+
+def test_operator_authorization_is_recorded_in_the_audit_log(operator):
+    from comptoir.core.models import AuditEntry
+
+    siren = next_siren()
+    register(siren=siren)
+    second = register(
+        siren=siren, legal_name="Second magasin", actor=operator, authorize_duplicate_siren=True
+    )
+    entry = AuditEntry.objects.filter(
+        action="organization.register", organization_id=second.pk
+    ).get()
+    assert entry.actor == operator
+    assert entry.data["siren_duplicate_authorized"] is True
+    assert entry.data["siren"] == siren

@@ -113,3 +113,18 @@ def test_preset_late_payment_terms():
     digital = policy_for(load_preset("digital-goods")).late
     r = late_interest(D("100"), date(2026, 1, 1), date(2026, 2, 1), digital, reminders=2)
     assert r.lines[0].rate == D("11.15") and r.costs[0].amount == D("3.00")
+
+
+def test_intranet_minimum_and_fees_from_the_buyers_contract():
+    doc = load_preset("monthly-intranet")
+    base = {"deposit": D("5000"), "contract_minimum_order": D("600")}
+    q = evaluate(doc, cart("10.00", 48), BuyerContext(**base), AT)
+    assert [(w.code, w.rule) for w in q.warnings] == [("logistics_fee_per_contract", "O2")]
+    ctx = BuyerContext(**base, contract_logistics_fee=D("35"), contract_shipping_fee=D("20"))
+    q = evaluate(doc, cart("10.00", 48), ctx, AT)
+    assert [(f.code, f.amount, f.rule) for f in q.fees] == [
+        ("logistics_fee", D("35"), "O2"),
+        ("shipping", D("20"), "O3"),
+    ]
+    q = evaluate(doc, cart("10.00", 60), ctx, AT)  # 600 € HT: the contractual volume is met
+    assert q.fees == () and q.warnings == ()

@@ -104,7 +104,7 @@ def evaluate(
     discounts += d
     warnings += w
 
-    f, v = apply_minimum(
+    f, v, w = apply_minimum(
         goods,
         policy.minimum,
         cart.zone,
@@ -113,6 +113,7 @@ def evaluate(
     )
     fees += f
     violations += v
+    warnings += w
     fees += apply_shipping(
         goods,
         policy.shipping,

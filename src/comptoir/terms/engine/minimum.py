@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from comptoir.terms.engine.citations import Explanation
@@ -28,41 +27,68 @@ def apply_minimum(
     zone: str | None,
     contract_minimum: Decimal | None = None,
     contract_fee: Decimal | None = None,
-) -> tuple[list[Charge], list[Finding]]:
+) -> tuple[list[Charge], list[Finding], list[Finding]]:
+    """Fees, violations and warnings of the minimum-order rule (amount from the terms, or from
+    the buyer's contract when the terms leave it there)."""
     if minimum is None:
-        return [], []
+        return [], [], []
     amount = minimum.amount if minimum.amount is not None else contract_minimum
     if amount is None or goods >= amount:
-        return [], []
-    minimum = replace(minimum, amount=amount)
+        return [], [], []
     if minimum.mode == "fee":
         default = contract_fee if minimum.fee_from_contract and contract_fee else minimum.fee
         fee = zone_fee(default, minimum.fees_by_zone, zone)
-        return [
-            Charge(
-                "logistics_fee",
-                fee,
-                minimum.vat_rate,
+        if not fee:
+            return (
+                [],
+                [],
+                [
+                    Finding(
+                        "logistics_fee_per_contract",
+                        RULE,
+                        minimum.clause,
+                        Explanation(
+                            fr=f"Commande de {eur_fr(goods)} HT sous le minimum de "
+                            f"{eur_fr(amount)} HT : frais de logistique selon votre contrat.",
+                            en=f"Order of {eur_en(goods)} excl. VAT below the "
+                            f"{eur_en(amount)} minimum: logistics fees as set in your contract.",
+                        ),
+                    )
+                ],
+            )
+        return (
+            [
+                Charge(
+                    "logistics_fee",
+                    fee,
+                    minimum.vat_rate,
+                    RULE,
+                    minimum.clause,
+                    Explanation(
+                        fr=f"Commande de {eur_fr(goods)} HT sous le minimum de "
+                        f"{eur_fr(amount)} HT : frais de logistique et de livraison "
+                        f"({zone or 'zone par défaut'}).",
+                        en=f"Order of {eur_en(goods)} excl. VAT below the {eur_en(amount)} "
+                        f"minimum: logistics and delivery fees ({zone or 'default zone'}).",
+                    ),
+                )
+            ],
+            [],
+            [],
+        )
+    return (
+        [],
+        [
+            Finding(
+                "below_minimum_order",
                 RULE,
                 minimum.clause,
                 Explanation(
-                    fr=f"Commande de {eur_fr(goods)} HT sous le minimum de "
-                    f"{eur_fr(minimum.amount)} HT : frais de logistique et de livraison "
-                    f"({zone or 'zone par défaut'}).",
-                    en=f"Order of {eur_en(goods)} excl. VAT below the {eur_en(minimum.amount)} "
-                    f"minimum: logistics and delivery fees ({zone or 'default zone'}).",
+                    fr=f"Commande refusée : {eur_fr(goods)} HT, minimum {eur_fr(amount)} HT.",
+                    en=f"Order refused: {eur_en(goods)} excl. VAT, minimum "
+                    f"{eur_en(amount)} excl. VAT.",
                 ),
             )
-        ], []
-    return [], [
-        Finding(
-            "below_minimum_order",
-            RULE,
-            minimum.clause,
-            Explanation(
-                fr=f"Commande refusée : {eur_fr(goods)} HT, minimum {eur_fr(minimum.amount)} HT.",
-                en=f"Order refused: {eur_en(goods)} excl. VAT, minimum "
-                f"{eur_en(minimum.amount)} excl. VAT.",
-            ),
-        )
-    ]
+        ],
+        [],
+    )

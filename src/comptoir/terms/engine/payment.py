@@ -82,8 +82,13 @@ def payment_options(
         if term.max_order_amount is not None and incl_vat > term.max_order_amount:
             continue
         label = term.label or term.method
-        discount = deadline = with_discount = None
+        discount: Decimal | None = None
+        deadline: date | None = None
+        with_discount: Decimal | None = None
+        clause = term.clause
         cd = term.cash_discount
+        fr = f"{label} : échéance le {due:%d/%m/%Y}, pas d'escompte pour paiement anticipé."
+        en = f"{label}: due on {due.isoformat()}, no discount for early payment."
         if cd is not None and (not cd.methods or term.method in cd.methods):
             if cd.base == "incl_vat":
                 discount = quantize(incl_vat * cd.percent / HUNDRED)
@@ -99,19 +104,18 @@ def payment_options(
                 )
             deadline = cash_discount_deadline(invoice_date, cd.days)
             with_discount = incl_vat - discount - vat_part
-        if discount is not None:
             fr = (
-                f"{label} : escompte de {pct(cd.percent)} ({eur_fr(discount)} HT) si payé au plus "
-                f"tard le {deadline:%d/%m/%Y}, soit {eur_fr(with_discount)} TTC."
+                f"{label} : échéance le {due:%d/%m/%Y} ; escompte de {pct(cd.percent)} "
+                f"({eur_fr(discount)} HT) si payé au plus tard le {deadline:%d/%m/%Y}, soit "
+                f"{eur_fr(with_discount)} TTC."
             )
             en = (
-                f"{label}: {pct(cd.percent)} cash discount ({eur_en(discount)} excl. VAT) if paid "
-                f"by {deadline.isoformat()}, i.e. {eur_en(with_discount)} incl. VAT."
+                f"{label}: due on {due.isoformat()}; {pct(cd.percent)} cash discount "
+                f"({eur_en(discount)} excl. VAT) if paid by {deadline.isoformat()}, i.e. "
+                f"{eur_en(with_discount)} incl. VAT."
             )
-        else:
-            fr = f"{label} : échéance le {due:%d/%m/%Y}, pas d'escompte pour paiement anticipé."
-            en = f"{label}: due on {due.isoformat()}, no discount for early payment."
-        clause = cd.clause if (discount is not None and cd.clause.article) else term.clause
+            if cd.clause.article:
+                clause = cd.clause
         out.append(
             PaymentOption(
                 term.method,
