@@ -349,3 +349,15 @@ def test_stock_set_and_constraints(world):
 def test_pack_size_constraint_in_the_database(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Product.objects.filter(pk=world["essential"].pk).update(pack_size=0)
+
+
+def test_removed_product_disappears_and_stays_inactive(world, operator):
+    product = services.product_remove(
+        actor=operator, product=world["essential"], reason="Signalement : contrefaçon"
+    )
+    assert not product.is_active and product.removal_reason
+    with pytest.raises(NotFound):
+        queries.product_for(world["other"], world["seller"], product.pk)
+    with pytest.raises(DomainError) as raised:
+        services.product_update(actor=world["seller_user"], product=product, is_active=True)
+    assert raised.value.rule == "P6"

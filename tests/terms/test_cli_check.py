@@ -123,3 +123,15 @@ def test_command_line_never_shows_a_traceback(tmp_path):
     assert proc.returncode == 2
     assert "meta.title: Input should be a valid string" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_quote_and_interest_are_dispatched(tmp_path):
+    terms = str(PRESETS_DIR / "selective-beauty.toml")
+    code, out, _ = run("quote", terms, str(tmp_path / "no-cart.json"))
+    assert code == 2
+    assert "cart" in out
+    code, out, _ = run(
+        "interest", terms, "--amount", "1000", "--due", "2026-03-31", "--paid", "2026-05-15"
+    )
+    assert code == 0
+    assert "40.00" in out

@@ -181,3 +181,12 @@ def test_terms_document_accepted_in_place_of_late_terms():
     assert interest_batch([(D("3650.00"), date(2026, 1, 10), date(2026, 1, 20))], doc)[0][0] == D(
         "8.00"
     )
+
+
+def test_interest_base_follows_the_terms():
+    from comptoir.terms.interest import AmountBasis, interest_base
+
+    incl = LatePaymentTerms()
+    excl = LatePaymentTerms(amount_basis=AmountBasis.EXCL_VAT)
+    assert interest_base(incl, D("120.00"), D("100.00")) == D("120.00")
+    assert interest_base(excl, D("120.00"), D("100.00")) == D("100.00")

@@ -277,3 +277,18 @@ def test_findings_render_with_their_law():
     (finding,) = lint(load_terms(text))
     assert str(finding).startswith("error: payment.options[0].due.days: a payment term of 90 days")
     assert finding.as_dict()["rule"] == "PT2"
+
+
+def test_pure_modules_do_not_import_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import comptoir.terms.schema, comptoir.terms.loader, comptoir.terms.linter\n"
+        "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+        "print(bad)\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

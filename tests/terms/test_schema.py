@@ -1,13 +1,18 @@
 """The terms schema: unknown keys, wrong types and negative amounts are errors with a dotted
 location; decimals never go through binary floats."""
 
+import re
+import tomllib
+import typing
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from comptoir.core.errors import DomainError
 from comptoir.terms.loader import TermsInvalid, dotted, load_terms
-from comptoir.terms.schema import TermsDocument
+from comptoir.terms.schema import Clause, Delay, Flag, TermsDocument
 
 MINIMAL = """
 [meta]
@@ -216,3 +221,59 @@ def test_clauses_are_listed_with_their_rule_location():
     assert [(where, c.article) for where, c in doc.clauses()] == [
         ("late_payment.interest", "Art. 7")
     ]
+
+
+# --- docs/terms-reference.md stays true to the schema ---------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "terms-reference.md"
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        elif isinstance(value, list) and isinstance(base.get(key), list):
+            base[key] = base[key] + value
+        else:
+            base[key] = value
+    return base
+
+
+def _all_keys(model: type[BaseModel], prefix: str = "") -> set[str]:
+    keys = set()
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{field.alias or name}"
+        keys.add(key)
+        for sub in _models_in(field.annotation):
+            if sub in (Clause, Delay, Flag):
+                continue
+            is_list = "list[" in str(field.annotation)
+            keys |= _all_keys(sub, f"{key}{'[]' if is_list else ''}.")
+    return keys
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def test_every_toml_example_in_the_reference_validates():
+    text = DOCS.read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 15
+    for block in blocks:
+        base = tomllib.loads(MINIMAL)
+        data = _merge(base, tomllib.loads(block))
+        if "payment" in tomllib.loads(block):
+            data["payment"]["options"] = [
+                o for o in data["payment"]["options"] if o["id"] != "transfer-30"
+            ] or data["payment"]["options"]
+        TermsDocument.model_validate(data)
+
+
+def test_every_key_is_documented():
+    text = DOCS.read_text(encoding="utf-8")
+    missing = sorted(k for k in _all_keys(TermsDocument) if f"`{k}`" not in text)
+    assert missing == []
+    assert "## The quote" in text

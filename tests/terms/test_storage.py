@@ -172,3 +172,46 @@ def test_earliest_effective_date_is_pure():
     assert earliest_effective_date(load_preset("monthly-intranet"), date(2026, 3, 10)) == date(
         2026, 3, 11
     )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_drafts_get_gapless_numbers():
+    import threading
+
+    from django.db import connection
+
+    seller = make_seller("333333335", "Concurrent")
+    source = preset_text("digital-goods")
+    barrier = threading.Barrier(6)
+    failures: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            barrier.wait(timeout=30)
+            terms_version_create_draft(seller=seller, source=source)
+        except BaseException as exc:  # collected and asserted below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failures == []
+    numbers = sorted(TermsVersion.objects.filter(seller=seller).values_list("version", flat=True))
+    assert numbers == [1, 2, 3, 4, 5, 6]
+
+
+def test_drafts_and_publication_are_audited(seller, actor):
+    from comptoir.core.models import AuditEntry
+
+    draft = terms_version_create_from_preset(seller=seller, preset="digital-goods", actor=actor)
+    with clock.frozen(PARIS_NOON):
+        terms_version_publish(version=draft, actor=actor)
+    entries = list(AuditEntry.objects.filter(object_type="terms.termsversion").order_by("id"))
+    assert [e.action for e in entries] == ["terms.draft_create", "terms.publish"]
+    assert entries[1].data["effective_from"] == "2026-03-11"
+    assert entries[1].data["content_hash"] == draft.content_hash

@@ -123,8 +123,11 @@ class Product(models.Model):
         ]
         indexes = [
             # the product list per seller, ordered by title, keyset-paginated on (title, id)
+            # brand_id last: the count of a buyer's list (selective brands excluded) stays
+            # an index-only scan
             models.Index(
-                fields=["seller", "is_active", "title", "id"], name="product_seller_list_idx"
+                fields=["seller", "is_active", "title", "id", "brand"],
+                name="product_seller_list_idx",
             ),
             models.Index(fields=["seller", "gtin"], name="product_seller_gtin_idx"),
             models.Index(fields=["gtin"], name="product_gtin_idx"),

@@ -138,13 +138,20 @@ def brand_for(actor_org: Organization | None, brand_id: int) -> Brand:
 
 
 def _search(qs: QuerySet[Product], search: str | None) -> QuerySet[Product]:
+    """Exact SKU or GTIN first (index lookups); otherwise the title, or a SKU prefix."""
     term = (search or "").strip()
     if not term:
         return qs
-    condition = Q(sku__iexact=term) | Q(sku__istartswith=term) | Q(title__icontains=term)
     compact = term.replace(" ", "")
+    exact = Q(sku=term) | Q(sku=term.upper())
     if compact.isdigit() and 8 <= len(compact) <= 14:
-        condition |= Q(gtin=compact)
+        exact |= Q(gtin=compact)
+    if qs.filter(exact).exists():
+        return qs.filter(exact)
+    condition = Q(title__icontains=term)
+    if " " not in term and any(c.isdigit() for c in term):
+        # looks like a reference: SKU prefix too (the title alone is matched from the index)
+        condition |= Q(sku__istartswith=term)
     return qs.filter(condition)
 
 
@@ -162,7 +169,10 @@ def products_for_seller(
     qs = Product.objects.filter(seller_id=seller.pk)
     own_or_operator = _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
     if not own_or_operator:
-        qs = qs.filter(is_active=True, removed_at__isnull=True)
+        # `is_active__in=[True]` renders `is_active IN (1)`, an equality SQLite can match against
+        # the index; the bare boolean `is_active` that `is_active=True` renders is not. A removed
+        # product is also inactive (product_remove), so `removed_at` needs no test here.
+        qs = qs.filter(is_active__in=[True])
         hidden = _hidden_brand_ids(actor_org, seller.pk)
         if hidden:
             qs = qs.exclude(brand_id__in=hidden)
@@ -195,8 +205,12 @@ def product_visible_to(actor_org: Organization | None, product: Product) -> bool
 @dataclass(frozen=True)
 class ProductPage:
     items: list[Product]
-    total: int
+    total: int  # -1 when not asked for
     next_cursor: str | None
+    total_is_capped: bool = False  # a search counts at most SEARCH_COUNT_CAP matches ("1000+")
+
+
+SEARCH_COUNT_CAP = 1000
 
 
 def _encode_cursor(product: Product) -> str:
@@ -224,14 +238,23 @@ def product_page(
 ) -> ProductPage:
     """A keyset page of `products_for_seller`: pass `next_cursor` back as `after`."""
     qs = products_for_seller(actor_org, seller, search)
-    total = qs.count() if with_total else -1
+    total, capped = -1, False
+    if with_total and (search or "").strip():
+        # a text search cannot count through the index: count up to the cap only
+        total = qs.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        capped = total > SEARCH_COUNT_CAP
+        total = min(total, SEARCH_COUNT_CAP)
+    elif with_total:
+        total = qs.count()
     key = _decode_cursor(after) if after else None
     if key is not None:
         title, pk = key
         qs = qs.filter(Q(title__gt=title) | Q(title=title, pk__gt=pk))
     items = list(qs[: limit + 1])
     next_cursor = _encode_cursor(items[limit - 1]) if len(items) > limit else None
-    return ProductPage(items=items[:limit], total=total, next_cursor=next_cursor)
+    return ProductPage(
+        items=items[:limit], total=total, next_cursor=next_cursor, total_is_capped=capped
+    )
 
 
 def stock_for(actor_org: Organization | None, product: Product) -> StockLevel | None:

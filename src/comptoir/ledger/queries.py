@@ -59,7 +59,7 @@ def exposure(party: Any, seller: Any = None, pending_orders_amount: Decimal = ZE
 
 def account_balance(account: Any) -> Decimal:
     """Σ debit − Σ credit of an account."""
-    sums = JournalLine.objects.filter(account_id=_id(account)).aggregate(
+    sums = JournalLine.objects.filter(account_id=_id(account) or 0).aggregate(
         d=Sum("debit"), c=Sum("credit")
     )
     return money(sums["d"]) - money(sums["c"])

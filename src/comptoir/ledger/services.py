@@ -11,14 +11,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.services import audit_record
 from comptoir.ledger.models import ZERO, Account, JournalEntry, JournalLine, Matching, OpenItem
 
 CENT = Decimal("0.01")
+BATCH = 500
 Purpose = Account.Purpose
 
 
@@ -101,6 +104,67 @@ def _check_lines(lines: Sequence[Posting]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class EntrySpec:
+    """An entry to post: its lines must balance; its open items are created with it."""
+
+    date: date
+    label: str
+    lines: Sequence[Posting]
+    reference: str = ""
+    journal: str = "OD"
+    open_items: Sequence[OpenItemSpec] = ()
+
+
+def journal_entries_post(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
+    """Post several balanced entries at once (batch issuing); all or none are posted."""
+    for spec in entries:
+        _check_lines(spec.lines)
+    with transaction.atomic():
+        at = clock.now()
+        rows = JournalEntry.objects.bulk_create(
+            [
+                JournalEntry(
+                    journal=spec.journal,
+                    date=spec.date,
+                    label=spec.label[:200],
+                    reference=spec.reference,
+                    created_at=at,
+                )
+                for spec in entries
+            ],
+            batch_size=BATCH,
+        )
+        JournalLine.objects.bulk_create(
+            [
+                JournalLine(entry=row, account=line.account, debit=line.debit, credit=line.credit)
+                for row, spec in zip(rows, entries, strict=True)
+                for line in spec.lines
+            ],
+            batch_size=BATCH,
+        )
+        OpenItem.objects.bulk_create(
+            [
+                OpenItem(
+                    account=item.account,
+                    party_id=item.party_id,
+                    counterparty_id=item.counterparty_id,
+                    entry=row,
+                    reference=item.reference,
+                    kind=item.kind,
+                    amount=item.amount,
+                    open_amount=item.amount,
+                    due_date=item.due_date,
+                    created_at=at,
+                )
+                for row, spec in zip(rows, entries, strict=True)
+                for item in spec.open_items
+            ],
+            batch_size=BATCH,
+        )
+    return rows
+
+
 def journal_entry_post(
     *,
     date: date,
@@ -111,41 +175,24 @@ def journal_entry_post(
     open_items: Sequence[OpenItemSpec] = (),
 ) -> JournalEntry:
     """Post a balanced entry (Σ debit = Σ credit, refused otherwise) and its open items."""
-    _check_lines(lines)
-    with transaction.atomic():
-        at = clock.now()
-        entry = JournalEntry.objects.create(
-            journal=journal, date=date, label=label[:200], reference=reference, created_at=at
-        )
-        JournalLine.objects.bulk_create(
-            [
-                JournalLine(entry=entry, account=line.account, debit=line.debit, credit=line.credit)
-                for line in lines
-            ]
-        )
-        if open_items:
-            OpenItem.objects.bulk_create(
-                [
-                    OpenItem(
-                        account=spec.account,
-                        party_id=spec.party_id,
-                        counterparty_id=spec.counterparty_id,
-                        entry=entry,
-                        reference=spec.reference,
-                        kind=spec.kind,
-                        amount=spec.amount,
-                        open_amount=spec.amount,
-                        due_date=spec.due_date,
-                        created_at=at,
-                    )
-                    for spec in open_items
-                ]
-            )
-    return entry
+    spec = EntrySpec(
+        date=date,
+        label=label,
+        lines=lines,
+        reference=reference,
+        journal=journal,
+        open_items=open_items,
+    )
+    return journal_entries_post(entries=[spec])[0]
 
 
 def matching_create(
-    *, item_a_id: int, item_b_id: int, amount: Decimal, at: datetime | None = None
+    *,
+    item_a_id: int,
+    item_b_id: int,
+    amount: Decimal,
+    at: datetime | None = None,
+    actor: Any = None,
 ) -> Matching:
     """Lettrage: settle `amount` of debit item A (open > 0) with credit item B (open < 0).
 
@@ -181,4 +228,13 @@ def matching_create(
         b.open_amount += amount
         a.save(update_fields=["open_amount"])
         b.save(update_fields=["open_amount"])
-        return Matching.objects.create(item_a=a, item_b=b, amount=amount, at=at or clock.now())
+        matching = Matching.objects.create(item_a=a, item_b=b, amount=amount, at=at or clock.now())
+        audit_record(
+            actor=actor,
+            organization_id=a.counterparty_id,
+            action="ledger.matching_created",
+            obj_type="ledger.matching",
+            obj_id=matching.pk,
+            data={"item_a": a.reference, "item_b": b.reference, "amount": str(amount)},
+        )
+        return matching

@@ -123,6 +123,12 @@ def as_late_terms(terms: Any) -> LatePaymentTerms:
     return policy_for(terms).late
 
 
+def interest_base(terms: Any, incl_vat: Decimal, excl_vat: Decimal) -> Decimal:
+    """The principal interest runs on: the invoice amount incl. or excl. VAT, as the terms say."""
+    late = as_late_terms(terms)
+    return incl_vat if late.amount_basis is AmountBasis.INCL_VAT else excl_vat
+
+
 def _half_year_end(d: date) -> date:
     return date(d.year, 6, 30) if d.month <= 6 else date(d.year, 12, 31)
 

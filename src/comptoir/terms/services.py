@@ -8,6 +8,7 @@ from the day after publication at the earliest, or after the notice the terms th
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -15,8 +16,9 @@ from django.db.models import Max
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.services import audit_record
 from comptoir.parties.models import Organization
-from comptoir.terms.linter import Finding, lint
+from comptoir.terms.linter import LATEST_ECB_RATE, LATEST_LEGAL_RATE, Finding, lint
 from comptoir.terms.loader import content_hash, parse_toml, preset_text, validate_terms
 from comptoir.terms.models import TermsStatus, TermsVersion
 from comptoir.terms.schema import Delay, TermsDocument
@@ -53,6 +55,29 @@ def notice_end(start: date, notice: Delay) -> date:
     return start + timedelta(days=n)
 
 
+def rates_on(day: date) -> tuple[Decimal, Decimal]:
+    """(legal rate, ECB rate) in force on ``day`` from the rate tables; the linter's published
+    constants when the tables have no row for that day."""
+    from comptoir.core.queries import rate_table_snapshot
+
+    try:
+        tables = rate_table_snapshot()
+        return tables.legal_rate_on(day), tables.ecb_rate_on(day)
+    except DomainError:
+        return LATEST_LEGAL_RATE, LATEST_ECB_RATE
+
+
+def _audit(actor: Any, version: TermsVersion, action: str, data: dict[str, Any]) -> None:
+    audit_record(
+        actor=actor,
+        organization_id=version.seller_id,
+        action=action,
+        obj_type="terms.termsversion",
+        obj_id=version.pk,
+        data={"version": version.version, "content_hash": version.content_hash, **data},
+    )
+
+
 def _parse(source: str) -> tuple[TermsDocument, dict[str, Any], str]:
     doc = validate_terms(parse_toml(source, "<draft>"), "<draft>")
     return doc, doc.to_json(), content_hash(source)
@@ -79,7 +104,7 @@ def terms_version_create_draft(
     doc, parsed, digest = _parse(source)
     Organization.objects.select_for_update().filter(pk=seller.pk).first()
     last = TermsVersion.objects.filter(seller=seller).aggregate(m=Max("version"))["m"] or 0
-    return TermsVersion.objects.create(
+    created = TermsVersion.objects.create(
         seller=seller,
         version=last + 1,
         status=TermsStatus.DRAFT,
@@ -91,6 +116,8 @@ def terms_version_create_draft(
         created_at=clock.now(),
         created_by=actor,
     )
+    _audit(actor, created, "terms.draft_create", {"preset": created.preset})
+    return created
 
 
 def terms_version_create_from_preset(
@@ -119,6 +146,7 @@ def terms_version_update_draft(
     locked.source, locked.parsed, locked.content_hash = source, parsed, digest
     locked.lint_report = [f.as_dict() for f in lint(doc)]
     locked.save(update_fields=["source", "parsed", "content_hash", "lint_report"])
+    _audit(actor, locked, "terms.draft_update", {})
     return locked
 
 
@@ -138,9 +166,11 @@ class TermsNotPublishable(DomainError):
 def terms_version_publish(
     *, version: TermsVersion, effective_from: date | None = None, actor: Any = None
 ) -> TermsVersion:
-    """Publish a draft. Refused when the linter reports errors (``TermsNotPublishable`` lists
-    them) or when ``effective_from`` is earlier than N3 allows; by default the version takes
-    effect on the earliest allowed day."""
+    """Publish a draft.
+
+    Refused when the linter, run with the legal and ECB rates in force on the publication day,
+    reports errors (``TermsNotPublishable`` lists them), or when ``effective_from`` is earlier
+    than N3 allows; by default the version takes effect on the earliest allowed day."""
     locked = TermsVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != TermsStatus.DRAFT:
         raise DomainError(
@@ -150,12 +180,14 @@ def terms_version_publish(
             "N3",
         )
     doc, _, _ = _parse(locked.source)
-    findings = lint(doc)
+    published_at = clock.now()
+    published_on = published_at.astimezone(clock.PARIS).date()
+    legal_rate, ecb_rate = rates_on(published_on)
+    findings = lint(doc, legal_rate=legal_rate, ecb_rate=ecb_rate)
     blocking = [f for f in findings if f.severity == "error"]
     if blocking:
         raise TermsNotPublishable(blocking)
-    published_at = clock.now()
-    earliest = earliest_effective_date(doc, published_at.astimezone(clock.PARIS).date())
+    earliest = earliest_effective_date(doc, published_on)
     if effective_from is None:
         effective_from = earliest
     elif effective_from < earliest:
@@ -174,5 +206,11 @@ def terms_version_publish(
     locked.lint_report = [f.as_dict() for f in findings]
     locked.save(
         update_fields=["status", "published_at", "published_by", "effective_from", "lint_report"]
+    )
+    _audit(
+        actor,
+        locked,
+        "terms.publish",
+        {"effective_from": effective_from, "warnings": [f.code for f in findings]},
     )
     return locked

@@ -1,18 +1,15 @@
-"""The audit entry of each billing use case, written in the use case's transaction."""
+"""The audit entry of each billing use case, written in the use case's transaction (P8)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from comptoir.billing.models import Invoice
+from comptoir.core.services import audit_record
 
 
 def audit(*, actor: Any, invoice: Invoice, action: str) -> None:
-    """Record who did what to which document (core audit log, when available)."""
-    try:
-        from comptoir.core.services import audit_record
-    except ImportError:  # the kernel's audit service is not there yet
-        return
+    """Record who did what to which document."""
     audit_record(
         actor=actor,
         organization_id=invoice.issuer_id,

@@ -217,7 +217,7 @@ def invoice_issue(*, invoice_id: int, actor: Any = None, enqueue_render: bool = 
     invoice = _locked(invoice_id)
     if invoice.status != Status.DRAFT:
         raise DomainError(code="already_issued", message=f"{invoice.number} is already issued.")
-    if invoice.kind == Kind.CREDIT_NOTE:
+    if invoice.kind == Kind.CREDIT_NOTE and invoice.credited_invoice_id:
         original = _locked(invoice.credited_invoice_id)
         check_creditable(invoice=original, note=invoice)
     today = clock.today()

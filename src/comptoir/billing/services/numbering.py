@@ -34,8 +34,9 @@ def _locked_series(*, issuer_id: int, kind: str, year: int) -> NumberSeries:
     return series
 
 
-def number_take(*, issuer_id: int, kind: str, issue_date: date) -> str:
-    """The next number of the series (e.g. F-2026-000001); call inside the issue transaction."""
+def numbers_take(*, issuer_id: int, kind: str, issue_date: date, count: int) -> list[str]:
+    """The next `count` numbers of the series (e.g. F-2026-000001); call inside the issue
+    transaction, which holds the series row locked until it ends."""
     series = _locked_series(issuer_id=issuer_id, kind=kind, year=issue_date.year)
     if series.last_issue_date and issue_date < series.last_issue_date:
         raise DomainError(
@@ -46,8 +47,13 @@ def number_take(*, issuer_id: int, kind: str, issue_date: date) -> str:
             ),
             rule="I9",
         )
-    number = series.format(series.next_number)
-    series.next_number += 1
+    first = series.next_number
+    series.next_number += count
     series.last_issue_date = issue_date
     series.save(update_fields=["next_number", "last_issue_date"])
-    return number
+    return [series.format(n) for n in range(first, first + count)]
+
+
+def number_take(*, issuer_id: int, kind: str, issue_date: date) -> str:
+    """The next number of the series."""
+    return numbers_take(issuer_id=issuer_id, kind=kind, issue_date=issue_date, count=1)[0]

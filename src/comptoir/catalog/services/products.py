@@ -135,6 +135,13 @@ def product_update(*, actor: User | None, product: Product, **changes: Any) -> P
     unknown = sorted(set(changes) - set(PRODUCT_FIELDS))
     if unknown:
         raise DomainError("unknown_field", "Champ inconnu.", unknown[0], "C1")
+    if changes.get("is_active") and product.removed_at is not None:
+        raise DomainError(
+            "product_removed",
+            "Produit retiré par l'opérateur : il ne peut pas être réactivé. / Removed product.",
+            "is_active",
+            "P6",
+        )
     current = {name: getattr(product, name) for name in PRODUCT_FIELDS}
     values = _clean_product(product.seller, current | changes, product_id=product.pk)
     changed = [name for name in PRODUCT_FIELDS if values[name] != current[name]]
@@ -169,7 +176,8 @@ def product_remove(*, actor: User | None, product: Product, reason: str) -> Prod
     product = Product.objects.select_for_update().get(pk=product.pk)
     product.removed_at = clock.now()
     product.removal_reason = reason.strip()
-    product.save(update_fields=["removed_at", "removal_reason"])
+    product.is_active = False
+    product.save(update_fields=["removed_at", "removal_reason", "is_active"])
     _audit(
         actor=actor,
         organization_id=product.seller_id,
