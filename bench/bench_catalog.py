@@ -73,6 +73,10 @@ def build() -> tuple[int, int]:
             StockLevel.objects.bulk_create(
                 StockLevel(product=p, on_hand=p.pk % 40) for p in products
             )
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics, as a maintained database has
+        cursor.execute("ANALYZE")
     return seller.pk, user.pk
 
 

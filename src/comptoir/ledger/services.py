@@ -13,11 +13,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.services import audit_record
+from comptoir.ledger.bulk import insert_rows
 from comptoir.ledger.models import ZERO, Account, JournalEntry, JournalLine, Matching, OpenItem
 
 CENT = Decimal("0.01")
@@ -135,32 +136,46 @@ def journal_entries_post(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
             ],
             batch_size=BATCH,
         )
-        JournalLine.objects.bulk_create(
+        insert_rows(
+            JournalLine,
+            ["entry", "account", "debit", "credit"],
             [
-                JournalLine(entry=row, account=line.account, debit=line.debit, credit=line.credit)
+                (row.pk, line.account.pk, line.debit, line.credit)
                 for row, spec in zip(rows, entries, strict=True)
                 for line in spec.lines
             ],
-            batch_size=BATCH,
         )
-        OpenItem.objects.bulk_create(
+        created_at = OpenItem._meta.get_field("created_at").get_db_prep_save(at, connection)
+        insert_rows(
+            OpenItem,
             [
-                OpenItem(
-                    account=item.account,
-                    party_id=item.party_id,
-                    counterparty_id=item.counterparty_id,
-                    entry=row,
-                    reference=item.reference,
-                    kind=item.kind,
-                    amount=item.amount,
-                    open_amount=item.amount,
-                    due_date=item.due_date,
-                    created_at=at,
+                "account",
+                "party",
+                "counterparty",
+                "entry",
+                "reference",
+                "kind",
+                "amount",
+                "open_amount",
+                "due_date",
+                "created_at",
+            ],
+            [
+                (
+                    item.account.pk,
+                    item.party_id,
+                    item.counterparty_id,
+                    row.pk,
+                    item.reference,
+                    item.kind,
+                    item.amount,
+                    item.amount,
+                    item.due_date,
+                    created_at,
                 )
                 for row, spec in zip(rows, entries, strict=True)
                 for item in spec.open_items
             ],
-            batch_size=BATCH,
         )
     return rows
 

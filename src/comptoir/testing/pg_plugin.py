@@ -85,6 +85,9 @@ def start_cluster() -> str:
         [pg_ctl, "-D", str(datadir), "-o", opts, "-l", str(workdir / "log"), "-w", "start"],
     )
     _cluster.update(workdir=workdir, datadir=datadir, pg_ctl=pg_ctl, run_user=run_user)
+    createdb = _find_bin("createdb")
+    if createdb:  # the database itself, for benchmarks and `comptoir` commands against the cluster
+        _run_as(run_user, [createdb, "-h", "127.0.0.1", "-p", str(port), "-U", user, "comptoir"])
     return f"postgres://{user}@127.0.0.1:{port}/comptoir"
 
 

@@ -21,8 +21,21 @@ from comptoir.billing.services.numbering import numbers_take
 from comptoir.billing.services.posting import invoices_post
 from comptoir.core import clock
 from comptoir.core.services import audit_record
+from comptoir.ledger.bulk import insert_rows
 
 BATCH = 500
+LINE_FIELDS = [
+    "invoice",
+    "position",
+    "description",
+    "sku",
+    "gtin",
+    "quantity",
+    "unit_code",
+    "net_unit_price",
+    "net_amount",
+    "vat_rate",
+]
 
 
 @transaction.atomic(durable=True)
@@ -39,7 +52,15 @@ def invoices_issue_batch(
         return []
     facts = terms_facts or TermsFacts()
     today, now = clock.today(), clock.now()
-    built = [(d, _compute(d), mentions_for(d, facts)) for d in drafts]
+    mentions_cache: dict[tuple, list] = {}
+
+    def mentions_of(d: rules.DocumentDraft) -> list:
+        key = (d.issuer, d.recipient, d.delivery_address, d.nature, d.mentions)
+        if key not in mentions_cache:
+            mentions_cache[key] = mentions_for(d, facts)
+        return mentions_cache[key]
+
+    built = [(d, _compute(d), mentions_of(d)) for d in drafts]
     positions: dict[int, list[int]] = defaultdict(list)
     for i, (draft, _, _) in enumerate(built):
         positions[draft.issuer.organization_id or 0].append(i)
@@ -70,34 +91,34 @@ def invoices_issue_batch(
     Invoice.objects.bulk_create(invoices, batch_size=BATCH)
     for invoice in invoices:
         invoice._stored_status = Status.ISSUED  # the in-memory objects are immutable too
-    InvoiceLine.objects.bulk_create(
+    insert_rows(
+        InvoiceLine,
+        LINE_FIELDS,
         [
-            InvoiceLine(
-                invoice=invoice,
-                position=line.position,
-                description=line.description[:300],
-                sku=line.sku,
-                gtin=line.gtin,
-                quantity=line.quantity,
-                unit_code=line.unit_code,
-                net_unit_price=line.net_unit_price,
-                net_amount=line.net_amount,
-                vat_rate=line.vat_rate,
+            (
+                invoice.pk,
+                line.position,
+                line.description[:300],
+                line.sku,
+                line.gtin,
+                line.quantity,
+                line.unit_code,
+                line.net_unit_price,
+                line.net_amount,
+                line.vat_rate,
             )
             for invoice, (_, totals, _) in zip(invoices, built, strict=True)
             for line in totals.lines
         ],
-        batch_size=BATCH,
     )
-    VatBreakdown.objects.bulk_create(
+    insert_rows(
+        VatBreakdown,
+        ["invoice", "rate", "category", "base", "amount"],
         [
-            VatBreakdown(
-                invoice=invoice, rate=v.rate, category=v.category, base=v.base, amount=v.amount
-            )
+            (invoice.pk, v.rate, v.category, v.base, v.amount)
             for invoice, (_, totals, _) in zip(invoices, built, strict=True)
             for v in totals.vat
         ],
-        batch_size=BATCH,
     )
     invoices_post(invoices=invoices)
     audit_record(
