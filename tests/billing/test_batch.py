@@ -36,6 +36,32 @@ def test_batch_issues_numbered_posted_invoices(seller, buyer):
         assert OpenItem.objects.get(
             entry__reference=inv.number, counterparty=inv.issuer
         ).amount == (D("91.48"))
+    fields = (
+        "position",
+        "description",
+        "sku",
+        "quantity",
+        "net_unit_price",
+        "net_amount",
+        "vat_rate",
+    )
+    batch_lines = list(Invoice.objects.get(pk=issued[0].pk).lines.values_list(*fields))
+    assert batch_lines == list(single.lines.values_list(*fields))
+    assert batch_lines[0] == (
+        1,
+        "Article 0",
+        "SKU-0",
+        D("1.0000"),
+        D("12.500000"),
+        D("12.50"),
+        D("5.50"),
+    )
+    item = OpenItem.objects.get(entry__reference=issued[0].number, counterparty=seller)
+    assert (item.created_at, item.due_date, item.open_amount) == (
+        clock.now(),
+        single.due_date,
+        D("91.48"),
+    )
     assert JournalEntry.objects.count() == 4
     assert queries.balance(buyer, seller) == D("274.44")
     debit, credit = queries.journal_totals()

@@ -135,3 +135,9 @@ def test_quote_and_interest_are_dispatched(tmp_path):
     )
     assert code == 0
     assert "40.00" in out
+
+
+def test_a_preset_can_be_named():
+    code, out, _ = run("check", "selective-beauty")
+    assert code == 0
+    assert out.startswith("selective-beauty: ok")

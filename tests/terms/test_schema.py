@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from comptoir.core.errors import DomainError
@@ -277,3 +279,9 @@ def test_every_key_is_documented():
     missing = sorted(k for k in _all_keys(TermsDocument) if f"`{k}`" not in text)
     assert missing == []
     assert "## The quote" in text
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_toml_float_amounts_are_exact(amount):
+    text = MINIMAL + f"\n[ordering.shipping]\nfee = {float(amount)!r}\n"
+    assert load_terms(text).ordering.shipping.fee == amount

@@ -1,8 +1,8 @@
 """`comptoir terms check | render | quote | interest`.
 
-* ``check FILE…`` — validate each terms document and run the legal linter; prints the findings.
-  Exit 0: clean; 1: warnings only; 2: errors (schema errors with their dotted location, linter
-  errors, a missing or unreadable file) — never a traceback.
+* ``check FILE…`` — validate each terms document (a path, or a preset name) and run the legal
+  linter; prints the findings. Exit 0: clean; 1: warnings only; 2: errors (schema errors with
+  their dotted location, linter errors, a missing or unreadable file) — never a traceback.
 * ``render FILE --format html|pdf|text [--out PATH]`` — the readable French terms generated from
   the document (PDF needs ``--out``).
 * ``quote TERMS CART [--context CTX] [--at ISO]`` — the engine's quote for a cart (JSON).
@@ -24,13 +24,17 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from comptoir.core.errors import DomainError
 from comptoir.terms.linter import LATEST_ECB_RATE, LATEST_LEGAL_RATE, Finding, lint
-from comptoir.terms.loader import TermsInvalid, load_terms
+from comptoir.terms.loader import PRESET_NAMES, TermsInvalid, load_terms, preset_path
 
 CLEAN, WARNINGS, ERRORS = 0, 1, 2
 
 
 def _terms_path(value: str) -> Path:
-    return Path(value)
+    """A file path, or the name of a preset (``selective-beauty``) when no such file exists."""
+    path = Path(value)
+    if not path.exists() and value in PRESET_NAMES:
+        return preset_path(value)
+    return path
 
 
 def check_file(
