@@ -11,7 +11,8 @@ from facturx import get_xml_from_pdf
 from comptoir.billing.exports import FEC_COLUMNS
 from comptoir.billing.services import credit_note_create, invoice_create, invoice_issue
 from comptoir.core import clock
-from tests.billing.conftest import make_draft
+from comptoir.parties.models import Organization
+from tests.billing.conftest import make_draft, make_org
 
 
 @pytest.fixture
@@ -53,6 +54,19 @@ def test_export_fec_has_18_columns_and_balances(issued, tmp_path):
     empty = tmp_path / "empty.txt"
     run("export-fec", "--from", "2025-01-01", "--to", "2025-12-31", "--out", str(empty))
     assert len(empty.read_text().splitlines()) == 1
+
+
+def test_export_fec_of_one_seller(issued, seller, tmp_path):
+    other = make_org("Autre SAS", is_seller=True)
+    buyer = Organization.objects.get(pk=issued.recipient_id)
+    invoice_issue(invoice_id=invoice_create(draft=make_draft(other, buyer)).pk)
+    out = tmp_path / "fec.txt"
+    args = ("export-fec", "--from", "2026-01-01", "--to", "2026-12-31", "--out", str(out))
+    run(*args)
+    assert len(out.read_text().splitlines()) == 1 + 9
+    run(*args, "--party", seller.siren)
+    rows = out.read_text().splitlines()[1:]
+    assert len(rows) == 6 and not any("Autre SAS" in r for r in rows)
 
 
 def test_export_csv(issued, tmp_path):

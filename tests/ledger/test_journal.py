@@ -131,3 +131,27 @@ def test_the_journal_always_balances(buyer, seller, debits, credits):
         assert JournalEntry.objects.count() == before
     debit, credit = queries.journal_totals()
     assert debit == credit
+
+
+def test_several_entries_post_together_or_not_at_all(buyer, seller):
+    from comptoir.ledger.services import EntrySpec, OpenItemSpec, journal_entries_post
+
+    acc = accounts_get(wanted=[(buyer.pk, P.RECEIVABLE), (seller.pk, P.SELLER_REVENUE)])
+    receivable, revenue = acc[(buyer.pk, P.RECEIVABLE)], acc[(seller.pk, P.SELLER_REVENUE)]
+
+    def spec(debit: D, credit: D, ref: str) -> EntrySpec:
+        return EntrySpec(
+            date=TODAY,
+            label=ref,
+            reference=ref,
+            lines=[Posting(receivable, debit=debit), Posting(revenue, credit=credit)],
+            open_items=[OpenItemSpec(receivable, buyer.pk, seller.pk, ref, "invoice", debit)],
+        )
+
+    with pytest.raises(DomainError):
+        journal_entries_post(entries=[spec(D(10), D(10), "A"), spec(D(5), D(4), "B")])
+    assert JournalEntry.objects.count() == 0
+    rows = journal_entries_post(entries=[spec(D(10), D(10), "A"), spec(D("5.55"), D("5.55"), "B")])
+    assert [r.open_items.get().amount for r in rows] == [D("10.00"), D("5.55")]
+    assert queries.balance(buyer, seller) == D("15.55")
+    assert queries.account_balance(revenue) == D("-15.55")

@@ -58,13 +58,24 @@ def _fec_date(value: date) -> str:
     return value.strftime("%Y%m%d")
 
 
-def fec_rows(*, date_from: date, date_to: date) -> Iterator[list[str]]:
-    """One row per journal line of the entries dated within [date_from, date_to]."""
+def fec_rows(*, date_from: date, date_to: date, party_id: int | None = None) -> Iterator[list[str]]:
+    """One row per journal line of the entries dated within [date_from, date_to].
+
+    With `party_id`, only the entries that touch one of that organization's own accounts other
+    than its receivable/payable (its revenue, VAT, commission…): the books of that seller or of
+    the operator, with the customer lines of those entries."""
     lines = (
         JournalLine.objects.filter(entry__date__gte=date_from, entry__date__lte=date_to)
         .select_related("entry", "account")
         .order_by("entry__date", "entry_id", "id")
     )
+    if party_id is not None:
+        entries = JournalLine.objects.filter(
+            entry__date__gte=date_from,
+            entry__date__lte=date_to,
+            account__party_id=party_id,
+        ).exclude(account__purpose__in=AUXILIARY)
+        lines = lines.filter(entry_id__in=entries.values("entry_id"))
     names = dict(Organization.objects.values_list("id", "legal_name"))
     for line in lines.iterator(chunk_size=2000):
         entry, account = line.entry, line.account
@@ -101,10 +112,10 @@ def fec_rows(*, date_from: date, date_to: date) -> Iterator[list[str]]:
         ]
 
 
-def fec_text(*, date_from: date, date_to: date) -> str:
+def fec_text(*, date_from: date, date_to: date, party_id: int | None = None) -> str:
     out = io.StringIO()
     out.write("\t".join(FEC_COLUMNS) + "\r\n")
-    for row in fec_rows(date_from=date_from, date_to=date_to):
+    for row in fec_rows(date_from=date_from, date_to=date_to, party_id=party_id):
         out.write("\t".join(cell.replace("\t", " ") for cell in row) + "\r\n")
     return out.getvalue()
 

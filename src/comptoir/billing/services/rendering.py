@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from comptoir.billing.facturx_xml import invoice_xml
 from comptoir.billing.models import Invoice, InvoiceDocument, Status
@@ -26,12 +26,14 @@ def invoice_render(*, invoice_id: int) -> InvoiceDocument:
         return existing
     xml = invoice_xml(invoice)
     pdf = render_pdf(invoice, xml)
-    with transaction.atomic():
-        doc = InvoiceDocument(
-            invoice=invoice,
-            xml_sha256=hashlib.sha256(xml).hexdigest(),
-            rendered_at=clock.now(),
-        )
-        doc.pdf.save(f"{invoice.number}.pdf", ContentFile(pdf), save=False)
-        doc.save()
+    doc = InvoiceDocument(
+        invoice=invoice, xml_sha256=hashlib.sha256(xml).hexdigest(), rendered_at=clock.now()
+    )
+    doc.pdf.save(f"{invoice.number}.pdf", ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            doc.save()
+    except IntegrityError:  # rendered meanwhile by another worker: keep theirs
+        doc.pdf.delete(save=False)
+        return InvoiceDocument.objects.get(invoice=invoice)
     return doc

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         p_fec.add_argument("--from", dest="date_from", required=True)
         p_fec.add_argument("--to", dest="date_to", required=True)
         p_fec.add_argument("--out", required=True)
+        p_fec.add_argument("--party", help="only the books of this organization (id or SIREN)")
         p_csv = sub.add_parser("export-csv", help="CSV of issued documents")
         p_csv.add_argument("--issuer")
         p_csv.add_argument("--out", required=True)
@@ -86,9 +87,11 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"{len(rows)} document(s)")
 
-    def _export_fec(self, *, date_from: str, date_to: str, out: str, **_: object) -> None:
+    def _export_fec(
+        self, *, date_from: str, date_to: str, out: str, party: str | None, **_: object
+    ) -> None:
         start, end = _date(date_from, "--from"), _date(date_to, "--to")
-        text = fec_text(date_from=start, date_to=end)
+        text = fec_text(date_from=start, date_to=end, party_id=_issuer_id(party))
         Path(out).write_text(text, encoding="utf-8")
         self.stdout.write(f"FEC written to {out} ({text.count(chr(10)) - 1} line(s))")
 
