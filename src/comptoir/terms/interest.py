@@ -70,6 +70,8 @@ class LatePaymentTerms:
     litigation_percent: Decimal | None = None  # e.g. 20 % of the invoice incl. VAT (seed 001 §5)
     reminder_fee: Decimal | None = None  # e.g. 1.50 € per reminder (seed 004 §8.10)
     clause: Clause = NO_CLAUSE
+    litigation_base: AmountBasis = AmountBasis.INCL_VAT  # the penalty's base (seed 001 §5: TTC)
+    litigation_clause: Clause = NO_CLAUSE  # the penalty's own clause (else ``clause``)
 
 
 DEFAULT_LATE_TERMS = LatePaymentTerms()
@@ -127,6 +129,13 @@ def interest_base(terms: Any, incl_vat: Decimal, excl_vat: Decimal) -> Decimal:
     """The principal interest runs on: the invoice amount incl. or excl. VAT, as the terms say."""
     late = as_late_terms(terms)
     return incl_vat if late.amount_basis is AmountBasis.INCL_VAT else excl_vat
+
+
+def litigation_base(terms: Any, incl_vat: Decimal, excl_vat: Decimal) -> Decimal:
+    """The amount the litigation penalty is a percentage of: the invoice incl. or excl. VAT, as
+    ``late_payment.litigation_penalty.base`` says (independent of the interest base)."""
+    late = as_late_terms(terms)
+    return incl_vat if late.litigation_base is AmountBasis.INCL_VAT else excl_vat
 
 
 def _half_year_end(d: date) -> date:
@@ -188,6 +197,7 @@ def _costs(
     reminders: int,
     collection: bool,
     litigation: bool,
+    litigation_principal: Decimal | None = None,
 ) -> tuple[CostLine, ...]:
     out: list[CostLine] = []
     if collection and terms.collection_percent is not None:
@@ -202,9 +212,14 @@ def _costs(
             )
         )
     if litigation and terms.litigation_percent is not None:
-        amount = quantize(principal * terms.litigation_percent / HUNDRED)
-        formula = f"{terms.litigation_percent} % × {principal}"
-        out.append(CostLine("litigation_penalty", amount, formula, clause=terms.clause))
+        base = principal if litigation_principal is None else litigation_principal
+        amount = quantize(base * terms.litigation_percent / HUNDRED)
+        label = "TTC/incl. VAT" if terms.litigation_base is AmountBasis.INCL_VAT else "HT/excl. VAT"
+        formula = f"{terms.litigation_percent} % × {base}"
+        if litigation_principal is not None:
+            formula += f" ({label})"
+        c = terms.litigation_clause if terms.litigation_clause.article else terms.clause
+        out.append(CostLine("litigation_penalty", amount, formula, clause=c))
     if reminders > 0 and terms.reminder_fee is not None:
         amount = quantize(terms.reminder_fee * reminders)
         formula = f"{reminders} × {terms.reminder_fee}"
@@ -223,12 +238,18 @@ def late_interest(
     reminders: int = 0,
     collection: bool = False,
     litigation: bool = False,
+    incl_vat: Decimal | None = None,
+    excl_vat: Decimal | None = None,
 ) -> InterestResult:
     """Interest, indemnity and costs on ``principal`` (already the base the terms name: incl. or
     excl. VAT) for a payment on ``paid`` of an amount due on ``due``.
 
     ``invoice_date`` selects the legal rate for "× legal rate in force on the invoice date" terms
     (defaults to ``due``). Nothing is due when ``paid <= due``.
+
+    ``incl_vat``/``excl_vat``: the unpaid amount incl. and excl. VAT. When given, the litigation
+    penalty is computed on the one its ``base`` names (``litigation_base``), which may differ from
+    the interest base; otherwise on ``principal``.
     """
     if principal < ZERO:
         raise ValueError("principal must be >= 0")
@@ -268,8 +289,20 @@ def late_interest(
         lines.append(InterestLine(start, end, n, rate, amount, formula, clause=terms.clause))
     interest = previous
     indemnity = terms.indemnity
+    lit_principal = None
+    if incl_vat is not None or excl_vat is not None:
+        lit_principal = litigation_base(
+            terms,
+            incl_vat if incl_vat is not None else principal,
+            excl_vat if excl_vat is not None else principal,
+        )
     costs = _costs(
-        principal, terms, reminders=reminders, collection=collection, litigation=litigation
+        principal,
+        terms,
+        reminders=reminders,
+        collection=collection,
+        litigation=litigation,
+        litigation_principal=lit_principal,
     )
     total = interest + indemnity + sum((c.amount for c in costs), ZERO)
     return InterestResult(

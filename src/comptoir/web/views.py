@@ -14,8 +14,7 @@ from comptoir.catalog import queries as catalog
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
 from comptoir.parties.models import Permission
-from comptoir.parties.permissions import has_permission
-from comptoir.web.acting import acting_organization, choose_organization
+from comptoir.web.acting import acting_membership, acting_organization, choose_organization
 
 
 class LoginView(auth_views.LoginView):
@@ -27,14 +26,19 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-def _may_browse(request: HttpRequest, org) -> None:
-    """Members need "see product information" (P4); visitors browse what is public (P5)."""
-    if org is not None and not has_permission(request.user, org, Permission.VIEW_PRODUCTS):
+def _granted(request: HttpRequest, permission: str) -> bool:
+    """A visitor (no organization) browses what is public (P5); a member needs the right (P4)."""
+    membership = acting_membership(request)
+    return membership is None or permission in membership.effective_permissions
+
+
+def _may_browse(request: HttpRequest) -> None:
+    if not _granted(request, Permission.VIEW_PRODUCTS):
         raise HttpForbidden(_("You are not allowed to see product information (P4)."))
 
 
-def _prices_visible(request: HttpRequest, org) -> bool:
-    return org is None or has_permission(request.user, org, Permission.VIEW_PRICES)
+def _prices_visible(request: HttpRequest) -> bool:
+    return _granted(request, Permission.VIEW_PRICES)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -60,7 +64,7 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 
 def seller_products(request: HttpRequest, seller_id: int) -> HttpResponse:
     org = acting_organization(request)
-    _may_browse(request, org)
+    _may_browse(request)
     try:
         seller = catalog.seller_for(org, seller_id)
     except NotFound as exc:
@@ -69,7 +73,7 @@ def seller_products(request: HttpRequest, seller_id: int) -> HttpResponse:
     after = request.GET.get("after") or None
     page = catalog.product_page(org, seller, search=search, after=after)
     prices = {}
-    if _prices_visible(request, org):
+    if _prices_visible(request):
         prices = catalog.prices_for(
             buyer=org, products=page.items, at=clock.today(), user=request.user if org else None
         )
@@ -83,20 +87,20 @@ def seller_products(request: HttpRequest, seller_id: int) -> HttpResponse:
             "page": page,
             "search": search,
             "after": after,
-            "show_prices": bool(prices) or (_prices_visible(request, org) and not rows),
+            "show_prices": bool(prices) or (_prices_visible(request) and not rows),
         },
     )
 
 
 def product_detail(request: HttpRequest, seller_id: int, product_id: int) -> HttpResponse:
     org = acting_organization(request)
-    _may_browse(request, org)
+    _may_browse(request)
     try:
         product = catalog.product_for(org, seller_id, product_id)
     except NotFound as exc:
         raise Http404(exc.message) from None
     price = None
-    if _prices_visible(request, org):
+    if _prices_visible(request):
         price = catalog.price_for(
             buyer=org, product=product, at=clock.today(), user=request.user if org else None
         )
@@ -107,7 +111,7 @@ def product_detail(request: HttpRequest, seller_id: int, product_id: int) -> Htt
             "product": product,
             "seller": product.seller,
             "price": price,
-            "prices_hidden": not _prices_visible(request, org),
+            "prices_hidden": not _prices_visible(request),
             "stock": getattr(product, "stock", None),
         },
     )

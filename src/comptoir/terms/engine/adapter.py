@@ -167,6 +167,40 @@ def _pricing(doc: Any) -> Pricing:
     return Pricing(default, profiles, promotions, clause(tier_clause, p.clause))
 
 
+def _selective(doc: Any) -> dict[str, Any]:
+    """C2 (seed 003 §11): the selective network's clause and its export restriction."""
+    sd = doc.pricing.selective_distribution
+    if sd is None:
+        return {}
+    out: dict[str, Any] = {}
+    if (c := clause(sd.clause)).article:
+        out["selective_clause"] = c
+    ex = sd.export
+    if ex is not None:
+        c = clause(ex.clause, sd.clause, doc.pricing.clause)
+        if ex.applies_to == "all_lines":
+            out["allowed_countries"] = ex.countries
+            out["export_clause"] = c
+        else:
+            out["selective_allowed_countries"] = ex.countries
+            out["selective_export_clause"] = c
+    return out
+
+
+def _handling(doc: Any) -> dict[str, Any]:
+    """O11: the manual-handling fee (an amount, or per buyer's contract, or "may" without one)."""
+    ch = doc.ordering.changes
+    if not ch.manual_handling_fee:
+        return {}
+    from_contract = ch.manual_handling_fee_defined_in == "buyer_contract"
+    return {
+        "handling_possible": True,
+        "handling_fee": None if from_contract else ch.manual_handling_fee_amount,
+        "handling_fee_from_contract": from_contract,
+        "handling_clause": clause(ch.clause, doc.ordering.clause),
+    }
+
+
 def _eligibility(doc: Any) -> Eligibility:
     cr = doc.credit
     unpaid = cr.on_unpaid
@@ -190,6 +224,8 @@ def _eligibility(doc: Any) -> Eligibility:
         credit_limit=limit.amount if limit is not None and limit.defined_in == "terms" else None,
         hold_when_overdue=hold is not None and hold.enabled,
         hold_clause=clause(hold.clause if hold is not None else None, cr.clause),
+        **_selective(doc),
+        **_handling(doc),
     )
 
 
@@ -204,6 +240,7 @@ def _payment(doc: Any) -> Payment:
             frozenset(cd.methods),
             cd.base,
             clause(cd.clause, pay.clause),
+            cd.basis,
         )
     terms = tuple(
         PaymentTerm(
@@ -214,12 +251,13 @@ def _payment(doc: Any) -> Payment:
             if discount is not None and (not cd.methods or o.method in cd.methods)
             else None,
             tuple(o.instalments),
-            30,
+            o.instalment_spacing_days,
             tuple(o.deferrals),
             option_id=o.id,
             buyers=o.buyers,
             max_order_amount=o.max_order_amount,
             clause=clause(o.clause, pay.clause),
+            collection=due_rule(o.collection) if o.collection is not None else None,
         )
         for o in pay.options
     )
@@ -278,6 +316,8 @@ def _late(doc: Any) -> LatePaymentTerms:
         collection_percent=cc.percent if cc else None,
         collection_minimum=(cc.minimum or Decimal("0")) if cc else Decimal("0"),
         litigation_percent=lit.percent if lit else None,
+        litigation_base=AmountBasis(lit.base) if lit else AmountBasis.INCL_VAT,
+        litigation_clause=clause(lit.clause, lp.clause, it.clause) if lit else NO_CLAUSE,
         reminder_fee=rem.amount if rem else None,
         clause=clause(it.clause, lp.clause),
     )

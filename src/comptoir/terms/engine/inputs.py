@@ -61,6 +61,7 @@ class BuyerContext:
     contract_logistics_fee: Decimal | None = None  # O2 fee below the contractual minimum
     contract_shipping_fee: Decimal | None = None  # O3 fee below the contractual threshold
     contract_case_surcharge: Decimal | None = None  # O4 fee for quantities off case multiples
+    contract_handling_fee: Decimal | None = None  # O11 manual-handling fee
 
 
 DEFAULT_CONTEXT = BuyerContext()

@@ -83,6 +83,7 @@ class ContextIn(_Model):
     contract_logistics_fee: Money | None = None
     contract_shipping_fee: Money | None = None
     contract_case_surcharge: Money | None = None
+    contract_handling_fee: Money | None = None
 
 
 class InputInvalid(ValueError):

@@ -121,6 +121,12 @@ class Eligibility:
     credit_limit: Decimal | None = None  # PT10 cap fixed in the terms (else BuyerContext's)
     hold_when_overdue: bool = False  # PT11/F8: deliveries suspended while the buyer is late
     hold_clause: Clause = NO_CLAUSE
+    # C2: countries carts with selective lines may go to (None = anywhere; seed 003 §11)
+    selective_allowed_countries: frozenset[str] | None = None
+    selective_export_clause: Clause = NO_CLAUSE
+    # O11: the terms provide a handling fee (amount above, or per buyer when from contract)
+    handling_possible: bool = False
+    handling_fee_from_contract: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,7 @@ class CashDiscount:
     methods: frozenset[str] = frozenset()  # empty = any method
     base: str = "excl_vat_incl_shipping"  # or "excl_vat" (goods only) or "incl_vat"
     clause: Clause = NO_CLAUSE
+    basis: str = "invoice"  # the window starts at: invoice, order, validation, receipt, issue
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +152,7 @@ class PaymentTerm:
     buyers: str = "all"  # "all", "business" or "consumer"
     max_order_amount: Decimal | None = None  # incl. VAT ceiling for this option (PT10)
     clause: Clause = NO_CLAUSE
+    collection: DueRule | None = None  # direct debits: when the debit is run (seed 001 §4)
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,7 @@ class PaymentOption:
     rule: str
     clause: Clause
     explanation: Explanation
+    collection_date: date | None = None  # direct debit: the day the debit is run (PT2)
 
 
 @dataclass(frozen=True, slots=True)

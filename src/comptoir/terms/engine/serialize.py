@@ -53,6 +53,7 @@ def _option(o: PaymentOption) -> dict[str, Any]:
             for i in o.instalments
         ],
         "financial_fee": None if o.financial_fee is None else money(o.financial_fee),
+        "collection_date": o.collection_date.isoformat() if o.collection_date else None,
         "rule": o.rule,
         "clause": o.clause.as_dict(),
         "explanation": o.explanation.as_dict(),

@@ -12,8 +12,9 @@ Top-level sections (``TermsDocument``), with the RULES.md IDs they configure:
 ``schema_version``     always 1
 ``meta``               preset id, title, language, currency, source document, version label
 ``seller``             seller identity (name, legal form, SIREN, VAT number, address, contact)
-``pricing``            C1/C3/C4/C5: prices excl./incl. VAT, tariff-change notice, price-increase
-                       termination right, ``price_tiers`` (net-price tiers), ``promotions``
+``pricing``            C1/C2/C3/C4/C5: prices excl./incl. VAT, tariff-change notice, price-increase
+                       termination right, ``price_tiers`` (net-price tiers), ``promotions``,
+                       ``selective_distribution`` (C2 export zones)
 ``ordering``           O2 ``minimum_order``, O3 ``shipping``, O4 ``case_multiples``, O5
                        ``frequency``, O6/O7 ``processing``, O8 ``acceptance``, O11 ``changes``,
                        O15 ``vouchers``, O14 ``channels``, C6 ``substitution``, O13 shortage
@@ -105,6 +106,8 @@ from comptoir.terms.schema.commerce import (
     Withdrawal,
     ZoneFee,
 )
+from comptoir.terms.schema.selective import ExportRestriction, SelectiveDistribution
+from comptoir.terms.schema.zones import ZONES, expand_zones
 from comptoir.terms.schema.document import (
     TermsDocument,
 )
@@ -215,6 +218,10 @@ __all__ = [
     "TermsDocument",
     "Vouchers",
     "Warranty",
+    "ZONES",
+    "ExportRestriction",
+    "SelectiveDistribution",
+    "expand_zones",
     "WarrantyPeriod",
     "Withdrawal",
     "ZoneFee",

@@ -21,6 +21,7 @@ from comptoir.terms.schema.base import (
     Slug,
     Weekday,
 )
+from comptoir.terms.schema.selective import SelectiveDistribution
 
 # --------------------------------------------------------------------------------------------
 # meta, seller
@@ -131,6 +132,8 @@ class Pricing(Model):
     price_increase_termination: PriceIncreaseRight | None = None
     price_tiers: list[PriceTiers] = Field(default_factory=list)
     promotions: list[Promotion] = Field(default_factory=list)
+    selective_distribution: SelectiveDistribution | None = None
+    """C2: selective-brand network and its export restriction (seed 003 §11)."""
     clause: Clause | None = None
 
 
@@ -283,7 +286,23 @@ class Changes(Model):
     extra_fees_possible: bool = False
     manual_handling_fee: bool = False
     """Orders needing manual handling may bear a handling fee."""
+    manual_handling_fee_amount: Amount | None = None
+    """The handling fee excl. VAT charged on an order flagged for manual handling."""
+    manual_handling_fee_defined_in: DefinedIn = "terms"
+    """buyer_contract: the amount is set per buyer (``BuyerContext.contract_handling_fee``)."""
     clause: Clause | None = None
+
+    @model_validator(mode="after")
+    def _handling(self) -> Changes:
+        if not self.manual_handling_fee and (
+            self.manual_handling_fee_amount is not None
+            or self.manual_handling_fee_defined_in == "buyer_contract"
+        ):
+            raise ValueError(
+                "manual_handling_fee_amount and manual_handling_fee_defined_in need "
+                "manual_handling_fee = true"
+            )
+        return self
 
 
 class Vouchers(Model):

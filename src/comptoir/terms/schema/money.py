@@ -109,6 +109,8 @@ class PaymentOption(Model):
     """PT3: deferred payment, in days (30, 45, 60)."""
     instalments: list[Annotated[int, Strict(), Field(ge=2, le=12)]] = Field(default_factory=list)
     """PT3: split payment, number of instalments (2, 3, 4)."""
+    instalment_spacing_days: PositiveCount = 30
+    """PT3: calendar days between two instalments (the first falls on the due date)."""
     invoice_assigned: bool = False
     """PT3: the invoice is assigned to the partner and says so ("Facture cédée à ...")."""
     requires_agreement: bool = False
