@@ -148,3 +148,17 @@ def test_prices_and_the_employee_without_prices(demo):
     assert not can_see_prices(stock_keeper, grocer)
     assert has_permission(stock_keeper, grocer, "use_cart")
     assert catalog_queries.price_for(buyer=grocer, product=beer, at=date(2025, 12, 31)) is None
+
+
+@pytest.mark.django_db
+def test_every_demo_seller_has_its_preset_in_force():
+    """Each seller's terms are its preset, published and in force in 2026 (N3)."""
+    from comptoir.terms.queries import terms_document, terms_in_force
+
+    build_demo()
+    build_demo()  # idempotent: still one version per seller
+    for seller in Organization.objects.filter(is_seller=True):
+        version = terms_in_force(seller, date(2026, 11, 22))
+        assert version is not None, seller.legal_name
+        assert terms_document(version) is not None
+        assert version.seller.terms_preset == seller.terms_preset

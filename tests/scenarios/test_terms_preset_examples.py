@@ -120,3 +120,25 @@ def test_marketplace_commission_is_not_in_the_buyers_quote():
     assert "commission" not in text
     assert data["totals"]["excl_vat"] == "1000.00" and data["totals"]["incl_vat"] == "1200.00"
     assert q.fees == () and q.discounts == ()
+
+
+def test_beauty_selective_lines_to_the_us_refused_to_switzerland_accepted(beauty):
+    """Seed 003 §11: no export of selective brands outside the EEA, the EFTA and the UK."""
+    ctx = BuyerContext(approved_brands=frozenset({"KERASTASE"}))
+    line = CartLine("SH-1", 10, D("25.00"), D("20"), brand="KERASTASE", selective=True)
+    us = evaluate(beauty, Cart((line,), delivery_country="US"), ctx, AT)
+    assert [(v.code, v.rule, v.clause.article) for v in us.violations] == [
+        ("selective_export_not_allowed", "C2", "Art. 11")
+    ]
+    ch = evaluate(beauty, Cart((line,), delivery_country="CH"), ctx, AT)
+    assert ch.accepted
+
+
+def test_electronics_manual_handling_fee_from_the_buyer_contract():
+    """Seed 002 §4.3: manual handling may bear a fee notified at acceptance (per buyer)."""
+    ew = load_preset("electronics-wholesale")
+    c = Cart((CartLine("TV-1", 2, D("400.00"), D("20")),), manual_handling=True)
+    q = evaluate(ew, c, BuyerContext(contract_handling_fee=D("15.00")), AT)
+    assert ("handling_fee", D("15.00"), "O11") in [(f.code, f.amount, f.rule) for f in q.fees]
+    q = evaluate(ew, c, None, AT)
+    assert ("handling_fee_possible", "O11") in [(w.code, w.rule) for w in q.warnings]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -40,10 +40,17 @@ from comptoir.parties.models import (
     TermsPreset,
     User,
 )
+from comptoir.terms.models import TermsStatus, TermsVersion
+from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
 
 DEMO_PASSWORD = "comptoir-demo"
 ADMIN_EMAIL = "admin@comptoir.example"
 TARIFF_FROM = date(2026, 1, 1)
+# The sellers published their terms (their preset, unchanged) early in January 2026, so that every
+# notice period (8 weeks for selective-beauty) has run by March and the terms are in force (N3).
+# Not earlier: with the legal rate of 2025 H2 (2.76 %), the marketplace's 8 % late-payment rate is
+# below the legal floor of 3 × the legal rate, and the linter rightly refuses to publish it.
+TERMS_PUBLISHED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=clock.PARIS)
 TARIFF_NAME = "Tarif général 2026"
 
 EMPLOYEE_RIGHTS = [
@@ -444,6 +451,16 @@ class _Builder:
                 Promotion.objects.create(seller=seller, **promo)
                 self.report.add("promotions")
 
+    def terms(self, spec: OrgSpec, seller: Organization) -> None:
+        if TermsVersion.objects.filter(seller=seller, status=TermsStatus.PUBLISHED).exists():
+            return
+        with clock.frozen(TERMS_PUBLISHED_AT):
+            draft = terms_version_create_from_preset(
+                seller=seller, preset=spec.preset, actor=self.admin
+            )
+            terms_version_publish(version=draft, actor=self.admin)
+        self.report.add("terms versions")
+
     def build(self) -> DemoReport:
         self.admin = self.user(
             ADMIN_EMAIL, "Administratrice Comptoir", is_staff=True, is_superuser=True
@@ -458,6 +475,7 @@ class _Builder:
             sellers[spec.key] = seller
             self.membership(seller, self.user(_seller_email(spec), spec.contact), owner=True)
             catalogs[spec.key] = self.catalog(spec, seller)
+            self.terms(spec, seller)
         self.beauty_pricing(sellers["lumiere"], catalogs["lumiere"])
 
         buyers: dict[str, Organization] = {}

@@ -167,7 +167,10 @@ def run_interest(
             f"(min {money(late.collection_minimum)})"
         )
     if late.litigation_percent is not None:
-        extras.append(f"pénalité contentieux / litigation {late.litigation_percent} %")
+        lit_base = "TTC / incl. VAT"
+        if late.litigation_base is AmountBasis.EXCL_VAT:
+            lit_base = "HT / excl. VAT"
+        extras.append(f"pénalité contentieux / litigation {late.litigation_percent} % ({lit_base})")
     if late.reminder_fee is not None:
         extras.append(f"relance / reminder {money(late.reminder_fee)} EUR")
     if extras:

@@ -214,10 +214,9 @@ def _costs(
     if litigation and terms.litigation_percent is not None:
         base = principal if litigation_principal is None else litigation_principal
         amount = quantize(base * terms.litigation_percent / HUNDRED)
-        label = "TTC/incl. VAT" if terms.litigation_base is AmountBasis.INCL_VAT else "HT/excl. VAT"
         formula = f"{terms.litigation_percent} % × {base}"
         if litigation_principal is not None:
-            formula += f" ({label})"
+            formula += " (TTC)" if terms.litigation_base is AmountBasis.INCL_VAT else " (HT)"
         c = terms.litigation_clause if terms.litigation_clause.article else terms.clause
         out.append(CostLine("litigation_penalty", amount, formula, clause=c))
     if reminders > 0 and terms.reminder_fee is not None:
@@ -291,11 +290,7 @@ def late_interest(
     indemnity = terms.indemnity
     lit_principal = None
     if incl_vat is not None or excl_vat is not None:
-        lit_principal = litigation_base(
-            terms,
-            incl_vat if incl_vat is not None else principal,
-            excl_vat if excl_vat is not None else principal,
-        )
+        lit_principal = litigation_base(terms, incl_vat or principal, excl_vat or principal)
     costs = _costs(
         principal,
         terms,

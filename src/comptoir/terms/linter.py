@@ -522,6 +522,16 @@ _ENFORCED = (
     ("late_payment.interest", lambda d: d.late_payment.interest),
     ("late_payment.fixed_indemnity", lambda d: d.late_payment.fixed_indemnity),
     ("marketplace.commission", lambda d: d.marketplace.commission if d.marketplace else None),
+    (  # C2: refuses carts delivered outside the zones (seed 003 §11)
+        "pricing.selective_distribution.export",
+        lambda d: (
+            d.pricing.selective_distribution.export if d.pricing.selective_distribution else None
+        ),
+    ),
+    (  # O11: the manual-handling fee
+        "ordering.changes",
+        lambda d: d.ordering.changes if d.ordering.changes.manual_handling_fee else None,
+    ),
 )
 
 

@@ -10,6 +10,7 @@ from comptoir.terms.engine.inputs import BuyerContext, Cart
 from comptoir.terms.engine.policy import Eligibility
 from comptoir.terms.engine.quote import Charge, Finding
 from comptoir.terms.engine.support import STANDARD_VAT_RATE, eur_en, eur_fr
+from comptoir.terms.schema.zones import ZONES
 
 UNPAID_ACTIONS = {
     "refuse": ("commande refusée", "order refused"),
@@ -28,6 +29,22 @@ SELECTIVE_CLAUSE = Clause("Catalogue", "marque sélective / selective brand")
 
 def _f(code: str, rule: str, clause: Clause, fr: str, en: str) -> Finding:
     return Finding(code, rule, clause, Explanation(fr=fr, en=en))
+
+
+FR_ZONES = {"EEA": "EEE", "EU": "UE", "EFTA": "AELE", "UK": "Royaume-Uni"}
+
+
+def _zones_text(countries: frozenset[str], fr: bool = False) -> str:
+    """Allowed countries for a message: named zones when they cover them exactly (EEA, EFTA, UK,
+    EU), then the remaining country codes."""
+    rest = set(countries)
+    names = []
+    for name in ("EEA", "EU", "EFTA", "UK"):
+        zone = ZONES[name]
+        if zone <= countries and zone & rest:
+            names.append(FR_ZONES[name] if fr else name)
+            rest -= zone
+    return ", ".join(names + sorted(rest))
 
 
 def check_eligibility(
@@ -53,6 +70,27 @@ def check_eligibility(
                     clause,
                     f"{line.sku} : marque sélective {brand}, point de vente non agréé.",
                     f"{line.sku}: selective brand {brand}, point of sale not approved.",
+                )
+            )
+    allowed = rules.selective_allowed_countries
+    if allowed is not None and cart.delivery_country not in allowed:
+        skus = [
+            line.sku
+            for line in cart.lines
+            if line.selective or (line.brand is not None and line.brand in rules.selective_brands)
+        ]
+        if skus:
+            listed = ", ".join(skus)
+            violations.append(
+                _f(
+                    "selective_export_not_allowed",
+                    "C2",
+                    rules.selective_export_clause,
+                    f"Produits de marques sélectives ({listed}) : livraison vers "
+                    f"{cart.delivery_country} impossible, hors des zones autorisées "
+                    f"({_zones_text(allowed, fr=True)}).",
+                    f"Selective-brand products ({listed}): delivery to {cart.delivery_country} "
+                    f"is not allowed, outside the allowed zones ({_zones_text(allowed)}).",
                 )
             )
     if rules.allowed_countries is not None and cart.delivery_country not in rules.allowed_countries:
@@ -153,19 +191,53 @@ def check_eligibility(
 
 
 def handling_fees(cart: Cart, rules: Eligibility) -> list[Charge]:
-    fees: list[Charge] = []
-    if cart.manual_handling and rules.handling_fee:
-        fees.append(
-            Charge(
-                "handling_fee",
-                rules.handling_fee,
-                STANDARD_VAT_RATE,
-                "O11",
-                rules.handling_clause,
-                Explanation(
-                    fr=f"Frais de traitement manuel : {eur_fr(rules.handling_fee)} HT.",
-                    en=f"Manual handling fee: {eur_en(rules.handling_fee)} excl. VAT.",
-                ),
-            )
+    """O11: the manual-handling fee when the terms fix its amount (kept for callers; the engine
+    uses ``apply_handling``)."""
+    return apply_handling(cart, rules)[0]
+
+
+def apply_handling(
+    cart: Cart, rules: Eligibility, contract_fee: Decimal | None = None
+) -> tuple[list[Charge], list[Finding]]:
+    """O11 (seed 002 §4.3): an order flagged ``manual_handling`` bears the handling fee the terms
+    set, or the buyer's contractual one; without an amount, a warning says a fee may be charged
+    (notified at acceptance / set by the buyer's contract)."""
+    if not cart.manual_handling:
+        return [], []
+    amount = rules.handling_fee
+    if amount is None and rules.handling_fee_from_contract:
+        amount = contract_fee
+    if amount:
+        charge = Charge(
+            "handling_fee",
+            amount,
+            STANDARD_VAT_RATE,
+            "O11",
+            rules.handling_clause,
+            Explanation(
+                fr=f"Frais de traitement manuel : {eur_fr(amount)} HT.",
+                en=f"Manual handling fee: {eur_en(amount)} excl. VAT.",
+            ),
         )
-    return fees
+        return [charge], []
+    if not rules.handling_possible or amount is not None:
+        return [], []
+    if rules.handling_fee_from_contract:
+        fr = (
+            "Commande à traitement manuel : frais de traitement selon votre contrat (notifiés à "
+            "l'acceptation de la commande)."
+        )
+        en = (
+            "Order needing manual handling: handling fee as set in your contract (notified when "
+            "the order is accepted)."
+        )
+    else:
+        fr = (
+            "Commande à traitement manuel : des frais de traitement peuvent être facturés ; "
+            "ils sont notifiés à l'acceptation de la commande."
+        )
+        en = (
+            "Order needing manual handling: a handling fee may be charged; it is notified when "
+            "the order is accepted."
+        )
+    return [], [_f("handling_fee_possible", "O11", rules.handling_clause, fr, en)]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from comptoir.terms.engine.adapter import policy_for
 from comptoir.terms.engine.deadlines import compute_deadlines
-from comptoir.terms.engine.eligibility import check_eligibility, handling_fees
+from comptoir.terms.engine.eligibility import apply_handling, check_eligibility
 from comptoir.terms.engine.frequency import apply_frequency
 from comptoir.terms.engine.inputs import DEFAULT_CONTEXT, BuyerContext, Cart
 from comptoir.terms.engine.minimum import apply_minimum
@@ -127,7 +127,9 @@ def evaluate(
     fees += f
     violations += v
     warnings += w
-    fees += handling_fees(cart, policy.eligibility)
+    f, w = apply_handling(cart, policy.eligibility, context.contract_handling_fee)
+    fees += f
+    warnings += w
 
     totals = compute_totals(nets, rates, fees, discounts)
     v, w = check_eligibility(cart, context, policy.eligibility, totals.incl_vat, goods)

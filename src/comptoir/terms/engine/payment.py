@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from comptoir.terms.duedates import (
+    basis_date,
     cash_discount_deadline,
     compute_due_date,
     deferred_due,
@@ -43,7 +44,8 @@ _DUE_CACHE: dict[tuple[int, date, date], tuple[Payment, list]] = {}
 
 
 def _due_dates(payment: Payment, invoice_date: date, order_date: date) -> list:
-    """Per term: (due date, financial-fee standard date); cached per terms and dates."""
+    """Per term: (due date, financial-fee standard date, direct-debit collection date, cash-discount
+    deadline); cached per terms and dates."""
     key = (id(payment), invoice_date, order_date)
     hit = _DUE_CACHE.get(key)
     if hit is not None and hit[0] is payment:
@@ -51,7 +53,19 @@ def _due_dates(payment: Payment, invoice_date: date, order_date: date) -> list:
     dates = {"invoice": invoice_date, "order": order_date}
     ff = payment.financial_fees
     standard = compute_due_date(ff.standard, dates, invoice_date) if ff is not None else None
-    result = [(compute_due_date(t.due, dates, invoice_date), standard) for t in payment.terms]
+    result = [
+        (
+            compute_due_date(t.due, dates, invoice_date),
+            standard,
+            compute_due_date(t.collection, dates, invoice_date) if t.collection else None,
+            cash_discount_deadline(
+                basis_date(t.cash_discount.basis, dates, invoice_date), t.cash_discount.days
+            )
+            if t.cash_discount is not None
+            else None,
+        )
+        for t in payment.terms
+    ]
     if len(_DUE_CACHE) > 4096:
         _DUE_CACHE.clear()
     _DUE_CACHE[key] = (payment, result)
@@ -74,7 +88,7 @@ def payment_options(
     Dates the quote cannot know yet (validation, receipt) are taken as the invoice date.
     """
     out: list[PaymentOption] = []
-    for term, (due, standard) in zip(
+    for term, (due, standard, collected, cd_deadline) in zip(
         payment.terms, _due_dates(payment, invoice_date, order_date), strict=True
     ):
         if term.buyers == ("business" if is_consumer else "consumer"):
@@ -89,6 +103,10 @@ def payment_options(
         cd = term.cash_discount
         fr = f"{label} : échéance le {due:%d/%m/%Y}, pas d'escompte pour paiement anticipé."
         en = f"{label}: due on {due.isoformat()}, no discount for early payment."
+        debit_fr = debit_en = ""
+        if collected is not None:
+            debit_fr = f" Prélèvement le {collected:%d/%m/%Y}."
+            debit_en = f" Direct debit on {collected.isoformat()}."
         if cd is not None and (not cd.methods or term.method in cd.methods):
             if cd.base == "incl_vat":
                 discount = quantize(incl_vat * cd.percent / HUNDRED)
@@ -102,7 +120,7 @@ def payment_options(
                 vat_part = sum(
                     (quantize(v.vat * share * cd.percent / HUNDRED) for v in vat_breakdown), ZERO
                 )
-            deadline = cash_discount_deadline(invoice_date, cd.days)
+            deadline = cd_deadline or cash_discount_deadline(invoice_date, cd.days)
             with_discount = incl_vat - discount - vat_part
             fr = (
                 f"{label} : échéance le {due:%d/%m/%Y} ; escompte de {pct(cd.percent)} "
@@ -129,7 +147,8 @@ def payment_options(
                 _fee(payment, term, due, standard, incl_vat),
                 "PT6" if discount is not None else RULE,
                 clause,
-                Explanation(fr=fr, en=en),
+                Explanation(fr=fr + debit_fr, en=en + debit_en),
+                collected,
             )
         )
         for count in term.instalments:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from comptoir.terms.render.after import _after_sales, _consumers, _digital, _final
+from comptoir.terms.render.delivery import _credit, _delivery, _reception
 from comptoir.terms.render.french import Article, Paragraph, delay, due, money, pct
 from comptoir.terms.render.paying import (
     _invoicing,
@@ -22,14 +23,7 @@ from comptoir.terms.render.paying import (
     _retention,
     interest_text,
 )
-from comptoir.terms.render.selling import (
-    _credit,
-    _delivery,
-    _ordering,
-    _pricing,
-    _reception,
-    _scope,
-)
+from comptoir.terms.render.selling import _ordering, _pricing, _scope
 from comptoir.terms.schema import TermsDocument
 
 __all__ = [

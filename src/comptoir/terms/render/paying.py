@@ -81,6 +81,8 @@ def _payment(doc: TermsDocument) -> list[Paragraph]:
             text += f" ; paiement différé à {_list([str(d) for d in option.deferrals])} jours"
         if option.instalments:
             text += f" ; paiement en {_list([str(n) for n in option.instalments])} fois"
+            if option.instalment_spacing_days != 30:
+                text += f" (échéances espacées de {option.instalment_spacing_days} jours)"
         if option.partner:
             text += f", par l'intermédiaire de {option.partner}"
         if option.invoice_assigned:

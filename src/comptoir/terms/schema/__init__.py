@@ -106,8 +106,6 @@ from comptoir.terms.schema.commerce import (
     Withdrawal,
     ZoneFee,
 )
-from comptoir.terms.schema.selective import ExportRestriction, SelectiveDistribution
-from comptoir.terms.schema.zones import ZONES, expand_zones
 from comptoir.terms.schema.document import (
     TermsDocument,
 )
@@ -139,6 +137,8 @@ from comptoir.terms.schema.money import (
     SetOff,
     TermsCut,
 )
+from comptoir.terms.schema.selective import ExportRestriction, SelectiveDistribution
+from comptoir.terms.schema.zones import ZONES, expand_zones
 
 __all__ = [
     "WITHDRAWAL_EXCEPTIONS",
