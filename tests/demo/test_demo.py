@@ -161,4 +161,7 @@ def test_every_demo_seller_has_its_preset_in_force():
         version = terms_in_force(seller, date(2026, 11, 22))
         assert version is not None, seller.legal_name
         assert terms_document(version) is not None
-        assert version.seller.terms_preset == seller.terms_preset
+        assert version.preset == seller.terms_preset
+    from comptoir.terms.models import TermsVersion
+
+    assert TermsVersion.objects.count() == Organization.objects.filter(is_seller=True).count()
