@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "comptoir.core",
