@@ -108,3 +108,62 @@ def test_commission_invoice_of_the_operator(operator, seller):
     commission = Account.objects.get(party=operator, purpose=P.OPERATOR_COMMISSION)
     assert queries.account_balance(commission) == D("-183.60")
     assert queries.balance(seller, operator) == D("220.32")
+
+
+def test_credit_note_settles_the_credited_invoice_and_fec_letters_them(invoice, seller, buyer):
+    """I5: the credit note is matched against the invoice it credits; the FEC letters both."""
+    from comptoir.billing.exports import fec_rows
+    from comptoir.ledger.models import Matching
+
+    note = invoice_issue(invoice_id=credit_note_create(invoice_id=invoice.pk).pk)
+    inv_item = OpenItem.objects.get(reference=invoice.number)
+    note_item = OpenItem.objects.get(reference=note.number)
+    assert inv_item.open_amount == D("0.00") and note_item.open_amount == D("0.00")
+    assert Matching.objects.get().amount == D("91.48")
+    rows = list(fec_rows(date_from=invoice.issue_date, date_to=note.issue_date))
+    receivable = [r for r in rows if r[4] == "411000"]
+    assert len(receivable) == 2
+    assert receivable[0][13] == receivable[1][13] != ""  # the same lettrage code
+    assert receivable[0][14] == receivable[1][14] != ""
+    assert all(r[13] == "" for r in rows if r[4] != "411000")
+
+
+def test_an_open_credit_note_is_deducted_from_the_next_invoice(invoice, seller, buyer):
+    """I5: a credit note on an invoice already paid stays open and goes to the next invoice."""
+    from comptoir.ledger.models import Account
+    from comptoir.ledger.services import (
+        OpenItemSpec,
+        Posting,
+        account_get,
+        journal_entry_post,
+        matching_create,
+    )
+    from tests.billing.conftest import make_draft
+
+    receivable = account_get(party_id=buyer.pk, purpose=Account.Purpose.RECEIVABLE)
+    bank = account_get(party_id=seller.pk, purpose=Account.Purpose.BANK)
+    paid = D("91.48")
+    entry = journal_entry_post(
+        date=invoice.issue_date,
+        label="Virement Boutique SARL",
+        reference="VIR-1",
+        journal="BQ",
+        lines=[Posting(account=bank, debit=paid), Posting(account=receivable, credit=paid)],
+        open_items=[
+            OpenItemSpec(receivable, buyer.pk, seller.pk, "VIR-1", OpenItem.Kind.PAYMENT, -paid)
+        ],
+    )
+    inv_item = OpenItem.objects.get(reference=invoice.number)
+    matching_create(item_a_id=inv_item.pk, item_b_id=entry.open_items.get().pk, amount=paid)
+
+    one = [LineInput("Retour article 1", "SKU-1", D(1), D("13.50"), D(20))]
+    note = invoice_issue(invoice_id=credit_note_create(invoice_id=invoice.pk, lines=one).pk)
+    note_item = OpenItem.objects.get(reference=note.number)
+    assert note_item.open_amount == D("-16.20")  # nothing left to settle on the paid invoice
+
+    following = invoice_issue(invoice_id=invoice_create(draft=make_draft(seller, buyer)).pk)
+    note_item.refresh_from_db()
+    assert note_item.open_amount == D("0.00")
+    next_item = OpenItem.objects.get(reference=following.number)
+    assert next_item.open_amount == following.total_incl_vat - D("16.20")
+    assert queries.balance(buyer, seller) == following.total_incl_vat - D("16.20")

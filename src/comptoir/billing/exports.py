@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from comptoir.billing.models import Invoice, Status
-from comptoir.ledger.models import Account, JournalLine
+from comptoir.ledger.models import Account, JournalLine, Matching, OpenItem
 from comptoir.parties.models import Organization
 
 FEC_COLUMNS = [
@@ -58,6 +58,58 @@ def _fec_date(value: date) -> str:
     return value.strftime("%Y%m%d")
 
 
+def _base36(n: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
+def lettering() -> dict[tuple[int, int], tuple[str, date]]:
+    """Lettrage codes for the FEC: (entry id, account id) → (EcritureLet, DateLet).
+
+    Open items linked by matchings form groups (union-find over every matching); a group whose
+    items are all fully matched is lettered with a code derived from its smallest item id, dated
+    on its last matching. Partly matched groups stay unlettered, as in a paper ledger."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    last: dict[int, date] = {}
+    pairs = list(Matching.objects.values_list("item_a_id", "item_b_id", "at"))
+    for a, b, _ in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    for a, _, at in pairs:
+        root = find(a)
+        day = at.date()
+        if root not in last or day > last[root]:
+            last[root] = day
+    items = OpenItem.objects.filter(pk__in=list(parent)).values_list(
+        "pk", "entry_id", "account_id", "open_amount"
+    )
+    rows = list(items)
+    settled: dict[int, bool] = {}
+    for pk, _, _, open_amount in rows:
+        root = find(pk)
+        settled[root] = settled.get(root, True) and open_amount == 0
+    codes: dict[tuple[int, int], tuple[str, date]] = {}
+    for pk, entry_id, account_id, _ in rows:
+        root = find(pk)
+        if settled[root] and entry_id is not None:
+            codes[(entry_id, account_id)] = (f"L{_base36(root)}", last[root])
+    return codes
+
+
 def fec_rows(*, date_from: date, date_to: date, party_id: int | None = None) -> Iterator[list[str]]:
     """One row per journal line of the entries dated within [date_from, date_to].
 
@@ -77,6 +129,7 @@ def fec_rows(*, date_from: date, date_to: date, party_id: int | None = None) -> 
         ).exclude(account__purpose__in=AUXILIARY)
         lines = lines.filter(entry_id__in=entries.values("entry_id"))
     names = dict(Organization.objects.values_list("id", "legal_name"))
+    letters = lettering()
     for line in lines.iterator(chunk_size=2000):
         entry, account = line.entry, line.account
         number, label = PCG[P(account.purpose)]
@@ -104,12 +157,15 @@ def fec_rows(*, date_from: date, date_to: date, party_id: int | None = None) -> 
             entry.label.replace("\t", " "),
             _fec_amount(line.debit),
             _fec_amount(line.credit),
-            "",
-            "",
+            *_lettering_cells(letters.get((entry.pk, account.pk))),
             _fec_date(entry.created_at.date()),
             "",
             "",
         ]
+
+
+def _lettering_cells(letter: tuple[str, date] | None) -> list[str]:
+    return ["", ""] if letter is None else [letter[0], _fec_date(letter[1])]
 
 
 def fec_text(*, date_from: date, date_to: date, party_id: int | None = None) -> str:

@@ -17,6 +17,7 @@ from comptoir.billing.models import Category, Invoice, InvoiceLine, Kind, Status
 from comptoir.billing.services.audit import audit
 from comptoir.billing.services.numbering import number_take
 from comptoir.billing.services.posting import invoice_post
+from comptoir.billing.services.settlement import credit_notes_settle
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.ledger.queries import money
@@ -229,6 +230,7 @@ def invoice_issue(*, invoice_id: int, actor: Any = None, enqueue_render: bool = 
         invoice.due_date = today
     invoice.save()
     invoice_post(invoice=invoice)
+    credit_notes_settle(invoice=invoice, actor=actor)
     audit(actor=actor, invoice=invoice, action="billing.invoice_issued")
     if enqueue_render:
         from comptoir.billing.tasks import render_invoice_document
