@@ -250,7 +250,14 @@ def product_page(
     if key is not None:
         title, pk = key
         qs = qs.filter(Q(title__gt=title) | Q(title=title, pk__gt=pk))
-    items = list(qs[: limit + 1])
+    if (search or "").strip():
+        # a search may match thousands of rows: pick the page's ids first (sorting only ids and
+        # titles), then load those rows with their brand and stock, so the joins run on one page
+        ids = list(qs.select_related(None).values_list("pk", flat=True)[: limit + 1])
+        by_id = qs.model.objects.select_related("brand", "stock").in_bulk(ids)
+        items = [by_id[pk] for pk in ids]
+    else:
+        items = list(qs[: limit + 1])
     next_cursor = _encode_cursor(items[limit - 1]) if len(items) > limit else None
     return ProductPage(
         items=items[:limit], total=total, next_cursor=next_cursor, total_is_capped=capped
