@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "comptoir.web.acting.context",
+                "comptoir.parties.acting.context",
             ],
         },
     },

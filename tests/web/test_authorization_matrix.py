@@ -8,10 +8,14 @@ and the status each actor gets. A route added without an entry fails
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from comptoir.core import clock
 from comptoir.parties import services
+from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
 from tests.parties.factories import make_operator_user, make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +47,39 @@ ROUTES = {
         "Sérum prestige",
     ),
     "api:health": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
+    "api:sellers": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
+    "api:products": (
+        lambda s: [s.seller.pk],
+        "get",
+        {**dict.fromkeys(ACTORS, 200), "employee_no_rights": 403},
+        None,
+    ),
+    "api:product": (
+        lambda s: [s.seller.pk, s.selective_product.pk],
+        "get",
+        {
+            "anonymous": 404,
+            "buyer_a": 200,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 200,
+        },
+        "Sérum prestige",
+    ),
+    "api:quote": (
+        lambda s: [s.seller.pk],
+        "post",
+        {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403},
+        None,
+    ),
     "api:api-root": (lambda s: [], "get", dict.fromkeys(ACTORS, 404), None),
     "api:openapi-json": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:openapi-view": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
+}
+
+# JSON bodies of the routes that take one
+PAYLOADS = {
+    "api:quote": lambda s: {"lines": [{"sku": s.open_product.sku, "quantity": 6}]},
 }
 
 EXCLUDED_NAMESPACES = {"admin"}  # the Django admin: staff only, tested by Django itself
@@ -80,6 +114,9 @@ def actors(shop):
     services.membership_add(
         actor=make_operator_user(), organization=shop.seller, user=seller_user, is_owner=True
     )
+    with clock.frozen(datetime(2026, 1, 5, 9, 0)):  # terms in force for the quote route
+        draft = terms_version_create_from_preset(seller=shop.seller, preset="selective-beauty")
+        terms_version_publish(version=draft)
     no_rights = make_user("nobody@buyer-a.test")
     services.membership_add(
         actor=shop.owner, organization=shop.approved_buyer, user=no_rights, permissions=[]
@@ -101,7 +138,10 @@ def test_route_answers_each_actor_as_expected(client, shop, actors, route, actor
     if user is not None:
         client.force_login(user)
     url = reverse(route, args=build_args(shop))
-    response = getattr(client, method)(url)
+    if route in PAYLOADS:
+        response = client.post(url, PAYLOADS[route](shop), content_type="application/json")
+    else:
+        response = getattr(client, method)(url)
     assert response.status_code == expected[actor], f"{route} as {actor}"
     if secret and response.status_code in (403, 404):
         assert secret not in response.content.decode(errors="ignore")

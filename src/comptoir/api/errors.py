@@ -13,6 +13,20 @@ def _body(code: str, message: str, field: str | None = None, rule: str | None = 
     return {"code": code, "message": message, "field": field, "rule": rule}
 
 
+def field_path(loc) -> str | None:
+    """("body", "payload", "lines", 0, "quantity") → "lines[0].quantity": the place in the input,
+    without the source and, for a body, without the name of the view's parameter."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
+        source = parts.pop(0)
+        if source == "body" and len(parts) > 1:
+            parts.pop(0)
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or None
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -23,13 +37,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        first = exc.errors[0] if exc.errors else {}
-        loc = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
-        body = _body("invalid_input", first.get("msg", "Invalid input."), loc)
-        body["errors"] = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg")}
+        errors = [
+            {"field": field_path(e.get("loc", ())), "message": e.get("msg", "Invalid value.")}
             for e in exc.errors
         ]
+        first = errors[0] if errors else {"field": None, "message": "Invalid input."}
+        body = _body("invalid_input", first["message"], first["field"])
+        body["errors"] = errors
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(AuthenticationError)
@@ -40,6 +54,5 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return api.create_response(
-            request, _body(f"http_{exc.status_code}", str(exc)), status=exc.status_code
-        )
+        code = "malformed_body" if exc.status_code == 400 else f"http_{exc.status_code}"
+        return api.create_response(request, _body(code, str(exc)), status=exc.status_code)

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from comptoir.api import errors
+from comptoir.api import catalog, errors
 
 api = NinjaAPI(
     title="Comptoir API",
@@ -12,6 +12,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 errors.install(api)
+api.add_router("", catalog.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

@@ -14,7 +14,7 @@ from comptoir.catalog import queries as catalog
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
 from comptoir.parties.models import Permission
-from comptoir.web.acting import acting_membership, acting_organization, choose_organization
+from comptoir.parties.acting import acting_membership, acting_organization, choose_organization
 
 
 class LoginView(auth_views.LoginView):

@@ -11,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = build_demo()
+        if options["verbosity"] == 0:
+            return
         if report.total:
             created = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()))
             self.stdout.write(self.style.SUCCESS(f"demo: created {created}"))

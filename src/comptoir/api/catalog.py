@@ -1,0 +1,221 @@
+"""Catalog and quotes for buyers: sellers, products (search, keyset pages), a cart's quote.
+
+Reads take the acting organization from the session (API keys come later); visitors see what is
+public (P5). Every read goes through the tenant-scoped queries of catalog and terms.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.security import django_auth
+from pydantic import Field
+
+from comptoir.catalog import queries as catalog
+from comptoir.core import clock
+from comptoir.core.errors import DomainError, NotFound, PermissionDenied
+from comptoir.ledger import queries as ledger
+from comptoir.parties.acting import acting_membership, acting_organization
+from comptoir.parties.models import Permission
+from comptoir.terms.engine.evaluate import evaluate
+from comptoir.terms.engine.inputs import BuyerContext, Cart, CartLine
+from comptoir.terms.engine.serialize import quote_to_json
+from comptoir.terms.queries import terms_document, terms_in_force
+
+router = Router(tags=["catalog"])
+
+
+class BrandOut(Schema):
+    id: int
+    name: str
+    selective: bool
+
+
+class SellerOut(Schema):
+    id: int
+    name: str
+    terms_preset: str
+    brands: list[BrandOut]
+
+
+class PriceOut(Schema):
+    unit_price_excl_vat: Decimal
+    unit_price_incl_vat: Decimal
+    rules: list[str]
+    explanation: str
+
+
+class ProductOut(Schema):
+    id: int
+    sku: str
+    gtin: str
+    title: str
+    brand: str | None
+    kind: str
+    pack_size: int
+    vat_rate: Decimal
+    price: PriceOut | None
+
+
+class ProductPageOut(Schema):
+    items: list[ProductOut]
+    total: int
+    total_is_capped: bool
+    next_cursor: str | None
+
+
+class ProductFilter(Schema):
+    q: str | None = Field(None, max_length=100, description="name, SKU or EAN")
+    after: str | None = Field(None, max_length=200, description="next_cursor of the last page")
+
+
+class QuoteLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(gt=0, le=1_000_000)
+
+
+class QuoteIn(Schema):
+    lines: list[QuoteLineIn] = Field(min_length=1, max_length=1000)
+    delivery_country: str = Field("FR", min_length=2, max_length=2)
+    payment_method: str | None = Field(None, max_length=32)
+
+
+def _granted(request: HttpRequest, permission: str) -> bool:
+    membership = acting_membership(request)
+    return membership is None or permission in membership.effective_permissions
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not _granted(request, permission):
+        raise PermissionDenied(f"Permission {permission} required (P4).")
+
+
+def _price(price) -> dict | None:
+    if price is None:
+        return None
+    return {
+        "unit_price_excl_vat": price.unit_price_excl_vat,
+        "unit_price_incl_vat": price.unit_price_incl_vat,
+        "rules": list(price.rules),
+        "explanation": price.explanation,
+    }
+
+
+def _product(product, price) -> dict:
+    return {
+        "id": product.pk,
+        "sku": product.sku,
+        "gtin": product.gtin,
+        "title": product.title,
+        "brand": product.brand.name if product.brand else None,
+        "kind": product.kind,
+        "pack_size": product.pack_size,
+        "vat_rate": product.vat_rate,
+        "price": _price(price),
+    }
+
+
+def _prices(request: HttpRequest, org, products) -> dict:
+    if not _granted(request, Permission.VIEW_PRICES):
+        return {}
+    user = request.user if org is not None else None
+    return catalog.prices_for(buyer=org, products=products, at=clock.today(), user=user)
+
+
+@router.get("/sellers", response=list[SellerOut], auth=None)
+def sellers(request: HttpRequest):
+    """Sellers and the brands the acting organization may see (selective ones only if approved,
+    C2)."""
+    org = acting_organization(request)
+    brands: dict[int, list] = {}
+    for brand in catalog.visible_brands(org):
+        brands.setdefault(brand.seller_id, []).append(brand)
+    return [
+        {
+            "id": s.pk,
+            "name": s.display_name,
+            "terms_preset": s.terms_preset,
+            "brands": [
+                {"id": b.pk, "name": b.name, "selective": b.selective} for b in brands.get(s.pk, [])
+            ],
+        }
+        for s in catalog.visible_sellers(org)
+    ]
+
+
+@router.get("/sellers/{seller_id}/products", response=ProductPageOut, auth=None)
+def products(request: HttpRequest, seller_id: int, filters: Query[ProductFilter]):
+    """A page of the seller's products (50, keyset-paginated): pass `next_cursor` as `after`."""
+    _require(request, Permission.VIEW_PRODUCTS)
+    org = acting_organization(request)
+    page = catalog.product_page(org, seller_id, search=filters.q, after=filters.after)
+    prices = _prices(request, org, page.items)
+    return {
+        "items": [_product(p, prices.get(p.pk)) for p in page.items],
+        "total": page.total,
+        "total_is_capped": page.total_is_capped,
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get("/sellers/{seller_id}/products/{product_id}", response=ProductOut, auth=None)
+def product(request: HttpRequest, seller_id: int, product_id: int):
+    _require(request, Permission.VIEW_PRODUCTS)
+    org = acting_organization(request)
+    item = catalog.product_for(org, seller_id, product_id)
+    return _product(item, _prices(request, org, [item]).get(item.pk))
+
+
+@router.post("/sellers/{seller_id}/quote", auth=django_auth)
+def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
+    """The quote of a cart under the seller's terms in force: adjusted quantities, fees, discounts,
+    violations, payment options and deadlines, each with its rule and clause (terms engine)."""
+    _require(request, Permission.VIEW_PRICES)
+    org = acting_organization(request)
+    if org is None:
+        raise DomainError("no_organization", "Log in as a member of a buyer organization.")
+    seller = catalog.seller_for(org, seller_id)
+    version = terms_in_force(seller, clock.today())
+    if version is None:
+        raise NotFound("Terms of sale in force")
+    skus = [line.sku for line in payload.lines]
+    found = {p.sku: p for p in catalog.products_for_seller(org, seller).filter(sku__in=skus)}
+    for i, line in enumerate(payload.lines):
+        if line.sku not in found:
+            raise DomainError(
+                "unknown_sku", f"Unknown SKU {line.sku!r}.", field=f"lines[{i}].sku", rule="C1"
+            )
+    prices = catalog.prices_for(buyer=org, products=found.values(), at=clock.today(), user=None)
+    lines = []
+    for i, line in enumerate(payload.lines):
+        item, price = found[line.sku], prices.get(found[line.sku].pk)
+        if price is None:
+            raise DomainError(
+                "no_price", f"No price in force for {line.sku}.", field=f"lines[{i}].sku", rule="C3"
+            )
+        lines.append(
+            CartLine(
+                sku=item.sku,
+                quantity=line.quantity,
+                unit_price=price.unit_price_excl_vat,
+                vat_rate=Decimal(item.vat_rate),
+                pack_size=item.pack_size,
+                kind=item.kind,
+                brand=item.brand.name if item.brand else None,
+                selective=bool(item.brand and item.brand.selective),
+            )
+        )
+    context = BuyerContext(
+        overdue_amount=ledger.overdue_amount(org, seller, clock.today()),
+        unpaid_amount=ledger.balance(org, seller),
+        outstanding=ledger.balance(org, seller),
+    )
+    cart = Cart(
+        lines=tuple(lines),
+        delivery_country=payload.delivery_country.upper(),
+        payment_method=payload.payment_method,
+    )
+    result = evaluate(terms_document(version), cart, context, clock.now())
+    return {"terms_version": version.version, **quote_to_json(result)}
