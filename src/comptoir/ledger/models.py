@@ -165,6 +165,12 @@ class OpenItem(models.Model):
         indexes = [
             models.Index(fields=["party", "counterparty", "due_date"]),
             models.Index(fields=["account"]),
+            # open credit notes, looked up at every issue to settle them (billing, I5)
+            models.Index(
+                fields=["party", "counterparty"],
+                condition=Q(kind="credit_note") & ~Q(open_amount=0),
+                name="ledger_open_credit_note_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
