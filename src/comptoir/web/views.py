@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from comptoir.catalog import queries as catalog
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
-from comptoir.parties.models import Permission
 from comptoir.parties.acting import acting_membership, acting_organization, choose_organization
+from comptoir.parties.models import Permission
 
 
 class LoginView(auth_views.LoginView):
