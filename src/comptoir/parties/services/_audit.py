@@ -40,3 +40,17 @@ def _audit(
         obj_id=str(obj_id) if obj_id is not None else None,
         data=_jsonable(data or {}),
     )
+
+
+def _audit_organization(
+    actor: Any, organization: Any, action: str, data: dict[str, Any] | None = None
+) -> None:
+    """Audit a change of an organization itself (state, identity, validation…)."""
+    _audit(
+        actor=actor,
+        organization_id=organization.pk,
+        action=action,
+        obj_type="parties.Organization",
+        obj_id=organization.pk,
+        data=data,
+    )

@@ -23,7 +23,7 @@ from comptoir.parties.models import (
 )
 from comptoir.parties.permissions import active_membership, require_operator
 from comptoir.parties.queries import document_problems_for, similar_names
-from comptoir.parties.services._audit import _audit
+from comptoir.parties.services._audit import _audit, _audit_organization
 from comptoir.parties.services.memberships import _new_membership
 
 if TYPE_CHECKING:
@@ -247,13 +247,11 @@ def organization_register(
         )
     if owner is not None:
         _new_membership(organization=org, user=owner, is_owner=True, permissions=())
-    _audit(
-        actor=actor,
-        organization_id=org.pk,
-        action="organization.register",
-        obj_type="parties.Organization",
-        obj_id=org.pk,
-        data={
+    _audit_organization(
+        actor,
+        org,
+        "organization.register",
+        {
             "legal_name": org.legal_name,
             "siren": org.siren,
             "roles": sorted(org.roles),
@@ -309,13 +307,11 @@ def organization_update(
         setattr(org, name, values[name])
     org.updated_at = clock.now()
     org.save(update_fields=[*changes, "updated_at"])
-    _audit(
-        actor=actor,
-        organization_id=org.pk,
-        action="organization.update",
-        obj_type="parties.Organization",
-        obj_id=org.pk,
-        data={"before": before, "after": {name: getattr(org, name) for name in changes}},
+    _audit_organization(
+        actor,
+        org,
+        "organization.update",
+        {"before": before, "after": {name: getattr(org, name) for name in changes}},
     )
     return org
 
@@ -373,14 +369,7 @@ def organization_validate(*, actor: User | None, organization: Organization) -> 
     org.refusal_reason = ""
     org.updated_at = now
     org.save(update_fields=["state", "validated_at", "refused_at", "refusal_reason", "updated_at"])
-    _audit(
-        actor=actor,
-        organization_id=org.pk,
-        action="organization.validate",
-        obj_type="parties.Organization",
-        obj_id=org.pk,
-        data={"state": org.state},
-    )
+    _audit_organization(actor, org, "organization.validate", {"state": org.state})
     return org
 
 
@@ -398,14 +387,7 @@ def organization_refuse(
     org.refusal_reason = reason
     org.updated_at = now
     org.save(update_fields=["refused_at", "refusal_reason", "updated_at"])
-    _audit(
-        actor=actor,
-        organization_id=org.pk,
-        action="organization.refuse",
-        obj_type="parties.Organization",
-        obj_id=org.pk,
-        data={"reason": reason},
-    )
+    _audit_organization(actor, org, "organization.refuse", {"reason": reason})
     return org
 
 
@@ -422,14 +404,7 @@ def organization_suspend(
     org.suspension_reason = reason
     org.updated_at = now
     org.save(update_fields=["state", "suspended_at", "suspension_reason", "updated_at"])
-    _audit(
-        actor=actor,
-        organization_id=org.pk,
-        action="organization.suspend",
-        obj_type="parties.Organization",
-        obj_id=org.pk,
-        data={"reason": reason},
-    )
+    _audit_organization(actor, org, "organization.suspend", {"reason": reason})
     return org
 
 
@@ -440,13 +415,8 @@ def organization_reactivate(*, actor: User | None, organization: Organization) -
     org.state = target
     org.updated_at = clock.now()
     org.save(update_fields=["state", "updated_at"])
-    _audit(
-        actor=actor,
-        organization_id=org.pk,
-        action="organization.reactivate",
-        obj_type="parties.Organization",
-        obj_id=org.pk,
-        data={"previous_suspension_reason": org.suspension_reason},
+    _audit_organization(
+        actor, org, "organization.reactivate", {"previous_suspension_reason": org.suspension_reason}
     )
     return org
 
@@ -475,12 +445,5 @@ def organization_terminate(
     Membership.objects.filter(organization=org, is_active=True).update(
         is_active=False, deactivated_at=now
     )
-    _audit(
-        actor=actor,
-        organization_id=org.pk,
-        action="organization.terminate",
-        obj_type="parties.Organization",
-        obj_id=org.pk,
-        data={"reason": reason},
-    )
+    _audit_organization(actor, org, "organization.terminate", {"reason": reason})
     return org
