@@ -15,7 +15,7 @@ from comptoir.billing.services.audit import audit
 from comptoir.billing.services.documents import create_document
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def commission_invoice_create(
     *,
     operator: rules.PartySnapshot,

@@ -124,7 +124,7 @@ def create_document(
     return invoice
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def invoice_create(
     *,
     draft: rules.DocumentDraft,
@@ -140,7 +140,7 @@ def invoice_create(
     return invoice
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def invoice_update_draft(
     *,
     invoice_id: int,
@@ -211,7 +211,7 @@ def check_creditable(*, invoice: Invoice, note: Invoice) -> None:
             )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def invoice_issue(*, invoice_id: int, actor: Any = None, enqueue_render: bool = True) -> Invoice:
     """Issue a draft: take its number, freeze it, post its entry and open item, then (after
     commit) render its PDF in the background. All in one transaction."""
@@ -240,7 +240,7 @@ def invoice_issue(*, invoice_id: int, actor: Any = None, enqueue_render: bool = 
     return invoice
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def credit_note_create(
     *,
     invoice_id: int,

@@ -18,6 +18,13 @@ from comptoir.catalog.services.products import (
     product_update,
     stock_set,
 )
+from comptoir.catalog.services.stock import (
+    stock_available,
+    stock_issue,
+    stock_managed,
+    stock_release,
+    stock_reserve,
+)
 
 __all__ = [
     "PRODUCT_FIELDS",
@@ -30,6 +37,11 @@ __all__ = [
     "product_remove",
     "product_update",
     "promotion_create",
+    "stock_available",
+    "stock_issue",
+    "stock_managed",
+    "stock_release",
+    "stock_reserve",
     "stock_set",
     "tariff_create",
     "tariff_price_set",

@@ -1,0 +1,56 @@
+"""Stock movements driven by orders (O13): reserve at checkout, release when an order ends
+unserved, issue when goods ship. Each is one conditional UPDATE, so concurrent checkouts can never
+reserve more than is on hand (the database re-checks the condition under the row lock).
+
+Only physical products are stock-managed; digital goods and software are delivered from key pools
+or links (D1–D3), so there is nothing to reserve. These functions run inside the caller's
+transaction (checkout, cancellation, shipment)."""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from comptoir.catalog.models import ProductKind, StockLevel
+from comptoir.core import clock
+
+
+def stock_managed(product_ids: list[int]) -> set[int]:
+    """The physical products among `product_ids` (those whose stock is counted)."""
+    return set(
+        StockLevel.objects.filter(
+            product_id__in=product_ids, product__kind=ProductKind.PHYSICAL
+        ).values_list("product_id", flat=True)
+    )
+
+
+def stock_reserve(*, product_id: int, quantity: int) -> bool:
+    """Hold `quantity` units for an order; False (and nothing held) when fewer are available."""
+    if quantity <= 0:
+        return True
+    changed = StockLevel.objects.filter(
+        product_id=product_id, on_hand__gte=F("reserved") + quantity
+    ).update(reserved=F("reserved") + quantity, updated_at=clock.now())
+    return changed == 1
+
+
+def stock_release(*, product_id: int, quantity: int) -> None:
+    """Give back `quantity` reserved units (order refused, lapsed, cancelled or reduced)."""
+    if quantity > 0:
+        StockLevel.objects.filter(product_id=product_id, reserved__gte=quantity).update(
+            reserved=F("reserved") - quantity, updated_at=clock.now()
+        )
+
+
+def stock_issue(*, product_id: int, quantity: int) -> None:
+    """Goods leave the warehouse: `quantity` reserved units are no longer on hand (F2)."""
+    if quantity > 0:
+        StockLevel.objects.filter(product_id=product_id, reserved__gte=quantity).update(
+            reserved=F("reserved") - quantity,
+            on_hand=F("on_hand") - quantity,
+            updated_at=clock.now(),
+        )
+
+
+def stock_available(product_id: int) -> int | None:
+    row = StockLevel.objects.filter(product_id=product_id).values("on_hand", "reserved").first()
+    return None if row is None else row["on_hand"] - row["reserved"]

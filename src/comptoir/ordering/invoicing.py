@@ -1,0 +1,105 @@
+"""The invoice of an order (I1–I4), drafted from what the buyer agreed: the order's lines, the fees
+and discounts of its quote, the due date of the payment option it chose, and the mentions its
+seller's terms require. Billing numbers, posts and renders it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from comptoir.billing import rules as billing
+from comptoir.billing.mentions import TermsFacts
+from comptoir.billing.snapshots import party_snapshot
+from comptoir.ordering.models import Order
+from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.terms.schema import TermsDocument
+
+FORMULA_TEXT = {
+    "legal_rate_multiple": "{m} fois le taux d'intérêt légal",
+    "fixed_annual": "{r} % par an",
+    "monthly": "{r} % par mois",
+    "reference_plus_points": "taux de la BCE majoré de {p} points",
+}
+
+
+def terms_facts(
+    doc: TermsDocument, *, operator_name: str = "", operator_siren: str = ""
+) -> TermsFacts:
+    """The facts of the seller's terms printed on its invoices (I3, PT11, PT15, I2)."""
+    interest = doc.late_payment.interest if doc.late_payment is not None else None
+    rate_text = TermsFacts.late_penalty_rate_text
+    if interest is not None:
+        rate_text = FORMULA_TEXT[interest.kind].format(
+            m=interest.multiplier, r=interest.rate, p=interest.points
+        )
+    indemnity = Decimal("40")
+    if doc.late_payment is not None and doc.late_payment.fixed_indemnity is not None:
+        indemnity = doc.late_payment.fixed_indemnity.amount
+    mandate = doc.invoicing.billing_mandate
+    return TermsFacts(
+        late_penalty_rate_text=rate_text,
+        recovery_indemnity=indemnity,
+        retention_of_title=doc.retention_of_title is not None,
+        mandate_operator=(operator_name or mandate.issuer) if mandate is not None else "",
+        mandate_operator_siren=operator_siren if mandate is not None else "",
+    )
+
+
+def _adjustments(items: list[dict[str, Any]]) -> tuple[billing.Adjustment, ...]:
+    return tuple(
+        billing.Adjustment(
+            reason=item["explanation"]["fr"][:200],
+            amount=Decimal(item["amount"]),
+            vat_rate=Decimal(item["vat_rate"]),
+        )
+        for item in items
+        if Decimal(item["amount"]) > 0
+    )
+
+
+def due_date(order: Order, invoice_date: date) -> date | None:
+    """The due date of the order's payment option for an invoice dated `invoice_date` (PT2);
+    for instalments, the last one."""
+    lines = [LineRequest(line.sku, line.quantity) for line in order.lines.all()]
+    if not lines:
+        return None
+    priced = quote_cart(
+        buyer=order.buyer,
+        seller=order.seller,
+        requests=lines,
+        delivery_country=order.delivery_country,
+        payment_method=order.payment_method or None,
+        version=order.terms_version,
+        at=order.placed_at,
+        exclude_order=order.pk,
+        invoice_date=invoice_date,
+    )
+    for option in priced.quote.payment_options:
+        if option.method == order.payment_method and option.due_dates:
+            return option.due_dates[-1]
+    return None
+
+
+def draft_for(order: Order, *, invoice_date: date) -> billing.DocumentDraft:
+    quote = order.quote
+    return billing.DocumentDraft(
+        issuer=party_snapshot(order.seller),
+        recipient=party_snapshot(order.buyer),
+        lines=tuple(
+            billing.LineInput(
+                description=line.title,
+                sku=line.sku,
+                quantity=Decimal(line.quantity),
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
+            )
+            for line in order.lines.all()
+            if line.quantity > 0
+        ),
+        sale_date=invoice_date,
+        due_date=due_date(order, invoice_date),
+        fees=_adjustments(quote.get("fees", [])),
+        discounts=_adjustments(quote.get("discounts", [])),
+        references=billing.References(order_number=order.number or ""),
+    )

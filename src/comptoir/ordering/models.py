@@ -1,0 +1,224 @@
+"""Carts and orders: one cart per (buyer, seller) (O1), orders with their state, stored deadlines
+(N2), the accepted terms version and the buyer's electronic signature (O9, N3).
+
+State changes go through `comptoir.ordering.services` only (one service per transition, checked
+against `comptoir.ordering.rules.TRANSITIONS`); every change appends an `OrderEvent`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.timezone import now
+
+ZERO = Decimal("0.00")
+
+
+class Cart(models.Model):
+    buyer = models.ForeignKey(
+        "parties.Organization", on_delete=models.CASCADE, related_name="carts"
+    )
+    seller = models.ForeignKey(
+        "parties.Organization", on_delete=models.CASCADE, related_name="carts_received"
+    )
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "seller"], name="ordering_cart_per_seller")
+        ]
+
+    def __str__(self) -> str:
+        return f"cart {self.buyer_id}→{self.seller_id}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    added_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="ordering_cart_line_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="ordering_cart_qty_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.quantity}"
+
+
+class OrderState(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    HELD = "held", "Held for review"
+    MODIFIED = "modified", "Modified by the seller"
+    ACCEPTED = "accepted", "Accepted"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUSPENDED = "suspended", "Suspended (force majeure)"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    FROZEN = "frozen", "Frozen"
+    REFUSED = "refused", "Refused"
+    LAPSED = "lapsed", "Lapsed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Website"
+    API = "api", "API"
+    EDI = "edi", "EDI"
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    buyer = models.ForeignKey(
+        "parties.Organization", on_delete=models.PROTECT, related_name="orders"
+    )
+    seller = models.ForeignKey(
+        "parties.Organization", on_delete=models.PROTECT, related_name="orders_received"
+    )
+    state = models.CharField(max_length=16, choices=OrderState.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    checkout = models.CharField(
+        max_length=36, blank=True, help_text="Marketplace checkout grouping (O1)."
+    )
+    idempotency_key = models.CharField(max_length=80)
+    request_hash = models.CharField(max_length=64)
+    # O9 / N3: the electronic signature and the terms version the buyer accepted.
+    terms_version = models.ForeignKey(
+        "terms.TermsVersion", on_delete=models.PROTECT, related_name="orders"
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    placed_at = models.DateTimeField()
+    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    signed_user_agent = models.CharField(max_length=300, blank=True)
+    # What was agreed: the engine's quote (JSON), the payment option and the delivery address.
+    quote = models.JSONField()
+    payment_method = models.CharField(max_length=32, blank=True)
+    delivery_address = models.JSONField(default=dict)
+    delivery_country = models.CharField(max_length=2, default="FR")
+    voucher_code = models.CharField(max_length=40, blank=True)
+    total_excl_vat = models.DecimalField(max_digits=14, decimal_places=2)
+    total_vat = models.DecimalField(max_digits=14, decimal_places=2)
+    total_incl_vat = models.DecimalField(max_digits=14, decimal_places=2)
+    prepayment_required = models.BooleanField(default=False)
+    hold_reason = models.TextField(blank=True)
+    # N2: every deadline stored; the sweep acts on `next_deadline_at` / `next_action`.
+    acceptance_due_on = models.DateField(null=True, blank=True)
+    processing_on = models.DateField(null=True, blank=True)
+    estimated_delivery_on = models.DateField(null=True, blank=True)
+    suspended_until = models.DateField(null=True, blank=True)
+    next_deadline_at = models.DateTimeField(null=True, blank=True)
+    next_action = models.CharField(max_length=24, blank=True)
+    resume_state = models.CharField(max_length=16, blank=True)
+    state_changed_at = models.DateTimeField()
+    reason = models.TextField(blank=True, help_text="Why it was refused, lapsed or cancelled.")
+    invoice = models.ForeignKey(
+        "billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "idempotency_key"], name="ordering_order_idempotency"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=OrderState.values), name="ordering_order_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["seller", "state"]),
+            models.Index(fields=["buyer", "-placed_at"]),
+            models.Index(
+                fields=["next_deadline_at"],
+                condition=Q(next_deadline_at__isnull=False),
+                name="ordering_order_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"order #{self.pk}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=255)
+    requested_quantity = models.PositiveIntegerField()
+    quantity = models.PositiveIntegerField(help_text="After the O4 adjustment or a modification.")
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4, help_text="Excl. VAT.")
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    net_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reserved_quantity = models.PositiveIntegerField(default=0, help_text="Stock held (O13).")
+    shipped_quantity = models.PositiveIntegerField(default=0)
+    substitute_for = models.CharField(max_length=64, blank=True, help_text="C6 substitution.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"], name="ordering_line_position"),
+            models.CheckConstraint(
+                condition=Q(reserved_quantity__lte=models.F("quantity")),
+                name="ordering_line_reserved_within_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} × {self.quantity}"
+
+
+class OrderEvent(models.Model):
+    """The order's timeline: each transition, who made it, and the rule behind it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    rule = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["order", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.action} → {self.to_state}"
+
+
+class Voucher(models.Model):
+    """O15: a free promotional voucher of one shop, used once, on one order, before it is
+    finalized. The engine checks its period, its excluded items and the value of the goods."""
+
+    seller = models.ForeignKey(
+        "parties.Organization", on_delete=models.CASCADE, related_name="vouchers"
+    )
+    code = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, help_text="Incl. VAT.")
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    excluded_skus = models.JSONField(default=list, blank=True)
+    redeemed_by = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "code"], name="ordering_voucher_code"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ordering_voucher_amount_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

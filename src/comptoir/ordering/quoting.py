@@ -1,0 +1,199 @@
+"""From what a buyer asks for to the terms engine's quote: resolve SKUs to the seller's products
+and the buyer's prices (C1–C5), gather what the engine must know about the buyer (O5, O10, PT9,
+PT10), and evaluate the cart under the terms version in force (N3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from comptoir.catalog import queries as catalog
+from comptoir.catalog.models import Brand, Product
+from comptoir.core import clock
+from comptoir.core.errors import DomainError, NotFound
+from comptoir.ledger import queries as ledger
+from comptoir.ordering.models import Order
+from comptoir.ordering.rules import OPEN_STATES, PARIS
+from comptoir.parties.models import Organization
+from comptoir.terms.engine.evaluate import evaluate
+from comptoir.terms.engine.inputs import BuyerContext, Cart, CartLine, VoucherInput
+from comptoir.terms.engine.quote import Quote
+from comptoir.terms.models import TermsVersion
+from comptoir.terms.queries import terms_document, terms_in_force
+
+NOT_COUNTED = ("refused", "lapsed", "cancelled")
+
+
+@dataclass(frozen=True, slots=True)
+class LineRequest:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class PricedCart:
+    """The engine's quote and what it was computed from."""
+
+    quote: Quote
+    version: TermsVersion
+    products: dict[str, Product]  # by SKU
+    cart: Cart
+
+
+def _check_quantities(requests: Sequence[LineRequest]) -> None:
+    if not requests:
+        raise DomainError("empty_cart", "The cart is empty.", field="lines", rule="O9")
+    seen: set[str] = set()
+    for i, line in enumerate(requests):
+        if line.quantity <= 0:
+            raise DomainError(
+                "invalid_quantity",
+                "Quantities must be at least 1.",
+                field=f"lines[{i}].quantity",
+                rule="O9",
+            )
+        if line.sku in seen:
+            raise DomainError(
+                "duplicate_sku", f"SKU {line.sku!r} appears twice.", field=f"lines[{i}].sku"
+            )
+        seen.add(line.sku)
+
+
+def cart_lines(
+    *, buyer: Organization, seller: Organization, requests: Sequence[LineRequest], on: date
+) -> tuple[list[CartLine], dict[str, Product]]:
+    """Engine lines with the buyer's unit prices; unknown SKU or no price → a DomainError
+    naming the line (C1, C3)."""
+    _check_quantities(requests)
+    skus = [r.sku for r in requests]
+    found = {
+        p.sku: p
+        for p in catalog.products_for_seller(buyer, seller)
+        .filter(sku__in=skus)
+        .select_related("brand")
+    }
+    for i, r in enumerate(requests):
+        if r.sku not in found:
+            raise DomainError(
+                "unknown_sku",
+                f"Unknown SKU {r.sku!r} at this seller.",
+                field=f"lines[{i}].sku",
+                rule="C1",
+            )
+    prices = catalog.prices_for(buyer=buyer, products=found.values(), at=on)
+    lines = []
+    for i, r in enumerate(requests):
+        product = found[r.sku]
+        price = prices.get(product.pk)
+        if price is None:
+            raise DomainError(
+                "no_price",
+                f"No price in force for you on {r.sku}.",
+                field=f"lines[{i}].sku",
+                rule="C3",
+            )
+        brand = product.brand
+        lines.append(
+            CartLine(
+                sku=product.sku,
+                quantity=r.quantity,
+                unit_price=price.unit_price_excl_vat,
+                vat_rate=Decimal(product.vat_rate),
+                pack_size=product.pack_size,
+                kind=product.kind,
+                brand=brand.name if brand else None,
+                selective=bool(brand and brand.selective),
+            )
+        )
+    return lines, found
+
+
+def orders_in_month(
+    *, buyer: Organization, seller: Organization, on: date, exclude: int | None = None
+) -> int:
+    """Orders the buyer placed with the seller in the calendar month of `on` (O5)."""
+    start = datetime(on.year, on.month, 1, tzinfo=PARIS)
+    end = datetime(on.year + on.month // 12, on.month % 12 + 1, 1, tzinfo=PARIS)
+    return (
+        Order.objects.filter(buyer=buyer, seller=seller, placed_at__gte=start, placed_at__lt=end)
+        .exclude(state__in=NOT_COUNTED)
+        .exclude(pk=exclude)
+        .count()
+    )
+
+
+def pending_orders_amount(
+    *, buyer: Organization, seller: Organization, exclude: int | None = None
+) -> Decimal:
+    """Orders accepted or waiting but not yet invoiced: part of the credit exposure (PT10)."""
+    total = Decimal("0.00")
+    for amount in (
+        Order.objects.filter(
+            buyer=buyer, seller=seller, state__in=OPEN_STATES, invoice__isnull=True
+        )
+        .exclude(pk=exclude)
+        .values_list("total_incl_vat", flat=True)
+    ):
+        total += amount
+    return total
+
+
+def buyer_context(
+    *, buyer: Organization, seller: Organization, on: date, exclude: int | None = None
+) -> BuyerContext:
+    """What the engine must know about the buyer on `on` (O5, O10, PT9, PT10, C2, C4)."""
+    approved = catalog.approved_brand_ids(buyer)
+    names = (
+        frozenset(Brand.objects.filter(pk__in=approved).values_list("name", flat=True))
+        if approved
+        else frozenset()
+    )
+    unpaid = ledger.balance(buyer, seller)
+    return BuyerContext(
+        orders_this_month=orders_in_month(buyer=buyer, seller=seller, on=on, exclude=exclude),
+        unpaid_amount=max(unpaid, Decimal("0.00")),
+        overdue_amount=ledger.overdue_amount(buyer, seller, on),
+        outstanding=max(unpaid, Decimal("0.00"))
+        + pending_orders_amount(buyer=buyer, seller=seller, exclude=exclude),
+        approved_brands=names,
+        pricing_profile=catalog.pricing_profile_for(buyer=buyer, seller=seller),
+    )
+
+
+def version_in_force(seller: Organization, at: datetime) -> TermsVersion:
+    version = terms_in_force(seller, at)
+    if version is None:
+        raise NotFound("Terms of sale in force", field="seller")
+    return version
+
+
+def quote_cart(
+    *,
+    buyer: Organization,
+    seller: Organization,
+    requests: Sequence[LineRequest],
+    delivery_country: str = "FR",
+    payment_method: str | None = None,
+    voucher: VoucherInput | None = None,
+    version: TermsVersion | None = None,
+    at: datetime | None = None,
+    exclude_order: int | None = None,
+    invoice_date: date | None = None,
+) -> PricedCart:
+    """The quote of a cart under `version` (default: the seller's terms in force at `at`);
+    `exclude_order` re-quotes an existing order without counting it twice (O5, PT10)."""
+    at = at or clock.now()
+    on = at.astimezone(PARIS).date()
+    version = version or version_in_force(seller, at)
+    lines, products = cart_lines(buyer=buyer, seller=seller, requests=requests, on=on)
+    cart = Cart(
+        lines=tuple(lines),
+        voucher=voucher,
+        delivery_country=(delivery_country or "FR").upper(),
+        payment_method=payment_method or None,
+    )
+    context = buyer_context(buyer=buyer, seller=seller, on=on, exclude=exclude_order)
+    quote = evaluate(terms_document(version), cart, context, at, invoice_date=invoice_date)
+    return PricedCart(quote=quote, version=version, products=products, cart=cart)

@@ -1,0 +1,55 @@
+"""The only code that changes carts and orders: one transaction per use case, each audited."""
+
+from comptoir.ordering.services.carts import (
+    cart_clear,
+    cart_line_set,
+    cart_lines_add,
+    cart_reorder,
+    parse_quick_order,
+)
+from comptoir.ordering.services.deadlines import orders_apply_deadlines
+from comptoir.ordering.services.invoicing import order_invoice_if_due, order_invoice_issue
+from comptoir.ordering.services.placing import Signature, Submission, order_place, orders_place
+from comptoir.ordering.services.transitions import (
+    order_accept,
+    order_cancel,
+    order_change,
+    order_confirm_modification,
+    order_decline_modification,
+    order_edit,
+    order_modify,
+    order_refuse,
+    order_release,
+    order_resume,
+    order_start,
+    order_suspend,
+)
+from comptoir.ordering.services.vouchers import voucher_create
+
+__all__ = [
+    "Signature",
+    "Submission",
+    "cart_clear",
+    "cart_line_set",
+    "cart_lines_add",
+    "cart_reorder",
+    "order_accept",
+    "order_cancel",
+    "order_change",
+    "order_confirm_modification",
+    "order_decline_modification",
+    "order_edit",
+    "order_invoice_if_due",
+    "order_invoice_issue",
+    "order_modify",
+    "order_place",
+    "order_refuse",
+    "order_release",
+    "order_resume",
+    "order_start",
+    "order_suspend",
+    "orders_apply_deadlines",
+    "orders_place",
+    "parse_quick_order",
+    "voucher_create",
+]

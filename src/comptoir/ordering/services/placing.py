@@ -1,0 +1,330 @@
+"""Checkout: from the buyer's confirmed cart to a placed order (O1, O8–O10, O13, O15, N3).
+
+One transaction per order: the order, its lines, the stock it holds and the voucher it uses are
+written together or not at all. The idempotency key makes a retried submission return the order
+the first one created (a double click places one order)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from comptoir.catalog import queries as catalog
+from comptoir.catalog.services import stock_managed, stock_reserve
+from comptoir.core import clock
+from comptoir.core.errors import DomainError
+from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, Voucher
+from comptoir.ordering.policy import ordering_policy
+from comptoir.ordering.quoting import LineRequest, PricedCart, quote_cart, version_in_force
+from comptoir.ordering.rules import request_hash
+from comptoir.ordering.services._common import apply, record, reschedule
+from comptoir.parties.models import Organization, Permission
+from comptoir.parties.permissions import require_permission
+from comptoir.terms.engine.inputs import VoucherInput
+from comptoir.terms.engine.serialize import quote_to_json
+
+PREPAYMENT_WARNINGS = {"deposit_exceeded"}
+HOLD_WARNINGS = {"large_order_review"}
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """Where the buyer confirmed from (O9): recorded with the order."""
+
+    ip: str | None = None
+    user_agent: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    buyer: Organization
+    seller: Organization
+    lines: tuple[LineRequest, ...]
+    accepted_terms_version: int
+    idempotency_key: str
+    payment_method: str = ""
+    delivery_country: str = "FR"
+    delivery_address: dict[str, str] | None = None
+    voucher_code: str = ""
+    channel: str = "web"
+
+    def fingerprint(self) -> str:
+        return request_hash(
+            {
+                "seller": self.seller.pk,
+                "lines": [(line.sku, line.quantity) for line in self.lines],
+                "terms": self.accepted_terms_version,
+                "payment": self.payment_method,
+                "country": self.delivery_country,
+                "address": self.delivery_address or {},
+                "voucher": self.voucher_code,
+            }
+        )
+
+
+def _check_key(key: str) -> None:
+    if not key or len(key) > 80 or not key.isprintable():
+        raise DomainError(
+            "invalid_idempotency_key",
+            "An idempotency key of 1 to 80 printable characters is required.",
+            field="idempotency_key",
+        )
+
+
+def _replay(buyer: Organization, key: str, fingerprint: str) -> Order | None:
+    existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_hash != fingerprint:
+        raise DomainError(
+            "idempotency_key_reused",
+            "This idempotency key was already used for a different order.",
+            field="idempotency_key",
+        )
+    return existing
+
+
+def _voucher(seller: Organization, code: str) -> tuple[Voucher | None, VoucherInput | None]:
+    if not code:
+        return None, None
+    voucher = Voucher.objects.select_for_update().filter(seller=seller, code=code).first()
+    if voucher is None or voucher.redeemed_by_id is not None:
+        raise DomainError(
+            "voucher_invalid",
+            "This voucher does not exist in this shop or was already used.",
+            field="voucher_code",
+            rule="O15",
+        )
+    return voucher, VoucherInput(
+        code=voucher.code,
+        amount=voucher.amount,
+        valid_from=voucher.valid_from,
+        valid_to=voucher.valid_to,
+        excluded_skus=frozenset(voucher.excluded_skus),
+    )
+
+
+def _refuse_on_violations(priced: PricedCart) -> None:
+    violations = priced.quote.violations
+    if violations:
+        first = violations[0]
+        raise DomainError(
+            first.code,
+            first.explanation.en,
+            field="lines",
+            rule=first.rule,
+            details={
+                "violations": [
+                    {
+                        "code": v.code,
+                        "rule": v.rule,
+                        "clause": v.clause.as_dict(),
+                        "explanation": v.explanation.as_dict(),
+                    }
+                    for v in violations
+                ]
+            },
+        )
+
+
+def _payment_method(priced: PricedCart, wanted: str) -> str:
+    methods = [o.method for o in priced.quote.payment_options]
+    if not wanted:
+        return methods[0] if methods else ""
+    if methods and wanted not in methods:
+        raise DomainError(
+            "payment_method_not_offered",
+            f"Payment method {wanted!r} is not offered (offered: {', '.join(methods)}).",
+            field="payment_method",
+            rule="PT1",
+        )
+    return wanted
+
+
+def _reserve(order: Order, lines: list[OrderLine]) -> None:
+    managed = stock_managed([line.product_id for line in lines])
+    for i, line in enumerate(lines):
+        if line.product_id not in managed:
+            continue
+        if not stock_reserve(product_id=line.product_id, quantity=line.quantity):
+            raise DomainError(
+                "insufficient_stock",
+                f"Not enough stock of {line.sku} for {line.quantity} unit(s).",
+                field=f"lines[{i}].quantity",
+                rule="O13",
+            )
+        line.reserved_quantity = line.quantity
+        line.save(update_fields=["reserved_quantity"])
+
+
+def _outcome(priced: PricedCart, unpaid_mode: str | None) -> tuple[bool, str]:
+    """(prepayment required, hold reason) from the quote's warnings (O10, PT9, PT10)."""
+    prepay, hold = False, []
+    for w in priced.quote.warnings:
+        if w.code in PREPAYMENT_WARNINGS or (
+            w.code == "unpaid_previous_orders" and unpaid_mode == "require_prepayment"
+        ):
+            prepay = True
+        elif w.code in HOLD_WARNINGS or (
+            w.code == "unpaid_previous_orders" and unpaid_mode == "hold_for_review"
+        ):
+            hold.append(w.explanation.fr)
+        elif w.code == "credit_limit_exceeded":
+            prepay = True
+    return prepay, " ".join(hold)
+
+
+def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signature) -> Order:
+    at = clock.now()
+    quote = priced.quote
+    deadlines = {d.code: d.date for d in quote.deadlines}
+    policy = ordering_policy(priced.version)
+    prepay, hold = _outcome(priced, policy.engine.eligibility.unpaid_mode)
+    order = Order.objects.create(
+        buyer=sub.buyer,
+        seller=sub.seller,
+        state=OrderState.SUBMITTED,
+        channel=sub.channel,
+        idempotency_key=sub.idempotency_key,
+        request_hash=sub.fingerprint(),
+        terms_version=priced.version,
+        placed_by=actor if actor is not None and getattr(actor, "pk", None) else None,
+        placed_at=at,
+        signed_ip=signature.ip,
+        signed_user_agent=signature.user_agent[:300],
+        quote=quote_to_json(quote),
+        payment_method=_payment_method(priced, sub.payment_method),
+        delivery_address=sub.delivery_address or {},
+        delivery_country=priced.cart.delivery_country,
+        voucher_code=sub.voucher_code,
+        total_excl_vat=quote.totals.excl_vat,
+        total_vat=quote.totals.vat,
+        total_incl_vat=quote.totals.incl_vat,
+        prepayment_required=prepay,
+        hold_reason=hold,
+        acceptance_due_on=deadlines.get("acceptance_due"),
+        processing_on=deadlines.get("processing_date"),
+        estimated_delivery_on=deadlines.get("estimated_delivery"),
+        state_changed_at=at,
+    )
+    order.number = f"CO-{at.year}-{order.pk:06d}"
+    lines = [
+        OrderLine(
+            order=order,
+            position=i + 1,
+            product=priced.products[ql.sku],
+            sku=ql.sku,
+            title=priced.products[ql.sku].title,
+            requested_quantity=ql.requested_quantity,
+            quantity=ql.quantity,
+            unit_price=ql.list_unit_price,
+            vat_rate=ql.vat_rate,
+            net_amount=ql.net_amount,
+        )
+        for i, ql in enumerate(quote.lines)
+    ]
+    OrderLine.objects.bulk_create(lines)
+    _reserve(order, list(order.lines.all()))
+    reschedule(order)
+    order.save(update_fields=["number", "next_deadline_at", "next_action"])
+    record(
+        order,
+        action="place",
+        actor=actor,
+        from_state="",
+        rule="O9",
+        data={
+            "terms_version": priced.version.version,
+            "total_incl_vat": quote.totals.incl_vat,
+            "ip": signature.ip,
+            "channel": sub.channel,
+        },
+    )
+    if hold:
+        apply(order, "hold", actor=None, note=hold)
+    elif policy.acceptance_mode == "auto":
+        apply(order, "auto_accept", actor=None, note="Acceptation automatique (CGV).")
+    return order
+
+
+def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
+    fingerprint = sub.fingerprint()
+    with transaction.atomic():
+        replay = _replay(sub.buyer, sub.idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
+        at = clock.now()
+        version = version_in_force(sub.seller, at)
+        if version.version != sub.accepted_terms_version:
+            raise DomainError(
+                "terms_version_changed",
+                f"The seller's terms in force are version {version.version}; read and accept "
+                "them before ordering.",
+                field="accepted_terms_version",
+                rule="N3",
+                details={"in_force": version.version},
+            )
+        voucher, voucher_input = _voucher(sub.seller, sub.voucher_code)
+        priced = quote_cart(
+            buyer=sub.buyer,
+            seller=sub.seller,
+            requests=sub.lines,
+            delivery_country=sub.delivery_country,
+            payment_method=sub.payment_method or None,
+            voucher=voucher_input,
+            version=version,
+            at=at,
+        )
+        _refuse_on_violations(priced)
+        order = _create(sub, priced, actor, signature)
+        if voucher is not None:
+            voucher.redeemed_by = order
+            voucher.save(update_fields=["redeemed_by"])
+        CartLine.objects.filter(
+            cart__buyer=sub.buyer,
+            cart__seller=sub.seller,
+            product_id__in=[p.pk for p in priced.products.values()],
+        ).delete()
+        return order
+
+
+def _check(sub: Submission, actor: Any) -> None:
+    _check_key(sub.idempotency_key)
+    if actor is not None:
+        require_permission(actor, sub.buyer, Permission.PLACE_ORDERS)
+    if not sub.buyer.is_buyer:
+        raise DomainError("not_a_buyer", "Only a buyer organization places orders.", rule="P1")
+    catalog.seller_for(sub.buyer, sub.seller.pk)
+
+
+def order_place(*, actor: Any, submission: Submission, signature: Signature | None = None) -> Order:
+    """Place one order on the buyer's confirmation (O9) and return it; a retry with the same
+    idempotency key returns the same order."""
+    _check(submission, actor)
+    try:
+        return _place_one(submission, actor, signature or Signature())
+    except IntegrityError:
+        # A concurrent submission with the same key won the race: return its order.
+        replay = _replay(submission.buyer, submission.idempotency_key, submission.fingerprint())
+        if replay is None:
+            raise
+        return replay
+
+
+def orders_place(
+    *, actor: Any, submissions: Sequence[Submission], signature: Signature | None = None
+) -> list[Order]:
+    """Marketplace checkout over several sellers (O1, K1): one independent order per seller, each
+    under its own terms, each in its own transaction (one seller refusing binds no other)."""
+    sellers = [s.seller.pk for s in submissions]
+    if len(set(sellers)) != len(sellers):
+        raise DomainError(
+            "duplicate_seller", "One submission per seller.", field="submissions", rule="O1"
+        )
+    return [order_place(actor=actor, submission=s, signature=signature) for s in submissions]
+
+
+__all__ = ["Cart", "Signature", "Submission", "order_place", "orders_place"]
