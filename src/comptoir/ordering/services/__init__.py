@@ -8,6 +8,12 @@ from comptoir.ordering.services.carts import (
     parse_quick_order,
 )
 from comptoir.ordering.services.deadlines import orders_apply_deadlines
+from comptoir.ordering.services.fulfilment import (
+    order_freeze,
+    order_fully_shipped,
+    order_record_delivery,
+    order_record_shipment,
+)
 from comptoir.ordering.services.invoicing import order_invoice_if_due, order_invoice_issue
 from comptoir.ordering.services.placing import Signature, Submission, order_place, orders_place
 from comptoir.ordering.services.transitions import (
@@ -39,10 +45,14 @@ __all__ = [
     "order_confirm_modification",
     "order_decline_modification",
     "order_edit",
+    "order_freeze",
+    "order_fully_shipped",
     "order_invoice_if_due",
     "order_invoice_issue",
     "order_modify",
     "order_place",
+    "order_record_delivery",
+    "order_record_shipment",
     "order_refuse",
     "order_release",
     "order_resume",
