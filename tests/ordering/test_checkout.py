@@ -130,3 +130,32 @@ def test_an_employee_without_the_right_cannot_order(beauty, buyer):
     with clock.frozen(AT), pytest.raises(DomainError) as error:
         place(beauty, Buyer(buyer.org, clerk), [("SER-1", 6)])
     assert (error.value.code, error.value.rule) == ("permission_denied", "P4")
+
+
+def test_the_buyer_and_the_seller_get_an_email_after_commit(
+    beauty, buyer, mailoutbox, django_capture_on_commit_callbacks
+):
+    beauty.seller.email = "ventes@example.test"
+    beauty.seller.save()
+    with clock.frozen(AT), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        order = place(beauty, buyer, [("SER-1", 6)])
+        assert mailoutbox == []  # nothing leaves before the commit
+    assert len(callbacks) == 2
+    subjects = sorted(m.subject for m in mailoutbox)
+    assert f"Commande {order.number} reçue" in subjects
+    assert f"Commande {order.number} acceptée" in subjects
+    assert any(m.to == ["ventes@example.test"] for m in mailoutbox)
+
+
+def test_orders_list_command_gives_state_and_next_deadline(beauty, buyer):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with clock.frozen(AT):
+        order = place(beauty, buyer, [("SER-1", 6)])
+    out = StringIO()
+    call_command("orders", "list", "--seller", str(beauty.seller.pk), "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert rows[0]["number"] == order.number and rows[0]["state"] == "accepted"

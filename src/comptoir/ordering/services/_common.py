@@ -7,11 +7,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
 from comptoir.catalog.services import stock_release
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
 from comptoir.core.services import audit_record
 from comptoir.ordering.models import Order, OrderEvent
+from comptoir.ordering.notifications import notify
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import SAME, next_deadline, transition_check
 from comptoir.parties.models import Permission
@@ -81,6 +84,8 @@ def record(
         obj_id=str(order.pk),
         data={"number": order.number, "from": from_state, "to": order.state, **payload},
     )
+    order_id = order.pk
+    transaction.on_commit(lambda: notify(order_id, action, note))
     return event
 
 

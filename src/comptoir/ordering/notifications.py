@@ -1,0 +1,73 @@
+"""E-mails at each step a person waits for (order received, accepted, modified, refused, lapsed,
+cancelled, invoiced), in the recipient's language, sent after the transaction commits."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from comptoir.ordering.models import Order
+
+logger = logging.getLogger("comptoir.ordering")
+
+SUBJECTS = {
+    "place": ("Commande {n} reçue", "Order {n} received"),
+    "accept": ("Commande {n} acceptée", "Order {n} accepted"),
+    "auto_accept": ("Commande {n} acceptée", "Order {n} accepted"),
+    "modify": (
+        "Commande {n} modifiée par le vendeur : à confirmer",
+        "Order {n} modified: please confirm",
+    ),
+    "refuse": ("Commande {n} refusée", "Order {n} refused"),
+    "lapse": ("Commande {n} caduque", "Order {n} lapsed"),
+    "cancel": ("Commande {n} annulée", "Order {n} cancelled"),
+    "ship": ("Commande {n} expédiée", "Order {n} shipped"),
+    "deliver": ("Commande {n} livrée : à valider", "Order {n} delivered: please validate"),
+    "freeze": ("Commande {n} définitive", "Order {n} frozen"),
+    "invoice": ("Facture de la commande {n}", "Invoice for order {n}"),
+}
+TO_SELLER = {"place", "confirm_modification", "decline_modification", "cancel"}
+
+
+def _body(order: Order, action: str, lang: str, note: str) -> str:
+    fr = lang == "fr"
+    lines = [
+        (f"Commande {order.number} — {order.seller.legal_name} → {order.buyer.legal_name}"),
+        (f"Statut : {order.get_state_display()}" if fr else f"State: {order.state}"),
+        (
+            f"Montant TTC : {order.total_incl_vat} €"
+            if fr
+            else f"Total incl. VAT: €{order.total_incl_vat}"
+        ),
+    ]
+    if note:
+        lines.append(("Motif : " if fr else "Reason: ") + note)
+    lines.append(
+        "Le détail et les prochaines échéances sont dans votre espace Comptoir."
+        if fr
+        else "Details and next deadlines are in your Comptoir account."
+    )
+    return "\n".join(lines)
+
+
+def notify(order_id: int, action: str, note: str = "") -> None:
+    """Send the e-mail of `action` to whoever waits for it (buyer's user, seller's address)."""
+    order = Order.objects.select_related("placed_by", "buyer", "seller").filter(pk=order_id).first()
+    if order is None:
+        return
+    recipients: list[tuple[str, str]] = []
+    if action in SUBJECTS and order.placed_by is not None and action != "confirm_modification":
+        recipients.append((order.placed_by.email, order.placed_by.language))
+    if action in TO_SELLER and order.seller.email:
+        recipients.append((order.seller.email, "fr"))
+    for email, lang in recipients:
+        fr_subject, en_subject = SUBJECTS.get(action, ("Commande {n}", "Order {n}"))
+        subject = (fr_subject if lang == "fr" else en_subject).format(n=order.number)
+        try:
+            send_mail(
+                subject, _body(order, action, lang, note), settings.DEFAULT_FROM_EMAIL, [email]
+            )
+        except OSError:  # the mail server is down: the order stands, the log says so
+            logger.exception("could not send %s of order %s to %s", action, order.number, email)

@@ -1,0 +1,117 @@
+"""Reads of carts and orders, always through the acting company: a buyer sees the orders it
+placed, a seller the orders it received, nobody else anything (P9). Not found and not yours look
+the same from outside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from comptoir.core.errors import NotFound
+from comptoir.ordering.models import Cart, Order, OrderState
+from comptoir.parties.models import Organization
+
+INBOX_STATES = (OrderState.SUBMITTED, OrderState.HELD)
+
+
+def _org_id(org: Organization | int | None) -> int | None:
+    if org is None:
+        return None
+    return org if isinstance(org, int) else org.pk
+
+
+def orders_for(
+    org: Organization | int | None, *, role: str = "any", state: str | None = None
+) -> QuerySet[Order]:
+    """The company's orders, newest first; `role` "buyer", "seller" or "any"."""
+    org_id = _org_id(org)
+    if org_id is None:
+        return Order.objects.none()
+    mine = {
+        "buyer": Q(buyer_id=org_id),
+        "seller": Q(seller_id=org_id),
+        "any": Q(buyer_id=org_id) | Q(seller_id=org_id),
+    }[role]
+    query = Order.objects.filter(mine).select_related("buyer", "seller", "terms_version")
+    if state:
+        query = query.filter(state=state)
+    return query.order_by("-placed_at", "-pk")
+
+
+def order_for(org: Organization | int | None, number: str) -> Order:
+    """One order by its number, if the company is its buyer or its seller."""
+    order = orders_for(org).filter(number=number).first()
+    if order is None:
+        raise NotFound("Order", field="number")
+    return order
+
+
+def inbox_for(seller: Organization | int | None) -> QuerySet[Order]:
+    """Orders waiting for the seller's answer, the most urgent deadline first (O8)."""
+    return (
+        orders_for(seller, role="seller")
+        .filter(state__in=INBOX_STATES)
+        .order_by("acceptance_due_on", "placed_at")
+    )
+
+
+def cart_for(buyer: Organization | int | None, seller: Organization | int) -> Cart | None:
+    buyer_id = _org_id(buyer)
+    if buyer_id is None:
+        return None
+    return (
+        Cart.objects.filter(buyer_id=buyer_id, seller_id=_org_id(seller))
+        .prefetch_related("lines__product")
+        .first()
+    )
+
+
+def carts_for(buyer: Organization | int | None) -> QuerySet[Cart]:
+    return Cart.objects.filter(buyer_id=_org_id(buyer), lines__isnull=False).distinct()
+
+
+def order_tracked(number: str, email: str) -> Order:
+    """O16: anyone with the order number and the e-mail of the person who placed it (or the
+    buyer's company e-mail) may follow the order."""
+    email = (email or "").strip().lower()
+    order = (
+        Order.objects.filter(number=(number or "").strip().upper())
+        .select_related("placed_by", "buyer", "seller")
+        .first()
+    )
+    if order is None or not email:
+        raise NotFound("Order", field="number")
+    known = {(order.buyer.email or "").lower()}
+    if order.placed_by is not None:
+        known.add(order.placed_by.email.lower())
+    if email not in known:
+        raise NotFound("Order", field="number")
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """What happens next to an order and when (N2), for the timeline."""
+
+    action: str
+    at: datetime | date | None
+    rule: str
+
+
+NEXT_STEPS = {
+    "lapse": "O8",
+    "auto_accept": "O8",
+    "acceptance_overdue": "O8",
+    "process": "O6",
+    "terminate": "N4",
+}
+
+
+def next_step(order: Order) -> NextStep | None:
+    if order.next_action:
+        return NextStep(
+            order.next_action, order.next_deadline_at, NEXT_STEPS.get(order.next_action, "N2")
+        )
+    return None
