@@ -11,7 +11,8 @@ from decimal import Decimal
 class StatementLine:
     """One booked movement on the seller's (or the operator's) bank account."""
 
-    bank_reference: str  # the bank's own id for the movement; with the account, unique (idempotency)
+    # the bank's own id for the movement; with the account, unique (idempotency)
+    bank_reference: str
     booking_date: date
     value_date: date  # PT4: the day the funds are available
     amount: Decimal  # positive = credit to the account holder, negative = debit
