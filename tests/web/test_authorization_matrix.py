@@ -14,6 +14,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comptoir.core import clock
+from comptoir.ordering.quoting import LineRequest
+from comptoir.ordering.services import Submission, order_place
 from comptoir.parties import services
 from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
 from tests.parties.factories import make_operator_user, make_user
@@ -21,6 +23,10 @@ from tests.parties.factories import make_operator_user, make_user
 pytestmark = pytest.mark.django_db
 
 ACTORS = ("anonymous", "buyer_a", "buyer_b", "employee_no_rights", "seller")
+
+# Pages of members: anonymous is sent to the login page, an employee without the right gets 403.
+MEMBERS_200_ANON_LOGIN = {**dict.fromkeys(ACTORS, 200), "anonymous": 302, "employee_no_rights": 403}
+MEMBERS_302_ANON_LOGIN = {**dict.fromkeys(ACTORS, 302), "employee_no_rights": 403}
 
 # name -> (args builder, method, {actor: expected status}, secret that must not leak when denied)
 ROUTES = {
@@ -46,6 +52,38 @@ ROUTES = {
         },
         "Sérum prestige",
     ),
+    "web:cart": (lambda s: [s.seller.pk], "get", MEMBERS_200_ANON_LOGIN, None),
+    "web:cart_update": (lambda s: [s.seller.pk], "post", MEMBERS_302_ANON_LOGIN, None),
+    "web:cart_quick_order": (lambda s: [s.seller.pk], "post", MEMBERS_302_ANON_LOGIN, None),
+    "web:checkout": (lambda s: [s.seller.pk], "post", MEMBERS_302_ANON_LOGIN, None),
+    "web:terms_version": (lambda s: [s.seller.pk, 1], "get", dict.fromkeys(ACTORS, 200), None),
+    "web:orders": (lambda s: [], "get", MEMBERS_200_ANON_LOGIN, "Crème hydratante 001"),
+    "web:order_detail": (
+        lambda s: [s.order.number],
+        "get",
+        {
+            "anonymous": 302,
+            "buyer_a": 200,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 200,
+        },
+        "Crème hydratante 001",
+    ),
+    "web:order_action": (
+        lambda s: [s.order.number],
+        "post",
+        {
+            "anonymous": 302,
+            "buyer_a": 302,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 302,
+        },
+        None,
+    ),
+    "web:inbox": (lambda s: [], "get", MEMBERS_200_ANON_LOGIN, None),
+    "web:track": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:health": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:sellers": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:products": (
@@ -117,6 +155,17 @@ def actors(shop):
     with clock.frozen(datetime(2026, 1, 5, 9, 0)):  # terms in force for the quote route
         draft = terms_version_create_from_preset(seller=shop.seller, preset="selective-beauty")
         terms_version_publish(version=draft)
+    with clock.frozen(datetime(2026, 11, 24, 10, 0)):  # an order of buyer A (order routes)
+        shop.order = order_place(
+            actor=shop.owner,
+            submission=Submission(
+                buyer=shop.approved_buyer,
+                seller=shop.seller,
+                lines=(LineRequest("HD-001", 6), LineRequest("HD-002", 6)),
+                accepted_terms_version=1,
+                idempotency_key="matrix",
+            ),
+        )
     no_rights = make_user("nobody@buyer-a.test")
     services.membership_add(
         actor=shop.owner, organization=shop.approved_buyer, user=no_rights, permissions=[]

@@ -48,6 +48,13 @@ def order_for(org: Organization | int | None, number: str) -> Order:
     return order
 
 
+def order_by_idempotency_key(buyer: Organization | int | None, key: str) -> Order | None:
+    """The order a submission with `key` already placed for the buyer, if any."""
+    if not key or _org_id(buyer) is None:
+        return None
+    return Order.objects.filter(buyer_id=_org_id(buyer), idempotency_key=key).first()
+
+
 def inbox_for(seller: Organization | int | None) -> QuerySet[Order]:
     """Orders waiting for the seller's answer, the most urgent deadline first (O8)."""
     return (

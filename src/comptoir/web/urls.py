@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.web import views
+from comptoir.web import ordering, views
 
 app_name = "web"
 
@@ -15,4 +15,18 @@ urlpatterns = [
         views.product_detail,
         name="product_detail",
     ),
+    path("sellers/<int:seller_id>/cart/", ordering.cart, name="cart"),
+    path("sellers/<int:seller_id>/cart/lines/", ordering.cart_update, name="cart_update"),
+    path("sellers/<int:seller_id>/cart/quick/", ordering.cart_quick_order, name="cart_quick_order"),
+    path("sellers/<int:seller_id>/checkout/", ordering.checkout, name="checkout"),
+    path(
+        "sellers/<int:seller_id>/terms/<int:version>/",
+        ordering.terms_version_page,
+        name="terms_version",
+    ),
+    path("orders/", ordering.orders, name="orders"),
+    path("orders/<str:number>/", ordering.order_detail, name="order_detail"),
+    path("orders/<str:number>/action/", ordering.order_action, name="order_action"),
+    path("inbox/", ordering.inbox, name="inbox"),
+    path("track/", ordering.track, name="track"),
 ]

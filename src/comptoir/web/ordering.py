@@ -1,0 +1,322 @@
+"""Buyer and seller pages of ordering: carts with their live quote, checkout, orders and their
+timeline, the seller's inbox, tracking without login (O1, O8, O9, O16). Views parse input, call
+the services and the scoped queries, and render; refusals show the rule they come from."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.catalog import queries as catalog
+from comptoir.core.errors import DomainError, NotFound
+from comptoir.ordering import queries
+from comptoir.ordering import services as ordering
+from comptoir.ordering.models import Order, OrderState
+from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.parties.acting import acting_membership
+from comptoir.parties.models import Membership, Organization, Permission
+from comptoir.terms.queries import terms_document, terms_in_force, terms_version_get
+from comptoir.terms.render import render_html
+
+MAX_UPLOAD = 256 * 1024
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def _member(request: HttpRequest, permission: str) -> Membership:
+    """The acting membership holding `permission`; login first, then 403 (P4)."""
+    membership = acting_membership(request)
+    if membership is None:
+        raise LoginRequired
+    if permission not in membership.effective_permissions:
+        raise HttpForbidden(_("Your account does not have this right (P4)."))
+    return membership
+
+
+def page(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Views of members: anonymous → login, missing right → 403, not found → 404."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                membership = _member(request, permission)
+                return view(request, membership, *args, **kwargs)
+            except LoginRequired:
+                return redirect_to_login(request.get_full_path())
+            except NotFound as exc:
+                raise Http404(exc.message) from None
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+def _error(request: HttpRequest, error: DomainError) -> None:
+    rule = f" ({error.rule})" if error.rule else ""
+    messages.error(request, f"{error.message}{rule}")
+
+
+def _seller(org: Organization, seller_id: int) -> Organization:
+    return catalog.seller_for(org, seller_id)
+
+
+def _cart_context(org: Organization, seller: Organization) -> dict[str, Any]:
+    cart = queries.cart_for(org, seller)
+    lines = list(cart.lines.select_related("product").order_by("pk")) if cart else []
+    context: dict[str, Any] = {"seller": seller, "lines": lines, "quote": None, "error": None}
+    version = terms_in_force(seller)
+    context["version"] = version
+    if lines and version is not None:
+        requests = [LineRequest(line.product.sku, line.quantity) for line in lines]
+        try:
+            context["quote"] = quote_cart(
+                buyer=org, seller=seller, requests=requests, version=version
+            ).quote
+        except DomainError as error:
+            context["error"] = error
+    context["idempotency_key"] = uuid.uuid4().hex
+    return context
+
+
+@page(Permission.USE_CART)
+def cart(request: HttpRequest, membership: Membership, seller_id: int) -> HttpResponse:
+    """The cart at one seller, with the live quote of its terms (O1–O5, PT1)."""
+    seller = _seller(membership.organization, seller_id)
+    context = _cart_context(membership.organization, seller)
+    template = "web/_cart.html" if request.headers.get("HX-Request") else "web/cart.html"
+    return render(request, template, context)
+
+
+@require_POST
+@page(Permission.USE_CART)
+def cart_update(request: HttpRequest, membership: Membership, seller_id: int) -> HttpResponse:
+    """Set a line's quantity (0 removes it); answers the cart fragment to htmx."""
+    org = membership.organization
+    seller = _seller(org, seller_id)
+    try:
+        quantity = int(request.POST.get("quantity", ""))
+    except ValueError:
+        quantity = -1
+    try:
+        ordering.cart_line_set(
+            actor=request.user,
+            buyer=org,
+            seller=seller,
+            sku=request.POST.get("sku", "")[:64],
+            quantity=quantity,
+        )
+    except DomainError as error:
+        _error(request, error)
+    if request.headers.get("HX-Request"):
+        return render(request, "web/_cart.html", _cart_context(org, seller))
+    return redirect("web:cart", seller_id=seller.pk)
+
+
+@require_POST
+@page(Permission.USE_CART)
+def cart_quick_order(request: HttpRequest, membership: Membership, seller_id: int) -> HttpResponse:
+    """Quick order: pasted "SKU;quantity" lines or an uploaded CSV; all lines or none."""
+    org = membership.organization
+    seller = _seller(org, seller_id)
+    text = request.POST.get("lines", "")
+    upload = request.FILES.get("file")
+    if upload is not None:
+        if upload.size is not None and upload.size > MAX_UPLOAD:
+            messages.error(request, _("The file is larger than 256 KB."))
+            return redirect("web:cart", seller_id=seller.pk)
+        text = upload.read().decode("utf-8-sig", errors="replace")
+    try:
+        lines = ordering.parse_quick_order(text)
+        ordering.cart_lines_add(actor=request.user, buyer=org, seller=seller, lines=lines)
+        messages.success(request, _("%(n)s line(s) added to the cart.") % {"n": len(lines)})
+    except DomainError as error:
+        _error(request, error)
+    return redirect("web:cart", seller_id=seller.pk)
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def checkout(request: HttpRequest, membership: Membership, seller_id: int) -> HttpResponse:
+    """Place the order on the buyer's confirmation: the terms version read and accepted, the
+    payment option chosen; the electronic signature is recorded (O9, N3)."""
+    org = membership.organization
+    seller = _seller(org, seller_id)
+    key = request.POST.get("idempotency_key", "")[:80]
+    done = queries.order_by_idempotency_key(org, key)
+    if done is not None:  # a double click: the first click's cart is already an order
+        return redirect("web:order_detail", number=done.number)
+    cart_ = queries.cart_for(org, seller)
+    lines = [
+        LineRequest(line.product.sku, line.quantity)
+        for line in (cart_.lines.select_related("product").order_by("pk") if cart_ else [])
+    ]
+    if request.POST.get("accept_terms") != "yes":
+        messages.error(request, _("Read and accept the terms of sale to order (O9)."))
+        return redirect("web:cart", seller_id=seller.pk)
+    try:
+        version = int(request.POST.get("terms_version", "0"))
+    except ValueError:
+        version = 0
+    submission = ordering.Submission(
+        buyer=org,
+        seller=seller,
+        lines=tuple(lines),
+        accepted_terms_version=version,
+        idempotency_key=key,
+        payment_method=request.POST.get("payment_method", "")[:32],
+    )
+    signature = ordering.Signature(
+        ip=request.META.get("REMOTE_ADDR"),
+        user_agent=request.headers.get("User-Agent", "")[:300],
+    )
+    try:
+        order = ordering.order_place(actor=request.user, submission=submission, signature=signature)
+    except DomainError as error:
+        _error(request, error)
+        return redirect("web:cart", seller_id=seller.pk)
+    messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
+    return redirect("web:order_detail", number=order.number)
+
+
+def terms_version_page(request: HttpRequest, seller_id: int, version: int) -> HttpResponse:
+    """A published version of a seller's terms, readable before ordering and afterwards from
+    the order (O9, N3)."""
+    membership = acting_membership(request)
+    org = membership.organization if membership else None
+    try:
+        seller = catalog.seller_for(org, seller_id)
+        found = terms_version_get(seller=seller, number=version)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    if found.status != "published":
+        raise Http404("Terms version")
+    html = render_html(terms_document(found))
+    return render(
+        request, "web/terms.html", {"seller": seller, "version": found, "html": mark_safe(html)}
+    )
+
+
+@page(Permission.VIEW_ORDERS)
+def orders(request: HttpRequest, membership: Membership) -> HttpResponse:
+    state = request.GET.get("state", "")[:16]
+    found = list(queries.orders_for(membership.organization, state=state or None)[:200])
+    return render(
+        request,
+        "web/orders.html",
+        {
+            "orders": found,
+            "state": state,
+            "states": OrderState.choices,
+            "org": membership.organization,
+        },
+    )
+
+
+@page(Permission.VIEW_ORDERS)
+def order_detail(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    org = membership.organization
+    order = queries.order_for(org, number)
+    return render(
+        request,
+        "web/order_detail.html",
+        {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "events": list(order.events.select_related("actor")),
+            "next_step": queries.next_step(order),
+            "as_seller": order.seller_id == org.pk,
+            "as_buyer": order.buyer_id == org.pk,
+            "may_act": Permission.PLACE_ORDERS in membership.effective_permissions,
+        },
+    )
+
+
+def _act(action: str, request: HttpRequest, order: Order) -> Order | None:
+    user, reason = request.user, request.POST.get("reason", "")[:2000]
+    actions: dict[str, Callable[[], Any]] = {
+        "accept": lambda: ordering.order_accept(actor=user, order_id=order.pk),
+        "refuse": lambda: ordering.order_refuse(actor=user, order_id=order.pk, reason=reason),
+        "start": lambda: ordering.order_start(actor=user, order_id=order.pk),
+        "release": lambda: ordering.order_release(actor=user, order_id=order.pk),
+        "confirm_modification": lambda: ordering.order_confirm_modification(
+            actor=user, order_id=order.pk
+        ),
+        "decline_modification": lambda: ordering.order_decline_modification(
+            actor=user, order_id=order.pk, reason=reason
+        ),
+        "cancel": lambda: ordering.order_cancel(
+            actor=user,
+            order_id=order.pk,
+            reason=reason,
+            by="seller" if order.seller_id == order_org(request) else "buyer",
+        ),
+        "reorder": lambda: ordering.cart_reorder(actor=user, order=order),
+    }
+    if action not in actions:
+        raise DomainError("unknown_action", f"Unknown action {action!r}.", field="action")
+    return actions[action]()
+
+
+def order_org(request: HttpRequest) -> int | None:
+    membership = acting_membership(request)
+    return membership.organization_id if membership else None
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def order_action(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    order = queries.order_for(membership.organization, number)
+    action = request.POST.get("action", "")
+    try:
+        _act(action, request, order)
+    except DomainError as error:
+        _error(request, error)
+        return redirect("web:order_detail", number=order.number)
+    if action == "reorder":
+        messages.success(request, _("The order's lines are back in your cart."))
+        return redirect("web:cart", seller_id=order.seller_id)
+    messages.success(request, _("Done."))
+    return redirect("web:order_detail", number=order.number)
+
+
+@page(Permission.VIEW_ORDERS)
+def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The seller's orders to answer, the nearest deadline first (O8)."""
+    found = list(queries.inbox_for(membership.organization)[:200])
+    return render(request, "web/inbox.html", {"orders": found})
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """O16: follow an order with its number and e-mail, without logging in."""
+    order, searched = None, False
+    number = request.POST.get("number", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        searched = True
+        try:
+            order = queries.order_tracked(number, request.POST.get("email", ""))
+        except NotFound:
+            order = None
+    return render(
+        request,
+        "web/track.html",
+        {
+            "order": order,
+            "searched": searched,
+            "number": number[:20],
+            "next_step": queries.next_step(order) if order else None,
+        },
+    )
