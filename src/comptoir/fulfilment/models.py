@@ -1,0 +1,463 @@
+"""Fulfilment and reception (F1–F11, A5): shipments and their parcels, deliveries with reserves,
+the contestation deadline of each delivered order, refusals and the charges they cause, address
+change requests, claims, returnable packaging and digital keys.
+
+Rows change through `comptoir.fulfilment.services` only; orders move through the ordering
+services those call (`order_record_shipment`, `order_record_delivery`, `order_freeze`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.timezone import now
+
+ZERO = Decimal("0.00")
+
+
+# --- shipments (F1, F2, F9) -------------------------------------------------------------------
+
+
+class ShipmentState(models.TextChoices):
+    SHIPPED = "shipped", "Expédiée / shipped"
+    DELIVERED = "delivered", "Livrée / delivered"
+    REFUSED = "refused", "Refusée / refused"
+
+
+class Shipment(models.Model):
+    """One departure of goods of an order (F2), possibly in several parcels."""
+
+    order = models.ForeignKey("ordering.Order", on_delete=models.PROTECT, related_name="shipments")
+    number = models.CharField(max_length=40, unique=True)
+    carrier = models.CharField(max_length=100)
+    state = models.CharField(
+        max_length=12, choices=ShipmentState.choices, default=ShipmentState.SHIPPED
+    )
+    shipped_at = models.DateTimeField()
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # F1: the promise (from the order) against what happened.
+    estimated_delivery_on = models.DateField(null=True, blank=True)
+    delivered_on = models.DateField(null=True, blank=True)
+    # F9: the incoterm and where the risk passes to the buyer.
+    delivery_country = models.CharField(max_length=2, default="FR")
+    incoterm = models.CharField(max_length=3, blank=True)
+    risk_passes_at = models.CharField(max_length=32, blank=True)
+    incoterm_clause = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["shipped_at", "pk"]
+        indexes = [models.Index(fields=["order", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ShipmentState.values), name="fulfilment_shipment_state"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Parcel(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="parcels")
+    tracking_number = models.CharField(max_length=80)
+    carrier = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "tracking_number"], name="fulfilment_parcel_tracking"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_number}"
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        "ordering.OrderLine", on_delete=models.PROTECT, related_name="shipment_lines"
+    )
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["order_line__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "order_line"], name="fulfilment_shipment_line_unique"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="fulfilment_ship_qty_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} × {self.quantity}"
+
+
+# --- delivery and reserves (F3) ---------------------------------------------------------------
+
+
+class ReserveKind(models.TextChoices):
+    DAMAGED = "damaged", "Colis endommagé / damaged"
+    MISSING_ITEM = "missing_item", "Article manquant / missing item"
+    MISSING_PARCEL = "missing_parcel", "Colis manquant / missing parcel"
+    WRONG_PRODUCT = "wrong_product", "Produit erroné / wrong product"
+
+
+class Delivery(models.Model):
+    """The signed delivery note of one shipment, as the seller reports it (F3)."""
+
+    shipment = models.OneToOneField(Shipment, on_delete=models.PROTECT, related_name="delivery")
+    delivered_on = models.DateField()
+    signed_by = models.CharField(max_length=200)
+    with_reserves = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.shipment} livrée le {self.delivered_on}"
+
+
+class Reserve(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="reserves")
+    kind = models.CharField(max_length=16, choices=ReserveKind.choices)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ReserveKind.values), name="fulfilment_reserve_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text}"
+
+
+# --- contestation and freezing (F4, F5) -------------------------------------------------------
+
+
+class ContestationStatus(models.TextChoices):
+    OPEN = "open", "Délai en cours / open"
+    CONTESTED = "contested", "Contestée / contested"
+    VALIDATED = "validated", "Validée / validated"
+    LAPSED = "lapsed", "Délai expiré sans contestation / lapsed"
+    RESOLVED = "resolved", "Contestation réglée / resolved"
+
+
+class Contestation(models.Model):
+    """The contestation window of a delivered order (F4) and how it ended (F5)."""
+
+    order = models.OneToOneField(
+        "ordering.Order", on_delete=models.PROTECT, related_name="contestation"
+    )
+    delivered_on = models.DateField()
+    deadline_on = models.DateField(null=True, blank=True, help_text="Last day to contest.")
+    deadline_at = models.DateTimeField(
+        null=True, blank=True, help_text="End of the last day, Paris time: the sweep acts then."
+    )
+    period = models.CharField(max_length=120, blank=True)
+    on_silence = models.CharField(max_length=16, default="no_claim")
+    clause = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=ContestationStatus.choices, default=ContestationStatus.OPEN
+    )
+    reason = models.TextField(blank=True)
+    lines = models.JSONField(default=list, blank=True, help_text="Contested lines and quantities.")
+    contested_at = models.DateTimeField(null=True, blank=True)
+    contested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["deadline_at"],
+                condition=Q(status="open", deadline_at__isnull=False),
+                name="fulfilment_contest_due_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ContestationStatus.values),
+                name="fulfilment_contestation_status",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.status} → {self.deadline_on}"
+
+
+# --- refused delivery (F7) --------------------------------------------------------------------
+
+
+class Refusal(models.Model):
+    shipment = models.OneToOneField(Shipment, on_delete=models.PROTECT, related_name="refusal")
+    reason = models.TextField()
+    valid_reason = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.shipment} refusée"
+
+
+class Charge(models.Model):
+    """An amount the buyer owes because of fulfilment (F7), for billing to invoice."""
+
+    order = models.ForeignKey("ordering.Order", on_delete=models.PROTECT, related_name="charges")
+    refusal = models.ForeignKey(
+        Refusal, null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+    )
+    code = models.CharField(max_length=40)
+    amount_excl_vat = models.DecimalField(max_digits=14, decimal_places=2)
+    rule = models.CharField(max_length=16)
+    explanation = models.TextField()
+    created_at = models.DateTimeField(default=now)
+    invoiced = models.BooleanField(default=False, help_text="Set by billing once invoiced.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_excl_vat__gte=0), name="fulfilment_charge_amount"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.amount_excl_vat}"
+
+
+# --- delivery address change (F6) -------------------------------------------------------------
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "En attente / pending"
+    APPROVED = "approved", "Acceptée / approved"
+    REFUSED = "refused", "Refusée / refused"
+
+
+class AddressChangeRequest(models.Model):
+    order = models.ForeignKey(
+        "ordering.Order", on_delete=models.CASCADE, related_name="address_change_requests"
+    )
+    requested_address = models.JSONField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RequestStatus.values), name="fulfilment_address_status"
+            ),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="pending"),
+                name="fulfilment_one_pending_address_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.status}"
+
+
+# --- claims (A5) ------------------------------------------------------------------------------
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "Ouverte / open"
+    ANSWERED = "answered", "Répondue / answered"
+    CLOSED = "closed", "Close / closed"
+
+
+class Claim(models.Model):
+    order = models.ForeignKey("ordering.Order", on_delete=models.PROTECT, related_name="claims")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_by_organization = models.ForeignKey(
+        "parties.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="fulfilment_claim_status"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ClaimMessage(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "parties.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} #{self.pk}"
+
+
+class ClaimAttachment(models.Model):
+    message = models.ForeignKey(ClaimMessage, on_delete=models.CASCADE, related_name="attachments")
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    file = models.FileField(upload_to="claims/%Y/%m/")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+# --- returnable packaging (F10) ---------------------------------------------------------------
+
+
+class PackagingDeposit(models.Model):
+    order = models.ForeignKey(
+        "ordering.Order", on_delete=models.PROTECT, related_name="packaging_deposits"
+    )
+    item_name = models.CharField(max_length=100)
+    unit = models.CharField(max_length=30, default="unit")
+    quantity = models.PositiveIntegerField()
+    unit_deposit = models.DecimalField(max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="fulfilment_deposit_qty"),
+            models.CheckConstraint(
+                condition=Q(unit_deposit__gte=0), name="fulfilment_deposit_amount"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_name} × {self.quantity}"
+
+
+class PackagingReturn(models.Model):
+    buyer = models.ForeignKey("parties.Organization", on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey("parties.Organization", on_delete=models.PROTECT, related_name="+")
+    item_name = models.CharField(max_length=100)
+    quantity = models.PositiveIntegerField()
+    returned_on = models.DateField()
+    clean = models.BooleanField()
+    refund_due = models.DecimalField(
+        max_digits=14, decimal_places=2, default=ZERO, help_text="Deposit owed back (F10)."
+    )
+    explanation = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    credited = models.BooleanField(default=False, help_text="Set by billing once credited.")
+
+    class Meta:
+        ordering = ["returned_on", "pk"]
+        indexes = [models.Index(fields=["buyer", "seller", "item_name"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="fulfilment_return_qty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_name} × {self.quantity}"
+
+
+# --- digital delivery (F11) -------------------------------------------------------------------
+
+
+class DigitalKey(models.Model):
+    seller = models.ForeignKey(
+        "parties.Organization", on_delete=models.CASCADE, related_name="digital_keys"
+    )
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    key = models.TextField()
+    order_line = models.ForeignKey(
+        "ordering.OrderLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="digital_keys",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["product"],
+                condition=Q(order_line__isnull=True),
+                name="fulfilment_free_key_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "key"], name="fulfilment_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} key #{self.pk}"
+
+
+class DigitalDelivery(models.Model):
+    """One e-mail with keys sent to the buyer (F11)."""
+
+    order = models.ForeignKey(
+        "ordering.Order", on_delete=models.PROTECT, related_name="digital_deliveries"
+    )
+    sent_to = models.EmailField()
+    language = models.CharField(max_length=5)
+    sent_at = models.DateTimeField()
+    keys = models.ManyToManyField(DigitalKey, related_name="deliveries")
+
+    class Meta:
+        verbose_name_plural = "digital deliveries"
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} → {self.sent_to}"

@@ -1,0 +1,80 @@
+"""The delivery note (bon de livraison) a person signs: French layout rendered by WeasyPrint from
+a Django template, as billing renders its documents (F2, F3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from comptoir.fulfilment.models import ReserveKind, Shipment
+from comptoir.parties.models import AddressKind, Organization
+
+RISK_LABELS = {
+    "delivery": "à la livraison",
+    "dispatch": "à l'expédition (dessaisissement du vendeur)",
+    "handover_to_buyer_carrier": "à la remise au transporteur de l'acheteur",
+}
+
+
+def _address(org: Organization, kinds: tuple[str, ...]) -> dict[str, str]:
+    for kind in kinds:
+        found = org.addresses.filter(kind=kind).first()
+        if found is not None:
+            return {
+                "line1": found.line1,
+                "line2": found.line2,
+                "postcode": found.postcode,
+                "city": found.city,
+                "country": found.country,
+            }
+    return {}
+
+
+def _party(org: Organization, kinds: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "name": org.trade_name or org.legal_name,
+        "legal_name": org.legal_name,
+        "siren": org.siren,
+        "vat_number": org.vat_number,
+        "address": _address(org, kinds),
+    }
+
+
+def context(shipment: Shipment) -> dict[str, Any]:
+    order = shipment.order
+    buyer = _party(order.buyer, (AddressKind.REGISTERED,))
+    delivery_to = dict(order.delivery_address or {}) or _address(
+        order.buyer, (AddressKind.DELIVERY, AddressKind.REGISTERED)
+    )
+    delivery = getattr(shipment, "delivery", None) if shipment.state == "delivered" else None
+    return {
+        "shipment": shipment,
+        "order": order,
+        "seller": _party(order.seller, (AddressKind.REGISTERED,)),
+        "buyer": buyer,
+        "delivery_to": delivery_to,
+        "lines": [
+            {
+                "sku": sl.order_line.sku,
+                "title": sl.order_line.title,
+                "ordered": sl.order_line.quantity,
+                "shipped": sl.quantity,
+            }
+            for sl in shipment.lines.select_related("order_line")
+        ],
+        "parcels": list(shipment.parcels.all()),
+        "reserve_kinds": [label.split(" / ")[0] for label in ReserveKind.labels],
+        "risk": RISK_LABELS.get(shipment.risk_passes_at, shipment.risk_passes_at),
+        "delivery": delivery,
+        "reserves": list(delivery.reserves.all()) if delivery else [],
+    }
+
+
+def delivery_note_pdf(shipment: Shipment) -> bytes:
+    """The delivery note of `shipment` as PDF bytes."""
+    html = render_to_string("fulfilment/delivery_note.html", context(shipment))
+    pdf = HTML(string=html).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)

@@ -1,0 +1,42 @@
+"""The only code that changes fulfilment rows: one transaction per use case, each audited."""
+
+from comptoir.fulfilment.services.addresses import address_change_decide, address_change_request
+from comptoir.fulfilment.services.claims import claim_close, claim_open, claim_reply
+from comptoir.fulfilment.services.contestation import (
+    contestation_resolve,
+    contestations_freeze_due,
+    delivery_contest,
+    delivery_validate,
+)
+from comptoir.fulfilment.services.digital import digital_delivery_send
+from comptoir.fulfilment.services.packaging import (
+    packaging_deposit_record,
+    packaging_return_record,
+)
+from comptoir.fulfilment.services.shipments import (
+    ReserveInput,
+    delivery_record,
+    delivery_refuse,
+    hold_check,
+    shipment_create,
+)
+
+__all__ = [
+    "ReserveInput",
+    "address_change_decide",
+    "address_change_request",
+    "claim_close",
+    "claim_open",
+    "claim_reply",
+    "contestation_resolve",
+    "contestations_freeze_due",
+    "delivery_contest",
+    "delivery_record",
+    "delivery_refuse",
+    "delivery_validate",
+    "digital_delivery_send",
+    "hold_check",
+    "packaging_deposit_record",
+    "packaging_return_record",
+    "shipment_create",
+]

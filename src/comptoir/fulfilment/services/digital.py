@@ -1,0 +1,92 @@
+"""Digital delivery: product keys from the seller's list, e-mailed to the buyer (F11, D3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+
+from comptoir.core import clock
+from comptoir.core.errors import DomainError
+from comptoir.fulfilment.models import DigitalDelivery, DigitalKey
+from comptoir.fulfilment.services._common import audit, locked_order, require_seller
+from comptoir.ordering.models import OrderState
+
+SUBJECTS = {
+    "fr": "Vos clés de produit — commande {number}",
+    "en": "Your product keys — order {number}",
+}
+SENDABLE = {OrderState.ACCEPTED, OrderState.IN_PROGRESS, OrderState.SHIPPED, OrderState.DELIVERED}
+
+
+@transaction.atomic
+def digital_delivery_send(*, order_id: int, actor: Any = None) -> DigitalDelivery:
+    """Assign keys from the seller's list to the order's digital lines (one per unit) and e-mail
+    them to the user who placed the order, in their language (F11). Keys already sent are not
+    sent again; no key left for a line → refused (F11)."""
+    order = locked_order(order_id)
+    require_seller(actor, order)
+    if order.state not in SENDABLE:
+        raise DomainError(
+            "not_deliverable", f"Order {order.number} is {order.state}.", "order", "F11"
+        )
+    user = order.placed_by
+    if user is None or not user.email:
+        raise DomainError("no_recipient", "Nobody to send the keys to.", "order", "F11")
+    at = clock.now()
+    assigned: list[tuple[Any, list[DigitalKey]]] = []
+    for line in order.lines.select_related("product").exclude(product__kind="physical"):
+        missing = line.quantity - DigitalKey.objects.filter(order_line=line).count()
+        if missing <= 0:
+            continue
+        free = DigitalKey.objects.filter(
+            seller_id=order.seller_id, product_id=line.product_id, order_line__isnull=True
+        ).order_by("pk")
+        if connection.vendor == "postgresql":
+            free = free.select_for_update(skip_locked=True)
+        keys = list(free[:missing])
+        if len(keys) < missing:
+            raise DomainError(
+                "no_keys_left",
+                f"{line.sku}: {len(keys)} clé(s) disponible(s) pour {missing} à livrer.",
+                field="keys",
+                rule="F11",
+            )
+        for key in keys:
+            key.order_line = line
+            key.assigned_at = at
+        DigitalKey.objects.bulk_update(keys, ["order_line", "assigned_at"])
+        assigned.append((line, keys))
+    if not assigned:
+        raise DomainError(
+            "nothing_to_send", "Every digital line already has its keys.", "order", "F11"
+        )
+    language = user.language if user.language in SUBJECTS else "fr"
+    context = {
+        "order": order,
+        "user": user,
+        "lines": [
+            {"sku": ln.sku, "title": ln.title, "keys": [k.key for k in ks]} for ln, ks in assigned
+        ],
+    }
+    body = render_to_string(f"fulfilment/email/digital_keys.{language}.txt", context)
+    delivery = DigitalDelivery.objects.create(
+        order=order, sent_to=user.email, language=language, sent_at=at
+    )
+    delivery.keys.set([k for _, ks in assigned for k in ks])
+    subject = SUBJECTS[language].format(number=order.number)
+    recipient = user.email
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    )
+    audit(
+        actor,
+        order,
+        "digital.send",
+        delivery,
+        {"to": recipient, "language": language, "keys": sum(len(ks) for _, ks in assigned)},
+    )
+    return delivery

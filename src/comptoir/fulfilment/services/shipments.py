@@ -1,0 +1,343 @@
+"""Shipments, deliveries and refusals (F1–F3, F7–F9)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from comptoir.core import clock
+from comptoir.core.errors import DomainError, NotFound
+from comptoir.fulfilment.models import (
+    Charge,
+    Contestation,
+    Delivery,
+    Parcel,
+    Refusal,
+    Reserve,
+    ReserveKind,
+    Shipment,
+    ShipmentLine,
+    ShipmentState,
+)
+from comptoir.fulfilment.rules import contestation_deadline, incoterm_for, refusal_fee
+from comptoir.fulfilment.services._common import audit, locked_order, policy_of, require_seller
+from comptoir.ledger.queries import overdue_amount
+from comptoir.ordering.models import Order
+from comptoir.ordering.services import (
+    order_fully_shipped,
+    order_record_delivery,
+    order_record_shipment,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReserveInput:
+    """A reserve written on the delivery note (F3)."""
+
+    kind: str
+    text: str = ""
+
+
+def _standing_function() -> Callable[..., Any] | None:
+    """payments' `buyer_standing` when that module is installed (it is written in parallel)."""
+    try:
+        module = importlib.import_module("comptoir.payments.queries")
+    except ImportError:
+        return None
+    return getattr(module, "buyer_standing", None)
+
+
+def _clause(clause: Any) -> str:
+    return str(clause) if clause is not None else ""
+
+
+def hold_check(order: Order) -> None:
+    """F8: no shipment while the buyer is behind on its obligations towards the seller."""
+    flag = policy_of(order).document.fulfilment.hold_when_behind
+    enabled = flag is not None and flag.enabled
+    today = clock.today()
+    standing_of = _standing_function()
+    if standing_of is not None:
+        standing = standing_of(buyer=order.buyer, seller=order.seller, on=today)
+        overdue = Decimal(standing.overdue or 0)
+        behind = bool(standing.suspended) or (enabled and overdue > 0)
+    else:
+        overdue = overdue_amount(order.buyer_id, order.seller_id, today)
+        behind = enabled and overdue > 0
+    if behind:
+        clause = _clause(flag.clause) if flag is not None else ""
+        raise DomainError(
+            "deliveries_on_hold",
+            f"Livraisons suspendues : l'acheteur n'est pas à jour de ses obligations "
+            f"({overdue} € échus impayés)." + (f" {clause}" if clause else ""),
+            field="order",
+            rule="F8",
+            details={"overdue": str(overdue)},
+        )
+
+
+@transaction.atomic
+def shipment_create(
+    *,
+    actor: Any,
+    order_id: int,
+    lines: Mapping[int, int],
+    carrier: str,
+    parcels: Sequence[str],
+) -> Shipment:
+    """The seller ships `lines` ({order line id: quantity}) in `parcels` (tracking numbers) (F2),
+    recording the promised date (F1) and the incoterm with the point where risk passes (F9)."""
+    order = locked_order(order_id)
+    require_seller(actor, order)
+    quantities = {int(k): int(v) for k, v in lines.items() if int(v) != 0}
+    if not quantities:
+        raise DomainError("invalid_quantity", "Ship at least one unit.", field="lines", rule="F2")
+    carrier = (carrier or "").strip()
+    if not carrier:
+        raise DomainError("carrier_required", "Name the carrier.", field="carrier", rule="F2")
+    tracking = [t.strip() for t in parcels if t and t.strip()]
+    if not tracking:
+        raise DomainError(
+            "tracking_required", "Each parcel needs a tracking number.", field="parcels", rule="F2"
+        )
+    if len(set(tracking)) != len(tracking):
+        raise DomainError(
+            "duplicate_tracking", "A tracking number is given twice.", field="parcels", rule="F2"
+        )
+    hold_check(order)
+    sequence = Shipment.objects.filter(order=order).count() + 1
+    number = f"{order.number or order.pk}-E{sequence}"
+    order_record_shipment(order_id=order.pk, quantities=quantities, actor=actor, shipment=number)
+    terms = policy_of(order).document.fulfilment.incoterms
+    choice = incoterm_for(
+        order.delivery_country,
+        inside_eu=terms.inside_eu if terms else None,
+        outside_eu=terms.outside_eu if terms else None,
+        risk_passes_at=terms.risk_passes_at if terms else None,
+    )
+    shipment = Shipment.objects.create(
+        order=order,
+        number=number,
+        carrier=carrier,
+        shipped_at=clock.now(),
+        shipped_by=actor if getattr(actor, "pk", None) else None,
+        estimated_delivery_on=order.estimated_delivery_on,
+        delivery_country=order.delivery_country,
+        incoterm=choice.incoterm,
+        risk_passes_at=choice.risk_passes_at,
+        incoterm_clause=_clause(terms.clause) if terms else "",
+    )
+    ShipmentLine.objects.bulk_create(
+        ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=qty)
+        for line_id, qty in quantities.items()
+    )
+    Parcel.objects.bulk_create(
+        Parcel(shipment=shipment, tracking_number=t, carrier=carrier) for t in tracking
+    )
+    audit(
+        actor,
+        order,
+        "shipment.create",
+        shipment,
+        {
+            "number": number,
+            "carrier": carrier,
+            "lines": quantities,
+            "parcels": tracking,
+            "incoterm": choice.incoterm,
+            "risk_passes_at": choice.risk_passes_at,
+        },
+    )
+    return shipment
+
+
+def _locked_shipment(shipment_id: int) -> Shipment:
+    shipment = Shipment.objects.select_for_update().filter(pk=shipment_id).first()
+    if shipment is None:
+        raise NotFound("Shipment", field="shipment")
+    return shipment
+
+
+def _reserves(reserves: Iterable[ReserveInput | Mapping[str, str]]) -> list[ReserveInput]:
+    result = []
+    for i, item in enumerate(reserves):
+        reserve = item if isinstance(item, ReserveInput) else ReserveInput(**dict(item))
+        if reserve.kind not in ReserveKind.values:
+            raise DomainError(
+                "invalid_reserve",
+                f"Unknown reserve kind {reserve.kind!r}.",
+                field=f"reserves[{i}].kind",
+                rule="F3",
+            )
+        result.append(reserve)
+    return result
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    actor: Any,
+    shipment_id: int,
+    delivered_on: date,
+    signed_by: str,
+    reserves: Iterable[ReserveInput | Mapping[str, str]] = (),
+) -> Delivery:
+    """The seller reports the signed delivery note, with or without reserves (F3). When every
+    shipment of a fully shipped order is delivered, the order is delivered and its contestation
+    deadline stored (F4, N2)."""
+    shipment = _locked_shipment(shipment_id)
+    order = locked_order(shipment.order_id)
+    require_seller(actor, order)
+    if shipment.state != ShipmentState.SHIPPED:
+        raise DomainError(
+            "not_in_transit", f"Shipment {shipment.number} is {shipment.state}.", "shipment", "F3"
+        )
+    if (
+        delivered_on > clock.today()
+        or delivered_on < shipment.shipped_at.astimezone(clock.PARIS).date()
+    ):
+        raise DomainError(
+            "invalid_delivery_date",
+            "The delivery date lies between the shipment and today.",
+            field="delivered_on",
+            rule="F3",
+        )
+    signed_by = (signed_by or "").strip()
+    if not signed_by:
+        raise DomainError(
+            "signature_required", "Who signed the delivery note?", field="signed_by", rule="F3"
+        )
+    checked = _reserves(reserves)
+    delivery = Delivery.objects.create(
+        shipment=shipment,
+        delivered_on=delivered_on,
+        signed_by=signed_by,
+        with_reserves=bool(checked),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_at=clock.now(),
+    )
+    Reserve.objects.bulk_create(
+        Reserve(delivery=delivery, kind=r.kind, text=r.text) for r in checked
+    )
+    shipment.state = ShipmentState.DELIVERED
+    shipment.delivered_on = delivered_on
+    shipment.save(update_fields=["state", "delivered_on"])
+    audit(
+        actor,
+        order,
+        "delivery.record",
+        delivery,
+        {
+            "shipment": shipment.number,
+            "delivered_on": delivered_on,
+            "signed_by": signed_by,
+            "reserves": [{"kind": r.kind, "text": r.text} for r in checked],
+        },
+    )
+    _deliver_order_when_complete(order, actor)
+    return delivery
+
+
+def _deliver_order_when_complete(order: Order, actor: Any) -> Contestation | None:
+    shipments = list(Shipment.objects.filter(order=order))
+    if not order_fully_shipped(order):
+        return None
+    if any(s.state != ShipmentState.DELIVERED for s in shipments):
+        return None
+    delivered_on = max(s.delivered_on for s in shipments if s.delivered_on is not None)
+    policy = policy_of(order)
+    period = policy.contestation
+    deadline = contestation_deadline(delivered_on, period)
+    order_record_delivery(
+        order_id=order.pk,
+        actor=actor,
+        note=f"Livrée le {delivered_on:%d/%m/%Y}"
+        + (f" ; contestation possible jusqu'au {deadline.on:%d/%m/%Y} inclus" if deadline else ""),
+    )
+    contest_terms = policy.document.fulfilment.contestation
+    contestation = Contestation.objects.create(
+        order=order,
+        delivered_on=delivered_on,
+        deadline_on=deadline.on if deadline else None,
+        deadline_at=deadline.at if deadline else None,
+        period=f"{period.days} {period.kind}" if period else "",
+        on_silence=policy.contestation_on_silence,
+        clause=_clause(contest_terms.clause) if contest_terms else "",
+        created_at=clock.now(),
+    )
+    audit(
+        actor,
+        order,
+        "contestation.open",
+        contestation,
+        {
+            "delivered_on": delivered_on,
+            "deadline_on": contestation.deadline_on,
+            "deadline_at": contestation.deadline_at,
+            "rule": "F4",
+        },
+    )
+    return contestation
+
+
+@transaction.atomic
+def delivery_refuse(*, actor: Any, shipment_id: int, reason: str, valid_reason: bool) -> Refusal:
+    """The buyer refused the delivery (F7), as the seller reports it. Without a valid reason the
+    goods remain due and the handling fee the terms state is recorded as a charge for billing."""
+    shipment = _locked_shipment(shipment_id)
+    order = locked_order(shipment.order_id)
+    require_seller(actor, order)
+    if shipment.state != ShipmentState.SHIPPED:
+        raise DomainError(
+            "not_in_transit", f"Shipment {shipment.number} is {shipment.state}.", "shipment", "F7"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", "Why was it refused?", field="reason", rule="F7")
+    refusal = Refusal.objects.create(
+        shipment=shipment,
+        reason=reason,
+        valid_reason=valid_reason,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_at=clock.now(),
+    )
+    shipment.state = ShipmentState.REFUSED
+    shipment.save(update_fields=["state"])
+    terms = policy_of(order).document.fulfilment.refused_delivery
+    fee = refusal_fee(valid_reason, terms.fee if terms else None)
+    charges = []
+    if fee > 0 and terms is not None:
+        transport = " Frais de transport aller et retour en sus." if terms.transport_charged else ""
+        charges.append(
+            Charge.objects.create(
+                order=order,
+                refusal=refusal,
+                code="refused_delivery_fee",
+                amount_excl_vat=fee,
+                rule="F7",
+                explanation=(
+                    f"Livraison {shipment.number} refusée sans juste motif : frais de dossier "
+                    f"de {fee} € HT.{transport} {_clause(terms.clause)}"
+                ).strip(),
+                created_at=clock.now(),
+            )
+        )
+    audit(
+        actor,
+        order,
+        "delivery.refuse",
+        refusal,
+        {
+            "shipment": shipment.number,
+            "reason": reason,
+            "valid_reason": valid_reason,
+            "charges": [{"code": c.code, "amount": c.amount_excl_vat} for c in charges],
+        },
+    )
+    return refusal
