@@ -14,6 +14,9 @@ from lxml import etree
 from stdnum import iban as stdnum_iban
 
 from comptoir.core.errors import DomainError
+from comptoir.payments.formats import parse_statement
+from comptoir.payments.formats.camt import parse_camt053
+from comptoir.payments.formats.mt940 import parse_details, parse_mt940
 from comptoir.payments.formats.sepa import (
     Creditor,
     CreditTransfer,
@@ -317,3 +320,245 @@ def test_validation_rejects_missing_element_and_wrong_message() -> None:
 def test_validation_unknown_schema() -> None:
     with pytest.raises(ValueError):
         validate(b"<a/>", "pain.999.001.01")
+
+
+# --- statements in ----------------------------------------------------------------------------
+
+
+def read(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+BISTROT_IBAN = "FR7630004000031234567890143"
+MARIE_IBAN = "FR9817569000306517483476126"
+EXPECTED_LINES = [
+    # (amount, value date, reference, end_to_end_id, counterparty iban, return reason)
+    ("1440.00", date(2026, 11, 20), "RF18539007547034", "", "FR1420041010050500013M02606", ""),
+    (
+        "600.00",
+        date(2026, 11, 21),
+        "REGLEMENT FACTURE F2026-00042 CLIENT 1234 MERCI",
+        "CLI1234-20261118",
+        "FR7610107001011234567890129",
+        "",
+    ),
+    ("1200.00", date(2026, 11, 20), "Facture F2026-00001", "F2026-00001", BUYER_IBAN, ""),
+    (
+        "300.50",
+        date(2026, 11, 20),
+        "Facture F2026-00002",
+        "F2026-00002",
+        "FR7630004000031234567890143",
+        "",
+    ),
+    (
+        "99.50",
+        date(2026, 11, 20),
+        "Facture F2026-00003",
+        "F2026-00003",
+        "FR9817569000306517483476126",
+        "",
+    ),
+    (
+        "-300.50",
+        date(2026, 11, 20),
+        "Facture F2026-00002",
+        "F2026-00002",
+        "FR7630004000031234567890143",
+        "AM04",
+    ),
+    (
+        "-850.00",
+        date(2026, 11, 20),
+        "Reversement novembre 2026",
+        "PAYOUT-2026-11-001",
+        BRAND_IBAN,
+        "",
+    ),
+    ("-7.50", date(2026, 11, 20), "FRAIS IMPAYE PRLV SEPA", "", "", ""),
+]
+
+
+@pytest.mark.parametrize("name", ["camt053_fr_v02.xml", "mt940_fr.sta"])
+def test_french_statement_lines(name: str) -> None:
+    (statement,) = parse_statement(read(name), name)
+
+    assert statement.account_iban == SELLER_IBAN
+    assert statement.opening_balance == Decimal("10000.00")
+    assert statement.closing_balance == Decimal("12482.00")
+    got = [
+        (
+            str(line.amount),
+            line.value_date,
+            line.reference,
+            line.end_to_end_id,
+            line.counterparty_iban,
+            line.return_reason,
+        )
+        for line in statement.lines
+    ]
+    assert got == [tuple(e) for e in EXPECTED_LINES]
+    assert statement.opening_balance + sum(line.amount for line in statement.lines) == (
+        statement.closing_balance
+    )
+    assert all(line.currency == "EUR" for line in statement.lines)
+    assert all(type(line.booking_date) is date for line in statement.lines)
+    refs = [line.bank_reference for line in statement.lines]
+    assert len(set(refs)) == len(refs)
+    assert refs[0] == "2026112000001VIR"
+    assert statement.lines[0].counterparty_name == "EPICERIE FINE DUPONT ET FILS"
+    assert statement.lines[6].counterparty_name == "MARQUE EXEMPLE GMBH"
+
+
+def test_camt_sample_is_schema_valid() -> None:
+    assert validate(read("camt053_fr_v02.xml"), "camt.053.001.02") == []
+    assert validate(read("camt053_v08.xml"), "camt.053.001.08") == []
+
+
+def test_camt_batch_entry_gives_one_line_per_transaction() -> None:
+    (statement,) = parse_camt053(read("camt053_fr_v02.xml"))
+    batch = [line for line in statement.lines if line.bank_reference.startswith("2026112000003PRL")]
+    assert [line.bank_reference for line in batch] == [
+        "2026112000003PRL/1",
+        "2026112000003PRL/2",
+        "2026112000003PRL/3",
+    ]
+    assert sum(line.amount for line in batch) == Decimal("1600.00")
+    assert [line.counterparty_name for line in batch] == [
+        "EPICERIE FINE DUPONT ET FILS",
+        "BISTROT DU PORT",
+        "LA TABLE DE MARIE",
+    ]
+
+
+def test_camt_returned_debit_names_the_buyer_not_the_seller() -> None:
+    (statement,) = parse_camt053(read("camt053_fr_v02.xml"))
+    returned = statement.lines[5]
+    assert (returned.return_reason, returned.counterparty_name) == ("AM04", "BISTROT DU PORT")
+
+
+def test_camt_hash_reference_is_stable() -> None:
+    first = parse_camt053(read("camt053_fr_v02.xml"))[0].lines[-1].bank_reference
+    again = parse_camt053(read("camt053_fr_v02.xml"))[0].lines[-1].bank_reference
+    assert first == again
+    assert first.startswith("H")
+
+
+def test_camt_v08_namespace_datetimes_and_pending_entries() -> None:
+    (statement,) = parse_statement(read("camt053_v08.xml"))
+    assert statement.statement_id == "2026-11-21-00325"
+    assert statement.opening_balance == Decimal("-250.00")
+    assert statement.closing_balance == Decimal("720.00")
+    assert len(statement.lines) == 2  # the PDNG entry is not booked yet
+    credit, fee = statement.lines
+    assert (credit.booking_date, credit.value_date) == (date(2026, 11, 21), date(2026, 11, 21))
+    assert credit.counterparty_name == "Épicerie Fine Dupont & Fils"
+    assert (credit.reference, credit.end_to_end_id) == ("RF18539007547034", "F2026-00057")
+    assert (fee.amount, fee.reference) == (Decimal("-30.00"), "COMMISSION TENUE DE COMPTE NOVEMBRE")
+
+
+def test_camt_namespace_001_04_is_read() -> None:
+    data = read("camt053_fr_v02.xml").replace(b"camt.053.001.02", b"camt.053.001.04")
+    (statement,) = parse_camt053(data)
+    assert len(statement.lines) == 8
+
+
+def test_camt_identical_entries_without_reference_stay_distinct() -> None:
+    root = etree.fromstring(read("camt053_fr_v02.xml"))
+    stmt = root.find(".//{*}Stmt")
+    fee = stmt.findall("{*}Ntry")[-1]
+    stmt.append(etree.fromstring(etree.tostring(fee)))
+    (statement,) = parse_camt053(etree.tostring(root))
+    refs = [line.bank_reference for line in statement.lines[-2:]]
+    assert refs[0] != refs[1]
+    assert refs[0].endswith("-1") and refs[1].endswith("-2")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<Document><BkToCstmrStmt><Stmt>",
+        b"<?xml version='1.0'?><Document xmlns='urn:x'><Other/></Document>",
+        read("camt053_fr_v02.xml").replace(b">1440.00<", b">1 440,00<"),
+        read("camt053_fr_v02.xml").replace(
+            b"<CdtDbtInd>CRDT</CdtDbtInd>", b"<CdtDbtInd>X</CdtDbtInd>"
+        ),
+    ],
+)
+def test_camt_unreadable(data: bytes) -> None:
+    with pytest.raises(DomainError) as exc:
+        parse_camt053(data)
+    assert (exc.value.code, exc.value.field) == ("statement_unreadable", "file")
+
+
+def test_camt_does_not_expand_entities() -> None:
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<Document><BkToCstmrStmt><Stmt><Id>&x;</Id><Acct><Id><IBAN>X</IBAN></Id></Acct>"
+        b"</Stmt></BkToCstmrStmt></Document>"
+    )
+    try:
+        statements = parse_camt053(data)
+    except DomainError as exc:
+        assert exc.code == "statement_unreadable"
+    else:
+        assert "root" not in statements[0].statement_id
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "166?00VIREMENT SEPA?20EREF+F2026-00057?21SVWZ+Facture F2026-0\n0057?31FR14200410100505"
+            "00013M02606?32EPICERIE FINE",
+            ("Facture F2026-00057", "F2026-00057", "FR1420041010050500013M02606", "EPICERIE FINE"),
+        ),
+        (
+            "?20Facture F2026-00058 client 12?21merci?32CAVE",
+            ("Facture F2026-00058 client 12merci", "", "", "CAVE"),
+        ),
+        (
+            "/EREF/E2E-1/REMI/STRD/CUR/RF18 5390 0754 7034/NAME/ACME/IBAN/FR14 2004 1010 0505 000"
+            "1 3M02 606",
+            ("RF18539007547034", "E2E-1", "FR1420041010050500013M02606", "ACME"),
+        ),
+        (
+            "VIR RECU FACT F2026-00077 DE DURAND",
+            ("VIR RECU FACT F2026-00077 DE DURAND", "", "", ""),
+        ),
+    ],
+)
+def test_mt940_details(raw: str, expected: tuple[str, str, str, str]) -> None:
+    details = parse_details(raw)
+    got = (details["reference"], details["end_to_end_id"], details["iban"], details["name"])
+    assert got == expected
+
+
+def test_mt940_several_statements_and_latin1() -> None:
+    one = read("mt940_fr.sta").decode("latin-1")
+    body = one[one.index(":20:") : one.index("-}")]
+    second = body.replace("REL20261120", "REL20261121").replace(
+        ":86:FRAIS IMPAYE PRLV SEPA", ":86:FRAIS IMPAYÉ PRLV SEPA"
+    )
+    (first, other) = parse_mt940((body + second).encode("cp1252"))
+    assert first.statement_id == "REL20261120-324/1"
+    assert other.statement_id == "REL20261121-324/1"
+    assert other.lines[-1].reference == "FRAIS IMPAYÉ PRLV SEPA"
+
+
+def test_mt940_unreadable() -> None:
+    with pytest.raises(DomainError) as exc:
+        parse_mt940(
+            b":20:X\n:25:FR76\n:28C:1\n:61:2611201120C1,00NTRFNONREF\n:62F:C261120EUR1,00\n"
+        )
+    assert (exc.value.code, exc.value.field) == ("statement_unreadable", "file")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"%PDF-1.7 ...", b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.008.001.02'/>"],
+)
+def test_parse_statement_unknown_format(data: bytes) -> None:
+    with pytest.raises(DomainError) as exc:
+        parse_statement(data, "releve.pdf")
+    assert (exc.value.code, exc.value.field) == ("statement_format_unknown", "file")
