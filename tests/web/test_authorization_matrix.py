@@ -110,6 +110,78 @@ ROUTES = {
         {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403},
         None,
     ),
+    "api:place_order": (
+        lambda s: [s.seller.pk],
+        "post",
+        {**dict.fromkeys(ACTORS, 422), "anonymous": 401},  # without its Idempotency-Key header
+        None,
+    ),
+    "api:list_orders": (
+        lambda s: [],
+        "get",
+        {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403},
+        None,
+    ),
+    "api:get_order": (
+        lambda s: [s.order.number],
+        "get",
+        {
+            "anonymous": 401,
+            "buyer_a": 200,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 200,
+        },
+        "Crème hydratante 001",
+    ),
+    "api:accept_order": (
+        lambda s: [s.order.number],
+        "post",
+        {  # buyer A is not the seller; the seller may not accept an accepted order again
+            "anonymous": 401,
+            "buyer_a": 403,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 422,
+        },
+        "Crème hydratante 001",
+    ),
+    "api:refuse_order": (
+        lambda s: [s.order.number],
+        "post",
+        {
+            "anonymous": 401,
+            "buyer_a": 403,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 422,
+        },
+        "Crème hydratante 001",
+    ),
+    "api:cancel_order": (
+        lambda s: [s.order.number],
+        "post",
+        {  # once accepted, the buyer needs the seller's consent (O11); the seller may cancel
+            "anonymous": 401,
+            "buyer_a": 422,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 200,
+        },
+        "Crème hydratante 001",
+    ),
+    "api:confirm_modification": (
+        lambda s: [s.order.number],
+        "post",
+        {
+            "anonymous": 401,
+            "buyer_a": 422,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 403,
+        },
+        "Crème hydratante 001",
+    ),
     "api:api-root": (lambda s: [], "get", dict.fromkeys(ACTORS, 404), None),
     "api:openapi-json": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:openapi-view": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
@@ -117,6 +189,12 @@ ROUTES = {
 
 # JSON bodies of the routes that take one
 PAYLOADS = {
+    "api:place_order": lambda s: {
+        "lines": [{"sku": "HD-001", "quantity": 6}],
+        "accepted_terms_version": 1,
+    },
+    "api:refuse_order": lambda s: {"reason": "Rupture."},
+    "api:cancel_order": lambda s: {"reason": "Erreur de saisie."},
     "api:quote": lambda s: {"lines": [{"sku": s.open_product.sku, "quantity": 6}]},
 }
 

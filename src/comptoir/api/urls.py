@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from comptoir.api import catalog, errors
+from comptoir.api import catalog, errors, orders
 
 api = NinjaAPI(
     title="Comptoir API",
@@ -13,6 +13,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", catalog.router)
+api.add_router("", orders.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

@@ -1,0 +1,227 @@
+"""Orders through the API (O1, O8, O9, O14): place an order with an `Idempotency-Key` header,
+list and read the company's orders with their timeline, and answer them as the seller.
+
+Every call acts for the acting organization of the session and needs the P4 right: view_orders
+to read, place_orders to place or answer. Other companies' orders answer 404."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Header, Query, Router, Schema, Status
+from ninja.security import django_auth
+from pydantic import Field
+
+from comptoir.catalog.queries import seller_for
+from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.ordering import queries
+from comptoir.ordering import services as ordering
+from comptoir.ordering.models import Order
+from comptoir.ordering.quoting import LineRequest
+from comptoir.parties.acting import acting_membership
+from comptoir.parties.models import Membership, Organization, Permission
+
+router = Router(tags=["orders"])
+
+
+def _member(request: HttpRequest, permission: str) -> Membership:
+    membership = acting_membership(request)
+    if membership is None:
+        raise DomainError("no_organization", "Log in as a member of an organization.")
+    if permission not in membership.effective_permissions:
+        raise PermissionDenied(f"Permission {permission} required (P4).")
+    return membership
+
+
+class OrderLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=1_000_000)
+
+
+class OrderIn(Schema):
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=1000)
+    accepted_terms_version: int = Field(ge=1, description="the terms version the buyer read")
+    payment_method: str = Field("", max_length=32)
+    delivery_country: str = Field("FR", min_length=2, max_length=2)
+    voucher_code: str = Field("", max_length=40)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class OrderLineOut(Schema):
+    sku: str
+    title: str
+    requested_quantity: int
+    quantity: int
+    shipped_quantity: int
+    unit_price: Decimal
+    vat_rate: Decimal
+    net_amount: Decimal
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    from_state: str
+    to_state: str
+    rule: str
+    note: str
+
+
+class OrderOut(Schema):
+    number: str
+    seller_id: int
+    buyer_id: int
+    state: str
+    placed_at: datetime
+    terms_version: int
+    payment_method: str
+    total_excl_vat: Decimal
+    total_vat: Decimal
+    total_incl_vat: Decimal
+    prepayment_required: bool
+    acceptance_due_on: date | None
+    processing_on: date | None
+    estimated_delivery_on: date | None
+    next_action: str
+    next_deadline_at: datetime | None
+    reason: str
+    invoice: str | None
+    lines: list[OrderLineOut]
+    events: list[EventOut]
+
+
+class OrderSummaryOut(Schema):
+    number: str
+    seller_id: int
+    buyer_id: int
+    state: str
+    placed_at: datetime
+    total_incl_vat: Decimal
+    next_action: str
+    next_deadline_at: datetime | None
+
+
+class OrderPageOut(Schema):
+    items: list[OrderSummaryOut]
+    count: int
+    offset: int
+    limit: int
+
+
+class OrderFilter(Schema):
+    state: str | None = Field(None, max_length=16)
+    role: str = Field("any", pattern="^(any|buyer|seller)$")
+    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=200)
+
+
+def _out(order: Order) -> dict:
+    return {
+        **{f: getattr(order, f) for f in OrderSummaryOut.model_fields if f != "number"},
+        "number": order.number,
+        "terms_version": order.terms_version.version,
+        "payment_method": order.payment_method,
+        "total_excl_vat": order.total_excl_vat,
+        "total_vat": order.total_vat,
+        "prepayment_required": order.prepayment_required,
+        "acceptance_due_on": order.acceptance_due_on,
+        "processing_on": order.processing_on,
+        "estimated_delivery_on": order.estimated_delivery_on,
+        "reason": order.reason,
+        "invoice": order.invoice.number if order.invoice_id and order.invoice else None,
+        "lines": list(order.lines.all()),
+        "events": list(order.events.all()),
+    }
+
+
+@router.post("/sellers/{seller_id}/orders", response={201: OrderOut}, auth=django_auth)
+def place_order(
+    request: HttpRequest,
+    seller_id: int,
+    payload: OrderIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=80),
+):
+    """Place an order under the seller's terms in force (the version the buyer accepted). The
+    same `Idempotency-Key` again returns the same order; with another body it is refused."""
+    membership = _member(request, Permission.PLACE_ORDERS)
+    seller: Organization = seller_for(membership.organization, seller_id)
+    submission = ordering.Submission(
+        buyer=membership.organization,
+        seller=seller,
+        lines=tuple(LineRequest(line.sku, line.quantity) for line in payload.lines),
+        accepted_terms_version=payload.accepted_terms_version,
+        idempotency_key=idempotency_key,
+        payment_method=payload.payment_method,
+        delivery_country=payload.delivery_country.upper(),
+        voucher_code=payload.voucher_code,
+        channel="api",
+    )
+    order = ordering.order_place(
+        actor=request.user,
+        submission=submission,
+        signature=ordering.Signature(
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", "")[:300],
+        ),
+    )
+    return Status(201, _out(order))
+
+
+@router.get("/orders", response=OrderPageOut, auth=django_auth)
+def list_orders(request: HttpRequest, filters: Query[OrderFilter]):
+    """The company's orders, newest first (as buyer, as seller or both)."""
+    membership = _member(request, Permission.VIEW_ORDERS)
+    found = queries.orders_for(membership.organization, role=filters.role, state=filters.state)
+    return {
+        "items": list(found[filters.offset : filters.offset + filters.limit]),
+        "count": found.count(),
+        "offset": filters.offset,
+        "limit": filters.limit,
+    }
+
+
+@router.get("/orders/{number}", response=OrderOut, auth=django_auth)
+def get_order(request: HttpRequest, number: str):
+    membership = _member(request, Permission.VIEW_ORDERS)
+    return _out(queries.order_for(membership.organization, number))
+
+
+def _answer(request: HttpRequest, number: str) -> tuple[Membership, Order]:
+    membership = _member(request, Permission.PLACE_ORDERS)
+    return membership, queries.order_for(membership.organization, number)
+
+
+@router.post("/orders/{number}/accept", response=OrderOut, auth=django_auth)
+def accept_order(request: HttpRequest, number: str):
+    """The seller accepts (O8)."""
+    _, order = _answer(request, number)
+    return _out(ordering.order_accept(actor=request.user, order_id=order.pk))
+
+
+@router.post("/orders/{number}/refuse", response=OrderOut, auth=django_auth)
+def refuse_order(request: HttpRequest, number: str, payload: ReasonIn):
+    """The seller refuses, with its reason (O10)."""
+    _, order = _answer(request, number)
+    return _out(ordering.order_refuse(actor=request.user, order_id=order.pk, reason=payload.reason))
+
+
+@router.post("/orders/{number}/cancel", response=OrderOut, auth=django_auth)
+def cancel_order(request: HttpRequest, number: str, payload: ReasonIn):
+    """Cancel as the buyer (before acceptance) or as the seller (O11, O12)."""
+    membership, order = _answer(request, number)
+    by = "seller" if order.seller_id == membership.organization_id else "buyer"
+    return _out(
+        ordering.order_cancel(actor=request.user, order_id=order.pk, reason=payload.reason, by=by)
+    )
+
+
+@router.post("/orders/{number}/confirm-modification", response=OrderOut, auth=django_auth)
+def confirm_modification(request: HttpRequest, number: str):
+    """The buyer confirms the seller's modification (O8)."""
+    _, order = _answer(request, number)
+    return _out(ordering.order_confirm_modification(actor=request.user, order_id=order.pk))
