@@ -165,3 +165,29 @@ def test_every_demo_seller_has_its_preset_in_force():
     from comptoir.terms.models import TermsVersion
 
     assert TermsVersion.objects.count() == Organization.objects.filter(is_seller=True).count()
+
+
+def test_demo_history_has_orders_of_every_preset_in_many_states(demo):
+    from comptoir.ordering.models import Order
+
+    orders = Order.objects.filter(idempotency_key__startswith="demo-")
+    presets = set(orders.values_list("terms_version__preset", flat=True))
+    assert presets == {
+        "monthly-intranet",
+        "electronics-wholesale",
+        "selective-beauty",
+        "digital-goods",
+        "marketplace",
+    }
+    states = set(orders.values_list("state", flat=True))
+    assert {
+        "submitted",
+        "accepted",
+        "modified",
+        "refused",
+        "lapsed",
+        "shipped",
+        "delivered",
+        "frozen",
+    } <= states
+    assert orders.filter(invoice__isnull=False).count() >= 3  # invoiced at the terms' moment

@@ -31,6 +31,7 @@ from comptoir.catalog.models import (
 from comptoir.core import clock
 from comptoir.demo import identifiers
 from comptoir.demo.catalogs import CATALOGS
+from comptoir.demo.history import History
 from comptoir.parties import services as party_services
 from comptoir.parties.models import (
     Membership,
@@ -521,6 +522,11 @@ class _Builder:
                 },
             )
             self.report.add("customer conditions", int(created))
+
+        users = {spec.key: self.user(_seller_email(spec), spec.contact) for spec in SELLERS}
+        for spec in BUYERS:
+            users[spec.key] = self.user(f"{spec.key}@comptoir.example", PEOPLE[spec.key][0])
+        self.report.add("orders", History(sellers, buyers, users).build())
         return self.report
 
 

@@ -1,0 +1,195 @@
+"""Demo history: orders of every preset spread over the last weeks, in every state the services
+can reach, so that every page, document and list has real data. Everything goes through the
+ordering services with the clock set to the moment each step happens; the deadlines that fall
+due in between are applied by the same sweep the platform runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from comptoir.core import clock
+from comptoir.ordering import services as ordering
+from comptoir.ordering.models import Order
+from comptoir.ordering.quoting import LineRequest
+from comptoir.parties.models import Organization, User
+from comptoir.terms.queries import terms_in_force
+
+Step = Callable[[Order], Any]
+
+
+@dataclass(frozen=True)
+class Script:
+    """One demo order: who orders what from whom, when, and what happens after (days later)."""
+
+    key: str
+    seller: str
+    buyer: str
+    days_ago: int
+    lines: tuple[tuple[str, int], ...]
+    steps: tuple[tuple[int, str, str], ...] = ()  # (days after placing, action, note)
+    payment_method: str = ""
+
+
+SCRIPTS = (
+    # monthly intranet (O6): processed on the second Tuesday, invoiced then (I1)
+    Script(
+        "brasseurs-1",
+        "brasseurs",
+        "buyer1",
+        40,
+        (("BV-BLO-33", 48), ("BV-AMB-75", 12)),
+        ((20, "ship", ""), (23, "deliver", "")),
+    ),
+    Script("brasseurs-2", "brasseurs", "buyer3", 3, (("BV-BLO-33", 24), ("BV-BRU-33", 24))),
+    # electronics wholesale (O8 manual, 2 working days, pending on silence)
+    Script(
+        "volta-1",
+        "volta",
+        "buyer3",
+        30,
+        (("VD-CAB-USBC-1", 50), ("VD-CHG-20W", 48)),
+        ((1, "accept", ""), (3, "ship", ""), (5, "deliver", "")),
+    ),
+    Script("volta-2", "volta", "buyer1", 2, (("VD-CAB-HDMI-2", 20),)),
+    Script(
+        "volta-3",
+        "volta",
+        "buyer2",
+        12,
+        (("VD-CAB-LGT-1", 40),),
+        ((1, "modify", "Seulement 30 câbles disponibles cette semaine."),),
+    ),
+    Script(
+        "volta-4",
+        "volta",
+        "buyer3",
+        9,
+        (("VD-CAB-USBC-2", 30),),
+        ((1, "refuse", "Quantité hors de notre allocation fabricant ce mois-ci."),),
+    ),
+    # selective beauty (auto acceptance, invoiced at shipment)
+    Script(
+        "lumiere-1",
+        "lumiere",
+        "buyer2",
+        25,
+        (("ML-P-SER-ECL", 6), ("ML-P-CRE-NUI", 6)),
+        ((1, "start", ""), (2, "ship", ""), (4, "deliver", "")),
+    ),
+    Script("lumiere-2", "lumiere", "buyer2", 1, (("ML-P-SER-HYA", 6),)),
+    # digital goods (5 days from the next day, then the offer lapses)
+    Script("logitheque-1", "logitheque", "buyer1", 15, (("LN-CPT-PRO-1", 2),)),
+    Script("logitheque-2", "logitheque", "buyer3", 1, (("LN-CPT-PRO-5", 1),)),
+    Script(
+        "logitheque-3", "logitheque", "buyer2", 12, (("LN-CPT-LOC-12", 3),), ((1, "accept", ""),)
+    ),
+    # marketplace (validation or silence freezes the order, invoiced then)
+    Script(
+        "carmin-1",
+        "carmin",
+        "buyer1",
+        20,
+        (("AC-CAR-A5-LIG", 12), ("AC-AGE-2027", 6)),
+        ((1, "accept", ""), (2, "ship", ""), (4, "deliver", ""), (9, "freeze", "")),
+    ),
+    Script("carmin-2", "carmin", "buyer2", 4, (("AC-CAR-A6-POC", 12),)),
+    Script(
+        "carmin-3",
+        "carmin",
+        "buyer3",
+        8,
+        (("AC-CAR-VOE", 24),),
+        ((1, "accept", ""), (2, "ship", "")),
+    ),
+)
+
+
+def _at(day: datetime, hour: int = 10) -> datetime:
+    return datetime.combine(day.date(), time(hour), tzinfo=clock.PARIS)
+
+
+class History:
+    def __init__(
+        self,
+        sellers: dict[str, Organization],
+        buyers: dict[str, Organization],
+        users: dict[str, User],
+    ) -> None:
+        self.sellers, self.buyers, self.users = sellers, buyers, users
+        self.orders: dict[str, Order] = {}
+
+    def _place(self, script: Script) -> None:
+        seller, buyer = self.sellers[script.seller], self.buyers[script.buyer]
+        version = terms_in_force(seller, clock.now())
+        if version is None:
+            return
+        self.orders[script.key] = ordering.order_place(
+            actor=self.users[script.buyer],
+            submission=ordering.Submission(
+                buyer=buyer,
+                seller=seller,
+                lines=tuple(LineRequest(sku, qty) for sku, qty in script.lines),
+                accepted_terms_version=version.version,
+                idempotency_key=f"demo-{script.key}",
+                payment_method=script.payment_method,
+            ),
+            signature=ordering.Signature(ip="198.51.100.7", user_agent="Comptoir demo"),
+        )
+
+    def _step(self, script: Script, action: str, note: str) -> None:
+        order = Order.objects.get(pk=self.orders[script.key].pk)
+        seller_user = self.users[script.seller]
+        buyer_user = self.users[script.buyer]
+        if action == "accept":
+            ordering.order_accept(actor=seller_user, order_id=order.pk)
+        elif action == "start":
+            ordering.order_start(actor=seller_user, order_id=order.pk)
+        elif action == "refuse":
+            ordering.order_refuse(actor=seller_user, order_id=order.pk, reason=note)
+        elif action == "modify":
+            first = order.lines.first()
+            assert first is not None
+            ordering.order_modify(
+                actor=seller_user,
+                order_id=order.pk,
+                lines=[LineRequest(first.sku, max(1, first.quantity * 3 // 4))],
+                reason=note,
+            )
+        elif action == "ship":
+            ordering.order_record_shipment(
+                order_id=order.pk,
+                quantities={line.pk: line.quantity for line in order.lines.all()},
+                actor=seller_user,
+                shipment=f"EXP-{order.pk:06d}",
+            )
+        elif action == "deliver":
+            ordering.order_record_delivery(order_id=order.pk, actor=seller_user)
+        elif action == "freeze":
+            ordering.order_freeze(
+                order_id=order.pk, actor=buyer_user, note="Conformité validée par l'acheteur."
+            )
+
+    def build(self) -> int:
+        if Order.objects.filter(idempotency_key__startswith="demo-").exists():
+            return 0
+        today = clock.now()
+        events: list[tuple[datetime, int, Script, str, str]] = []
+        for n, script in enumerate(SCRIPTS):
+            placed = _at(today - timedelta(days=script.days_ago), 9 + n % 8)
+            events.append((placed, n, script, "place", ""))
+            for days, action, note in script.steps:
+                events.append((placed + timedelta(days=days), n, script, action, note))
+        for at, _, script, action, note in sorted(events, key=lambda e: (e[0], e[1])):
+            if at > today:
+                continue
+            ordering.orders_apply_deadlines(until=at)
+            with clock.frozen(at):
+                if action == "place":
+                    self._place(script)
+                elif script.key in self.orders:
+                    self._step(script, action, note)
+        ordering.orders_apply_deadlines(until=today)
+        return len(self.orders)
