@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
@@ -225,6 +227,21 @@ def test_the_delivery_note_is_a_pdf_and_the_command_writes_it(marketplace, buyer
     shipment = ship_all(marketplace, order)
     data = delivery_note_pdf(shipment)
     assert data.startswith(b"%PDF")
+    pages = PdfReader(io.BytesIO(data)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    for expected in (
+        "Bon de livraison",
+        order.number,
+        shipment.number,
+        f"6A{order.pk:09d}",
+        "VASE-1",
+        marketplace.seller.legal_name,
+        buyer.org.legal_name,
+        "Colis endommagé",
+        "Produit erroné",
+        "DAP",
+    ):
+        assert expected in text, expected
     out = tmp_path / "bl.pdf"
     call_command("fulfilment", "delivery-note", shipment.number, "--out", str(out))
     assert out.read_bytes().startswith(b"%PDF")
