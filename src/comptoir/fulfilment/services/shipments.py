@@ -167,7 +167,10 @@ def _locked_shipment(shipment_id: int) -> Shipment:
 def _reserves(reserves: Iterable[ReserveInput | Mapping[str, str]]) -> list[ReserveInput]:
     result = []
     for i, item in enumerate(reserves):
-        reserve = item if isinstance(item, ReserveInput) else ReserveInput(**dict(item))
+        if isinstance(item, ReserveInput):
+            reserve = item
+        else:
+            reserve = ReserveInput(str(item.get("kind", "")), str(item.get("text") or ""))
         if reserve.kind not in ReserveKind.values:
             raise DomainError(
                 "invalid_reserve",
