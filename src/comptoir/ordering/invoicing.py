@@ -12,7 +12,9 @@ from comptoir.billing import rules as billing
 from comptoir.billing.mentions import TermsFacts
 from comptoir.billing.snapshots import party_snapshot
 from comptoir.ordering.models import Order
-from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.ordering.policy import ordering_policy
+from comptoir.ordering.rules import PARIS
+from comptoir.terms.engine.payment import payment_options
 from comptoir.terms.schema import TermsDocument
 
 FORMULA_TEXT = {
@@ -59,33 +61,35 @@ def _adjustments(items: list[dict[str, Any]]) -> tuple[billing.Adjustment, ...]:
 
 
 def due_date(order: Order, invoice_date: date) -> date | None:
-    """The due date of the order's payment option for an invoice dated `invoice_date` (PT2);
-    for instalments, the last one."""
-    lines = [LineRequest(line.sku, line.quantity) for line in order.lines.all()]
-    if not lines:
-        return None
-    priced = quote_cart(
-        buyer=order.buyer,
-        seller=order.seller,
-        requests=lines,
-        delivery_country=order.delivery_country,
-        payment_method=order.payment_method or None,
-        version=order.terms_version,
-        at=order.placed_at,
-        exclude_order=order.pk,
-        invoice_date=invoice_date,
+    """The due date of the order's payment option for an invoice dated `invoice_date` (PT2),
+    from the terms' due-date rule (pure, no re-quote); for instalments, the last one."""
+    policy = ordering_policy(order.terms_version).engine
+    options = payment_options(
+        policy.payment,
+        invoice_date,
+        order.placed_at.astimezone(PARIS).date(),
+        order.total_excl_vat,
+        order.total_incl_vat,
+        (),
     )
-    for option in priced.quote.payment_options:
+    for option in options:
         if option.method == order.payment_method and option.due_dates:
             return option.due_dates[-1]
     return None
 
 
-def draft_for(order: Order, *, invoice_date: date) -> billing.DocumentDraft:
+def draft_for(
+    order: Order,
+    *,
+    invoice_date: date,
+    issuer: billing.PartySnapshot | None = None,
+    recipient: billing.PartySnapshot | None = None,
+) -> billing.DocumentDraft:
+    """The invoice draft of an order; `issuer`/`recipient` let a batch reuse its snapshots."""
     quote = order.quote
     return billing.DocumentDraft(
-        issuer=party_snapshot(order.seller),
-        recipient=party_snapshot(order.buyer),
+        issuer=issuer or party_snapshot(order.seller),
+        recipient=recipient or party_snapshot(order.buyer),
         lines=tuple(
             billing.LineInput(
                 description=line.title,

@@ -38,7 +38,7 @@ LINE_FIELDS = [
 ]
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def invoices_issue_batch(
     *,
     drafts: Sequence[rules.DocumentDraft],

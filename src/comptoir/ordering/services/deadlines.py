@@ -7,24 +7,117 @@ or one run late or twice, apply each step once."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 from django.db import connection, transaction
 
-from comptoir.ordering.models import Order
+from comptoir.billing.rules import PartySnapshot
+from comptoir.billing.services import invoices_issue_batch
+from comptoir.billing.snapshots import party_snapshot
+from comptoir.core import clock
+from comptoir.core.services import audit_record
+from comptoir.ordering.invoicing import draft_for, terms_facts
+from comptoir.ordering.models import Order, OrderEvent
+from comptoir.ordering.policy import ordering_policy
+from comptoir.ordering.rules import IN_PROGRESS
 from comptoir.ordering.services._common import apply, release_stock
 from comptoir.ordering.services.invoicing import order_invoice_if_due
 from comptoir.ordering.services.transitions import _restore_voucher
+from comptoir.parties.models import Organization
 
 BATCH = 500
 
 
-def _due(until: datetime) -> list[int]:
-    return list(
-        Order.objects.filter(next_deadline_at__lte=until)
-        .order_by("next_deadline_at", "pk")
-        .values_list("pk", flat=True)[:BATCH]
+def _due(until: datetime, *, process: bool) -> list[int]:
+    query = Order.objects.filter(next_deadline_at__lte=until)
+    query = query.filter(next_action="process") if process else query.exclude(next_action="process")
+    return list(query.order_by("next_deadline_at", "pk").values_list("pk", flat=True)[:BATCH])
+
+
+def _process_batch(ids: list[int], until: datetime) -> int:
+    """O6: a monthly batch, BATCH orders per transaction: each order goes in progress, and the
+    orders whose terms invoice at the end of the order are invoiced together (I1)."""
+    query = Order.objects.filter(
+        pk__in=ids,
+        next_deadline_at__lte=until,
+        next_action="process",
+        state__in=("submitted", "accepted"),
     )
+    if connection.vendor == "postgresql":
+        query = query.select_for_update(skip_locked=True, of=("self",))
+    else:
+        query = query.select_for_update()
+    orders = list(
+        query.select_related("terms_version", "buyer", "seller").prefetch_related("lines")
+    )
+    if not orders:
+        return 0
+    now = clock.now()
+    events = []
+    for order in orders:
+        events.append(
+            OrderEvent(
+                order=order,
+                at=now,
+                action="process",
+                from_state=order.state,
+                to_state=IN_PROGRESS,
+                rule="O6",
+                note="Traitement mensuel.",
+            )
+        )
+        order.state, order.state_changed_at = IN_PROGRESS, now
+        order.next_deadline_at, order.next_action = None, ""
+    Order.objects.bulk_update(
+        orders, ["state", "state_changed_at", "next_deadline_at", "next_action"], batch_size=BATCH
+    )
+    to_invoice: dict[int, list[Order]] = defaultdict(list)
+    for order in orders:
+        policy = ordering_policy(order.terms_version)
+        if policy.invoicing_moment == "at_order_end" and order.invoice_id is None:
+            to_invoice[order.terms_version_id].append(order)
+    snapshots: dict[int, PartySnapshot] = {}
+
+    def snap(org: Organization) -> PartySnapshot:
+        if org.pk not in snapshots:
+            snapshots[org.pk] = party_snapshot(org)
+        return snapshots[org.pk]
+
+    today = clock.today()
+    for group in to_invoice.values():
+        policy = ordering_policy(group[0].terms_version)
+        invoices = invoices_issue_batch(
+            drafts=[
+                draft_for(o, invoice_date=today, issuer=snap(o.seller), recipient=snap(o.buyer))
+                for o in group
+            ],
+            terms_facts=terms_facts(policy.document),
+        )
+        for order, invoice in zip(group, invoices, strict=True):
+            order.invoice = invoice
+            events.append(
+                OrderEvent(
+                    order=order,
+                    at=now,
+                    action="invoice",
+                    from_state=IN_PROGRESS,
+                    to_state=IN_PROGRESS,
+                    rule="I1",
+                    data={"invoice": invoice.number},
+                )
+            )
+        Order.objects.bulk_update(group, ["invoice"], batch_size=BATCH)
+    OrderEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit_record(
+        actor=None,
+        organization_id=orders[0].seller_id if len({o.seller_id for o in orders}) == 1 else None,
+        action="order.process_batch",
+        obj_type="ordering.Order",
+        obj_id=str(orders[0].pk),
+        data={"count": len(orders), "first": orders[0].number, "last": orders[-1].number},
+    )
+    return len(orders)
 
 
 def _take(order_id: int, until: datetime) -> Order | None:
@@ -67,8 +160,17 @@ def _step(order: Order) -> None:
 def orders_apply_deadlines(*, until: datetime) -> int:
     """Apply every order step due by `until`, one transaction per order; returns how many."""
     done = 0
+    while True:  # monthly batches first, in bulk
+        ids = _due(until, process=True)
+        if not ids:
+            break
+        with transaction.atomic():
+            progressed = _process_batch(ids, until)
+        done += progressed
+        if progressed == 0:
+            break
     while True:
-        ids = _due(until)
+        ids = _due(until, process=False)
         progressed = 0
         for order_id in ids:
             with transaction.atomic():
