@@ -11,6 +11,9 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from comptoir.core import clock
+from comptoir.core.sweeps import run_all
+from comptoir.fulfilment import services as fulfilment
+from comptoir.fulfilment.models import Shipment
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Order
 from comptoir.ordering.quoting import LineRequest
@@ -104,6 +107,14 @@ SCRIPTS = (
         (("AC-CAR-VOE", 24),),
         ((1, "accept", ""), (2, "ship", "")),
     ),
+    Script(
+        "carmin-4",
+        "carmin",
+        "buyer2",
+        4,
+        (("AC-CAR-A5-POI", 18),),
+        ((0, "accept", ""), (1, "ship", ""), (3, "deliver", "")),
+    ),
 )
 
 
@@ -159,18 +170,24 @@ class History:
                 reason=note,
             )
         elif action == "ship":
-            ordering.order_record_shipment(
-                order_id=order.pk,
-                quantities={line.pk: line.quantity for line in order.lines.all()},
+            fulfilment.shipment_create(
                 actor=seller_user,
-                shipment=f"EXP-{order.pk:06d}",
+                order_id=order.pk,
+                lines={line.pk: line.quantity for line in order.lines.all()},
+                carrier="Colissimo",
+                parcels=[f"6A{order.pk:09d}FR"],
             )
         elif action == "deliver":
-            ordering.order_record_delivery(order_id=order.pk, actor=seller_user)
-        elif action == "freeze":
-            ordering.order_freeze(
-                order_id=order.pk, actor=buyer_user, note="Conformité validée par l'acheteur."
+            shipment = Shipment.objects.filter(order=order).order_by("-pk").first()
+            assert shipment is not None
+            fulfilment.delivery_record(
+                actor=seller_user,
+                shipment_id=shipment.pk,
+                delivered_on=clock.today(),
+                signed_by=buyer_user.full_name or buyer_user.email,
             )
+        elif action == "freeze":
+            fulfilment.delivery_validate(actor=buyer_user, order_id=order.pk)
 
     def build(self) -> int:
         if Order.objects.filter(idempotency_key__startswith="demo-").exists():
@@ -185,11 +202,11 @@ class History:
         for at, _, script, action, note in sorted(events, key=lambda e: (e[0], e[1])):
             if at > today:
                 continue
-            ordering.orders_apply_deadlines(until=at)
+            run_all(until=at)
             with clock.frozen(at):
                 if action == "place":
                     self._place(script)
                 elif script.key in self.orders:
                     self._step(script, action, note)
-        ordering.orders_apply_deadlines(until=today)
+        run_all(until=today)
         return len(self.orders)
