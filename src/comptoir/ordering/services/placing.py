@@ -145,6 +145,8 @@ def _payment_method(priced: PricedCart, wanted: str) -> str:
 
 
 def _reserve(order: Order, lines: list[OrderLine]) -> None:
+    """Hold the stock of every physical line (O13), or refuse the whole order; sets each line's
+    `reserved_quantity` (the caller saves the lines)."""
     managed = stock_managed([line.product_id for line in lines])
     for i, line in enumerate(lines):
         if line.product_id not in managed:
@@ -157,7 +159,6 @@ def _reserve(order: Order, lines: list[OrderLine]) -> None:
                 rule="O13",
             )
         line.reserved_quantity = line.quantity
-        line.save(update_fields=["reserved_quantity"])
 
 
 def _outcome(priced: PricedCart, unpaid_mode: str | None) -> tuple[bool, str]:
@@ -226,8 +227,8 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
         )
         for i, ql in enumerate(quote.lines)
     ]
+    _reserve(order, lines)
     OrderLine.objects.bulk_create(lines)
-    _reserve(order, list(order.lines.all()))
     reschedule(order)
     order.save(update_fields=["number", "next_deadline_at", "next_action"])
     record(

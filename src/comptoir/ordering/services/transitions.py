@@ -80,7 +80,7 @@ def _replace_lines(order: Order, requests: Sequence[LineRequest]) -> None:
     _refuse_on_violations(priced)
     release_stock(order)
     order.lines.all().delete()
-    OrderLine.objects.bulk_create(
+    new_lines = [
         OrderLine(
             order=order,
             position=i + 1,
@@ -94,8 +94,9 @@ def _replace_lines(order: Order, requests: Sequence[LineRequest]) -> None:
             net_amount=ql.net_amount,
         )
         for i, ql in enumerate(priced.quote.lines)
-    )
-    _reserve(order, list(order.lines.all()))
+    ]
+    _reserve(order, new_lines)
+    OrderLine.objects.bulk_create(new_lines)
     totals = priced.quote.totals
     order.quote = quote_to_json(priced.quote)
     order.total_excl_vat, order.total_vat = totals.excl_vat, totals.vat
