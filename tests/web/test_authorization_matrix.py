@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comptoir.core import clock
+from comptoir.fulfilment.services import shipment_create
 from comptoir.ordering.quoting import LineRequest
 from comptoir.ordering.services import Submission, order_place
 from comptoir.parties import services
@@ -27,6 +28,17 @@ ACTORS = ("anonymous", "buyer_a", "buyer_b", "employee_no_rights", "seller")
 # Pages of members: anonymous is sent to the login page, an employee without the right gets 403.
 MEMBERS_200_ANON_LOGIN = {**dict.fromkeys(ACTORS, 200), "anonymous": 302, "employee_no_rights": 403}
 MEMBERS_302_ANON_LOGIN = {**dict.fromkeys(ACTORS, 302), "employee_no_rights": 403}
+
+# Buyer A's order: its buyer and its seller read it; buyer B gets 404, the employee without
+# rights 403, a visitor the login page.
+ORDER_GET = {
+    "anonymous": 302,
+    "buyer_a": 200,
+    "buyer_b": 404,
+    "employee_no_rights": 403,
+    "seller": 200,
+}
+ORDER_POST = {**ORDER_GET, "buyer_a": 302, "seller": 302}
 
 # name -> (args builder, method, {actor: expected status}, secret that must not leak when denied)
 ROUTES = {
@@ -82,6 +94,23 @@ ROUTES = {
         },
         None,
     ),
+    "web:order_ship": (lambda s: [s.order.number], "post", ORDER_POST, None),
+    "web:shipment_deliver": (
+        lambda s: [s.order.number],
+        "post",
+        {**ORDER_POST, "buyer_a": 404, "seller": 404},  # no such shipment in the empty form
+        None,
+    ),
+    "web:order_validate": (lambda s: [s.order.number], "post", ORDER_POST, None),
+    "web:order_contest": (lambda s: [s.order.number], "post", ORDER_POST, None),
+    "web:delivery_note": (
+        lambda s: [s.order.number, s.shipment.number],
+        "get",
+        ORDER_GET,
+        "Crème hydratante 001",
+    ),
+    "web:order_invoice_pdf": (lambda s: [s.order.number], "get", ORDER_GET, "F-2026-"),
+    "web:order_invoice_xml": (lambda s: [s.order.number], "get", ORDER_GET, "F-2026-"),
     "web:inbox": (lambda s: [], "get", MEMBERS_200_ANON_LOGIN, None),
     "web:track": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:health": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
@@ -161,12 +190,12 @@ ROUTES = {
     "api:cancel_order": (
         lambda s: [s.order.number],
         "post",
-        {  # once accepted, the buyer needs the seller's consent (O11); the seller may cancel
-            "anonymous": 401,
+        {  # once accepted, the buyer needs the seller's consent (O11); once invoiced, a credit
+            "anonymous": 401,  # note is the only way (I9)
             "buyer_a": 422,
             "buyer_b": 404,
             "employee_no_rights": 403,
-            "seller": 200,
+            "seller": 422,
         },
         "Crème hydratante 001",
     ),
@@ -243,6 +272,13 @@ def actors(shop):
                 accepted_terms_version=1,
                 idempotency_key="matrix",
             ),
+        )
+        shop.shipment = shipment_create(  # shipped, hence invoiced under these terms (I1)
+            actor=seller_user,
+            order_id=shop.order.pk,
+            lines={line.pk: line.quantity for line in shop.order.lines.all()},
+            carrier="Colissimo",
+            parcels=["6A000000001FR"],
         )
     no_rights = make_user("nobody@buyer-a.test")
     services.membership_add(

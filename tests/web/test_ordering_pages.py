@@ -138,3 +138,42 @@ def test_seller_answers_from_the_order_page_and_tracking_needs_the_email(
     assert 'data-testid="tracked"' in found.content.decode()
     wrong = client.post(track, {"number": order.number, "email": "someone@else.test"})
     assert 'data-testid="tracked"' not in wrong.content.decode()
+
+
+def test_seller_ships_and_reports_delivery_then_buyer_validates(client, shop, terms, seller_user):
+    from comptoir.ordering.quoting import LineRequest
+    from comptoir.ordering.services import Submission, order_place
+
+    order = order_place(
+        actor=shop.owner,
+        submission=Submission(
+            buyer=shop.approved_buyer,
+            seller=shop.seller,
+            lines=(LineRequest("HD-001", 6), LineRequest("HD-002", 6)),
+            accepted_terms_version=terms.version,
+            idempotency_key="t-2",
+        ),
+    )
+    client.force_login(seller_user)
+    client.post(
+        reverse("web:order_ship", args=[order.number]),
+        {"carrier": "Colissimo", "tracking": "6A1, 6A2"},
+    )
+    shipment = order.shipments.get()
+    assert shipment.parcels.count() == 2
+    client.post(
+        reverse("web:shipment_deliver", args=[order.number]),
+        {"shipment": shipment.number, "delivered_on": "2026-11-24", "signed_by": "M. Martin"},
+    )
+    order.refresh_from_db()
+    assert order.state == "delivered" and order.invoice is not None  # invoiced at shipment
+    note = client.get(reverse("web:delivery_note", args=[order.number, shipment.number]))
+    assert note.status_code == 200 and note.content.startswith(b"%PDF")
+    client.force_login(shop.owner)
+    page = client.get(reverse("web:order_detail", args=[order.number])).content.decode()
+    assert 'data-testid="contestation"' in page and order.invoice.number in page
+    client.post(reverse("web:order_validate", args=[order.number]))
+    order.refresh_from_db()
+    assert order.state == "frozen"
+    xml = client.get(reverse("web:order_invoice_xml", args=[order.number]))
+    assert xml.status_code == 200 and b"CrossIndustryInvoice" in xml.content

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from comptoir.catalog import queries as catalog
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.fulfilment import queries as fulfilment_queries
+from comptoir.fulfilment.models import ReserveKind
 from comptoir.ordering import queries
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Order, OrderState
@@ -241,6 +243,12 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "as_seller": order.seller_id == org.pk,
             "as_buyer": order.buyer_id == org.pk,
             "may_act": Permission.PLACE_ORDERS in membership.effective_permissions,
+            "may_see_invoice": Permission.VIEW_INVOICES in membership.effective_permissions,
+            "shipments": list(
+                fulfilment_queries.shipments_for(org, order).prefetch_related("parcels")
+            ),
+            "contestation": fulfilment_queries.contestation_for(org, order),
+            "reserve_kinds": ReserveKind.choices,
         },
     )
 

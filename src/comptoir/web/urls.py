@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.web import ordering, views
+from comptoir.web import fulfilment, ordering, views
 
 app_name = "web"
 
@@ -27,6 +27,17 @@ urlpatterns = [
     path("orders/", ordering.orders, name="orders"),
     path("orders/<str:number>/", ordering.order_detail, name="order_detail"),
     path("orders/<str:number>/action/", ordering.order_action, name="order_action"),
+    path("orders/<str:number>/ship/", fulfilment.order_ship, name="order_ship"),
+    path("orders/<str:number>/deliver/", fulfilment.shipment_deliver, name="shipment_deliver"),
+    path("orders/<str:number>/validate/", fulfilment.order_validate, name="order_validate"),
+    path("orders/<str:number>/contest/", fulfilment.order_contest, name="order_contest"),
+    path(
+        "orders/<str:number>/shipments/<str:shipment>/delivery-note.pdf",
+        fulfilment.delivery_note,
+        name="delivery_note",
+    ),
+    path("orders/<str:number>/invoice.pdf", fulfilment.order_invoice_pdf, name="order_invoice_pdf"),
+    path("orders/<str:number>/invoice.xml", fulfilment.order_invoice_xml, name="order_invoice_xml"),
     path("inbox/", ordering.inbox, name="inbox"),
     path("track/", ordering.track, name="track"),
 ]
