@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 ZERO = Decimal("0.00")
 
@@ -52,18 +53,44 @@ class CartLine(models.Model):
 
 
 class OrderState(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    HELD = "held", "Held for review"
-    MODIFIED = "modified", "Modified by the seller"
-    ACCEPTED = "accepted", "Accepted"
-    IN_PROGRESS = "in_progress", "In progress"
-    SUSPENDED = "suspended", "Suspended (force majeure)"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    FROZEN = "frozen", "Frozen"
-    REFUSED = "refused", "Refused"
-    LAPSED = "lapsed", "Lapsed"
-    CANCELLED = "cancelled", "Cancelled"
+    SUBMITTED = "submitted", _("Submitted")
+    HELD = "held", _("Held for review")
+    MODIFIED = "modified", _("Modified by the seller")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUSPENDED = "suspended", _("Suspended (force majeure)")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    FROZEN = "frozen", _("Frozen")
+    REFUSED = "refused", _("Refused")
+    LAPSED = "lapsed", _("Lapsed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTION_LABELS = {
+    "place": _("Order placed"),
+    "hold": _("Held for review"),
+    "release": _("Review hold lifted"),
+    "accept": _("Accepted by the seller"),
+    "auto_accept": _("Accepted (automatic acceptance)"),
+    "modify": _("Modified by the seller"),
+    "confirm_modification": _("Modification confirmed"),
+    "decline_modification": _("Modification declined"),
+    "refuse": _("Refused by the seller"),
+    "lapse": _("Lapsed: no answer in time"),
+    "note_acceptance_overdue": _("Seller's answer overdue"),
+    "process": _("Processed (monthly batch)"),
+    "start": _("Preparation started"),
+    "edit": _("Changed by the buyer"),
+    "change": _("Changed with the seller's consent"),
+    "cancel": _("Cancelled"),
+    "suspend": _("Suspended (force majeure)"),
+    "resume": _("Resumed"),
+    "ship": _("Shipped"),
+    "deliver": _("Delivered"),
+    "freeze": _("Frozen: final"),
+    "invoice": _("Invoiced"),
+}
 
 
 class Channel(models.TextChoices):
@@ -195,6 +222,14 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action} → {self.to_state}"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def to_state_label(self) -> str:
+        return str(OrderState(self.to_state).label) if self.to_state in OrderState.values else ""
 
 
 class Voucher(models.Model):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.errors import NotFound
 from comptoir.ordering.models import Cart, Order, OrderState
@@ -106,7 +107,18 @@ class NextStep:
     at: datetime | date | None
     rule: str
 
+    @property
+    def label(self) -> str:
+        return str(NEXT_LABELS.get(self.action, self.action))
 
+
+NEXT_LABELS = {
+    "lapse": _("the offer lapses if the seller has not answered"),
+    "auto_accept": _("accepted automatically if the seller has not answered"),
+    "acceptance_overdue": _("the seller's time to answer ends"),
+    "process": _("processed in the monthly batch"),
+    "terminate": _("terminated if the suspension is not lifted"),
+}
 NEXT_STEPS = {
     "lapse": "O8",
     "auto_accept": "O8",
