@@ -93,3 +93,17 @@ def test_two_sellers_one_refuses_the_other_ships_and_the_buyer_validates(
     expect(page.get_by_test_id("order-state")).to_contain_text(re.compile("Frozen|Définitive"))
     expect(page.get_by_test_id("invoice")).to_contain_text("PDF")
     screenshot("buyer-frozen-with-invoice")
+
+
+def test_seller_dashboard_draws_its_charts(live_server, page, screenshot, demo):
+    log_in(page, live_server.url, "sales@volta-distribution.example")
+    page.goto(f"{live_server.url}/seller/dashboard/")
+    expect(page.get_by_test_id("inbox-count")).to_be_visible()
+    images = page.locator("figure img")
+    expect(images).to_have_count(4)
+    for i in range(4):
+        images.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=images.nth(i).element_handle()
+        )
+    screenshot("seller-dashboard")

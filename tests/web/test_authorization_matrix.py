@@ -40,6 +40,15 @@ ORDER_GET = {
 }
 ORDER_POST = {**ORDER_GET, "buyer_a": 302, "seller": 302}
 
+# Seller pages: buyers' organizations have none (404).
+SELLER_ONLY = {
+    "anonymous": 302,
+    "buyer_a": 404,
+    "buyer_b": 404,
+    "employee_no_rights": 403,
+    "seller": 200,
+}
+
 # name -> (args builder, method, {actor: expected status}, secret that must not leak when denied)
 ROUTES = {
     "web:home": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
@@ -111,6 +120,8 @@ ROUTES = {
     ),
     "web:order_invoice_pdf": (lambda s: [s.order.number], "get", ORDER_GET, "F-2026-"),
     "web:order_invoice_xml": (lambda s: [s.order.number], "get", ORDER_GET, "F-2026-"),
+    "web:dashboard": (lambda s: [], "get", SELLER_ONLY, None),
+    "web:dashboard_chart": (lambda s: ["sales"], "get", SELLER_ONLY, None),
     "web:inbox": (lambda s: [], "get", MEMBERS_200_ANON_LOGIN, None),
     "web:track": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:health": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),

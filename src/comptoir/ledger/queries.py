@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, QuerySet, Sum
+from django.db.models import Max, Min, QuerySet, Sum
 
 from comptoir.core import clock
 from comptoir.core.money import quantize
@@ -68,3 +68,54 @@ def account_balance(account: Any) -> Decimal:
 def journal_totals() -> tuple[Decimal, Decimal]:
     sums = JournalLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
     return money(sums["d"]), money(sums["c"])
+
+
+AGEING_BUCKETS = ((None, 0, "not_due"), (1, 30, "1-30"), (31, 60, "31-60"), (61, 90, "61-90"))
+
+
+def ageing(seller: Any, on: date | None = None) -> list[tuple[str, Decimal]]:
+    """What buyers owe `seller`, by days past due on `on`: not yet due, 1–30, 31–60, 61–90 and
+    over 90 days (open debit items; one query)."""
+    on = on or clock.today()
+    rows = (
+        OpenItem.objects.filter(
+            counterparty_id=_id(seller),
+            account__purpose=Account.Purpose.RECEIVABLE,
+            open_amount__gt=0,
+        )
+        .values_list("due_date", "open_amount")
+        .iterator()
+    )
+    totals = {label: ZERO for *_, label in AGEING_BUCKETS} | {"90+": ZERO}
+    for due, amount in rows:
+        late = (on - due).days if due is not None else 0
+        label = "90+"
+        for low, high, name in AGEING_BUCKETS:
+            if (low is None and late <= high) or (low is not None and low <= late <= high):
+                label = name
+                break
+        totals[label] += Decimal(amount)
+    return [(label, money(total)) for label, total in totals.items()]
+
+
+def on_time_rate(seller: Any, since: date, on: date | None = None) -> tuple[int, int]:
+    """(settled on time, settled) for the invoices of `seller` due between `since` and `on`
+    and fully settled: on time when the last settlement is on or before the due date."""
+    on = on or clock.today()
+    settled = (
+        OpenItem.objects.filter(
+            counterparty_id=_id(seller),
+            kind=OpenItem.Kind.INVOICE,
+            open_amount=0,
+            due_date__gte=since,
+            due_date__lte=on,
+        )
+        .annotate(last=Max("matchings_as_a__at"))
+        .values_list("due_date", "last")
+    )
+    total = timely = 0
+    for due, last in settled:
+        total += 1
+        if last is None or last.astimezone(clock.PARIS).date() <= due:
+            timely += 1
+    return timely, total

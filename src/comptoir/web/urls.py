@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.web import fulfilment, ordering, views
+from comptoir.web import dashboard, fulfilment, ordering, views
 
 app_name = "web"
 
@@ -39,5 +39,7 @@ urlpatterns = [
     path("orders/<str:number>/invoice.pdf", fulfilment.order_invoice_pdf, name="order_invoice_pdf"),
     path("orders/<str:number>/invoice.xml", fulfilment.order_invoice_xml, name="order_invoice_xml"),
     path("inbox/", ordering.inbox, name="inbox"),
+    path("seller/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("seller/dashboard/<slug:name>.svg", dashboard.chart, name="dashboard_chart"),
     path("track/", ordering.track, name="track"),
 ]
