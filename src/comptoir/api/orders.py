@@ -116,7 +116,7 @@ class OrderPageOut(Schema):
 class OrderFilter(Schema):
     state: str | None = Field(None, max_length=16)
     role: str = Field("any", pattern="^(any|buyer|seller)$")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
     limit: int = Field(50, ge=1, le=200)
 
 
