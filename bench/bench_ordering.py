@@ -157,7 +157,7 @@ def _monthly_batch() -> dict:
             next_deadline_at=start_of_day(processing),
             next_action="process",
             state_changed_at=placed,
-            number=f"CO-B-{i:06d}",
+            number=f"CO-B{seller.pk}-{i:06d}",
         )
         for i in range(BATCH_ORDERS)
     )
