@@ -40,9 +40,12 @@ def _ageing_labels() -> dict[str, str]:
     }
 
 
-def _figures(seller: Organization) -> dict:
+def _on_time(seller: Organization) -> tuple[int, int]:
     today = clock.today()
-    timely, settled = ledger.on_time_rate(seller, today - timedelta(days=365), today)
+    return ledger.on_time_rate(seller, today - timedelta(days=365), today)
+
+
+def _waiting(seller: Organization) -> list[tuple[str, int]]:
     counts = dict(
         ordering.orders_for(seller, role="seller")
         .filter(state__in=WAITING)
@@ -50,24 +53,26 @@ def _figures(seller: Organization) -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {
-        "sales": sales_by_month(seller, on=today),
-        "ageing": ledger.ageing(seller, today),
-        "timely": timely,
-        "settled": settled,
-        "rate": round(100 * timely / settled) if settled else None,
-        "waiting": [(str(OrderState(s).label), counts.get(s, 0)) for s in WAITING],
-        "inbox": ordering.inbox_for(seller).count(),
-    }
+    return [(str(OrderState(s).label), counts.get(s, 0)) for s in WAITING]
 
 
 @page(Permission.VIEW_ORDERS)
 def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     seller = _seller(membership)
-    figures = _figures(seller)
+    today = clock.today()
     labels = _ageing_labels()
-    figures["ageing"] = [(labels[k], v) for k, v in figures["ageing"]]
-    return render(request, "web/dashboard.html", {"seller": seller, **figures})
+    timely, settled = _on_time(seller)
+    context = {
+        "seller": seller,
+        "sales": sales_by_month(seller, on=today),
+        "ageing": [(labels[k], v) for k, v in ledger.ageing(seller, today)],
+        "timely": timely,
+        "settled": settled,
+        "rate": round(100 * timely / settled) if settled else None,
+        "waiting": _waiting(seller),
+        "inbox": ordering.inbox_for(seller).count(),
+    }
+    return render(request, "web/dashboard.html", context)
 
 
 def _svg(body: bytes) -> HttpResponse:
@@ -79,16 +84,17 @@ def _svg(body: bytes) -> HttpResponse:
 @csp_exempt()
 @page(Permission.VIEW_ORDERS)
 def chart(request: HttpRequest, membership: Membership, name: str) -> HttpResponse:
+    """One chart as an SVG image; each reads only its own figures."""
     seller = _seller(membership)
-    figures = _figures(seller)
+    today = clock.today()
     if name == "sales":
-        return _svg(charts.sales_chart(figures["sales"], _("Sales by month (excl. VAT)")))
+        rows = sales_by_month(seller, on=today)
+        return _svg(charts.sales_chart(rows, _("Sales by month (excl. VAT)")))
     if name == "ageing":
-        return _svg(
-            charts.ageing_chart(figures["ageing"], _("Receivables by age"), _ageing_labels())
-        )
+        rows = ledger.ageing(seller, today)
+        return _svg(charts.ageing_chart(rows, _("Receivables by age"), _ageing_labels()))
     if name == "on-time":
-        return _svg(charts.rate_chart(figures["timely"], figures["settled"], _("Paid on time")))
+        return _svg(charts.rate_chart(*_on_time(seller), _("Paid on time")))
     if name == "orders":
-        return _svg(charts.orders_chart(figures["waiting"], _("Open orders")))
+        return _svg(charts.orders_chart(_waiting(seller), _("Open orders")))
     raise Http404("Unknown chart")

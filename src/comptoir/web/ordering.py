@@ -253,7 +253,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
     )
 
 
-def _act(action: str, request: HttpRequest, order: Order) -> Order | None:
+def _act(action: str, request: HttpRequest, membership: Membership, order: Order) -> object:
     user, reason = request.user, request.POST.get("reason", "")[:2000]
     actions: dict[str, Callable[[], Any]] = {
         "accept": lambda: ordering.order_accept(actor=user, order_id=order.pk),
@@ -270,7 +270,7 @@ def _act(action: str, request: HttpRequest, order: Order) -> Order | None:
             actor=user,
             order_id=order.pk,
             reason=reason,
-            by="seller" if order.seller_id == order_org(request) else "buyer",
+            by="seller" if order.seller_id == membership.organization_id else "buyer",
         ),
         "reorder": lambda: ordering.cart_reorder(actor=user, order=order),
     }
@@ -279,18 +279,13 @@ def _act(action: str, request: HttpRequest, order: Order) -> Order | None:
     return actions[action]()
 
 
-def order_org(request: HttpRequest) -> int | None:
-    membership = acting_membership(request)
-    return membership.organization_id if membership else None
-
-
 @require_POST
 @page(Permission.PLACE_ORDERS)
 def order_action(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
     order = queries.order_for(membership.organization, number)
     action = request.POST.get("action", "")
     try:
-        _act(action, request, order)
+        _act(action, request, membership, order)
     except DomainError as error:
         _error(request, error)
         return redirect("web:order_detail", number=order.number)

@@ -3,34 +3,22 @@ transition in the order's timeline and the audit log (P8), giving back reserved 
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from comptoir.catalog.services import stock_release
+from comptoir.catalog.services import stock_managed, stock_release, stock_reserve
 from comptoir.core import clock
-from comptoir.core.errors import NotFound
+from comptoir.core.audit import jsonable
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.services import audit_record
-from comptoir.ordering.models import Order, OrderEvent
+from comptoir.ordering.models import Order, OrderEvent, OrderLine, Voucher
 from comptoir.ordering.notifications import notify
 from comptoir.ordering.policy import ordering_policy
+from comptoir.ordering.quoting import PricedCart
 from comptoir.ordering.rules import SAME, next_deadline, transition_check
 from comptoir.parties.models import Permission
 from comptoir.parties.permissions import require_permission
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def locked(order_id: int) -> Order:
@@ -65,6 +53,7 @@ def record(
     """Append the event to the timeline and the audit log."""
     at = clock.now()
     payload = jsonable(data or {})
+    assert isinstance(payload, dict)
     event = OrderEvent.objects.create(
         order=order,
         at=at,
@@ -151,3 +140,48 @@ def release_stock(order: Order) -> None:
         stock_release(product_id=line.product_id, quantity=line.reserved_quantity)
         line.reserved_quantity = 0
         line.save(update_fields=["reserved_quantity"])
+
+
+def restore_voucher(order: Order) -> None:
+    """A voucher of an order that never went ahead can be used again (O15)."""
+    Voucher.objects.filter(redeemed_by=order).update(redeemed_by=None)
+
+
+def reserve_stock(order: Order, lines: list[OrderLine]) -> None:
+    """Hold the stock of every physical line (O13), or refuse the whole order; sets each line's
+    `reserved_quantity` (the caller saves the lines)."""
+    managed = stock_managed([line.product_id for line in lines])
+    for i, line in enumerate(lines):
+        if line.product_id not in managed:
+            continue
+        if not stock_reserve(product_id=line.product_id, quantity=line.quantity):
+            raise DomainError(
+                "insufficient_stock",
+                f"Not enough stock of {line.sku} for {line.quantity} unit(s).",
+                field=f"lines[{i}].quantity",
+                rule="O13",
+            )
+        line.reserved_quantity = line.quantity
+
+
+def refuse_on_violations(priced: PricedCart) -> None:
+    violations = priced.quote.violations
+    if violations:
+        first = violations[0]
+        raise DomainError(
+            first.code,
+            first.explanation.en,
+            field="lines",
+            rule=first.rule,
+            details={
+                "violations": [
+                    {
+                        "code": v.code,
+                        "rule": v.rule,
+                        "clause": v.clause.as_dict(),
+                        "explanation": v.explanation.as_dict(),
+                    }
+                    for v in violations
+                ]
+            },
+        )

@@ -21,9 +21,7 @@ from comptoir.ordering.invoicing import draft_for, terms_facts
 from comptoir.ordering.models import Order, OrderEvent
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import IN_PROGRESS
-from comptoir.ordering.services._common import apply, release_stock
-from comptoir.ordering.services.invoicing import order_invoice_if_due
-from comptoir.ordering.services.transitions import _restore_voucher
+from comptoir.ordering.services._common import apply, release_stock, restore_voucher
 from comptoir.parties.models import Organization
 
 BATCH = 500
@@ -134,7 +132,7 @@ def _step(order: Order) -> None:
     if action == "lapse":
         order.reason = "Délai d'acceptation expiré sans réponse du vendeur : offre caduque."
         release_stock(order)
-        _restore_voucher(order)
+        restore_voucher(order)
         apply(order, "lapse", actor=None, note=order.reason, fields=("reason",))
     elif action == "auto_accept":
         apply(order, "auto_accept", actor=None, note="Silence du vendeur : acceptation (CGV).")
@@ -145,9 +143,6 @@ def _step(order: Order) -> None:
             actor=None,
             note="Délai de réponse du vendeur dépassé ; la commande reste en attente (CGV).",
         )
-    elif action == "process":
-        apply(order, "process", actor=None, note="Traitement mensuel.")
-        order_invoice_if_due(order, "at_order_end")
     elif action == "terminate":
         order.reason = "Suspension pour force majeure arrivée à son terme : résiliation."
         release_stock(order)

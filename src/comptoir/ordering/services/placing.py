@@ -13,14 +13,19 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from comptoir.catalog import queries as catalog
-from comptoir.catalog.services import stock_managed, stock_reserve
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, Voucher
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest, PricedCart, quote_cart, version_in_force
 from comptoir.ordering.rules import request_hash
-from comptoir.ordering.services._common import apply, record, reschedule
+from comptoir.ordering.services._common import (
+    apply,
+    record,
+    refuse_on_violations,
+    reschedule,
+    reserve_stock,
+)
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.terms.engine.inputs import VoucherInput
@@ -107,29 +112,6 @@ def _voucher(seller: Organization, code: str) -> tuple[Voucher | None, VoucherIn
     )
 
 
-def _refuse_on_violations(priced: PricedCart) -> None:
-    violations = priced.quote.violations
-    if violations:
-        first = violations[0]
-        raise DomainError(
-            first.code,
-            first.explanation.en,
-            field="lines",
-            rule=first.rule,
-            details={
-                "violations": [
-                    {
-                        "code": v.code,
-                        "rule": v.rule,
-                        "clause": v.clause.as_dict(),
-                        "explanation": v.explanation.as_dict(),
-                    }
-                    for v in violations
-                ]
-            },
-        )
-
-
 def _payment_method(priced: PricedCart, wanted: str) -> str:
     methods = [o.method for o in priced.quote.payment_options]
     if not wanted:
@@ -142,23 +124,6 @@ def _payment_method(priced: PricedCart, wanted: str) -> str:
             rule="PT1",
         )
     return wanted
-
-
-def _reserve(order: Order, lines: list[OrderLine]) -> None:
-    """Hold the stock of every physical line (O13), or refuse the whole order; sets each line's
-    `reserved_quantity` (the caller saves the lines)."""
-    managed = stock_managed([line.product_id for line in lines])
-    for i, line in enumerate(lines):
-        if line.product_id not in managed:
-            continue
-        if not stock_reserve(product_id=line.product_id, quantity=line.quantity):
-            raise DomainError(
-                "insufficient_stock",
-                f"Not enough stock of {line.sku} for {line.quantity} unit(s).",
-                field=f"lines[{i}].quantity",
-                rule="O13",
-            )
-        line.reserved_quantity = line.quantity
 
 
 def _outcome(priced: PricedCart, unpaid_mode: str | None) -> tuple[bool, str]:
@@ -227,7 +192,7 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
         )
         for i, ql in enumerate(quote.lines)
     ]
-    _reserve(order, lines)
+    reserve_stock(order, lines)
     OrderLine.objects.bulk_create(lines)
     reschedule(order)
     order.save(update_fields=["number", "next_deadline_at", "next_action"])
@@ -279,7 +244,7 @@ def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
             version=version,
             at=at,
         )
-        _refuse_on_violations(priced)
+        refuse_on_violations(priced)
         order = _create(sub, priced, actor, signature)
         if voucher is not None:
             voucher.redeemed_by = order

@@ -11,19 +11,21 @@ from django.db import transaction
 from comptoir.core import clock
 from comptoir.core.calendar import add_months
 from comptoir.core.errors import DomainError
-from comptoir.ordering.models import Order, OrderLine, Voucher
+from comptoir.ordering.models import Order, OrderLine
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest, quote_cart
 from comptoir.ordering.rules import ACCEPTED, IN_PROGRESS, edit_decision
 from comptoir.ordering.services._common import (
     apply,
     locked,
+    refuse_on_violations,
     release_stock,
     require_buyer,
     require_seller,
+    reserve_stock,
+    restore_voucher,
 )
 from comptoir.ordering.services.invoicing import order_invoice_if_due
-from comptoir.ordering.services.placing import _refuse_on_violations, _reserve
 from comptoir.terms.engine.serialize import quote_to_json
 
 
@@ -49,7 +51,7 @@ def order_refuse(*, actor: Any, order_id: int, reason: str) -> Order:
     require_seller(actor, order)
     order.reason = _reason(reason)
     release_stock(order)
-    _restore_voucher(order)
+    restore_voucher(order)
     return apply(order, "refuse", actor=actor, note=order.reason, fields=("reason",))
 
 
@@ -77,7 +79,7 @@ def _replace_lines(order: Order, requests: Sequence[LineRequest]) -> None:
         at=order.placed_at,
         exclude_order=order.pk,
     )
-    _refuse_on_violations(priced)
+    refuse_on_violations(priced)
     release_stock(order)
     order.lines.all().delete()
     new_lines = [
@@ -95,7 +97,7 @@ def _replace_lines(order: Order, requests: Sequence[LineRequest]) -> None:
         )
         for i, ql in enumerate(priced.quote.lines)
     ]
-    _reserve(order, new_lines)
+    reserve_stock(order, new_lines)
     OrderLine.objects.bulk_create(new_lines)
     totals = priced.quote.totals
     order.quote = quote_to_json(priced.quote)
@@ -142,7 +144,7 @@ def order_decline_modification(*, actor: Any, order_id: int, reason: str = "") -
     require_buyer(actor, order)
     order.reason = (reason or "Modification refusée par l'acheteur.")[:2000]
     release_stock(order)
-    _restore_voucher(order)
+    restore_voucher(order)
     return apply(order, "decline_modification", actor=actor, note=order.reason, fields=("reason",))
 
 
@@ -211,11 +213,6 @@ def order_change(*, actor: Any, order_id: int, lines: Sequence[LineRequest], con
     )
 
 
-def _restore_voucher(order: Order) -> None:
-    """A voucher of an order that never went ahead can be used again (O15)."""
-    Voucher.objects.filter(redeemed_by=order).update(redeemed_by=None)
-
-
 @transaction.atomic
 def order_cancel(*, actor: Any, order_id: int, reason: str, by: str) -> Order:
     """Cancellation by the buyer (only before acceptance, or with the seller's consent once
@@ -244,7 +241,7 @@ def order_cancel(*, actor: Any, order_id: int, reason: str, by: str) -> Order:
         )
     order.reason = _reason(reason, rule="O12")
     release_stock(order)
-    _restore_voucher(order)
+    restore_voucher(order)
     return apply(
         order, "cancel", actor=actor, note=order.reason, fields=("reason",), data={"by": by}
     )
