@@ -1,0 +1,147 @@
+"""`comptoir payments import-statement FILE | sepa-debits --seller S --out PATH |
+payouts --out PATH | statement --buyer B --seller S [--json] | collect [--on DAY]`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from comptoir.core.errors import DomainError
+from comptoir.parties.models import Organization
+from comptoir.payments.queries import statement_of_account
+from comptoir.payments.services import (
+    collection_run,
+    debits_export,
+    payouts_export,
+    statement_import,
+)
+
+
+def _org(value: str) -> Organization:
+    """An organization given by id, SIREN or e-mail."""
+    org = Organization.objects.filter(siren=value).first() or (
+        Organization.objects.filter(email__iexact=value).first()
+    )
+    if org is None and value.isdigit():
+        org = Organization.objects.filter(pk=int(value)).first()
+    if org is None:
+        raise CommandError(f"No organization with id, SIREN or e-mail {value!r}.")
+    return org
+
+
+class Command(BaseCommand):
+    help = "Payments: bank statements, SEPA files, payouts, statements of account, collection."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        p = sub.add_parser(
+            "import-statement", help="import a CAMT.053 or MT940 file and reconcile it"
+        )
+        p.add_argument("file")
+        p.add_argument("--seller", help="whose account (default: found from the statement's IBAN)")
+        p = sub.add_parser("sepa-debits", help="the seller's scheduled direct debits as pain.008")
+        p.add_argument("--seller", required=True)
+        p.add_argument("--out", required=True)
+        p = sub.add_parser("payouts", help="pending marketplace payouts as pain.001")
+        p.add_argument("--out", required=True)
+        p = sub.add_parser("statement", help="a buyer's statement of account with a seller")
+        p.add_argument("--buyer", required=True)
+        p.add_argument("--seller", required=True)
+        p.add_argument("--json", action="store_true", dest="as_json")
+        p = sub.add_parser("collect", help="run the collection sweep for a day (default today)")
+        p.add_argument("--on", type=date.fromisoformat)
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        try:
+            getattr(self, "_" + action.replace("-", "_"))(**options)
+        except DomainError as exc:
+            raise CommandError(
+                f"{exc.code}: {exc.message}" + (f" ({exc.rule})" if exc.rule else "")
+            ) from exc
+
+    def _import_statement(self, file: str, seller: str | None = None, **_: Any) -> None:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No file {file}.")
+        results = statement_import(
+            data=path.read_bytes(), filename=path.name, seller=_org(seller) if seller else None
+        )
+        for r in results:
+            if not r.created:
+                self.stdout.write(
+                    f"{r.statement.statement_id}: already imported on "
+                    f"{r.statement.imported_at:%Y-%m-%d %H:%M}; nothing changed."
+                )
+                continue
+            self.stdout.write(
+                f"{r.statement.statement_id}: {r.statement.lines} line(s), {r.matched} matched, "
+                f"{r.returned} debit return(s), {r.to_review} to review, {r.skipped} already seen."
+            )
+
+    def _sepa_debits(self, seller: str, out: str, **_: Any) -> None:
+        batch = debits_export(seller=_org(seller))
+        if batch is None:
+            self.stdout.write("No scheduled direct debit.")
+            return
+        Path(out).write_bytes(bytes(batch.xml))
+        self.stdout.write(f"{out}: {batch.count} debit(s), {batch.total} € ({batch.message_id}).")
+
+    def _payouts(self, out: str, **_: Any) -> None:
+        xml, payouts = payouts_export()
+        if not payouts:
+            self.stdout.write("No pending payout.")
+            return
+        Path(out).write_bytes(xml)
+        for p in payouts:
+            self.stdout.write(
+                f"{p.seller.legal_name}: {p.gross} € − commission {p.commission} € = {p.net} €"
+            )
+        self.stdout.write(f"{out}: {len(payouts)} payout(s).")
+
+    def _statement(self, buyer: str, seller: str, as_json: bool = False, **_: Any) -> None:
+        s = statement_of_account(buyer=_org(buyer), seller=_org(seller))
+        if as_json:
+            rows = [
+                {
+                    "date": line.date.isoformat(),
+                    "reference": line.reference,
+                    "kind": line.kind,
+                    "label": line.label,
+                    "debit": str(line.debit),
+                    "credit": str(line.credit),
+                    "open": str(line.open_amount),
+                    "due_date": line.due_date.isoformat() if line.due_date else None,
+                    "explanation": line.explanation,
+                }
+                for line in s.lines
+            ]
+            data = {
+                "balance": str(s.balance),
+                "overdue": str(s.overdue),
+                "interest_accrued": str(s.interest_accrued),
+                "lines": rows,
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for line in s.lines:
+            amount = line.debit or -line.credit
+            self.stdout.write(
+                f"{line.date}  {line.reference:<22} {line.kind:<12} {amount:>12} "
+                f"open {line.open_amount:>10}  {line.explanation}"
+            )
+        self.stdout.write(
+            f"Balance {s.balance} €, overdue {s.overdue} €, interest accrued not yet claimed "
+            f"{s.interest_accrued} €."
+        )
+
+    def _collect(self, on: date | None = None, **_: Any) -> None:
+        r = collection_run(on=on)
+        self.stdout.write(
+            f"opened {r.opened}, indemnities {r.indemnities}, reminders {r.reminders}, "
+            f"notices {r.notices}, resolved {r.resolved}, accelerated {r.accelerated}, "
+            f"suspended {r.suspended}, lifted {r.lifted}, settled {r.settled}"
+        )

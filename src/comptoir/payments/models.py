@@ -1,0 +1,378 @@
+"""Payments and collection: what was paid, by which method, and what the terms let a seller claim.
+
+The ledger holds the amounts (open items, matchings); these models hold the facts around them: the
+payment and its source, the SEPA mandate and debits, the imported bank statements, the late cases
+the collection sweep works on, the formal notices, suspensions, deposits and marketplace payouts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+ZERO = Decimal("0.00")
+Org = "parties.Organization"
+
+
+class Method(models.TextChoices):
+    TRANSFER = "transfer", "Bank transfer"
+    SEPA_DEBIT = "sepa_debit", "SEPA direct debit"
+    LCR = "lcr", "LCR"
+    CARD = "card", "Card"
+    PAYPAL = "paypal", "PayPal"
+    PAY_BY_INVOICE = "pay_by_invoice", "Pay by invoice"
+    FINANCING_PARTNER = "financing_partner", "Financing partner"
+    CHEQUE = "cheque", "Cheque"
+    SET_OFF = "set_off", "Set-off by the seller"
+
+
+class Payment(models.Model):
+    """Money received from a buyer for a seller, on the day the funds were available (PT4).
+
+    Its ledger open item (negative) is matched against the buyer's debts in the order PT7 gives;
+    what is left unallocated stays on the buyer's account as a credit."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Recorded by hand"
+        STATEMENT = "statement", "Bank statement"
+        DIRECT_DEBIT = "direct_debit", "Direct debit"
+        CARD = "card", "Card provider"
+        FINANCING = "financing", "Financing partner"
+        SET_OFF = "set_off", "Set-off"
+
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="payments_made")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="payments_received")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    value_date = models.DateField(help_text="PT4: the day the funds are available to the seller.")
+    reference = models.CharField(max_length=140, blank=True)
+    payer_iban = models.CharField(max_length=34, blank=True)
+    idempotency_key = models.CharField(max_length=80)
+    open_item = models.OneToOneField(
+        "ledger.OpenItem", null=True, on_delete=models.PROTECT, related_name="payment"
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        "parties.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversal_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "idempotency_key"], name="payments_payment_idempotent"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_payment_positive"),
+        ]
+        indexes = [models.Index(fields=["buyer", "seller", "value_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount} {self.buyer_id}→{self.seller_id} {self.value_date}"
+
+
+class Mandate(models.Model):
+    """A SEPA Core direct-debit mandate signed by a buyer in favour of a seller."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REVOKED = "revoked", "Revoked"
+
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="mandates_signed")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="mandates_held")
+    reference = models.CharField(max_length=35, unique=True)  # UMR
+    debtor_name = models.CharField(max_length=70)
+    iban = models.CharField(max_length=34)
+    bic = models.CharField(max_length=11, blank=True)
+    signed_on = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    first_collected_on = models.DateField(null=True, blank=True)  # FRST until then, then RCUR
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "seller"],
+                condition=Q(status="active"),
+                name="payments_one_active_mandate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SepaCreditor(models.Model):
+    """The seller's SEPA creditor identifier (ICS), needed to collect by direct debit."""
+
+    seller = models.OneToOneField(Org, on_delete=models.PROTECT, related_name="sepa_creditor")
+    creditor_id = models.CharField(max_length=35)
+    # SEPA Core: the debtor is told 14 calendar days ahead unless the parties agreed a shorter time
+    prenotification_days = models.PositiveSmallIntegerField(default=14)
+    # what the seller's bank charges for a returned debit (PT12 "bank fees")
+    return_fee = models.DecimalField(max_digits=8, decimal_places=2, default=ZERO)
+
+    def __str__(self) -> str:
+        return self.creditor_id
+
+
+class DebitBatch(models.Model):
+    """One pain.008 file handed to the seller's bank."""
+
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="debit_batches")
+    message_id = models.CharField(max_length=35, unique=True)
+    created_at = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    xml = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class DirectDebit(models.Model):
+    """One collection of an invoice (or instalment) under a mandate, announced before it runs."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        EXPORTED = "exported", "Sent to the bank"
+        COLLECTED = "collected", "Collected"
+        REJECTED = "rejected", "Rejected (R-transaction)"
+        CANCELLED = "cancelled", "Cancelled"
+
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="debits")
+    open_item = models.ForeignKey("ledger.OpenItem", on_delete=models.PROTECT, related_name="+")
+    end_to_end_id = models.CharField(max_length=35, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    collection_date = models.DateField()
+    sequence = models.CharField(max_length=4, default="FRST")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    prenotified_at = models.DateTimeField(null=True, blank=True)
+    batch = models.ForeignKey(
+        DebitBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="debits"
+    )
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="direct_debit"
+    )
+    return_reason = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["seller", "status", "collection_date"])]
+
+    def __str__(self) -> str:
+        return self.end_to_end_id
+
+
+class StatementImport(models.Model):
+    """One bank statement imported; the same file (same hash) or the same statement id on the same
+    account is never imported twice."""
+
+    seller = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_imports"
+    )
+    sha256 = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=200, blank=True)
+    account_iban = models.CharField(max_length=34)
+    statement_id = models.CharField(max_length=140)
+    imported_at = models.DateTimeField()
+    lines = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    to_review = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.account_iban} {self.statement_id}"
+
+
+class StatementEntry(models.Model):
+    """A booked movement of an imported statement and what reconciliation made of it."""
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", "Matched"
+        REVIEW = "review", "To review"
+        RETURNED = "returned", "Direct debit returned"
+        IGNORED = "ignored", "Ignored"
+
+    statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="entries")
+    bank_reference = models.CharField(max_length=140)
+    account_iban = models.CharField(max_length=34)
+    booking_date = models.DateField()
+    value_date = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reference = models.CharField(max_length=280, blank=True)
+    counterparty_name = models.CharField(max_length=140, blank=True)
+    counterparty_iban = models.CharField(max_length=34, blank=True)
+    end_to_end_id = models.CharField(max_length=35, blank=True)
+    return_reason = models.CharField(max_length=8, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    note = models.CharField(max_length=300, blank=True)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account_iban", "bank_reference"], name="payments_entry_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.bank_reference} {self.amount} {self.status}"
+
+
+class LateCase(models.Model):
+    """A late invoice the collection sweep works on (PT11): interest runs from `interest_from`
+    (the due date, then the last posting) on the open amount; costs are charged once."""
+
+    class Stage(models.TextChoices):
+        LATE = "late", "Late"
+        REMINDED = "reminded", "Reminded"
+        FORMAL_NOTICE = "formal_notice", "Formal notice sent"
+        RESOLVED = "resolved", "Sale resolved"
+        SETTLED = "settled", "Settled"
+
+    open_item = models.OneToOneField(
+        "ledger.OpenItem", on_delete=models.PROTECT, related_name="late_case"
+    )
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField()
+    invoice_date = models.DateField()
+    incl_vat = models.DecimalField(max_digits=14, decimal_places=2)
+    excl_vat = models.DecimalField(max_digits=14, decimal_places=2)
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.LATE)
+    interest_from = models.DateField()
+    interest_posted = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    interest_accrued = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    accrued_on = models.DateField()
+    indemnity_posted = models.BooleanField(default=False)
+    collection_costs_posted = models.BooleanField(default=False)
+    reminders = models.PositiveSmallIntegerField(default=0)
+    last_reminder_on = models.DateField(null=True, blank=True)
+    notice_deadline = models.DateField(null=True, blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+    settled_on = models.DateField(null=True, blank=True)
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["seller", "buyer"]),
+            models.Index(
+                fields=["stage"], condition=~Q(stage="settled"), name="payments_open_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"late {self.open_item_id} {self.stage}"
+
+
+class FormalNotice(models.Model):
+    """A mise en demeure (N1): the generated letter, its sending and the deadline it opens."""
+
+    case = models.ForeignKey(LateCase, on_delete=models.PROTECT, related_name="notices")
+    sent_on = models.DateField()
+    deadline = models.DateField()
+    amount_claimed = models.DecimalField(max_digits=14, decimal_places=2)
+    pdf = models.BinaryField()
+    sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"notice {self.case_id} {self.sent_on}"
+
+
+class Suspension(models.Model):
+    """The buyer's orders and deliveries with a seller are suspended (PT11, F8), and its payment
+    terms cut to cash until `terms_cut_until` (003 §7)."""
+
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    since = models.DateField()
+    reason = models.CharField(max_length=300)
+    rule = models.CharField(max_length=8, default="PT11")
+    lifted_on = models.DateField(null=True, blank=True)
+    terms_cut_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "seller"],
+                condition=Q(lifted_on__isnull=True),
+                name="payments_one_active_suspension",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"suspension {self.buyer_id}/{self.seller_id} since {self.since}"
+
+
+class Deposit(models.Model):
+    """A security deposit (PT9): received, held without interest, returned minus what is owed."""
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        RETURNED = "returned", "Returned"
+
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    received_on = models.DateField()
+    deducted = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.HELD)
+    contract_ended_on = models.DateField(null=True, blank=True)
+    return_due_on = models.DateField(null=True, blank=True)
+    returned_on = models.DateField(null=True, blank=True)
+    returned_amount = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+
+    def __str__(self) -> str:
+        return f"deposit {self.buyer_id}/{self.seller_id} {self.amount}"
+
+    @property
+    def held(self) -> Decimal:
+        return self.amount - self.deducted - self.returned_amount
+
+
+class CreditLimit(models.Model):
+    """The cap a seller sets on a buyer's outstanding (PT10)."""
+
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    set_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "seller"], name="payments_one_credit_limit")
+        ]
+
+    def __str__(self) -> str:
+        return f"limit {self.buyer_id}/{self.seller_id} {self.amount}"
+
+
+class Payout(models.Model):
+    """What the operator owes a marketplace seller for one collected payment (PT14): the amount
+    incl. VAT minus the commission incl. its VAT; paid by SEPA credit transfer (pain.001)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXPORTED = "exported", "Sent to the bank"
+
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="payouts")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="payout")
+    gross = models.DecimalField(max_digits=14, decimal_places=2)
+    commission = models.DecimalField(max_digits=14, decimal_places=2)  # incl. VAT
+    net = models.DecimalField(max_digits=14, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    end_to_end_id = models.CharField(max_length=35, unique=True)
+    message_id = models.CharField(max_length=35, blank=True)
+    created_at = models.DateTimeField()
+    exported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"payout {self.seller_id} {self.net}"

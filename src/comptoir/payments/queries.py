@@ -1,0 +1,180 @@
+"""Reads of payments: a buyer's standing with a seller (what ordering and fulfilment ask before
+accepting or shipping, O10, F8, PT9–PT11) and the statement of account with every amount's
+formula and clause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from comptoir.core import clock
+from comptoir.ledger import queries as ledger
+from comptoir.ledger.models import Account, OpenItem
+from comptoir.payments import rules
+from comptoir.payments.models import CreditLimit, LateCase, Suspension
+from comptoir.payments.policy import payment_policy
+from comptoir.payments.rules import ZERO
+from comptoir.payments.services.credit import deposit_held
+
+
+def _id(obj: Any) -> int:
+    return obj if isinstance(obj, int) else obj.pk
+
+
+@dataclass(frozen=True)
+class Standing:
+    balance: Decimal  # what the buyer owes the seller, net of unallocated credits
+    overdue: Decimal
+    oldest_overdue: date | None
+    suspended: bool
+    suspended_since: date | None
+    terms_cut_until: date | None  # cash only until then [003 §7]
+    deposit_held: Decimal | None
+    credit_limit: Decimal | None
+    interest_accrued: Decimal  # accrued on late invoices, not yet claimed
+
+    @property
+    def behind(self) -> bool:
+        return self.suspended or self.overdue > 0
+
+
+def buyer_standing(*, buyer: Any, seller: Any, on: date | None = None) -> Standing:
+    on = on or clock.today()
+    b, s = _id(buyer), _id(seller)
+    suspension = (
+        Suspension.objects.filter(buyer_id=b, seller_id=s).order_by("-since", "-pk").first()
+    )
+    active = suspension is not None and suspension.lifted_on is None
+    cut = suspension.terms_cut_until if suspension and suspension.terms_cut_until else None
+    limit = CreditLimit.objects.filter(buyer_id=b, seller_id=s).values_list("amount", flat=True)
+    accrued = sum(
+        LateCase.objects.filter(buyer_id=b, seller_id=s)
+        .exclude(stage=LateCase.Stage.SETTLED)
+        .values_list("interest_accrued", flat=True),
+        ZERO,
+    )
+    return Standing(
+        balance=ledger.balance(b, s),
+        overdue=ledger.overdue_amount(b, s, on),
+        oldest_overdue=ledger.oldest_overdue_date(b, s, on),
+        suspended=active,
+        suspended_since=suspension.since if active and suspension else None,
+        terms_cut_until=cut if cut and cut >= on else None,
+        deposit_held=deposit_held(b, s),
+        credit_limit=limit.first(),
+        interest_accrued=accrued,
+    )
+
+
+def credit_check(
+    *, buyer: Any, seller: Any, new_order: Decimal, on: date | None = None
+) -> rules.CreditDecision:
+    """PT9/PT10 for an order of `new_order` incl. VAT: the pure decision on today's figures."""
+    on = on or clock.today()
+    standing = buyer_standing(buyer=buyer, seller=seller, on=on)
+    policy = payment_policy(seller, on)
+    deposit_rule = policy.document.credit.security_deposit if policy else None
+    limit_rule = policy.document.credit.credit_limit if policy else None
+    limit = standing.credit_limit
+    if limit is None and limit_rule is not None:
+        limit = limit_rule.amount
+    return rules.credit_decision(
+        unpaid=max(standing.balance, ZERO),
+        new_order=new_order,
+        deposit_held=standing.deposit_held if deposit_rule is not None else None,
+        deposit_requires_payment=bool(
+            deposit_rule and deposit_rule.immediate_payment_when_exceeded
+        ),
+        credit_limit=limit,
+        above_limit=limit_rule.above if limit_rule else "require_prepayment",
+    )
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    date: date
+    reference: str
+    kind: str
+    label: str
+    debit: Decimal
+    credit: Decimal
+    open_amount: Decimal
+    due_date: date | None
+    explanation: str  # formula and clause for interest and costs
+
+
+@dataclass(frozen=True)
+class AccountStatement:
+    buyer_id: int
+    seller_id: int
+    on: date
+    lines: tuple[StatementLine, ...]
+    balance: Decimal
+    overdue: Decimal
+    interest_accrued: Decimal
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((line.debit for line in self.lines), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((line.credit for line in self.lines), ZERO)
+
+
+def statement_of_account(*, buyer: Any, seller: Any, on: date | None = None) -> AccountStatement:
+    """Every open item between the buyer and the seller, in date order, with the formula and
+    clause behind each interest and cost line; one query for the items."""
+    on = on or clock.today()
+    b, s = _id(buyer), _id(seller)
+    policy = payment_policy(s, on)
+    items = (
+        OpenItem.objects.filter(
+            party_id=b, counterparty_id=s, account__purpose=Account.Purpose.RECEIVABLE
+        )
+        .select_related("entry")
+        .order_by("created_at", "pk")
+    )
+    lines = []
+    for item in items:
+        label = item.entry.label if item.entry else item.reference
+        lines.append(
+            StatementLine(
+                date=item.entry.date if item.entry else item.created_at.date(),
+                reference=item.reference,
+                kind=item.kind,
+                label=label,
+                debit=item.amount if item.amount > 0 else ZERO,
+                credit=-item.amount if item.amount < 0 else ZERO,
+                open_amount=item.open_amount,
+                due_date=item.due_date,
+                explanation=_explain(item.kind, label, policy),
+            )
+        )
+    standing = buyer_standing(buyer=b, seller=s, on=on)
+    return AccountStatement(
+        b, s, on, tuple(lines), standing.balance, standing.overdue, standing.interest_accrued
+    )
+
+
+def _explain(kind: str, label: str, policy: Any) -> str:
+    if policy is None or kind not in ("interest", "fee"):
+        return ""
+    late = policy.document.late_payment
+    if kind == "interest":
+        i = late.interest
+        formula = {
+            "legal_rate_multiple": f"{i.multiplier} × taux d'intérêt légal",
+            "fixed_annual": f"{i.rate} % l'an",
+            "monthly": f"{i.rate} % par mois",
+            "reference_plus_points": f"taux BCE + {i.points} points",
+        }[i.kind]
+        base = "TTC" if i.base == "incl_vat" else "HT"
+        clause = policy.clause("late_payment", "interest")
+        text = f"{formula}, sur le montant {base} impayé, jours de retard / 365 — PT11 {clause}"
+        return text.strip()
+    if "Indemnité forfaitaire" in label:
+        return "40 € par facture payée en retard — C. com. L441-10, D441-5, PT11"
+    return f"PT11 {policy.clause('late_payment')}".strip()

@@ -1,0 +1,253 @@
+"""Pure rules of payments and collection: allocation (PT7), payment date (PT4), credit decision
+(PT9, PT10), the collection calendar (PT11, N1), statement matching, payout amounts (PT14).
+
+No database here: services feed these functions plain values and act on what they return.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+INTEREST_FIRST = "interest_and_costs_first"
+OLDEST_FIRST = "oldest_debt_first"
+COST_KINDS = frozenset({"interest", "fee"})
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# ------------------------------------------------------------------------------ allocation (PT7)
+
+
+@dataclass(frozen=True, slots=True)
+class Debt:
+    """An open debit item of the buyer towards the seller."""
+
+    id: int
+    kind: str  # invoice, interest, fee
+    reference: str
+    due_date: date | None
+    open_amount: Decimal
+
+
+def allocation_order(debts: Sequence[Debt], order: str | None, designated: str = "") -> list[Debt]:
+    """The debts in the order a payment settles them (PT7).
+
+    * ``interest_and_costs_first`` [002 §14.8]: interest and costs, then principal, oldest first;
+    * ``oldest_debt_first`` [001 §5]: by due date, whatever the payer designates;
+    * terms silent: the debt the payer designates (its reference in the remittance), then the
+      oldest (C. civ. art. 1342-10).
+    """
+
+    def age(d: Debt) -> tuple[date, int]:
+        return (d.due_date or date.max, d.id)
+
+    if order == INTEREST_FIRST:
+        return sorted(debts, key=lambda d: (d.kind not in COST_KINDS, *age(d)))
+    if order == OLDEST_FIRST or not designated:
+        return sorted(debts, key=age)
+    named = designated.upper()
+    return sorted(
+        debts, key=lambda d: (not (d.reference and d.reference.upper() in named), *age(d))
+    )
+
+
+def allocate(
+    amount: Decimal, debts: Sequence[Debt], order: str | None, designated: str = ""
+) -> list[tuple[int, Decimal]]:
+    """(debt id, amount) pairs settling `amount` in PT7 order: never more than the payment, never
+    more than a debt's open amount; what is left stays a credit of the buyer."""
+    left = amount
+    out: list[tuple[int, Decimal]] = []
+    for debt in allocation_order(debts, order, designated):
+        if left <= 0:
+            break
+        take = min(left, debt.open_amount)
+        if take > 0:
+            out.append((debt.id, take))
+            left -= take
+    return out
+
+
+# ------------------------------------------------------------------------------ payment date (PT4)
+
+
+def paid_on(
+    *,
+    method: str,
+    value_date: date,
+    due_date: date | None,
+    received_on: date | None = None,
+    lcr_days_before_due: int | None = None,
+    transfer_hours_before_due: int | None = None,
+) -> date:
+    """The day a payment counts as made (PT4): the day funds are available, except that an LCR
+    received N days before the due date, or a transfer made 24 hours before it, counts as paid
+    on the due date [003 §7]."""
+    if due_date is None or received_on is None:
+        return value_date
+    lcr_in_time = lcr_days_before_due is not None and received_on <= due_date - timedelta(
+        days=lcr_days_before_due
+    )
+    if method == "lcr" and lcr_in_time:
+        return min(value_date, due_date)
+    if method == "transfer" and transfer_hours_before_due is not None:
+        days = -(-transfer_hours_before_due // 24)
+        if received_on <= due_date - timedelta(days=days):
+            return min(value_date, due_date)
+    return value_date
+
+
+# ------------------------------------------------------------------------------ credit (PT9, PT10)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditDecision:
+    action: str  # "ok", "require_prepayment", "refuse", "bank_guarantee_or_deposit"
+    rule: str = ""
+    reason_fr: str = ""
+    reason_en: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.action == "ok"
+
+
+def credit_decision(
+    *,
+    unpaid: Decimal,
+    new_order: Decimal,
+    deposit_held: Decimal | None = None,
+    deposit_requires_payment: bool = True,
+    credit_limit: Decimal | None = None,
+    above_limit: str = "require_prepayment",
+) -> CreditDecision:
+    """Whether an order of `new_order` (incl. VAT) may go on credit (PT9, PT10).
+
+    PT9 [001 §4]: unpaid + new order above the deposit held → immediate payment may be required.
+    PT10 [001 §6; 003 §7; 004 §8.7]: unpaid + new order above the buyer's credit limit → what the
+    terms say (prepayment, refusal, or a bank guarantee or deposit)."""
+    exposure = unpaid + new_order
+    if credit_limit is not None and exposure > credit_limit:
+        return CreditDecision(
+            above_limit,
+            "PT10",
+            f"Encours {exposure} € au-delà de la limite de crédit de {credit_limit} €.",
+            f"Outstanding {exposure} € above the credit limit of {credit_limit} €.",
+        )
+    if deposit_held is not None and deposit_requires_payment and exposure > deposit_held:
+        return CreditDecision(
+            "require_prepayment",
+            "PT9",
+            f"Impayés et commande ({exposure} €) au-delà du dépôt de garantie ({deposit_held} €) :"
+            " paiement immédiat exigé.",
+            f"Unpaid and order ({exposure} €) above the security deposit ({deposit_held} €):"
+            " immediate payment required.",
+        )
+    return CreditDecision("ok")
+
+
+# ------------------------------------------------------------------------------ collection calendar
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """When reminders and the formal notice go out, in days after the due date. Not in the
+    terms; the platform's defaults, documented in docs/payments.md."""
+
+    reminders: tuple[int, ...] = (1, 15)
+    formal_notice: int = 30
+
+
+DEFAULT_CALENDAR = Calendar()
+
+
+def reminders_due(due: date, today: date, sent: int, calendar: Calendar = DEFAULT_CALENDAR) -> int:
+    """How many more reminders are due on `today` (0 or more; a sweep that missed days catches
+    up with one reminder, not several)."""
+    owed = sum(1 for days in calendar.reminders if today >= due + timedelta(days=days))
+    return 1 if owed > sent else 0
+
+
+def formal_notice_due(
+    due: date, today: date, already_sent: bool, calendar: Calendar = DEFAULT_CALENDAR
+) -> bool:
+    return not already_sent and today >= due + timedelta(days=calendar.formal_notice)
+
+
+def notice_deadline(sent_on: date, amount: int, unit: str) -> date:
+    """The day the formal notice's time runs out (N1): 8 calendar days [001 §5], 24 hours
+    [003 §15] (hours are rounded up to whole days)."""
+    if unit == "hours":
+        return sent_on + timedelta(days=-(-amount // 24))
+    if unit == "business_days":
+        from comptoir.core.calendar import add_business_days
+
+        return add_business_days(sent_on, amount)
+    return sent_on + timedelta(days=amount)
+
+
+def collection_costs(principal: Decimal, percent: Decimal, minimum: Decimal | None) -> Decimal:
+    """Collection costs [002 §14.7]: percent of the principal, at least the minimum."""
+    return max(cents(principal * percent / HUNDRED), minimum or ZERO)
+
+
+# ------------------------------------------------------------------------------ statements
+
+
+_RF = re.compile(r"RF\d{2}[0-9A-Z]{1,21}")
+
+
+def payment_reference(invoice_number: str) -> str:
+    """The structured creditor reference (ISO 11649, "RF…") a buyer writes on its transfer."""
+    from stdnum import iso11649
+
+    body = re.sub(r"[^0-9A-Z]", "", invoice_number.upper())[:21] or "0"
+    digits = "".join(str(int(c, 36)) for c in body + "RF00")
+    check = 98 - int(digits) % 97
+    return iso11649.compact(f"RF{check:02d}{body}")
+
+
+def references_in(text: str) -> set[str]:
+    """RF references and bare words of a remittance text, upper-cased and compacted."""
+    upper = text.upper()
+    found = set(_RF.findall(upper.replace(" ", "")))
+    found.update(re.findall(r"[0-9A-Z][0-9A-Z/_.-]{3,}", upper))
+    return found
+
+
+# ------------------------------------------------------------------------------ payouts (PT14)
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutAmounts:
+    gross: Decimal
+    commission_excl_vat: Decimal
+    commission_vat: Decimal
+
+    @property
+    def commission(self) -> Decimal:
+        return self.commission_excl_vat + self.commission_vat
+
+    @property
+    def net(self) -> Decimal:
+        return self.gross - self.commission
+
+
+def payout_amounts(
+    gross: Decimal, base: Decimal, percent: Decimal, vat_rate: Decimal, vat_on_commission: bool
+) -> PayoutAmounts:
+    """PT14 [000 §7.8]: the seller receives the amount incl. VAT minus the commission (percent of
+    `base`, excl. VAT) and the VAT on it."""
+    commission = cents(base * percent / HUNDRED)
+    vat = cents(commission * vat_rate / HUNDRED) if vat_on_commission else ZERO
+    return PayoutAmounts(gross, commission, vat)

@@ -1,0 +1,46 @@
+"""Use cases of payments; each runs in one transaction and is audited."""
+
+from comptoir.payments.services.collection import CollectionResult, cases_open, collection_run
+from comptoir.payments.services.credit import (
+    credit_limit_set,
+    deposit_receive,
+    deposit_return,
+    deposit_set_off,
+)
+from comptoir.payments.services.debits import (
+    debit_return,
+    debit_schedule,
+    debits_collect,
+    debits_export,
+    mandate_create,
+)
+from comptoir.payments.services.payouts import payouts_export
+from comptoir.payments.services.recording import allocate_to_debts, payment_record
+from comptoir.payments.services.statements import (
+    ImportResult,
+    entry_assign,
+    entry_ignore,
+    statement_import,
+)
+
+__all__ = [
+    "CollectionResult",
+    "ImportResult",
+    "allocate_to_debts",
+    "cases_open",
+    "collection_run",
+    "credit_limit_set",
+    "debit_return",
+    "debit_schedule",
+    "debits_collect",
+    "debits_export",
+    "deposit_receive",
+    "deposit_return",
+    "deposit_set_off",
+    "entry_assign",
+    "entry_ignore",
+    "mandate_create",
+    "payment_record",
+    "payouts_export",
+    "statement_import",
+]

@@ -1,0 +1,409 @@
+"""The daily collection sweep (PT11, N1, F8): idempotent, safe on several workers at once.
+
+For each invoice past its due date it opens a late case, then on each run: accrues interest (kept
+on the case, posted when claimed), charges the 40 € indemnity once, reminder fees, sends reminders
+and the formal notice on the calendar, resolves the sale when the notice's time runs out, and
+applies the consequences the seller's terms allow: acceleration of the buyer's other debts,
+suspension of its orders and deliveries, terms cut to cash. Suspensions lift once nothing is
+overdue. Cases are locked in chunks with skip-locked, so two workers share the work.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
+
+from comptoir.billing.models import Invoice
+from comptoir.core import clock
+from comptoir.core.calendar import add_months
+from comptoir.core.services import audit_record
+from comptoir.ledger.models import Account, OpenItem
+from comptoir.payments import notifications, rules
+from comptoir.payments.models import FormalNotice, LateCase, Suspension
+from comptoir.payments.policy import PaymentPolicy, payment_policy
+from comptoir.payments.rules import ZERO
+from comptoir.payments.services._posting import Charge, charges_post
+from comptoir.payments.services.interest import interest_charges, interest_to
+
+CHUNK = 2000
+Stage = LateCase.Stage
+
+
+@dataclass
+class CollectionResult:
+    opened: int = 0
+    settled: int = 0
+    indemnities: int = 0
+    reminders: int = 0
+    notices: int = 0
+    resolved: int = 0
+    accelerated: int = 0
+    suspended: int = 0
+    lifted: int = 0
+    touched: list[int] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return (
+            self.opened
+            + self.settled
+            + self.indemnities
+            + self.reminders
+            + self.notices
+            + self.resolved
+            + self.accelerated
+            + self.suspended
+            + self.lifted
+        )
+
+
+def _late_items(on: date, buyer_id: int | None, seller_id: int | None) -> Iterable[OpenItem]:
+    qs = OpenItem.objects.filter(
+        kind=OpenItem.Kind.INVOICE,
+        account__purpose=Account.Purpose.RECEIVABLE,
+        open_amount__gt=0,
+        due_date__lt=on,
+        counterparty__isnull=False,
+    ).filter(~Exists(LateCase.objects.filter(open_item=OuterRef("pk"))))
+    if buyer_id is not None:
+        qs = qs.filter(party_id=buyer_id)
+    if seller_id is not None:
+        qs = qs.filter(counterparty_id=seller_id)
+    return qs.select_related("entry").iterator(chunk_size=CHUNK)
+
+
+def cases_open(*, on: date, buyer_id: int | None = None, seller_id: int | None = None) -> int:
+    """Open a late case for every invoice item still open after its due date (before `on`)."""
+    opened = 0
+    at = clock.now()
+    batch: list[OpenItem] = []
+
+    def flush() -> int:
+        numbers: dict[int, set[str]] = defaultdict(set)
+        for item in batch:
+            numbers[item.counterparty_id or 0].add(item.reference)
+        invoices: dict[tuple[int, str | None], tuple[date | None, Decimal]] = {}
+        for seller, refs in numbers.items():
+            for issuer, number, issued, excl in Invoice.objects.filter(
+                issuer_id=seller, number__in=refs
+            ).values_list("issuer_id", "number", "issue_date", "total_excl_vat"):
+                invoices[(issuer, number)] = (issued, excl)
+        rows = []
+        for item in batch:
+            due = item.due_date or on
+            issued, excl = invoices.get(
+                (item.counterparty_id or 0, item.reference),
+                (item.entry.date if item.entry else due, item.amount),
+            )
+            issued = issued or due
+            rows.append(
+                LateCase(
+                    open_item=item,
+                    buyer_id=item.party_id,
+                    seller_id=item.counterparty_id or 0,
+                    due_date=due,
+                    invoice_date=issued,
+                    incl_vat=item.amount,
+                    excl_vat=excl,
+                    interest_from=due,
+                    accrued_on=due,
+                    opened_at=at,
+                )
+            )
+        made = LateCase.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CHUNK)
+        return len(made)
+
+    for item in _late_items(on, buyer_id, seller_id):
+        batch.append(item)
+        if len(batch) >= CHUNK:
+            opened += flush()
+            batch = []
+    if batch:
+        opened += flush()
+    return opened
+
+
+def _open_cases(on: date, seller_id: int | None) -> list[int]:
+    qs = LateCase.objects.filter(~Q(stage__in=[Stage.SETTLED, Stage.RESOLVED]))
+    if seller_id is not None:
+        qs = qs.filter(seller_id=seller_id)
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def _locked(ids: list[int]) -> list[LateCase]:
+    qs = LateCase.objects.filter(pk__in=ids).filter(~Q(stage__in=[Stage.SETTLED, Stage.RESOLVED]))
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs.order_by("pk"))
+
+
+@dataclass
+class _Run:
+    on: date
+    result: CollectionResult
+    policies: dict[int, PaymentPolicy | None] = field(default_factory=dict)
+    charges: list[Charge] = field(default_factory=list)
+    late_pairs: set[tuple[int, int]] = field(default_factory=set)
+    mails: list[tuple[int, tuple[str, str], tuple[str, str], tuple[str, bytes, str] | None]] = (
+        field(default_factory=list)
+    )
+
+    def policy(self, seller_id: int) -> PaymentPolicy | None:
+        if seller_id not in self.policies:
+            self.policies[seller_id] = payment_policy(seller_id, self.on)
+        return self.policies[seller_id]
+
+
+def _indemnity(run: _Run, case: LateCase, policy: PaymentPolicy, reference: str) -> None:
+    fixed = policy.document.late_payment.fixed_indemnity
+    if case.indemnity_posted or fixed is None:
+        return
+    case.indemnity_posted = True
+    run.result.indemnities += 1
+    run.charges.append(
+        Charge(
+            case.buyer_id,
+            case.seller_id,
+            OpenItem.Kind.FEE,
+            fixed.amount,
+            reference,
+            f"Indemnité forfaitaire pour frais de recouvrement {reference} (C. com. D441-5, PT11)",
+            run.on,
+        )
+    )
+
+
+def _reminder(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: Decimal) -> None:
+    if not rules.reminders_due(case.due_date, run.on, case.reminders):
+        return
+    case.reminders += 1
+    case.last_reminder_on = run.on
+    if case.stage == Stage.LATE:
+        case.stage = Stage.REMINDED
+    run.result.reminders += 1
+    fee = policy.document.late_payment.reminder_fee
+    if fee is not None:
+        run.charges.append(
+            Charge(
+                case.buyer_id,
+                case.seller_id,
+                OpenItem.Kind.FEE,
+                fee.amount,
+                ref,
+                f"Frais de relance n° {case.reminders} {ref} "
+                f"({policy.clause('late_payment', 'reminder_fee') or 'PT11'})",
+                run.on,
+            )
+        )
+    run.mails.append(
+        (
+            case.buyer_id,
+            (f"Relance : facture {ref} échue", f"Reminder: invoice {ref} is overdue"),
+            (
+                f"La facture {ref} était payable le {case.due_date:%d/%m/%Y}. Reste dû : {owed} €."
+                " Des intérêts de retard courent depuis le lendemain de l'échéance (PT11).",
+                f"Invoice {ref} was due on {case.due_date.isoformat()}. Still owed: €{owed}."
+                " Late-payment interest runs from the day after the due date (PT11).",
+            ),
+            None,
+        )
+    )
+
+
+def _settle_finished(cases: list[LateCase], open_amounts: dict[int, Decimal], on: date) -> int:
+    done = 0
+    for case in cases:
+        if open_amounts.get(case.open_item_id, ZERO) <= 0 and case.stage != Stage.SETTLED:
+            case.stage = Stage.SETTLED
+            case.settled_on = on
+            done += 1
+    return done
+
+
+def _chunk(run: _Run, ids: list[int]) -> None:
+    from comptoir.payments.services.notices import notice_send, resolution_apply
+
+    cases = _locked(ids)
+    if not cases:
+        return
+    rows = OpenItem.objects.filter(pk__in=[c.open_item_id for c in cases]).values_list(
+        "pk", "open_amount", "reference"
+    )
+    open_amounts = {pk: amount for pk, amount, _ in rows}
+    references = {pk: ref for pk, _, ref in rows}
+    run.result.settled += _settle_finished(cases, open_amounts, run.on)
+    live = [c for c in cases if c.stage != Stage.SETTLED]
+    by_seller: dict[int, list[LateCase]] = defaultdict(list)
+    for case in live:
+        by_seller[case.seller_id].append(case)
+    for seller_id, group in by_seller.items():
+        policy = run.policy(seller_id)
+        if policy is None:
+            continue
+        accrued = interest_to(group, open_amounts, policy, run.on)
+        for case, interest in zip(group, accrued, strict=True):
+            case.interest_accrued = interest
+            case.accrued_on = run.on
+            ref = references[case.open_item_id]
+            run.late_pairs.add((case.buyer_id, case.seller_id))
+            _indemnity(run, case, policy, ref)
+            owed = open_amounts[case.open_item_id]
+            if case.stage in (Stage.LATE, Stage.REMINDED):
+                _reminder(run, case, policy, ref, owed)
+            if case.stage != Stage.FORMAL_NOTICE and rules.formal_notice_due(
+                case.due_date, run.on, False
+            ):
+                run.charges.extend(c for _, c in interest_charges([case], policy, run.on))
+                notice_send(run, case, policy, ref, owed)
+            elif (
+                case.stage == Stage.FORMAL_NOTICE
+                and case.notice_deadline is not None
+                and run.on > case.notice_deadline
+                and policy.document.late_payment.resolution is not None
+            ):
+                resolution_apply(run, case, policy, ref, owed)
+    LateCase.objects.bulk_update(
+        cases,
+        [
+            "stage",
+            "interest_from",
+            "interest_posted",
+            "interest_accrued",
+            "accrued_on",
+            "indemnity_posted",
+            "collection_costs_posted",
+            "reminders",
+            "last_reminder_on",
+            "notice_deadline",
+            "resolved_on",
+            "settled_on",
+        ],
+    )
+
+
+def _accelerate(run: _Run, buyer_id: int, seller_id: int, policy: PaymentPolicy) -> None:
+    """PT11 acceleration: the buyer's debts not yet due with this seller are due at once."""
+    if not policy.enabled("acceleration"):
+        return
+    items = OpenItem.objects.filter(
+        party_id=buyer_id,
+        counterparty_id=seller_id,
+        account__purpose=Account.Purpose.RECEIVABLE,
+        open_amount__gt=0,
+        due_date__gt=run.on,
+    )
+    moved = list(items.values_list("reference", "due_date"))
+    if not moved:
+        return
+    items.update(due_date=run.on)
+    run.result.accelerated += len(moved)
+    audit_record(
+        actor=None,
+        organization_id=seller_id,
+        action="payments.debts_accelerated",
+        obj_type="parties.organization",
+        obj_id=buyer_id,
+        data={
+            "rule": "PT11",
+            "clause": policy.clause("late_payment", "acceleration"),
+            "items": [[ref, due.isoformat() if due else None] for ref, due in moved],
+        },
+    )
+
+
+def _suspend(run: _Run, buyer_id: int, seller_id: int, policy: PaymentPolicy) -> None:
+    """PT11/F8 suspension of pending orders and deliveries, and terms cut [003 §7]."""
+    cut = policy.document.late_payment.terms_cut
+    if not policy.enabled("suspension") and cut is None:
+        return
+    if Suspension.objects.filter(buyer_id=buyer_id, seller_id=seller_id, lifted_on=None).exists():
+        return
+    clause = policy.clause("late_payment", "suspension") or policy.clause(
+        "late_payment", "terms_cut"
+    )
+    try:
+        with transaction.atomic():
+            Suspension.objects.create(
+                buyer_id=buyer_id,
+                seller_id=seller_id,
+                since=run.on,
+                reason=f"Retard de paiement ({clause or 'PT11'})",
+                terms_cut_until=add_months(run.on, cut.min_months) if cut else None,
+            )
+    except IntegrityError:  # another worker suspended the pair meanwhile
+        return
+    run.result.suspended += 1
+
+
+def lift_if_clear(*, buyer_id: int, seller_id: int, on: date) -> bool:
+    """Lift the pair's suspension once nothing is overdue; a terms cut [003 §7] stays in force
+    until its own end (kept on the lifted suspension)."""
+    active = Suspension.objects.filter(buyer_id=buyer_id, seller_id=seller_id, lifted_on=None)
+    if not active.exists():
+        return False
+    overdue = OpenItem.objects.filter(
+        party_id=buyer_id,
+        counterparty_id=seller_id,
+        account__purpose=Account.Purpose.RECEIVABLE,
+        open_amount__gt=0,
+        due_date__lt=on,
+    ).exists()
+    if overdue:
+        return False
+    return bool(active.update(lifted_on=on))
+
+
+def _lift(on: date, seller_id: int | None) -> int:
+    active = Suspension.objects.filter(lifted_on=None)
+    if seller_id is not None:
+        active = active.filter(seller_id=seller_id)
+    pairs = set(active.values_list("buyer_id", "seller_id"))
+    return sum(lift_if_clear(buyer_id=b, seller_id=s, on=on) for b, s in pairs)
+
+
+def _send_all(mails: list[tuple[int, Any, Any, Any]]) -> None:
+    for org, subject, body, attachment in mails:
+        notifications.send(org, subject, body, attachment)
+
+
+def collection_run(*, on: date | None = None, seller_id: int | None = None) -> CollectionResult:
+    """The collection sweep for day `on` (default today): see the module's docstring."""
+    on = on or clock.today()
+    result = CollectionResult()
+    result.opened = cases_open(on=on, seller_id=seller_id)
+    ids = _open_cases(on, seller_id)
+    for start in range(0, len(ids), CHUNK):
+        run = _Run(on=on, result=result)
+        with transaction.atomic():
+            _chunk(run, ids[start : start + CHUNK])
+            charges_post(run.charges)
+            for buyer_id, seller_id_ in sorted(run.late_pairs):
+                policy = run.policy(seller_id_)
+                if policy is not None:
+                    _accelerate(run, buyer_id, seller_id_, policy)
+                    _suspend(run, buyer_id, seller_id_, policy)
+            mails = list(run.mails)
+            transaction.on_commit(partial(_send_all, mails))
+    with transaction.atomic():
+        result.lifted = _lift(on, seller_id)
+    return result
+
+
+def notice_deadline_for(policy: PaymentPolicy, sent_on: date) -> date:
+    """When the formal notice's time runs out: the terms' resolution delay, else 8 days."""
+    resolution = policy.document.late_payment.resolution
+    if resolution is None:
+        return sent_on + timedelta(days=8)
+    delay = resolution.after_formal_notice
+    return rules.notice_deadline(sent_on, int(delay.amount), delay.unit)
+
+
+__all__ = ["CollectionResult", "FormalNotice", "cases_open", "collection_run"]

@@ -1,0 +1,89 @@
+"""Late-payment interest of late cases (PT11): computed by the terms engine on the open amount,
+from `interest_from` to a given day, and posted to the ledger when it is claimed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from comptoir.ledger.models import OpenItem
+from comptoir.payments.models import LateCase
+from comptoir.payments.policy import PaymentPolicy
+from comptoir.payments.rules import ZERO, cents
+from comptoir.payments.services._posting import Charge
+from comptoir.terms.cli_quote import load_rates
+from comptoir.terms.engine.rates import RateSource
+from comptoir.terms.interest import AmountBasis, interest_batch
+from comptoir.terms.interest import OpenItem as InterestItem
+
+
+@lru_cache(maxsize=1)
+def _rates_cached() -> RateSource:
+    return load_rates()[0]
+
+
+def rates() -> RateSource:
+    return _rates_cached()
+
+
+def base_of(case: LateCase, open_amount: Decimal, policy: PaymentPolicy) -> Decimal:
+    """The principal interest runs on: the open amount, excl. VAT in proportion when the terms
+    say excl. VAT."""
+    if policy.late.amount_basis is AmountBasis.INCL_VAT or not case.incl_vat:
+        return open_amount
+    return cents(open_amount * case.excl_vat / case.incl_vat)
+
+
+def interest_to(
+    cases: Sequence[LateCase], open_amounts: dict[int, Decimal], policy: PaymentPolicy, on: date
+) -> list[Decimal]:
+    """Interest not yet posted of each case, accrued from `interest_from` to `on` (one batch)."""
+    items = [
+        InterestItem(
+            base_of(c, open_amounts.get(c.open_item_id, ZERO), policy),
+            c.interest_from,
+            max(on, c.interest_from),
+            c.invoice_date,
+        )
+        for c in cases
+    ]
+    return [row[0] for row in interest_batch(items, policy.late, rates())]
+
+
+def interest_charges(
+    cases: Sequence[LateCase], policy: PaymentPolicy, on: date
+) -> list[tuple[LateCase, Charge]]:
+    """Claim the interest accrued to `on` on each case: the charges to post; the cases move
+    their `interest_from` to `on` and add it to `interest_posted` (the caller saves them)."""
+    ids = [c.open_item_id for c in cases]
+    rows = OpenItem.objects.filter(pk__in=ids).values_list("pk", "open_amount", "reference")
+    open_amounts = {pk: amount for pk, amount, _ in rows}
+    references = {pk: ref for pk, _, ref in rows}
+    out: list[tuple[LateCase, Charge]] = []
+    for case, amount in zip(cases, interest_to(cases, open_amounts, policy, on), strict=True):
+        if on <= case.interest_from:
+            continue
+        case.interest_from = on
+        case.interest_accrued = ZERO
+        case.accrued_on = on
+        if amount <= 0:
+            continue
+        case.interest_posted += amount
+        reference = references[case.open_item_id]
+        out.append(
+            (
+                case,
+                Charge(
+                    buyer_id=case.buyer_id,
+                    seller_id=case.seller_id,
+                    kind=OpenItem.Kind.INTEREST,
+                    amount=amount,
+                    reference=reference,
+                    label=f"Intérêts de retard {reference} au {on:%d/%m/%Y} (PT11)",
+                    on=on,
+                ),
+            )
+        )
+    return out

@@ -1,0 +1,223 @@
+"""Formal notices (N1) and resolution of the sale after an unanswered one (PT11)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Sum
+
+from comptoir.core import clock
+from comptoir.core.services import audit_record
+from comptoir.ledger.models import OpenItem
+from comptoir.parties.models import Address, Organization
+from comptoir.payments import rules
+from comptoir.payments.letters import ClaimedItem, LetterParty, NoticeLetter, formal_notice_pdf
+from comptoir.payments.models import FormalNotice, LateCase
+from comptoir.payments.policy import PaymentPolicy
+from comptoir.payments.rules import ZERO
+from comptoir.payments.services._posting import Charge
+
+if TYPE_CHECKING:
+    from comptoir.payments.services.collection import _Run
+
+Stage = LateCase.Stage
+
+
+def _party(org: Organization) -> LetterParty:
+    address = Address.objects.filter(organization=org).order_by("pk").first()
+    lines: tuple[str, ...] = ()
+    if address is not None:
+        lines = tuple(x for x in (address.line1, f"{address.postcode} {address.city}".strip()) if x)
+    return LetterParty(org.legal_name, lines, org.siren)
+
+
+def _formula(policy: PaymentPolicy) -> str:
+    i = policy.document.late_payment.interest
+    return {
+        "legal_rate_multiple": f"{i.multiplier} × le taux de l'intérêt légal",
+        "fixed_annual": f"{i.rate} % l'an",
+        "monthly": f"{i.rate} % par mois",
+        "reference_plus_points": f"le taux de refinancement de la BCE majoré de {i.points} points",
+    }[i.kind]
+
+
+def _consequences(policy: PaymentPolicy, deadline_text: str) -> tuple[str, ...]:
+    late = policy.document.late_payment
+    out = []
+    if late.resolution is not None:
+        text = (
+            f"À défaut de paiement dans un délai de {deadline_text}, "
+            "la vente sera résolue de plein droit"
+        )
+        if late.resolution.goods_taken_back:
+            text += " et les marchandises reprises (clause de réserve de propriété)"
+        if late.resolution.indemnity_percent:
+            text += f", avec une indemnité de {late.resolution.indemnity_percent} % des sommes dues"
+        if late.resolution.deposit_deduction:
+            text += " ; les sommes dues seront déduites du dépôt de garantie"
+        out.append(f"{text} ({policy.clause('late_payment', 'resolution') or 'PT11'}).")
+    if policy.enabled("suspension"):
+        out.append(
+            "Les commandes et livraisons en cours restent suspendues jusqu'au paiement "
+            f"({policy.clause('late_payment', 'suspension') or 'PT11'})."
+        )
+    if policy.enabled("acceleration"):
+        out.append(
+            "L'ensemble des sommes dues, même non échues, est immédiatement exigible "
+            f"({policy.clause('late_payment', 'acceleration') or 'PT11'})."
+        )
+    return tuple(out)
+
+
+def _delay_text(policy: PaymentPolicy) -> str:
+    resolution = policy.document.late_payment.resolution
+    if resolution is None:
+        return "8 jours calendaires"
+    d = resolution.after_formal_notice
+    unit = {
+        "calendar_days": "jours calendaires",
+        "business_days": "jours ouvrés",
+        "hours": "heures",
+    }
+    return f"{d.amount} {unit.get(d.unit, d.unit)}"
+
+
+def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: Decimal) -> None:
+    """Send the formal notice: collection costs charged where the terms have them [002 §14.7],
+    the letter generated and recorded, the deadline stored on the case."""
+    from comptoir.payments.services.collection import notice_deadline_for
+
+    costs = policy.document.late_payment.collection_costs
+    cost_amount = ZERO
+    if costs is not None and not case.collection_costs_posted:
+        cost_amount = rules.collection_costs(case.incl_vat, costs.percent, costs.minimum)
+        case.collection_costs_posted = True
+        run.charges.append(
+            Charge(
+                case.buyer_id,
+                case.seller_id,
+                OpenItem.Kind.FEE,
+                cost_amount,
+                ref,
+                f"Frais de recouvrement {ref} "
+                f"({policy.clause('late_payment', 'collection_costs') or 'PT11'})",
+                run.on,
+            )
+        )
+    deadline = notice_deadline_for(policy, run.on)
+    fixed = policy.document.late_payment.fixed_indemnity
+    reminder_fees = (
+        policy.document.late_payment.reminder_fee.amount * case.reminders
+        if policy.document.late_payment.reminder_fee
+        else ZERO
+    )
+    item = ClaimedItem(
+        reference=ref,
+        invoice_date=case.invoice_date,
+        due_date=case.due_date,
+        principal=owed,
+        interest=case.interest_posted,
+        indemnity=fixed.amount if fixed is not None else ZERO,
+        costs=cost_amount + reminder_fees,
+    )
+    seller = Organization.objects.get(pk=case.seller_id)
+    letter = NoticeLetter(
+        seller=_party(seller),
+        buyer=_party(Organization.objects.get(pk=case.buyer_id)),
+        sent_on=run.on,
+        deadline=deadline,
+        deadline_text=_delay_text(policy),
+        items=(item,),
+        interest_formula=_formula(policy),
+        consequences=_consequences(policy, _delay_text(policy)),
+        reference=f"MED-{case.pk:06d}-{run.on:%Y%m%d}",
+        iban=seller.iban,
+        payment_reference=rules.payment_reference(ref),
+    )
+    pdf = formal_notice_pdf(letter)
+    FormalNotice.objects.create(
+        case=case,
+        sent_on=run.on,
+        deadline=deadline,
+        amount_claimed=letter.total,
+        pdf=pdf,
+        sent_at=clock.now(),
+    )
+    case.stage = Stage.FORMAL_NOTICE
+    case.notice_deadline = deadline
+    run.result.notices += 1
+    audit_record(
+        actor=None,
+        organization_id=case.seller_id,
+        action="payments.formal_notice_sent",
+        obj_type="payments.latecase",
+        obj_id=case.pk,
+        data={"invoice": ref, "deadline": deadline, "claimed": letter.total, "rule": "N1"},
+    )
+    run.mails.append(
+        (
+            case.buyer_id,
+            (f"Mise en demeure — facture {ref}", f"Formal notice — invoice {ref}"),
+            (
+                f"Veuillez trouver ci-joint notre mise en demeure de payer {letter.total} € "
+                f"au plus tard le {deadline:%d/%m/%Y}.",
+                f"Please find attached our formal notice to pay €{letter.total} "
+                f"by {deadline.isoformat()}.",
+            ),
+            (f"mise-en-demeure-{ref}.pdf", pdf, "application/pdf"),
+        )
+    )
+
+
+def resolution_apply(
+    run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: Decimal
+) -> None:
+    """The notice went unanswered: the sale is resolved (PT11) — indemnity on the sums still due
+    [003 §15], deduction from the security deposit [001 §5], goods to take back (PT15)."""
+    from comptoir.payments.services.credit import deposit_set_off
+
+    resolution = policy.document.late_payment.resolution
+    assert resolution is not None
+    case.stage = Stage.RESOLVED
+    case.resolved_on = run.on
+    run.result.resolved += 1
+    if resolution.indemnity_percent:
+        amount = rules.cents(owed * resolution.indemnity_percent / rules.HUNDRED)
+        run.charges.append(
+            Charge(
+                case.buyer_id,
+                case.seller_id,
+                OpenItem.Kind.FEE,
+                amount,
+                ref,
+                f"Indemnité de résolution {resolution.indemnity_percent} % {ref} "
+                f"({policy.clause('late_payment', 'resolution') or 'PT11'})",
+                run.on,
+            )
+        )
+    deducted = ZERO
+    if resolution.deposit_deduction:
+        deducted = deposit_set_off(
+            buyer_id=case.buyer_id, seller_id=case.seller_id, amount=owed, on=run.on
+        )
+    audit_record(
+        actor=None,
+        organization_id=case.seller_id,
+        action="payments.sale_resolved",
+        obj_type="payments.latecase",
+        obj_id=case.pk,
+        data={
+            "invoice": ref,
+            "owed": owed,
+            "deposit_deducted": deducted,
+            "goods_taken_back": resolution.goods_taken_back,
+            "rule": "PT11",
+            "clause": policy.clause("late_payment", "resolution"),
+        },
+    )
+
+
+def claimed_total(case: LateCase) -> Decimal:
+    total = case.notices.aggregate(s=Sum("amount_claimed"))["s"]
+    return Decimal(total or 0)

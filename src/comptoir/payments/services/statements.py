@@ -1,0 +1,273 @@
+"""Bank statement import (CAMT.053, MT940) and reconciliation.
+
+Each credit is matched to a buyer's open items: by the invoice number or its RF reference in the
+remittance text, else by the payer's IBAN when that buyer owes exactly that amount. Debit returns
+(R-transactions) are matched to their direct debit by end-to-end id. What cannot be matched waits
+in the review queue. The same file, or the same booked movement, is never imported twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from comptoir.core import clock
+from comptoir.core.errors import DomainError
+from comptoir.core.services import audit_record
+from comptoir.ledger.models import Account, OpenItem
+from comptoir.parties.models import Organization
+from comptoir.payments import rules
+from comptoir.payments.formats import parse_statement
+from comptoir.payments.formats.statement import StatementLine
+from comptoir.payments.models import DirectDebit, Mandate, Payment, StatementEntry, StatementImport
+from comptoir.payments.services.debits import debit_return
+from comptoir.payments.services.recording import payment_record
+
+Status = StatementEntry.Status
+
+
+@dataclass
+class ImportResult:
+    statement: StatementImport
+    created: bool
+    matched: int = 0
+    to_review: int = 0
+    returned: int = 0
+    skipped: int = 0
+
+
+class _Index:
+    """Open invoice items of the sellers concerned, by number and RF reference; buyers by IBAN."""
+
+    def __init__(self, seller_ids: set[int]) -> None:
+        self.by_ref: dict[str, OpenItem] = {}
+        self.by_buyer_amount: dict[tuple[int, int, Decimal], list[OpenItem]] = {}
+        items = OpenItem.objects.filter(
+            counterparty_id__in=seller_ids,
+            account__purpose=Account.Purpose.RECEIVABLE,
+            kind=OpenItem.Kind.INVOICE,
+            open_amount__gt=0,
+        ).only("pk", "party_id", "counterparty_id", "reference", "open_amount")
+        for item in items.iterator(chunk_size=5000):
+            ref = item.reference.upper()
+            self.by_ref[ref] = item
+            self.by_ref[rules.payment_reference(ref)] = item
+            key = (item.party_id, item.counterparty_id or 0, item.open_amount)
+            self.by_buyer_amount.setdefault(key, []).append(item)
+        self.buyers_by_iban: dict[str, set[int]] = {}
+        rows = list(Mandate.objects.values_list("iban", "buyer_id"))
+        rows += list(Payment.objects.exclude(payer_iban="").values_list("payer_iban", "buyer_id"))
+        rows += list(
+            Organization.objects.filter(is_buyer=True).exclude(iban="").values_list("iban", "pk")
+        )
+        for iban, buyer in rows:
+            self.buyers_by_iban.setdefault(iban.replace(" ", "").upper(), set()).add(buyer)
+
+    def match(self, line: StatementLine, sellers: set[int]) -> OpenItem | None:
+        for token in rules.references_in(line.reference):
+            item = self.by_ref.get(token)
+            if item is not None and item.counterparty_id in sellers:
+                return item
+        buyers = self.buyers_by_iban.get(line.counterparty_iban.replace(" ", "").upper(), set())
+        found = [
+            item
+            for buyer in buyers
+            for seller in sellers
+            for item in self.by_buyer_amount.get((buyer, seller, line.amount), [])
+        ]
+        return found[0] if len(found) == 1 else None
+
+
+def _sellers_for(iban: str, seller: Organization | None) -> set[int]:
+    """Whose account this is: the given seller, the seller holding that IBAN, or, for the
+    operator's account, every marketplace seller (funds held for them, PT14)."""
+    if seller is not None:
+        return {seller.pk}
+    compact = iban.replace(" ", "").upper()
+    owners = list(Organization.objects.filter(iban=compact).values_list("pk", "is_operator"))
+    if any(is_operator for _, is_operator in owners):
+        return set(Organization.objects.filter(is_seller=True).values_list("pk", flat=True))
+    return {pk for pk, _ in owners}
+
+
+def statement_import(
+    *, data: bytes, filename: str = "", seller: Organization | None = None, actor: Any = None
+) -> list[ImportResult]:
+    """Import every statement of a CAMT.053 or MT940 file and reconcile it; importing the same
+    file again changes nothing and reports it."""
+    statements = parse_statement(data, filename)
+    digest = hashlib.sha256(data).hexdigest()
+    results = []
+    for i, statement in enumerate(statements):
+        sha = digest if len(statements) == 1 else f"{digest[:58]}-{i:05d}"
+        results.append(_import_one(statement, sha, filename, seller, actor))
+    return results
+
+
+def _import_one(
+    statement: Any, sha: str, filename: str, seller: Organization | None, actor: Any
+) -> ImportResult:
+    existing = StatementImport.objects.filter(sha256=sha).first()
+    if existing is not None:
+        return ImportResult(existing, False, skipped=existing.lines)
+    sellers = _sellers_for(statement.account_iban, seller)
+    with transaction.atomic():
+        record = StatementImport.objects.create(
+            seller=seller,
+            sha256=sha,
+            filename=filename[:200],
+            account_iban=statement.account_iban,
+            statement_id=statement.statement_id[:140],
+            imported_at=clock.now(),
+        )
+    result = ImportResult(record, True)
+    seen = set(
+        StatementEntry.objects.filter(
+            account_iban=statement.account_iban,
+            bank_reference__in=[line.bank_reference for line in statement.lines],
+        ).values_list("bank_reference", flat=True)
+    )
+    index = _Index(sellers)
+    debits = {
+        d.end_to_end_id: d
+        for d in DirectDebit.objects.filter(
+            end_to_end_id__in=[line.end_to_end_id for line in statement.lines if line.end_to_end_id]
+        )
+    }
+    for line in statement.lines:
+        if line.bank_reference in seen:
+            result.skipped += 1
+            continue
+        seen.add(line.bank_reference)
+        with transaction.atomic():
+            status, note, payment = _reconcile(line, index, sellers, debits, actor)
+            StatementEntry.objects.create(
+                statement=record,
+                bank_reference=line.bank_reference[:140],
+                account_iban=statement.account_iban,
+                booking_date=line.booking_date,
+                value_date=line.value_date,
+                amount=line.amount,
+                reference=line.reference[:280],
+                counterparty_name=line.counterparty_name[:140],
+                counterparty_iban=line.counterparty_iban[:34],
+                end_to_end_id=line.end_to_end_id[:35],
+                return_reason=line.return_reason[:8],
+                status=status,
+                note=note[:300],
+                payment=payment,
+            )
+        if status == Status.MATCHED:
+            result.matched += 1
+        elif status == Status.REVIEW:
+            result.to_review += 1
+        elif status == Status.RETURNED:
+            result.returned += 1
+    StatementImport.objects.filter(pk=record.pk).update(
+        lines=len(statement.lines) - result.skipped,
+        matched=result.matched,
+        to_review=result.to_review,
+    )
+    record.refresh_from_db()
+    audit_record(
+        actor=actor,
+        organization_id=seller.pk if seller else None,
+        action="payments.statement_imported",
+        obj_type="payments.statementimport",
+        obj_id=record.pk,
+        data={"matched": result.matched, "review": result.to_review, "returned": result.returned},
+    )
+    return result
+
+
+def _reconcile(
+    line: StatementLine,
+    index: _Index,
+    sellers: set[int],
+    debits: dict[str, DirectDebit],
+    actor: Any,
+) -> tuple[str, str, Payment | None]:
+    debit = debits.get(line.end_to_end_id) if line.end_to_end_id else None
+    if line.amount < 0:
+        if debit is not None and (line.return_reason or debit.status != "scheduled"):
+            debit_return(
+                debit=debit, reason=line.return_reason or "MS03", on=line.value_date, actor=actor
+            )
+            return (
+                Status.RETURNED,
+                f"Prélèvement {debit.end_to_end_id} rejeté ({line.return_reason})",
+                None,
+            )
+        return Status.IGNORED, "Débit du compte", None
+    if debit is not None:
+        return Status.MATCHED, f"Prélèvement {debit.end_to_end_id} crédité", debit.payment
+    item = index.match(line, sellers)
+    if item is None:
+        return Status.REVIEW, "Aucune facture ouverte ne correspond", None
+    payment = payment_record(
+        buyer=item.party_id,
+        seller=item.counterparty_id,
+        amount=line.amount,
+        method="transfer",
+        value_date=min(line.value_date, clock.today()),
+        idempotency_key=f"stmt:{line.bank_reference}"[:80],
+        reference=f"{item.reference} {line.reference}"[:140],
+        payer_iban=line.counterparty_iban,
+        source=Payment.Source.STATEMENT,
+        actor=actor,
+    )
+    return Status.MATCHED, f"Facture {item.reference}", payment
+
+
+@transaction.atomic
+def entry_assign(
+    *, entry: StatementEntry, buyer: Organization, seller: Organization, actor: Any = None
+) -> Payment:
+    """Review queue: the seller says whose payment this is; it is recorded and allocated."""
+    entry = StatementEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != Status.REVIEW:
+        raise DomainError(
+            code="not_in_review", message="This line is already reconciled.", field="entry"
+        )
+    payment = payment_record(
+        buyer=buyer,
+        seller=seller,
+        amount=entry.amount,
+        method="transfer",
+        value_date=entry.value_date,
+        idempotency_key=f"stmt:{entry.bank_reference}"[:80],
+        reference=entry.reference,
+        payer_iban=entry.counterparty_iban,
+        source=Payment.Source.STATEMENT,
+        actor=actor,
+    )
+    entry.status = Status.MATCHED
+    entry.payment = payment
+    entry.note = "Rapproché manuellement"
+    entry.save(update_fields=["status", "payment", "note"])
+    return payment
+
+
+@transaction.atomic
+def entry_ignore(*, entry: StatementEntry, note: str, actor: Any = None) -> StatementEntry:
+    entry = StatementEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != Status.REVIEW:
+        raise DomainError(
+            code="not_in_review", message="This line is already reconciled.", field="entry"
+        )
+    entry.status = Status.IGNORED
+    entry.note = note[:300] or "Ignoré"
+    entry.save(update_fields=["status", "note"])
+    return entry
+
+
+def review_queue(sellers: set[int] | None = None) -> Any:
+    qs = StatementEntry.objects.filter(status=Status.REVIEW).select_related("statement")
+    if sellers is not None:
+        qs = qs.filter(Q(statement__seller_id__in=sellers) | Q(statement__seller=None))
+    return qs.order_by("value_date", "pk")

@@ -1,0 +1,21 @@
+"""Time-driven steps of payments (N2): debits collected on their day, then collection (PT11)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from comptoir.core import clock
+from comptoir.core.sweeps import register
+from comptoir.payments.services import collection_run, debits_collect
+
+
+@register("payments.collect_direct_debits", order=80)
+def collect_direct_debits(*, until: datetime) -> int:
+    """Debits sent to the bank are paid on their collection day (PT4)."""
+    return debits_collect(on=until.astimezone(clock.PARIS).date())
+
+
+@register("payments.collection", order=90)
+def collection(*, until: datetime) -> int:
+    """Interest, indemnities, reminders, formal notices and their consequences (PT11, N1)."""
+    return collection_run(on=until.astimezone(clock.PARIS).date()).changes
