@@ -92,6 +92,13 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def _balance(code: str, day: str) -> str:
+    return (
+        f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt>'
+        f"<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>"
+    )
+
+
 def camt053(account_iban: str, entries: list[dict[str, str]], statement_id: str = "S-1") -> bytes:
     """A minimal CAMT.053.001.02 statement: each entry has amount (signed), date, ref (bank
     reference) and optionally remittance, iban (counterparty), e2e, reason."""
@@ -107,7 +114,9 @@ def camt053(account_iban: str, entries: list[dict[str, str]], statement_id: str 
 <AcctSvcrRef>{e["ref"]}</AcctSvcrRef>
 <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
 <NtryDtls><TxDtls><Refs><EndToEndId>{e.get("e2e", "NOTPROVIDED")}</EndToEndId></Refs>
-<RltdPties><{party}><Nm>Client</Nm></{party}><{party}Acct><Id><IBAN>{e.get("iban", "FR7630006000011234567890189")}</IBAN></Id></{party}Acct></RltdPties>
+<RltdPties><{party}><Nm>Client</Nm></{party}>
+<{party}Acct><Id><IBAN>{e.get("iban", "FR7630006000011234567890189")}</IBAN></Id></{party}Acct>
+</RltdPties>
 <RmtInf><Ustrd>{e.get("remittance", "")}</Ustrd></RmtInf>{reason}</TxDtls></NtryDtls></Ntry>"""
         )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -115,6 +124,5 @@ def camt053(account_iban: str, entries: list[dict[str, str]], statement_id: str 
 <GrpHdr><MsgId>M-{statement_id}</MsgId><CreDtTm>2026-11-21T05:00:00</CreDtTm></GrpHdr>
 <Stmt><Id>{statement_id}</Id><CreDtTm>2026-11-21T05:00:00</CreDtTm>
 <Acct><Id><IBAN>{account_iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>
-<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-01</Dt></Dt></Bal>
-<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-30</Dt></Dt></Bal>
+{_balance("OPBD", "2026-11-01")}{_balance("CLBD", "2026-11-30")}
 {"".join(rows)}</Stmt></BkToCstmrStmt></Document>""".encode()

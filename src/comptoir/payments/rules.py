@@ -171,11 +171,11 @@ class Calendar:
 DEFAULT_CALENDAR = Calendar()
 
 
-def reminders_due(due: date, today: date, sent: int, calendar: Calendar = DEFAULT_CALENDAR) -> int:
-    """How many more reminders are due on `today` (0 or more; a sweep that missed days catches
-    up with one reminder, not several)."""
-    owed = sum(1 for days in calendar.reminders if today >= due + timedelta(days=days))
-    return 1 if owed > sent else 0
+def reminder_step(due: date, today: date, calendar: Calendar = DEFAULT_CALENDAR) -> int:
+    """How many reminder steps of the calendar have come by `today`. A case whose count of steps
+    done is lower gets one reminder now and its count set to this (a sweep that missed days
+    sends one reminder, not several)."""
+    return sum(1 for days in calendar.reminders if today >= due + timedelta(days=days))
 
 
 def formal_notice_due(

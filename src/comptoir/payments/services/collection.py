@@ -182,9 +182,10 @@ def _indemnity(run: _Run, case: LateCase, policy: PaymentPolicy, reference: str)
 
 
 def _reminder(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: Decimal) -> None:
-    if not rules.reminders_due(case.due_date, run.on, case.reminders):
+    step = rules.reminder_step(case.due_date, run.on)
+    if step <= case.reminders:
         return
-    case.reminders += 1
+    case.reminders = step
     case.last_reminder_on = run.on
     if case.stage == Stage.LATE:
         case.stage = Stage.REMINDED
