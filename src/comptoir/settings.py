@@ -212,3 +212,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"comptoir": {"level": os.environ.get("COMPTOIR_LOG_LEVEL", "INFO")}},
 }
+
+# Card payments (PT1): "local" accepts every card (development); "psp" calls the operator's PSP.
+COMPTOIR_PAYMENT_PROVIDER = os.environ.get("COMPTOIR_PAYMENT_PROVIDER", "local")
+COMPTOIR_PSP_URL = os.environ.get("COMPTOIR_PSP_URL", "")
+COMPTOIR_PSP_KEY = os.environ.get("COMPTOIR_PSP_KEY", "")
+# PT3: the financing partner's fee, in % of the invoice, under the operator's agreement with it
+COMPTOIR_FINANCING_FEE_PERCENT = os.environ.get("COMPTOIR_FINANCING_FEE_PERCENT", "0")

@@ -10,14 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Sum
+
 from comptoir.core import clock
 from comptoir.core.sweeps import run_all
 from comptoir.fulfilment import services as fulfilment
 from comptoir.fulfilment.models import Shipment
+from comptoir.ledger.models import OpenItem
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Order
 from comptoir.ordering.quoting import LineRequest
 from comptoir.parties.models import Organization, User
+from comptoir.payments import services as payments
 from comptoir.terms.queries import terms_in_force
 
 Step = Callable[[Order], Any]
@@ -44,7 +48,7 @@ SCRIPTS = (
         "buyer1",
         40,
         (("BV-BLO-33", 48), ("BV-AMB-75", 12)),
-        ((20, "ship", ""), (23, "deliver", "")),
+        ((20, "ship", ""), (23, "deliver", ""), (38, "pay", "")),  # paid late: interest, 40 €
     ),
     Script("brasseurs-2", "brasseurs", "buyer3", 3, (("BV-BLO-33", 24), ("BV-BRU-33", 24))),
     # electronics wholesale (O8 manual, 2 working days, pending on silence)
@@ -80,7 +84,7 @@ SCRIPTS = (
         "buyer2",
         25,
         (("ML-P-SER-ECL", 6), ("ML-P-CRE-NUI", 6)),
-        ((1, "start", ""), (2, "ship", ""), (4, "deliver", "")),
+        ((1, "start", ""), (2, "ship", ""), (4, "deliver", ""), (6, "pay", "")),  # on time
     ),
     Script("lumiere-2", "lumiere", "buyer2", 1, (("ML-P-SER-HYA", 6),)),
     # digital goods (5 days from the next day, then the offer lapses)
@@ -96,7 +100,7 @@ SCRIPTS = (
         "buyer1",
         20,
         (("AC-CAR-A5-LIG", 12), ("AC-AGE-2027", 6)),
-        ((1, "accept", ""), (2, "ship", ""), (4, "deliver", ""), (9, "freeze", "")),
+        ((1, "accept", ""), (2, "ship", ""), (4, "deliver", ""), (9, "freeze", ""), (9, "pay", "")),
     ),
     Script("carmin-2", "carmin", "buyer2", 4, (("AC-CAR-A6-POC", 12),)),
     Script(
@@ -188,6 +192,25 @@ class History:
             )
         elif action == "freeze":
             fulfilment.delivery_validate(actor=buyer_user, order_id=order.pk)
+        elif action == "pay" and order.invoice is not None:
+            self._pay(order)
+
+    def _pay(self, order: Order) -> None:
+        """The buyer pays what its invoice still owes, by the order's method (PT1, PT4)."""
+        assert order.invoice is not None
+        owed = OpenItem.objects.filter(
+            party=order.buyer, counterparty=order.seller, reference=order.invoice.number
+        ).aggregate(s=Sum("open_amount"))["s"]
+        if owed and owed > 0:
+            payments.payment_record(
+                buyer=order.buyer,
+                seller=order.seller,
+                amount=owed,
+                method=order.payment_method or "transfer",
+                value_date=clock.today(),
+                idempotency_key=f"demo-pay-{order.number}",
+                reference=order.invoice.number,
+            )
 
     def build(self) -> int:
         if Order.objects.filter(idempotency_key__startswith="demo-").exists():

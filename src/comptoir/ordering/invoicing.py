@@ -26,7 +26,11 @@ FORMULA_TEXT = {
 
 
 def terms_facts(
-    doc: TermsDocument, *, operator_name: str = "", operator_siren: str = ""
+    doc: TermsDocument,
+    *,
+    operator_name: str = "",
+    operator_siren: str = "",
+    payment_method: str = "",
 ) -> TermsFacts:
     """The facts of the seller's terms printed on its invoices (I3, PT11, PT15, I2)."""
     interest = doc.late_payment.interest if doc.late_payment is not None else None
@@ -39,7 +43,16 @@ def terms_facts(
     if doc.late_payment is not None and doc.late_payment.fixed_indemnity is not None:
         indemnity = doc.late_payment.fixed_indemnity.amount
     mandate = doc.invoicing.billing_mandate
+    partner = next(
+        (
+            o.partner
+            for o in doc.payment.options
+            if o.method == payment_method == "financing_partner" and o.invoice_assigned
+        ),
+        "",
+    )
     return TermsFacts(
+        financing_partner=partner,  # PT3: "Facture cédée à …"
         late_penalty_rate_text=rate_text,
         recovery_indemnity=indemnity,
         retention_of_title=doc.retention_of_title is not None,

@@ -18,6 +18,7 @@ from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import OPEN_STATES, PARIS
 from comptoir.parties.models import Organization
+from comptoir.payments.queries import credit_facts
 from comptoir.terms.engine.evaluate import evaluate
 from comptoir.terms.engine.inputs import BuyerContext, Cart, CartLine, VoucherInput
 from comptoir.terms.engine.policy import Policy
@@ -170,6 +171,7 @@ def buyer_context(
             names = frozenset(Brand.objects.filter(pk__in=approved).values_list("name", flat=True))
     zero = Decimal("0.00")
     unpaid = max(ledger.balance(buyer, seller), zero) if needs_ledger else zero
+    standing = credit_facts(buyer=buyer, seller=seller) if needs_ledger else None
     return BuyerContext(
         orders_this_month=(
             orders_in_month(buyer=buyer, seller=seller, on=on, exclude=exclude)
@@ -185,6 +187,10 @@ def buyer_context(
             else zero
         ),
         approved_brands=names,
+        # O10/PT11: a buyer the seller suspended for late payment is treated as in dispute
+        payment_dispute=bool(standing and standing.suspended),
+        deposit=(standing.deposit_held or zero) if standing else zero,  # PT9
+        credit_limit=standing.credit_limit if standing else None,  # PT10, set by the seller
         pricing_profile=(
             catalog.pricing_profile_for(buyer=buyer, seller=seller) if needs_profile else "standard"
         ),

@@ -376,3 +376,94 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"payout {self.seller_id} {self.net}"
+
+
+class RebateAgreement(models.Model):
+    """A quarterly rebate set with a buyer at the start of the quarter (PT13 [003 §8]): a percent
+    of the rebatable turnover from each threshold reached (tiers, highest reached applies)."""
+
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(help_text="First day of the quarter.")
+    period_end = models.DateField(help_text="Last day of the quarter.")
+    tiers = models.JSONField(help_text='[{"threshold": "0.00", "percent": "2"}, …]')
+    set_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "seller", "period_start"], name="payments_one_rebate_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"rebate {self.buyer_id}/{self.seller_id} {self.period_start}"
+
+
+class RebateSettlement(models.Model):
+    """What a rebate agreement gave at the end of its quarter: earned or forfeited, and why."""
+
+    agreement = models.OneToOneField(
+        RebateAgreement, on_delete=models.PROTECT, related_name="settlement"
+    )
+    turnover = models.DecimalField(max_digits=14, decimal_places=2)
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    earned = models.DecimalField(max_digits=14, decimal_places=2)
+    offset = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    due = models.DecimalField(max_digits=14, decimal_places=2)
+    forfeited = models.BooleanField(default=False)
+    reason = models.CharField(max_length=300, blank=True)
+    open_item = models.OneToOneField(
+        "ledger.OpenItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    settled_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"rebate {self.agreement_id}: {self.due}"
+
+
+class CardIntent(models.Model):
+    """A card payment asked of the payment provider (PT1), before the order proceeds (O10, PT2
+    [000 §7.7] cash at order); once the provider confirms, it becomes a Payment."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        REFUNDED = "refunded", "Refunded"
+
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    provider = models.CharField(max_length=20)
+    provider_reference = models.CharField(max_length=100, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reference = models.CharField(max_length=64)  # the order number
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="card_intent"
+    )
+    refunded = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.provider_reference} {self.status}"
+
+
+class FinancingPlan(models.Model):
+    """An invoice assigned to the financing partner (PT3 [000 §1, §7.8]): the partner paid the
+    seller at once, minus its fees; the buyer repays the partner on this schedule."""
+
+    invoice_item = models.OneToOneField(
+        "ledger.OpenItem", on_delete=models.PROTECT, related_name="financing_plan"
+    )
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    partner = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    partner_fee = models.DecimalField(max_digits=14, decimal_places=2)
+    schedule = models.JSONField(help_text='[{"due": "2027-01-30", "amount": "400.00"}, …]')
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"financing {self.invoice_item_id} {self.partner}"

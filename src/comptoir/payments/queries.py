@@ -68,6 +68,25 @@ def buyer_standing(*, buyer: Any, seller: Any, on: date | None = None) -> Standi
     )
 
 
+@dataclass(frozen=True)
+class CreditFacts:
+    suspended: bool
+    deposit_held: Decimal | None
+    credit_limit: Decimal | None
+
+
+def credit_facts(*, buyer: Any, seller: Any) -> CreditFacts:
+    """What checkout needs beyond the ledger (O10, PT9, PT10): three small queries."""
+    b, s = _id(buyer), _id(seller)
+    return CreditFacts(
+        suspended=Suspension.objects.filter(buyer_id=b, seller_id=s, lifted_on=None).exists(),
+        deposit_held=deposit_held(b, s),
+        credit_limit=CreditLimit.objects.filter(buyer_id=b, seller_id=s)
+        .values_list("amount", flat=True)
+        .first(),
+    )
+
+
 def credit_check(
     *, buyer: Any, seller: Any, new_order: Decimal, on: date | None = None
 ) -> rules.CreditDecision:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -27,13 +25,14 @@ from comptoir.fulfilment.models import (
 )
 from comptoir.fulfilment.rules import contestation_deadline, incoterm_for, refusal_fee
 from comptoir.fulfilment.services._common import audit, locked_order, policy_of, require_seller
-from comptoir.ledger.queries import overdue_amount
 from comptoir.ordering.models import Order
 from comptoir.ordering.services import (
     order_fully_shipped,
     order_record_delivery,
     order_record_shipment,
 )
+from comptoir.payments.queries import buyer_standing
+from comptoir.payments.services.card import card_paid
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +41,6 @@ class ReserveInput:
 
     kind: str
     text: str = ""
-
-
-def _standing_function() -> Callable[..., Any] | None:
-    """payments' `buyer_standing` when that module is installed (it is written in parallel)."""
-    try:
-        module = importlib.import_module("comptoir.payments.queries")
-    except ImportError:
-        return None
-    return getattr(module, "buyer_standing", None)
 
 
 def _clause(clause: Any) -> str:
@@ -62,14 +52,18 @@ def hold_check(order: Order) -> None:
     flag = policy_of(order).document.fulfilment.hold_when_behind
     enabled = flag is not None and flag.enabled
     today = clock.today()
-    standing_of = _standing_function()
-    if standing_of is not None:
-        standing = standing_of(buyer=order.buyer, seller=order.seller, on=today)
-        overdue = Decimal(standing.overdue or 0)
-        behind = bool(standing.suspended) or (enabled and overdue > 0)
-    else:
-        overdue = overdue_amount(order.buyer_id, order.seller_id, today)
-        behind = enabled and overdue > 0
+    paid = card_paid(reference=order.number or "", seller=order.seller)
+    if order.payment_method == "card" and not paid:
+        raise DomainError(
+            "prepayment_required",
+            "Paiement comptant à la commande non reçu : la commande ne peut pas être expédiée.",
+            field="order",
+            rule="PT2",
+        )
+    standing = buyer_standing(buyer=order.buyer, seller=order.seller, on=today)
+    overdue = standing.overdue
+    # PT11/F8: suspended by collection, or behind where the terms hold deliveries
+    behind = standing.suspended or (enabled and overdue > 0)
     if behind:
         clause = _clause(flag.clause) if flag is not None else ""
         raise DomainError(

@@ -19,6 +19,7 @@ from comptoir.ordering.quoting import PricedCart
 from comptoir.ordering.rules import SAME, next_deadline, transition_check
 from comptoir.parties.models import Permission
 from comptoir.parties.permissions import require_permission
+from comptoir.payments.services.card import card_refund
 
 
 def locked(order_id: int) -> Order:
@@ -140,6 +141,13 @@ def release_stock(order: Order) -> None:
         stock_release(product_id=line.product_id, quantity=line.reserved_quantity)
         line.reserved_quantity = 0
         line.save(update_fields=["reserved_quantity"])
+
+
+def refund_if_paid(order: Order, reason: str, actor: Any = None) -> None:
+    """O12 [000 §7.2]: an order that does not go ahead is refunded in full what was paid for it
+    by card and not yet set against an invoice."""
+    if order.payment_method == "card" and order.number:
+        card_refund(reference=order.number, seller=order.seller, reason=reason, actor=actor)
 
 
 def restore_voucher(order: Order) -> None:

@@ -21,8 +21,14 @@ from comptoir.ordering.invoicing import draft_for, terms_facts
 from comptoir.ordering.models import Order, OrderEvent
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import IN_PROGRESS
-from comptoir.ordering.services._common import apply, release_stock, restore_voucher
+from comptoir.ordering.services._common import (
+    apply,
+    refund_if_paid,
+    release_stock,
+    restore_voucher,
+)
 from comptoir.parties.models import Organization
+from comptoir.payments.services.debits import debits_schedule_for_invoices
 
 BATCH = 500
 
@@ -106,6 +112,10 @@ def _process_batch(ids: list[int], until: datetime) -> int:
                 )
             )
         Order.objects.bulk_update(group, ["invoice"], batch_size=BATCH)
+        sepa = [
+            inv for o, inv in zip(group, invoices, strict=True) if o.payment_method == "sepa_debit"
+        ]
+        debits_schedule_for_invoices(sepa)  # PT1: collected under the buyers' mandates
     OrderEvent.objects.bulk_create(events, batch_size=BATCH)
     audit_record(
         actor=None,
@@ -132,6 +142,7 @@ def _step(order: Order) -> None:
     if action == "lapse":
         order.reason = "Délai d'acceptation expiré sans réponse du vendeur : offre caduque."
         release_stock(order)
+        refund_if_paid(order, order.reason)
         restore_voucher(order)
         apply(order, "lapse", actor=None, note=order.reason, fields=("reason",))
     elif action == "auto_accept":
@@ -146,6 +157,7 @@ def _step(order: Order) -> None:
     elif action == "terminate":
         order.reason = "Suspension pour force majeure arrivée à son terme : résiliation."
         release_stock(order)
+        refund_if_paid(order, order.reason)
         apply(order, "cancel", actor=None, note=order.reason, fields=("reason",), rule="N4")
     else:  # nothing to do: clear a stale schedule
         order.next_deadline_at = None

@@ -6,12 +6,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from comptoir.billing.models import Invoice
 from comptoir.billing.services import invoice_create, invoice_issue
 from comptoir.core import clock
+from comptoir.ledger.models import OpenItem
 from comptoir.ordering.invoicing import draft_for, terms_facts
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.services._common import record
+from comptoir.payments.services import debit_schedule
+from comptoir.payments.services.card import credits_allocate
+from comptoir.payments.services.financing import financing_assign
+
+
+def _open_item(invoice: Invoice) -> OpenItem | None:
+    return OpenItem.objects.filter(
+        party_id=invoice.recipient_id,
+        counterparty_id=invoice.issuer_id,
+        reference=invoice.number,
+        kind=OpenItem.Kind.INVOICE,
+    ).first()
+
+
+def _debit_schedule(invoice: Invoice) -> None:
+    """PT1/PT2: a SEPA debit order's invoice is collected on its due date under the buyer's
+    mandate (pre-notified by payments); without a mandate it waits for another payment."""
+    item = _open_item(invoice)
+    if item is not None:
+        debit_schedule(open_item=item, collection_date=invoice.due_date or clock.today())
 
 
 def order_invoice_if_due(order: Order, moment: str, *, actor: Any = None) -> bool:
@@ -28,10 +50,19 @@ def order_invoice_issue(order: Order, *, actor: Any = None) -> Order:
     today = clock.today()
     policy = ordering_policy(order.terms_version)
     draft = draft_for(order, invoice_date=today)
-    invoice = invoice_create(draft=draft, terms_facts=terms_facts(policy.document), actor=actor)
+    facts = terms_facts(policy.document, payment_method=order.payment_method)
+    invoice = invoice_create(draft=draft, terms_facts=facts, actor=actor)
     invoice = invoice_issue(invoice_id=invoice.pk, actor=actor)
     order.invoice = invoice
     order.save(update_fields=["invoice"])
+    if order.payment_method == "sepa_debit" and invoice.total_incl_vat > 0:
+        _debit_schedule(invoice)
+    if order.payment_method == "financing_partner" and invoice.total_incl_vat > 0:
+        item = _open_item(invoice)
+        if item is not None:
+            financing_assign(invoice_item=item)  # PT3: the partner pays the seller at once
+    # a payment made before the invoice (card at order) settles it now (PT7)
+    credits_allocate(buyer_id=order.buyer_id, seller_id=order.seller_id)
     record(
         order,
         action="invoice",

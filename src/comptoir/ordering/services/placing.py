@@ -28,6 +28,7 @@ from comptoir.ordering.services._common import (
 )
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
+from comptoir.payments.services.card import card_payment_start
 from comptoir.terms.engine.inputs import VoucherInput
 from comptoir.terms.engine.serialize import quote_to_json
 
@@ -209,6 +210,15 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
             "channel": sub.channel,
         },
     )
+    if order.payment_method == "card" and order.total_incl_vat > 0:
+        # PT2 [000 §7.7]: paid at order, through the provider, before the order proceeds
+        card_payment_start(
+            buyer=order.buyer,
+            seller=order.seller,
+            amount=order.total_incl_vat,
+            reference=order.number,
+            actor=actor,
+        )
     if hold:
         apply(order, "hold", actor=None, note=hold)
     elif policy.acceptance_mode == "auto":

@@ -18,6 +18,7 @@ from comptoir.ordering.rules import ACCEPTED, IN_PROGRESS, edit_decision
 from comptoir.ordering.services._common import (
     apply,
     locked,
+    refund_if_paid,
     refuse_on_violations,
     release_stock,
     require_buyer,
@@ -51,6 +52,7 @@ def order_refuse(*, actor: Any, order_id: int, reason: str) -> Order:
     require_seller(actor, order)
     order.reason = _reason(reason)
     release_stock(order)
+    refund_if_paid(order, order.reason, actor)
     restore_voucher(order)
     return apply(order, "refuse", actor=actor, note=order.reason, fields=("reason",))
 
@@ -144,6 +146,7 @@ def order_decline_modification(*, actor: Any, order_id: int, reason: str = "") -
     require_buyer(actor, order)
     order.reason = (reason or "Modification refusée par l'acheteur.")[:2000]
     release_stock(order)
+    refund_if_paid(order, order.reason, actor)
     restore_voucher(order)
     return apply(order, "decline_modification", actor=actor, note=order.reason, fields=("reason",))
 
@@ -241,6 +244,7 @@ def order_cancel(*, actor: Any, order_id: int, reason: str, by: str) -> Order:
         )
     order.reason = _reason(reason, rule="O12")
     release_stock(order)
+    refund_if_paid(order, order.reason, actor)
     restore_voucher(order)
     return apply(
         order, "cancel", actor=actor, note=order.reason, fields=("reason",), data={"by": by}

@@ -74,10 +74,12 @@ def _held(buyer_id: int, seller_id: int) -> list[Deposit]:
 
 def deposit_held(buyer: Any, seller: Any) -> Decimal | None:
     """What is held for the buyer (None: no deposit was ever received)."""
-    rows = Deposit.objects.filter(
-        buyer_id=getattr(buyer, "pk", buyer), seller_id=getattr(seller, "pk", seller)
+    rows = list(
+        Deposit.objects.filter(
+            buyer_id=getattr(buyer, "pk", buyer), seller_id=getattr(seller, "pk", seller)
+        )
     )
-    if not rows.exists():
+    if not rows:
         return None
     return sum((d.held for d in rows if d.status == Deposit.Status.HELD), ZERO)
 

@@ -22,9 +22,13 @@ from comptoir.payments.services import (
 
 
 def _org(value: str) -> Organization:
-    """An organization given by id, SIREN or e-mail."""
-    org = Organization.objects.filter(siren=value).first() or (
-        Organization.objects.filter(email__iexact=value).first()
+    """An organization given by id, SIREN, its e-mail or one of its users' e-mail."""
+    org = (
+        Organization.objects.filter(siren=value).first()
+        or Organization.objects.filter(email__iexact=value).first()
+        or Organization.objects.filter(
+            memberships__user__email__iexact=value, memberships__is_active=True
+        ).first()
     )
     if org is None and value.isdigit():
         org = Organization.objects.filter(pk=int(value)).first()
