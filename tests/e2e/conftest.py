@@ -6,9 +6,12 @@ skip fail). Screenshots go to tests/e2e/artifacts/ (not committed).
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_FLAGS = [
@@ -26,6 +29,26 @@ CHROMIUM_FLAGS = [
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # themselves (fixtures, assertions) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_request_at_a_time_on_sqlite():
+    """On SQLite the live server's request threads share the test's one in-memory connection,
+    which is not safe to use from two threads at once (a page loading its four charts hung):
+    serve one request at a time there. PostgreSQL keeps the threaded server as it is."""
+    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+        yield
+        return
+    lock = threading.Lock()
+    original = WSGIHandler.__call__
+
+    def serialized(self, environ, start_response):
+        with lock:
+            return original(self, environ, start_response)
+
+    WSGIHandler.__call__ = serialized
+    yield
+    WSGIHandler.__call__ = original
 
 
 def chromium_path() -> str | None:

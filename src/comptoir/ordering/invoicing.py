@@ -4,7 +4,7 @@ seller's terms require. Billing numbers, posts and renders it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,7 @@ from comptoir.billing.snapshots import party_snapshot
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import PARIS
+from comptoir.payments.queries import terms_cut
 from comptoir.terms.engine.payment import payment_options
 from comptoir.terms.schema import TermsDocument
 
@@ -87,8 +88,19 @@ def due_date(order: Order, invoice_date: date) -> date | None:
     )
     for option in options:
         if option.method == order.payment_method and option.due_dates:
-            return option.due_dates[-1]
+            return _cut(order, invoice_date, option.due_dates[-1])
     return None
+
+
+def _cut(order: Order, invoice_date: date, due: date) -> date:
+    """PT11 [003 §7]: while the buyer's terms are cut after a payment incident, the invoice is
+    due within the cut's days at most (one query, only for terms that have a cut)."""
+    if ordering_policy(order.terms_version).document.late_payment.terms_cut is None:
+        return due
+    cut = terms_cut(buyer=order.buyer_id, seller=order.seller_id, on=invoice_date)
+    if cut is None:
+        return due
+    return min(due, invoice_date + timedelta(days=cut.max_days))
 
 
 def draft_for(

@@ -467,3 +467,33 @@ class FinancingPlan(models.Model):
 
     def __str__(self) -> str:
         return f"financing {self.invoice_item_id} {self.partner}"
+
+
+class ScheduledPayment(models.Model):
+    """What the buyer is to pay for an invoice, when and how (PT2): from the invoice and the
+    option the buyer chose, as the terms engine computes it; one row per instalment."""
+
+    invoice_item = models.ForeignKey(
+        "ledger.OpenItem", on_delete=models.PROTECT, related_name="schedule"
+    )
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    number = models.PositiveSmallIntegerField(default=1)
+    due_date = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    collection_date = models.DateField(null=True, blank=True)  # direct debit day (PT2 [001 §4])
+    discount_deadline = models.DateField(null=True, blank=True)  # cash discount (PT2 [003 §7])
+    discount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    explanation = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice_item", "number"], name="payments_schedule_number_once"
+            )
+        ]
+        indexes = [models.Index(fields=["seller", "method", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount} on {self.due_date}"

@@ -87,6 +87,32 @@ def credit_facts(*, buyer: Any, seller: Any) -> CreditFacts:
     )
 
 
+@dataclass(frozen=True)
+class TermsCut:
+    until: date
+    max_days: int
+    clause: str
+
+
+def terms_cut(*, buyer: Any, seller: Any, on: date) -> TermsCut | None:
+    """PT11 [003 §7]: the cut in force on `on`, if the seller's terms have one (one query)."""
+    until = (
+        Suspension.objects.filter(
+            buyer_id=_id(buyer), seller_id=_id(seller), terms_cut_until__gte=on
+        )
+        .order_by("-terms_cut_until")
+        .values_list("terms_cut_until", flat=True)
+        .first()
+    )
+    if until is None:
+        return None
+    policy = payment_policy(seller, on)
+    cut = policy.document.late_payment.terms_cut if policy else None
+    if cut is None:
+        return None
+    return TermsCut(until, int(cut.max_days), policy.clause("late_payment", "terms_cut") or "PT11")
+
+
 def credit_check(
     *, buyer: Any, seller: Any, new_order: Decimal, on: date | None = None
 ) -> rules.CreditDecision:

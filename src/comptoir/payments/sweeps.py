@@ -6,7 +6,7 @@ from datetime import datetime
 
 from comptoir.core import clock
 from comptoir.core.sweeps import register
-from comptoir.payments.services import collection_run, debits_collect
+from comptoir.payments.services import collection_run, debits_collect, rebates_settle
 
 
 @register("payments.collect_direct_debits", order=80)
@@ -19,3 +19,9 @@ def collect_direct_debits(*, until: datetime) -> int:
 def collection(*, until: datetime) -> int:
     """Interest, indemnities, reminders, formal notices and their consequences (PT11, N1)."""
     return collection_run(on=until.astimezone(clock.PARIS).date()).changes
+
+
+@register("payments.rebates", order=95)
+def rebates(*, until: datetime) -> int:
+    """Quarterly rebates settled once their quarter is over and can be judged (PT13)."""
+    return rebates_settle(on=until.astimezone(clock.PARIS).date())

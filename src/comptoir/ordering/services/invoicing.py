@@ -17,6 +17,7 @@ from comptoir.ordering.services._common import record
 from comptoir.payments.services import debit_schedule
 from comptoir.payments.services.card import credits_allocate
 from comptoir.payments.services.financing import financing_assign
+from comptoir.payments.services.schedule import schedule_for_invoice
 
 
 def _open_item(invoice: Invoice) -> OpenItem | None:
@@ -55,6 +56,11 @@ def order_invoice_issue(order: Order, *, actor: Any = None) -> Order:
     invoice = invoice_issue(invoice_id=invoice.pk, actor=actor)
     order.invoice = invoice
     order.save(update_fields=["invoice"])
+    schedule_for_invoice(
+        invoice=invoice,
+        method=order.payment_method,
+        order_date=order.placed_at.astimezone(clock.PARIS).date(),
+    )  # PT2: what is due when, for the option chosen
     if order.payment_method == "sepa_debit" and invoice.total_incl_vat > 0:
         _debit_schedule(invoice)
     if order.payment_method == "financing_partner" and invoice.total_incl_vat > 0:

@@ -15,6 +15,7 @@ from comptoir.payments.services.debits import (
     mandate_create,
 )
 from comptoir.payments.services.payouts import payouts_export
+from comptoir.payments.services.rebates import rebate_agreement_set, rebates_settle
 from comptoir.payments.services.recording import allocate_to_debts, payment_record
 from comptoir.payments.services.statements import (
     ImportResult,
@@ -42,5 +43,7 @@ __all__ = [
     "mandate_create",
     "payment_record",
     "payouts_export",
+    "rebate_agreement_set",
+    "rebates_settle",
     "statement_import",
 ]

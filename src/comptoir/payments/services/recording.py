@@ -69,7 +69,7 @@ def allocate_to_debts(
 
 def _claim_interest(buyer_id: int, seller_id: int, policy: PaymentPolicy, on: date) -> None:
     """PT11: interest runs until payment: claim what has accrued on each late case up to `on`."""
-    cases_open(on=on + timedelta(days=1), buyer_id=buyer_id, seller_id=seller_id)
+    cases_open(on=on, buyer_id=buyer_id, seller_id=seller_id)  # due before the payment day
     cases = list(
         LateCase.objects.select_for_update()
         .filter(buyer_id=buyer_id, seller_id=seller_id, open_item__open_amount__gt=0)

@@ -1,15 +1,18 @@
 """`comptoir payments import-statement FILE | sepa-debits --seller S --out PATH |
-payouts --out PATH | statement --buyer B --seller S [--json] | collect [--on DAY]`."""
+payouts --out PATH | statement --buyer B --seller S [--json] | lcr --seller S [--until DAY] |
+collect [--on DAY]`."""
 
 from __future__ import annotations
 
+import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.parties.models import Organization
 from comptoir.payments.queries import statement_of_account
@@ -19,6 +22,7 @@ from comptoir.payments.services import (
     payouts_export,
     statement_import,
 )
+from comptoir.payments.services.schedule import lcr_to_present
 
 
 def _org(value: str) -> Organization:
@@ -56,6 +60,11 @@ class Command(BaseCommand):
         p.add_argument("--buyer", required=True)
         p.add_argument("--seller", required=True)
         p.add_argument("--json", action="store_true", dest="as_json")
+        p = sub.add_parser(
+            "lcr", help="the seller's open LCR due by a day, with their present-by day"
+        )
+        p.add_argument("--seller", required=True)
+        p.add_argument("--until", type=date.fromisoformat)
         p = sub.add_parser("collect", help="run the collection sweep for a day (default today)")
         p.add_argument("--on", type=date.fromisoformat)
 
@@ -141,6 +150,14 @@ class Command(BaseCommand):
             f"Balance {s.balance} €, overdue {s.overdue} €, interest accrued not yet claimed "
             f"{s.interest_accrued} €."
         )
+
+    def _lcr(self, seller: str, until: date | None = None, **_: Any) -> None:
+        day = until or clock.today() + timedelta(days=60)
+        rows = lcr_to_present(seller=_org(seller), until=day)
+        writer = csv.writer(self.stdout)
+        writer.writerow(["invoice", "buyer", "amount", "due_date", "present_by"])
+        for r in rows:
+            writer.writerow([r.reference, r.buyer, r.amount, r.due_date, r.present_by])
 
     def _collect(self, on: date | None = None, **_: Any) -> None:
         r = collection_run(on=on)
