@@ -171,7 +171,16 @@ def buyer_context(
             names = frozenset(Brand.objects.filter(pk__in=approved).values_list("name", flat=True))
     zero = Decimal("0.00")
     unpaid = max(ledger.balance(buyer, seller), zero) if needs_ledger else zero
-    standing = credit_facts(buyer=buyer, seller=seller) if needs_ledger else None
+    standing = (
+        credit_facts(
+            buyer=buyer,
+            seller=seller,
+            deposit=el is None or el.deposit is not None,
+            limit=el is None or el.credit_limit is not None or bool(el.credit_clause.article),
+        )
+        if needs_ledger
+        else None
+    )
     return BuyerContext(
         orders_this_month=(
             orders_in_month(buyer=buyer, seller=seller, on=on, exclude=exclude)

@@ -75,15 +75,20 @@ class CreditFacts:
     credit_limit: Decimal | None
 
 
-def credit_facts(*, buyer: Any, seller: Any) -> CreditFacts:
-    """What checkout needs beyond the ledger (O10, PT9, PT10): three small queries."""
+def credit_facts(
+    *, buyer: Any, seller: Any, deposit: bool = True, limit: bool = True
+) -> CreditFacts:
+    """What checkout needs beyond the ledger (O10, PT9, PT10): up to three small queries, the
+    deposit and the limit only when the seller's terms use them."""
     b, s = _id(buyer), _id(seller)
     return CreditFacts(
         suspended=Suspension.objects.filter(buyer_id=b, seller_id=s, lifted_on=None).exists(),
-        deposit_held=deposit_held(b, s),
+        deposit_held=deposit_held(b, s) if deposit else None,
         credit_limit=CreditLimit.objects.filter(buyer_id=b, seller_id=s)
         .values_list("amount", flat=True)
-        .first(),
+        .first()
+        if limit
+        else None,
     )
 
 

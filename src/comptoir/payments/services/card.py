@@ -126,7 +126,6 @@ def card_refund(*, reference: str, seller: Any, reason: str, actor: Any = None) 
     has not settled (an issued invoice is credited first, by billing). Returns the refund."""
     intent = (
         CardIntent.objects.select_for_update()
-        .select_related("payment")
         .filter(reference=reference, seller=seller, status=CardIntent.Status.SUCCEEDED)
         .first()
     )
