@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from comptoir.api import catalog, errors, orders
+from comptoir.api import catalog, errors, orders, payments
 
 api = NinjaAPI(
     title="Comptoir API",
@@ -14,6 +14,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
+api.add_router("", payments.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

@@ -271,23 +271,37 @@ def _chunk(run: _Run, ids: list[int]) -> None:
                 and policy.document.late_payment.resolution is not None
             ):
                 resolution_apply(run, case, policy, ref, owed)
-    LateCase.objects.bulk_update(
-        cases,
-        [
-            "stage",
-            "interest_from",
-            "interest_posted",
-            "interest_accrued",
-            "accrued_on",
-            "indemnity_posted",
-            "collection_costs_posted",
-            "reminders",
-            "last_reminder_on",
-            "notice_deadline",
-            "resolved_on",
-            "settled_on",
-        ],
-    )
+    _save(cases)
+
+
+SAVED = (
+    "stage",
+    "interest_from",
+    "interest_posted",
+    "interest_accrued",
+    "accrued_on",
+    "indemnity_posted",
+    "collection_costs_posted",
+    "reminders",
+    "last_reminder_on",
+    "notice_deadline",
+    "resolved_on",
+    "settled_on",
+)
+
+
+def _save(cases: list[LateCase]) -> None:
+    """Save the cases' collection fields: one prepared UPDATE run for many rows (much faster
+    than bulk_update's CASE expressions on thousands of rows)."""
+    table = LateCase._meta.db_table
+    fields: list[Any] = [LateCase._meta.get_field(name) for name in SAVED]
+    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    rows = [
+        [f.get_db_prep_save(getattr(case, f.attname), connection) for f in fields] + [case.pk]
+        for case in cases
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608
 
 
 def _accelerate(run: _Run, buyer_id: int, seller_id: int, policy: PaymentPolicy) -> None:
@@ -381,12 +395,14 @@ def collection_run(*, on: date | None = None, seller_id: int | None = None) -> C
     result = CollectionResult()
     result.opened = cases_open(on=on, seller_id=seller_id)
     ids = _open_cases(on, seller_id)
+    pairs_done: set[tuple[int, int]] = set()  # acceleration and suspension: once per run
     for start in range(0, len(ids), CHUNK):
         run = _Run(on=on, result=result)
         with transaction.atomic():
             _chunk(run, ids[start : start + CHUNK])
             charges_post(run.charges)
-            for buyer_id, seller_id_ in sorted(run.late_pairs):
+            for buyer_id, seller_id_ in sorted(run.late_pairs - pairs_done):
+                pairs_done.add((buyer_id, seller_id_))
                 policy = run.policy(seller_id_)
                 if policy is not None:
                     _accelerate(run, buyer_id, seller_id_, policy)
