@@ -225,3 +225,14 @@ def test_two_workers_apply_each_consequence_once() -> None:
     assert Suspension.objects.count() == 1
     debit, credit = ledger.journal_totals()
     assert debit == credit
+
+
+def test_a_seller_imports_only_its_own_account() -> None:
+    from comptoir.core.errors import DomainError
+
+    pair = make_pair("electronics-wholesale")
+    other = make_pair("electronics-wholesale")
+    data = camt053(other.seller.iban, [{"amount": "1.00", "date": "2026-11-20", "ref": "Z1"}])
+    with clock.frozen(at(date(2026, 11, 21))), pytest.raises(DomainError) as err:
+        statement_import(data=data, seller=pair.seller)
+    assert err.value.code == "statement_not_yours" and not StatementEntry.objects.exists()

@@ -8,18 +8,23 @@ and the status each actor gets. A route added without an entry fails
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comptoir.core import clock
 from comptoir.fulfilment.services import shipment_create
+from comptoir.ledger.models import OpenItem
 from comptoir.ordering.quoting import LineRequest
 from comptoir.ordering.services import Submission, order_place
 from comptoir.parties import services
+from comptoir.payments.models import DebitBatch, FormalNotice, LateCase
+from comptoir.payments.services import statement_import
 from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
 from tests.parties.factories import make_operator_user, make_user
+from tests.payments.conftest import camt053
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +53,22 @@ SELLER_ONLY = {
     "employee_no_rights": 403,
     "seller": 200,
 }
+
+# Seller forms posted empty: the seller is sent back to the page with the error shown.
+SELLER_POST = {**SELLER_ONLY, "seller": 302}
+
+# Buyer A's own payment documents (its statement with the seller, the notices sent to it).
+BUYER_A_ONLY = {
+    "anonymous": 302,
+    "buyer_a": 200,
+    "buyer_b": 404,
+    "employee_no_rights": 403,
+    "seller": 404,
+}
+
+# Buyer pages: sellers' organizations have none (404).
+BUYER_GET = {**MEMBERS_200_ANON_LOGIN, "seller": 404}
+BUYER_POST = {**MEMBERS_302_ANON_LOGIN, "seller": 404}
 
 # name -> (args builder, method, {actor: expected status}, secret that must not leak when denied)
 ROUTES = {
@@ -124,6 +145,20 @@ ROUTES = {
     "web:dashboard_chart": (lambda s: ["sales"], "get", SELLER_ONLY, None),
     "web:inbox": (lambda s: [], "get", MEMBERS_200_ANON_LOGIN, None),
     "web:track": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
+    "web:receivables": (lambda s: [], "get", SELLER_ONLY, None),
+    "web:credit_limit": (lambda s: [], "post", SELLER_POST, None),
+    "web:account_statement": (lambda s: [s.seller.pk], "get", BUYER_A_ONLY, "F-2026-"),
+    "web:seller_notice_pdf": (lambda s: [s.notice.pk], "get", SELLER_ONLY, "Mise en demeure"),
+    "web:buyer_notice_pdf": (lambda s: [s.notice.pk], "get", BUYER_A_ONLY, "Mise en demeure"),
+    "web:bank_statements": (lambda s: [], "get", SELLER_ONLY, "Virement inconnu"),
+    "web:bank_statement_import": (lambda s: [], "post", SELLER_POST, None),
+    "web:bank_entry_assign": (lambda s: [s.entry.pk], "post", SELLER_POST, None),
+    "web:bank_entry_ignore": (lambda s: [s.entry.pk], "post", SELLER_POST, None),
+    "web:sepa": (lambda s: [], "get", SELLER_ONLY, None),
+    "web:sepa_export": (lambda s: [], "post", SELLER_POST, None),  # no creditor id: an error
+    "web:sepa_batch_xml": (lambda s: [s.batch.pk], "get", SELLER_ONLY, "COMPTOIR-DD-MATRIX"),
+    "web:mandates": (lambda s: [], "get", BUYER_GET, None),
+    "web:mandate_sign": (lambda s: [], "post", BUYER_POST, None),  # no seller chosen: an error
     "api:health": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:sellers": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:products": (
@@ -222,6 +257,42 @@ ROUTES = {
         },
         "Crème hydratante 001",
     ),
+    "api:statement": (
+        lambda s: [s.seller.pk],
+        "get",
+        {  # the seller has no statement with itself; buyer B never traded with it
+            "anonymous": 401,
+            "buyer_a": 200,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 404,
+        },
+        None,
+    ),
+    "api:standing": (
+        lambda s: [s.seller.pk],
+        "get",
+        {
+            "anonymous": 401,
+            "buyer_a": 200,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 404,
+        },
+        None,
+    ),
+    "api:receivables": (  # each company sees what is owed to itself only (empty for buyers)
+        lambda s: [],
+        "get",
+        {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403},
+        None,
+    ),
+    "api:record_payment": (
+        lambda s: [],
+        "post",
+        {**dict.fromkeys(ACTORS, 422), "anonymous": 401},  # without its Idempotency-Key header
+        None,
+    ),
     "api:api-root": (lambda s: [], "get", dict.fromkeys(ACTORS, 404), None),
     "api:openapi-json": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:openapi-view": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
@@ -234,6 +305,12 @@ PAYLOADS = {
         "accepted_terms_version": 1,
     },
     "api:refuse_order": lambda s: {"reason": "Rupture."},
+    "api:record_payment": lambda s: {
+        "buyer_id": s.approved_buyer.pk,
+        "amount": "1.00",
+        "method": "transfer",
+        "value_date": "2026-11-30",
+    },
     "api:cancel_order": lambda s: {"reason": "Erreur de saisie."},
     "api:quote": lambda s: {"lines": [{"sku": s.open_product.sku, "quantity": 6}]},
 }
@@ -291,6 +368,7 @@ def actors(shop):
             carrier="Colissimo",
             parcels=["6A000000001FR"],
         )
+    _payments(shop)
     no_rights = make_user("nobody@buyer-a.test")
     services.membership_add(
         actor=shop.owner, organization=shop.approved_buyer, user=no_rights, permissions=[]
@@ -302,6 +380,59 @@ def actors(shop):
         "employee_no_rights": no_rights,
         "seller": seller_user,
     }
+
+
+def _payments(shop) -> None:
+    """Payments rows for the payments routes: a line of the seller's bank statement waiting for
+    review (imported), and the formal notice and debit batch the collection sweep and the SEPA
+    export would write, built directly to keep this matrix fast (the flows are in
+    test_payments_pages)."""
+    with clock.frozen(datetime(2026, 11, 30, 10, 0)):
+        data = camt053(
+            shop.seller.iban,
+            [
+                {
+                    "amount": "12.34",
+                    "date": "2026-11-27",
+                    "ref": "MX1",
+                    "remittance": "Virement inconnu",
+                }
+            ],
+            statement_id="MATRIX",
+        )
+        [imported] = statement_import(data=data, filename="matrix.xml", seller=shop.seller)
+        shop.entry = imported.statement.entries.get()
+        shop.order.refresh_from_db()  # invoiced at shipment
+        item = OpenItem.objects.get(reference=shop.order.invoice.number, kind="invoice")
+        case = LateCase.objects.create(
+            open_item=item,
+            buyer=shop.approved_buyer,
+            seller=shop.seller,
+            due_date=item.due_date,
+            invoice_date=date(2026, 11, 24),
+            incl_vat=item.amount,
+            excl_vat=shop.order.invoice.total_excl_vat,
+            stage=LateCase.Stage.FORMAL_NOTICE,
+            interest_from=item.due_date,
+            accrued_on=item.due_date,
+            opened_at=clock.now(),
+        )
+        shop.notice = FormalNotice.objects.create(
+            case=case,
+            sent_on=date(2026, 11, 30),
+            deadline=date(2026, 12, 8),
+            amount_claimed=item.amount,
+            pdf=b"%PDF-1.7 Mise en demeure",
+            sent_at=clock.now(),
+        )
+        shop.batch = DebitBatch.objects.create(
+            seller=shop.seller,
+            message_id="COMPTOIR-DD-MATRIX",
+            created_at=clock.now(),
+            count=0,
+            total=Decimal("0.00"),
+            xml=b"<Document>COMPTOIR-DD-MATRIX</Document>",
+        )
 
 
 @pytest.mark.parametrize("actor", ACTORS)

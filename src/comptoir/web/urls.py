@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.web import dashboard, fulfilment, ordering, views
+from comptoir.web import dashboard, fulfilment, ordering, payments, views
 
 app_name = "web"
 
@@ -42,4 +42,34 @@ urlpatterns = [
     path("seller/dashboard/", dashboard.dashboard, name="dashboard"),
     path("seller/dashboard/<slug:name>.svg", dashboard.chart, name="dashboard_chart"),
     path("track/", ordering.track, name="track"),
+    path("seller/receivables/", payments.receivables, name="receivables"),
+    path("seller/receivables/credit-limit/", payments.credit_limit, name="credit_limit"),
+    path("statement/<int:party_id>/", payments.account_statement, name="account_statement"),
+    path(
+        "seller/notices/<int:notice_id>.pdf",
+        payments.seller_notice_pdf,
+        name="seller_notice_pdf",
+    ),
+    path("notices/<int:notice_id>.pdf", payments.buyer_notice_pdf, name="buyer_notice_pdf"),
+    path("seller/statements/", payments.bank_statements, name="bank_statements"),
+    path(
+        "seller/statements/import/",
+        payments.bank_statement_import,
+        name="bank_statement_import",
+    ),
+    path(
+        "seller/statements/entries/<int:entry_id>/assign/",
+        payments.bank_entry_assign,
+        name="bank_entry_assign",
+    ),
+    path(
+        "seller/statements/entries/<int:entry_id>/ignore/",
+        payments.bank_entry_ignore,
+        name="bank_entry_ignore",
+    ),
+    path("seller/sepa/", payments.sepa, name="sepa"),
+    path("seller/sepa/export/", payments.sepa_export, name="sepa_export"),
+    path("seller/sepa/<int:batch_id>.xml", payments.sepa_batch_xml, name="sepa_batch_xml"),
+    path("account/mandates/", payments.mandates, name="mandates"),
+    path("account/mandates/sign/", payments.mandate_sign, name="mandate_sign"),
 ]

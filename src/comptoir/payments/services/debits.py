@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 
@@ -34,6 +35,15 @@ def _iban(value: str) -> str:
         raise DomainError(
             code="invalid_iban", message=f"Invalid IBAN: {exc}", field="iban"
         ) from exc
+
+
+def _bic(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return str(stdnum_bic.validate(value))
+    except ValidationError as exc:
+        raise DomainError(code="invalid_bic", message=f"Invalid BIC: {exc}", field="bic") from exc
 
 
 @transaction.atomic
@@ -63,7 +73,7 @@ def mandate_create(
         reference=reference or f"CPT-{seller.pk}-{buyer.pk}-{signed_on:%Y%m%d}",
         debtor_name=buyer.legal_name[:70],
         iban=_iban(iban),
-        bic=bic,
+        bic=_bic(bic),
         signed_on=signed_on,
         created_at=clock.now(),
     )

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -101,6 +100,15 @@ def statement_import(
     """Import every statement of a CAMT.053 or MT940 file and reconcile it; importing the same
     file again changes nothing and reports it."""
     statements = parse_statement(data, filename)
+    if seller is not None:
+        own = seller.iban.replace(" ", "").upper()
+        for statement in statements:
+            if statement.account_iban.replace(" ", "").upper() != own:
+                raise DomainError(
+                    code="statement_not_yours",
+                    message=f"This statement is of account {statement.account_iban}, not yours.",
+                    field="file",
+                )
     digest = hashlib.sha256(data).hexdigest()
     results = []
     for i, statement in enumerate(statements):
@@ -269,5 +277,5 @@ def entry_ignore(*, entry: StatementEntry, note: str, actor: Any = None) -> Stat
 def review_queue(sellers: set[int] | None = None) -> Any:
     qs = StatementEntry.objects.filter(status=Status.REVIEW).select_related("statement")
     if sellers is not None:
-        qs = qs.filter(Q(statement__seller_id__in=sellers) | Q(statement__seller=None))
+        qs = qs.filter(statement__seller_id__in=sellers)
     return qs.order_by("value_date", "pk")
