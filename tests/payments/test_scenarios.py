@@ -303,3 +303,32 @@ def test_payment_idempotency_and_validation() -> None:
             with pytest.raises(DomainError) as err:
                 payment_record(**args)
             assert err.value.field == field
+
+
+def test_an_invoice_paid_meanwhile_is_not_debited() -> None:
+    pair = make_pair("digital-goods")
+    SepaCreditor.objects.create(seller=pair.seller, creditor_id="FR72ZZZ123456")
+    paid = issue(pair, on=date(2026, 6, 1), due=date(2026, 6, 1))
+    half = issue(pair, on=date(2026, 6, 1), due=date(2026, 6, 1))
+    with clock.frozen(at(date(2026, 6, 1))):
+        mandate_create(
+            buyer=pair.buyer, seller=pair.seller, iban=fr_iban(), signed_on=date(2026, 5, 20)
+        )
+        for invoice in (paid, half):
+            debit_schedule(
+                open_item=OpenItem.objects.get(reference=invoice.number),
+                collection_date=date(2026, 6, 1),
+            )
+        for invoice, amount in ((paid, "1200.00"), (half, "600.00")):
+            payment_record(
+                buyer=pair.buyer,
+                seller=pair.seller,
+                amount=amount,
+                method="transfer",
+                value_date=date(2026, 6, 1),
+                idempotency_key=invoice.number,
+                reference=invoice.number,
+            )
+        batch = debits_export(seller=pair.seller)
+    assert batch is not None and batch.count == 1 and batch.total == D("600.00")
+    assert DirectDebit.objects.filter(status="cancelled").count() == 1

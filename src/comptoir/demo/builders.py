@@ -32,6 +32,7 @@ from comptoir.core import clock
 from comptoir.demo import identifiers
 from comptoir.demo.catalogs import CATALOGS
 from comptoir.demo.history import History
+from comptoir.demo.payments import payments_setup
 from comptoir.parties import services as party_services
 from comptoir.parties.models import (
     Membership,
@@ -526,6 +527,7 @@ class _Builder:
         users = {spec.key: self.user(_seller_email(spec), spec.contact) for spec in SELLERS}
         for spec in BUYERS:
             users[spec.key] = self.user(f"{spec.key}@comptoir.example", PEOPLE[spec.key][0])
+        self.report.add("payment set-up", payments_setup(sellers, buyers))
         self.report.add("orders", History(sellers, buyers, users).build())
         return self.report
 

@@ -48,7 +48,7 @@ SCRIPTS = (
         "buyer1",
         40,
         (("BV-BLO-33", 48), ("BV-AMB-75", 12)),
-        ((20, "ship", ""), (23, "deliver", ""), (38, "pay", "")),  # paid late: interest, 40 €
+        ((22, "ship", ""), (24, "deliver", ""), (38, "pay", "")),  # paid late: interest, 40 €
     ),
     Script("brasseurs-2", "brasseurs", "buyer3", 3, (("BV-BLO-33", 24), ("BV-BRU-33", 24))),
     # electronics wholesale (O8 manual, 2 working days, pending on silence)
@@ -225,8 +225,8 @@ class History:
         for at, _, script, action, note in sorted(events, key=lambda e: (e[0], e[1])):
             if at > today:
                 continue
-            run_all(until=at)
-            with clock.frozen(at):
+            with clock.frozen(at):  # the sweeps act as of that moment (invoice dates…)
+                run_all(until=at)
                 if action == "place":
                     self._place(script)
                 elif script.key in self.orders:

@@ -188,6 +188,14 @@ def debits_export(*, seller: Organization, actor: Any = None) -> DebitBatch | No
         .select_related("mandate", "open_item")
         .order_by("collection_date", "pk")
     )
+    # an invoice paid meanwhile (by transfer, a credit note…) is not debited, or only its rest
+    settled = [d.pk for d in debits if d.open_item.open_amount <= 0]
+    DirectDebit.objects.filter(pk__in=settled).update(status=DirectDebit.Status.CANCELLED)
+    debits = [d for d in debits if d.pk not in settled]
+    for d in debits:
+        if d.open_item.open_amount < d.amount:
+            d.amount = d.open_item.open_amount
+            d.save(update_fields=["amount"])
     if not debits:
         return None
     at = clock.now()
