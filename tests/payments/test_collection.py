@@ -236,3 +236,42 @@ def test_a_seller_imports_only_its_own_account() -> None:
     with clock.frozen(at(date(2026, 11, 21))), pytest.raises(DomainError) as err:
         statement_import(data=data, seller=pair.seller)
     assert err.value.code == "statement_not_yours" and not StatementEntry.objects.exists()
+
+
+def test_plain_transfers_recorded_together_allocate_like_one_by_one(
+    django_assert_max_num_queries,
+) -> None:
+    """The bulk path of a statement gives the ledger the same state as payment_record, in a
+    number of queries that does not grow with the lines."""
+    pair = make_pair("monthly-intranet")  # oldest debt first (001 §5)
+    late_pair = make_pair("monthly-intranet")
+    invoices = [issue(pair, on=date(2026, 11, 2), due=date(2026, 11, 30)) for _ in range(30)]
+    late = issue(late_pair, on=date(2026, 10, 1), due=date(2026, 10, 16))
+    entries = [
+        {"amount": "1200.00", "date": "2026-11-20", "ref": f"P{n}", "remittance": inv.number}
+        for n, inv in enumerate(invoices[:25])
+    ]
+    entries.append(
+        {"amount": "700.00", "date": "2026-11-20", "ref": "PART", "remittance": invoices[25].number}
+    )
+    data = camt053(pair.seller.iban, entries)
+    with clock.frozen(at(date(2026, 11, 21))), django_assert_max_num_queries(60):
+        [result] = statement_import(data=data, seller=pair.seller)
+    assert result.matched == 26
+    mine = OpenItem.objects.filter(kind="invoice", counterparty=pair.seller)
+    open_amounts = [mine.get(reference=i.number).open_amount for i in invoices]
+    assert open_amounts[:25] == [D("0.00")] * 25 and open_amounts[25] == D("500.00")
+    assert ledger.balance(pair.buyer, pair.seller) == D("1200.00") * 4 + D("500.00")
+    # the overdue buyer's transfer goes one by one: its interest is claimed first
+    data = camt053(
+        late_pair.seller.iban,
+        [{"amount": "1200.00", "date": "2026-11-20", "ref": "L1", "remittance": late.number}],
+        statement_id="S-2",
+    )
+    with clock.frozen(at(date(2026, 11, 21))):
+        statement_import(data=data, seller=late_pair.seller)
+    assert OpenItem.objects.filter(
+        kind="interest", reference=late.number, counterparty=late_pair.seller
+    ).exists()
+    debit, credit = ledger.journal_totals()
+    assert debit == credit

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from comptoir.payments import rules
 from comptoir.payments.formats import parse_statement
 from comptoir.payments.formats.statement import StatementLine
 from comptoir.payments.models import DirectDebit, Mandate, Payment, StatementEntry, StatementImport
+from comptoir.payments.services import bulk
 from comptoir.payments.services.debits import debit_return
 from comptoir.payments.services.recording import payment_record
 
@@ -124,7 +126,7 @@ def _import_one(
     if existing is not None:
         return ImportResult(existing, False, skipped=existing.lines)
     sellers = _sellers_for(statement.account_iban, seller)
-    with transaction.atomic():
+    with transaction.atomic():  # the whole statement or nothing
         record = StatementImport.objects.create(
             seller=seller,
             sha256=sha,
@@ -133,7 +135,65 @@ def _import_one(
             statement_id=statement.statement_id[:140],
             imported_at=clock.now(),
         )
-    result = ImportResult(record, True)
+        result = ImportResult(record, True)
+        outcomes = _reconcile_all(statement, sellers, result, actor)
+        StatementEntry.objects.bulk_create(
+            [
+                StatementEntry(
+                    statement=record,
+                    bank_reference=line.bank_reference[:140],
+                    account_iban=statement.account_iban,
+                    booking_date=line.booking_date,
+                    value_date=line.value_date,
+                    amount=line.amount,
+                    reference=line.reference[:280],
+                    counterparty_name=line.counterparty_name[:140],
+                    counterparty_iban=line.counterparty_iban[:34],
+                    end_to_end_id=line.end_to_end_id[:35],
+                    return_reason=line.return_reason[:8],
+                    status=status,
+                    note=note[:300],
+                    payment=payment,
+                )
+                for line, (status, note, payment) in outcomes
+            ],
+            batch_size=1000,
+        )
+        for _, (status, _, _) in outcomes:
+            if status == Status.MATCHED:
+                result.matched += 1
+            elif status == Status.REVIEW:
+                result.to_review += 1
+            elif status == Status.RETURNED:
+                result.returned += 1
+        StatementImport.objects.filter(pk=record.pk).update(
+            lines=len(outcomes), matched=result.matched, to_review=result.to_review
+        )
+        record.refresh_from_db()
+        audit_record(
+            actor=actor,
+            organization_id=seller.pk if seller else None,
+            action="payments.statement_imported",
+            obj_type="payments.statementimport",
+            obj_id=record.pk,
+            data={
+                "matched": result.matched,
+                "review": result.to_review,
+                "returned": result.returned,
+            },
+        )
+    return result
+
+
+Outcome = tuple[str, str, Payment | None]
+
+
+def _reconcile_all(
+    statement: Any, sellers: set[int], result: ImportResult, actor: Any
+) -> list[tuple[StatementLine, Outcome]]:
+    """Each new line's outcome, in statement order. Plain transfers are recorded together
+    (`bulk.transfers_record`); returns, debits and transfers of buyers with something overdue
+    (interest to claim first) or under a cash discount go one by one through the services."""
     seen = set(
         StatementEntry.objects.filter(
             account_iban=statement.account_iban,
@@ -147,50 +207,86 @@ def _import_one(
             end_to_end_id__in=[line.end_to_end_id for line in statement.lines if line.end_to_end_id]
         )
     }
+    lines: list[StatementLine] = []
     for line in statement.lines:
         if line.bank_reference in seen:
             result.skipped += 1
             continue
         seen.add(line.bank_reference)
-        with transaction.atomic():
-            status, note, payment = _reconcile(line, index, sellers, debits, actor)
-            StatementEntry.objects.create(
-                statement=record,
-                bank_reference=line.bank_reference[:140],
-                account_iban=statement.account_iban,
-                booking_date=line.booking_date,
-                value_date=line.value_date,
-                amount=line.amount,
-                reference=line.reference[:280],
-                counterparty_name=line.counterparty_name[:140],
-                counterparty_iban=line.counterparty_iban[:34],
-                end_to_end_id=line.end_to_end_id[:35],
-                return_reason=line.return_reason[:8],
-                status=status,
-                note=note[:300],
-                payment=payment,
+        lines.append(line)
+    today = clock.today()
+    matched: dict[int, OpenItem] = {}  # line position -> the invoice it names
+    for n, line in enumerate(lines):
+        if line.amount > 0 and not (line.end_to_end_id and line.end_to_end_id in debits):
+            item = index.match(line, sellers)
+            if item is not None:
+                matched[n] = item
+    pairs = {(i.party_id, i.counterparty_id or 0) for i in matched.values()}
+    owed = bulk.debts_of(pairs)
+    latest: dict[tuple[int, int], date] = {}
+    for n, item in matched.items():
+        pair = (item.party_id, item.counterparty_id or 0)
+        latest[pair] = max(latest.get(pair, date.min), min(lines[n].value_date, today))
+    cache: dict[int, Any] = {}
+    plain_pairs = {
+        pair for pair in pairs if bulk.is_plain(pair[1], latest[pair], owed[pair], cache)
+    }
+    keys = {n: f"stmt:{lines[n].bank_reference}"[:80] for n in matched}
+    known = {
+        p.idempotency_key: p
+        for p in Payment.objects.filter(idempotency_key__in=list(keys.values()))
+    }
+    plain = [
+        n
+        for n, item in matched.items()
+        if (item.party_id, item.counterparty_id or 0) in plain_pairs and keys[n] not in known
+    ]
+    made = bulk.transfers_record(
+        [
+            bulk.Transfer(
+                buyer_id=matched[n].party_id,
+                seller_id=matched[n].counterparty_id or 0,
+                amount=lines[n].amount,
+                value_date=min(lines[n].value_date, today),
+                reference=f"{matched[n].reference} {lines[n].reference}"[:140],
+                payer_iban=lines[n].counterparty_iban,
+                idempotency_key=keys[n],
             )
-        if status == Status.MATCHED:
-            result.matched += 1
-        elif status == Status.REVIEW:
-            result.to_review += 1
-        elif status == Status.RETURNED:
-            result.returned += 1
-    StatementImport.objects.filter(pk=record.pk).update(
-        lines=len(statement.lines) - result.skipped,
-        matched=result.matched,
-        to_review=result.to_review,
+            for n in plain
+        ],
+        owed,
+        actor,
     )
-    record.refresh_from_db()
-    audit_record(
+    recorded = dict(zip(plain, made, strict=True))
+    out: list[tuple[StatementLine, Outcome]] = []
+    for n, line in enumerate(lines):
+        if n in recorded:
+            out.append((line, (Status.MATCHED, f"Facture {matched[n].reference}", recorded[n])))
+        elif n in matched and keys[n] in known:
+            out.append((line, (Status.MATCHED, f"Facture {matched[n].reference}", known[keys[n]])))
+        elif n in matched:
+            out.append((line, _record_one(line, matched[n], actor)))
+        elif line.amount > 0 and not (line.end_to_end_id and line.end_to_end_id in debits):
+            out.append((line, (Status.REVIEW, "Aucune facture ouverte ne correspond", None)))
+        else:
+            out.append((line, _reconcile(line, index, sellers, debits, actor)))
+    return out
+
+
+def _record_one(line: StatementLine, item: OpenItem, actor: Any) -> Outcome:
+    payment = payment_record(
+        buyer=item.party_id,
+        seller=item.counterparty_id,
+        amount=line.amount,
+        method="transfer",
+        value_date=min(line.value_date, clock.today()),
+        idempotency_key=f"stmt:{line.bank_reference}"[:80],
+        reference=f"{item.reference} {line.reference}"[:140],
+        payer_iban=line.counterparty_iban,
+        source=Payment.Source.STATEMENT,
         actor=actor,
-        organization_id=seller.pk if seller else None,
-        action="payments.statement_imported",
-        obj_type="payments.statementimport",
-        obj_id=record.pk,
-        data={"matched": result.matched, "review": result.to_review, "returned": result.returned},
     )
-    return result
+    return Status.MATCHED, f"Facture {item.reference}", payment
 
 
 def _reconcile(
@@ -214,22 +310,7 @@ def _reconcile(
         return Status.IGNORED, "Débit du compte", None
     if debit is not None:
         return Status.MATCHED, f"Prélèvement {debit.end_to_end_id} crédité", debit.payment
-    item = index.match(line, sellers)
-    if item is None:
-        return Status.REVIEW, "Aucune facture ouverte ne correspond", None
-    payment = payment_record(
-        buyer=item.party_id,
-        seller=item.counterparty_id,
-        amount=line.amount,
-        method="transfer",
-        value_date=min(line.value_date, clock.today()),
-        idempotency_key=f"stmt:{line.bank_reference}"[:80],
-        reference=f"{item.reference} {line.reference}"[:140],
-        payer_iban=line.counterparty_iban,
-        source=Payment.Source.STATEMENT,
-        actor=actor,
-    )
-    return Status.MATCHED, f"Facture {item.reference}", payment
+    return Status.REVIEW, "Aucune facture ouverte ne correspond", None
 
 
 @transaction.atomic
