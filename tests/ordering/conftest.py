@@ -46,8 +46,10 @@ def make_shop(
     *,
     vat: str = "20",
     kind: str = "physical",
+    kinds: dict[str, str] | None = None,
 ) -> Shop:
-    """`products`: (sku, unit price excl. VAT, pack size, stock or None for unmanaged)."""
+    """`products`: (sku, unit price excl. VAT, pack size, stock or None for unmanaged);
+    `kinds` gives some SKUs another product kind than `kind`."""
     user = make_user()
     seller = make_org(seller=True, owner=user)
     _address(seller, "Paris")
@@ -63,7 +65,7 @@ def make_shop(
             title=f"Article {sku}",
             pack_size=pack,
             vat_rate=Decimal(vat),
-            kind=kind,
+            kind=(kinds or {}).get(sku, kind),
         )
         made[sku] = product
         if stock is not None:
@@ -84,9 +86,11 @@ class Buyer:
     user: User
 
 
-def make_buyer(name: str | None = None) -> Buyer:
+def make_buyer(name: str | None = None, *, person: bool = False) -> Buyer:
+    """A buyer organization; `person` makes it a natural person (not a company), who may
+    order as a consumer (O17)."""
     user = make_user()
-    org = make_org(buyer=True, owner=user, name=name)
+    org = make_org(buyer=True, owner=user, name=name, is_company=not person)
     _address(org, "Lyon")
     return Buyer(org, user)
 

@@ -110,7 +110,9 @@ def draft_for(
     issuer: billing.PartySnapshot | None = None,
     recipient: billing.PartySnapshot | None = None,
 ) -> billing.DocumentDraft:
-    """The invoice draft of an order; `issuer`/`recipient` let a batch reuse its snapshots."""
+    """The invoice draft of an order; `issuer`/`recipient` let a batch reuse its snapshots.
+    The quote's fees include the O11 charges (manual handling, a change after acceptance), each
+    billed as a charge with its reason, which names the rule and the seller's clause."""
     quote = order.quote
     return billing.DocumentDraft(
         issuer=issuer or party_snapshot(order.seller),
@@ -124,7 +126,8 @@ def draft_for(
                 vat_rate=line.vat_rate,
             )
             for line in order.lines.all()
-            if line.quantity > 0
+            # O17: a line the consumer withdrew from before it was invoiced is not billed
+            if line.quantity > 0 and line.withdrawn_at is None
         ),
         sale_date=invoice_date,
         due_date=due_date(order, invoice_date),

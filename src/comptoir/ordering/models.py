@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.ordering.rules import exception_reason
+
 ZERO = Decimal("0.00")
 
 
@@ -90,6 +92,10 @@ ACTION_LABELS = {
     "deliver": _("Delivered"),
     "freeze": _("Frozen: final"),
     "invoice": _("Invoiced"),
+    "mark_manual_handling": _("Marked for manual handling"),
+    "propose_substitution": _("Replacement proposed by the seller"),
+    "answer_substitution": _("Replacement answered by the buyer"),
+    "withdraw": _("Withdrawal by the consumer"),
 }
 
 
@@ -148,6 +154,28 @@ class Order(models.Model):
     invoice = models.ForeignKey(
         "billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # O17: placed by a consumer. Terms between professionals (recovery indemnity, late-payment
+    # penalties of C. com. L441-10) do not apply to it: whoever bills or collects reads this.
+    consumer = models.BooleanField(default=False)
+    withdrawal_waiver = models.BooleanField(
+        default=False,
+        help_text="Express consent to immediate performance and waiver (L221-28 1°, 13°; D4).",
+    )
+    withdrawal_from = models.CharField(
+        max_length=12, blank=True, help_text="O17: 'delivery', 'conclusion' or '' (no right)."
+    )
+    withdrawal_due_on = models.DateField(null=True, blank=True)
+    # O11: manual handling [002 §4.3] and fees of changes after acceptance [002 §4.8]; both are
+    # charges of the quote (and so of the invoice), kept here so every re-quote keeps them.
+    manual_handling = models.BooleanField(default=False)
+    handling_fee = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Excl. VAT, notified by the seller when the terms leave it to the contract.",
+    )
+    extra_fees = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -156,6 +184,14 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(state__in=OrderState.values), name="ordering_order_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawal_from__in=["", "delivery", "conclusion"]),
+                name="ordering_order_withdrawal_from_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(handling_fee__isnull=True) | Q(handling_fee__gt=0),
+                name="ordering_order_handling_fee_pos",
             ),
         ]
         indexes = [
@@ -186,6 +222,9 @@ class OrderLine(models.Model):
     reserved_quantity = models.PositiveIntegerField(default=0, help_text="Stock held (O13).")
     shipped_quantity = models.PositiveIntegerField(default=0)
     substitute_for = models.CharField(max_length=64, blank=True, help_text="C6 substitution.")
+    # O17: the terms' exception attached to the line (a key of WITHDRAWAL_EXCEPTIONS)
+    withdrawal_exception = models.CharField(max_length=48, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -199,6 +238,11 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} × {self.quantity}"
+
+    @property
+    def withdrawal_exception_reason(self) -> str:
+        """The exception and its legal reference, in French, as shown to the consumer."""
+        return exception_reason(self.withdrawal_exception) if self.withdrawal_exception else ""
 
 
 class OrderEvent(models.Model):
@@ -257,3 +301,85 @@ class Voucher(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class SubstitutionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the buyer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class SubstitutionProposal(models.Model):
+    """C6 [002 §4.6]: for a line the seller cannot supply, a replacement product of the same
+    seller at its price on the order's date, which the buyer accepts or declines."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="substitutions")
+    line = models.ForeignKey(
+        OrderLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_sku = models.CharField(max_length=64)
+    original_title = models.CharField(max_length=255)
+    original_quantity = models.PositiveIntegerField()
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=255)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4, help_text="Excl. VAT.")
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    net_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=SubstitutionStatus.choices, default=SubstitutionStatus.PENDING
+    )
+    proposed_at = models.DateTimeField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "original_sku"],
+                condition=Q(status="pending"),
+                name="ordering_substitution_one_open_per_line",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SubstitutionStatus.values),
+                name="ordering_substitution_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="ordering_substitution_qty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_sku} → {self.sku} × {self.quantity} ({self.status})"
+
+
+class OrderWithdrawal(models.Model):
+    """O17: a consumer's withdrawal from some or all lines, and the refund it makes due within
+    14 days of the notification (L221-24; 001 §10), by the means used to pay."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="withdrawals")
+    notified_at = models.DateTimeField()
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lines = models.JSONField(default=list)
+    refund_amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="Incl. VAT.")
+    refund_due_on = models.DateField()
+    refund_method = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["notified_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refund_amount__gte=0), name="ordering_withdrawal_refund_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} withdrawal {self.refund_amount} by {self.refund_due_on}"

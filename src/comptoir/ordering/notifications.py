@@ -27,8 +27,31 @@ SUBJECTS = {
     "deliver": ("Commande {n} livrée : à valider", "Order {n} delivered: please validate"),
     "freeze": ("Commande {n} définitive", "Order {n} frozen"),
     "invoice": ("Facture de la commande {n}", "Invoice for order {n}"),
+    "change": ("Commande {n} modifiée avec votre accord", "Order {n} changed with consent"),
+    "mark_manual_handling": (
+        "Commande {n} : traitement manuel",
+        "Order {n}: manual handling",
+    ),
+    "propose_substitution": (
+        "Commande {n} : produit de remplacement proposé",
+        "Order {n}: replacement proposed",
+    ),
+    "answer_substitution": (
+        "Commande {n} : réponse au remplacement",
+        "Order {n}: replacement answered",
+    ),
+    "withdraw": ("Commande {n} : rétractation", "Order {n}: withdrawal"),
 }
-TO_SELLER = {"place", "confirm_modification", "decline_modification", "cancel"}
+BUYERS_OWN = {"confirm_modification", "answer_substitution"}
+"""The buyer's own answers: the seller is told, the buyer is not."""
+TO_SELLER = {
+    "place",
+    "confirm_modification",
+    "decline_modification",
+    "cancel",
+    "answer_substitution",
+    "withdraw",
+}
 
 
 def _body(order: Order, action: str, lang: str, note: str) -> str:
@@ -58,7 +81,7 @@ def notify(order_id: int, action: str, note: str = "") -> None:
     if order is None:
         return
     recipients: list[tuple[str, str]] = []
-    if action in SUBJECTS and order.placed_by is not None and action != "confirm_modification":
+    if action in SUBJECTS and order.placed_by is not None and action not in BUYERS_OWN:
         recipients.append((order.placed_by.email, order.placed_by.language))
     if action in TO_SELLER and order.seller.email:
         recipients.append((order.seller.email, "fr"))

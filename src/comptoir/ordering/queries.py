@@ -11,7 +11,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.errors import NotFound
-from comptoir.ordering.models import Cart, Order, OrderState
+from comptoir.ordering.models import (
+    Cart,
+    Order,
+    OrderState,
+    OrderWithdrawal,
+    SubstitutionProposal,
+)
+from comptoir.ordering.rules import TRANSITIONS, withdrawal_excluded
 from comptoir.parties.models import Organization
 
 INBOX_STATES = (OrderState.SUBMITTED, OrderState.HELD)
@@ -134,3 +141,60 @@ def next_step(order: Order) -> NextStep | None:
             order.next_action, order.next_deadline_at, NEXT_STEPS.get(order.next_action, "N2")
         )
     return None
+
+
+def substitutions_for(order: Order) -> QuerySet[SubstitutionProposal]:
+    """The replacement proposals of an order the caller already read through `order_for` (C6)."""
+    return SubstitutionProposal.objects.filter(order=order).select_related("product")
+
+
+@dataclass(frozen=True, slots=True)
+class LineWithdrawal:
+    sku: str
+    title: str
+    excluded: bool
+    reason: str  # the exception and its legal reference, "" when none
+    withdrawn: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalStatus:
+    """O17, for the order page: from when and until when the consumer may withdraw, what each
+    line allows, and the refunds due."""
+
+    runs_from: str  # "delivery", "conclusion" or "" (no withdrawal right)
+    due_on: date | None  # None until the goods are delivered (or the contract concluded)
+    open_today: bool
+    lines: tuple[LineWithdrawal, ...]
+    withdrawals: tuple[OrderWithdrawal, ...]
+
+
+def withdrawal_status(order: Order, today: date) -> WithdrawalStatus | None:
+    """None for an order not placed as a consumer."""
+    if not order.consumer:
+        return None
+    lines = tuple(
+        LineWithdrawal(
+            sku=line.sku,
+            title=line.title,
+            excluded=withdrawal_excluded(
+                line.withdrawal_exception, performed=line.shipped_quantity >= line.quantity
+            ),
+            reason=line.withdrawal_exception_reason,
+            withdrawn=line.withdrawn_at is not None,
+        )
+        for line in order.lines.all()
+    )
+    open_today = bool(
+        order.withdrawal_from
+        and order.state in TRANSITIONS["withdraw"].sources
+        and (order.withdrawal_due_on is None or today <= order.withdrawal_due_on)
+        and any(not ln.excluded and not ln.withdrawn for ln in lines)
+    )
+    return WithdrawalStatus(
+        runs_from=order.withdrawal_from,
+        due_on=order.withdrawal_due_on,
+        open_today=open_today,
+        lines=lines,
+        withdrawals=tuple(order.withdrawals.all()),
+    )

@@ -5,9 +5,10 @@ PT10), and evaluate the cart under the terms version in force (N3)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from comptoir.catalog import queries as catalog
 from comptoir.catalog.models import Brand, Product
@@ -19,10 +20,11 @@ from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import OPEN_STATES, PARIS
 from comptoir.parties.models import Organization
 from comptoir.payments.queries import credit_facts
-from comptoir.terms.engine.evaluate import evaluate
+from comptoir.terms.engine.citations import Clause, Explanation
+from comptoir.terms.engine.evaluate import compute_totals, evaluate
 from comptoir.terms.engine.inputs import BuyerContext, Cart, CartLine, VoucherInput
 from comptoir.terms.engine.policy import Policy
-from comptoir.terms.engine.quote import Quote
+from comptoir.terms.engine.quote import Charge, Quote
 from comptoir.terms.models import TermsVersion
 from comptoir.terms.queries import terms_in_force
 
@@ -225,9 +227,17 @@ def quote_cart(
     at: datetime | None = None,
     exclude_order: int | None = None,
     invoice_date: date | None = None,
+    is_consumer: bool = False,
+    manual_handling: bool = False,
+    handling_fee: Decimal | None = None,
+    extra_fees: Sequence[Charge] = (),
 ) -> PricedCart:
     """The quote of a cart under `version` (default: the seller's terms in force at `at`);
-    `exclude_order` re-quotes an existing order without counting it twice (O5, PT10)."""
+    `exclude_order` re-quotes an existing order without counting it twice (O5, PT10).
+    `is_consumer` lets the engine apply O17 (consumers served or not, consumer payment terms);
+    `manual_handling` and `handling_fee` its O11 handling fee (the amount the seller notifies
+    when the terms leave it to the buyer's contract); `extra_fees` are added to the quote's
+    fees and totals (O11 fees of a change after acceptance)."""
     at = at or clock.now()
     on = at.astimezone(PARIS).date()
     version = version or version_in_force(seller, at)
@@ -237,6 +247,7 @@ def quote_cart(
         voucher=voucher,
         delivery_country=(delivery_country or "FR").upper(),
         payment_method=payment_method or None,
+        manual_handling=manual_handling,
     )
     policy = ordering_policy(version).engine  # compiled once per terms version
     context = buyer_context(
@@ -247,5 +258,37 @@ def quote_cart(
         policy=policy,
         selective=any(line.selective for line in lines),
     )
-    quote = evaluate(policy, cart, context, at, invoice_date=invoice_date)
+    if is_consumer or handling_fee is not None:
+        context = replace(context, is_consumer=is_consumer, contract_handling_fee=handling_fee)
+    quote = with_fees(evaluate(policy, cart, context, at, invoice_date=invoice_date), extra_fees)
     return PricedCart(quote=quote, version=version, products=products, cart=cart)
+
+
+def with_fees(quote: Quote, fees: Sequence[Charge]) -> Quote:
+    """`quote` with `fees` added to its fees and its totals recomputed as the engine does (VAT
+    per rate on the sum of bases, rounded once)."""
+    if not fees:
+        return quote
+    all_fees = [*quote.fees, *fees]
+    totals = compute_totals(
+        [line.net_amount for line in quote.lines],
+        [line.vat_rate for line in quote.lines],
+        all_fees,
+        list(quote.discounts),
+    )
+    return replace(quote, fees=tuple(all_fees), totals=totals)
+
+
+def charges_from_json(items: Sequence[dict[str, Any]]) -> list[Charge]:
+    """Charges stored as the quote's JSON stores them (``quote_to_json``), back as ``Charge``."""
+    return [
+        Charge(
+            code=item["code"],
+            amount=Decimal(item["amount"]),
+            vat_rate=Decimal(item["vat_rate"]),
+            rule=item["rule"],
+            clause=Clause(**item.get("clause", {})),
+            explanation=Explanation(**item["explanation"]),
+        )
+        for item in items
+    ]

@@ -14,7 +14,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from comptoir.core.calendar import consumer_period_end
 from comptoir.core.errors import DomainError
+from comptoir.terms.schema.fulfilment import WITHDRAWAL_EXCEPTIONS
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -63,6 +65,11 @@ TRANSITIONS: dict[str, Transition] = {
     "start": _t({ACCEPTED}, IN_PROGRESS, "O7"),
     "edit": _t({SUBMITTED, HELD, ACCEPTED}, SAME, "O6"),
     "change": _t({SUBMITTED, HELD, ACCEPTED, IN_PROGRESS}, SAME, "O11"),
+    # O11 [002 §4.3]: the handling fee is notified at the latest with the acceptance
+    "mark_manual_handling": _t({SUBMITTED, HELD}, SAME, "O11"),
+    # C6 [002 §4.6]: a replacement is proposed and answered line by line, before shipment
+    "propose_substitution": _t({SUBMITTED, HELD, ACCEPTED, IN_PROGRESS}, SAME, "C6"),
+    "answer_substitution": _t({SUBMITTED, HELD, ACCEPTED, IN_PROGRESS}, SAME, "C6"),
     "note_acceptance_overdue": _t({SUBMITTED, HELD}, SAME, "O8"),
     "cancel": _t({SUBMITTED, HELD, MODIFIED, ACCEPTED, IN_PROGRESS, SUSPENDED}, CANCELLED, "O12"),
     "suspend": _t({ACCEPTED, IN_PROGRESS}, SUSPENDED, "N4"),
@@ -70,6 +77,9 @@ TRANSITIONS: dict[str, Transition] = {
     "ship": _t({ACCEPTED, IN_PROGRESS, SHIPPED}, SHIPPED, "F2"),
     "deliver": _t({SHIPPED}, DELIVERED, "F3"),
     "freeze": _t({DELIVERED}, FROZEN, "F5"),
+    # O17: a consumer withdraws from a concluded contract (accepted), before or after delivery;
+    # the service ends the order (cancelled) when nothing was shipped and every line is withdrawn
+    "withdraw": _t({ACCEPTED, IN_PROGRESS, SHIPPED, DELIVERED, FROZEN}, SAME, "O17"),
 }
 
 
@@ -211,3 +221,111 @@ def next_deadline(
     if state == SUSPENDED and suspended_until is not None:
         return NextDeadline(end_of_day(suspended_until), "terminate")
     return NextDeadline(None, "")
+
+
+# --------------------------------------------------------------------------------------------
+# O17 consumers: the withdrawal right [001 §10; 004 §1.2, §7; C. conso. L221-18 to L221-28]
+# --------------------------------------------------------------------------------------------
+
+DIGITAL_KINDS = frozenset({"download", "license_key", "software_purchase", "software_rental"})
+"""Digital content not supplied on a tangible medium: its period runs from conclusion (L221-18)."""
+SERVICE_KINDS = frozenset({"service"})
+UNSEALING_EXCEPTIONS = ("hygiene_goods_unsealed", "sealed_media_or_software_unsealed")
+"""Exceptions that depend on what the consumer does after delivery (unsealing the goods): shown
+on the line as a condition, established by the seller when the goods come back, never applied
+by the system at the withdrawal."""
+
+EXCEPTION_TEXTS: dict[str, tuple[str, str]] = {
+    "digital_content_started_with_waiver": (
+        "contenu numérique fourni sans support matériel, exécuté dès la conclusion avec "
+        "l'accord exprès du consommateur, qui a renoncé à son droit de rétractation",
+        "digital content not on a tangible medium, performed from conclusion with the "
+        "consumer's express consent and waiver of the withdrawal right",
+    ),
+    "services_fully_performed": (
+        "service pleinement exécuté, commencé avec l'accord exprès du consommateur qui a "
+        "renoncé à son droit de rétractation",
+        "service fully performed, started with the consumer's express consent and waiver",
+    ),
+    "hygiene_goods_unsealed": (
+        "sauf si le bien est descellé après la livraison et ne peut être renvoyé pour des "
+        "raisons d'hygiène ou de protection de la santé",
+        "unless unsealed after delivery and not returnable for hygiene or health reasons",
+    ),
+    "sealed_media_or_software_unsealed": (
+        "sauf si l'enregistrement ou le logiciel est descellé après la livraison",
+        "unless the recording or software is unsealed after delivery",
+    ),
+}
+
+
+def line_withdrawal_exception(kind: str, exceptions: frozenset[str], waiver: bool) -> str:
+    """The key of ``WITHDRAWAL_EXCEPTIONS`` the seller's terms attach to a line of product kind
+    `kind` (O17), or "". Digital content and services fall under their exception only with the
+    consumer's express waiver recorded at checkout (L221-28 1° and 13°; 004 §7.2, D4)."""
+    if kind in DIGITAL_KINDS:
+        key = "digital_content_started_with_waiver"
+        return key if key in exceptions and waiver else ""
+    if kind in SERVICE_KINDS:
+        key = "services_fully_performed"
+        return key if key in exceptions and waiver else ""
+    return next((key for key in UNSEALING_EXCEPTIONS if key in exceptions), "")
+
+
+def withdrawal_excluded(key: str, *, performed: bool) -> bool:
+    """Whether a line under exception `key` is excluded from a withdrawal now: digital content
+    with the waiver at once, a service once fully performed; unsealing exceptions never here."""
+    if not key or key in UNSEALING_EXCEPTIONS:
+        return False
+    if key == "services_fully_performed":
+        return performed
+    return True
+
+
+def exception_reason(key: str, lang: str = "fr") -> str:
+    """The reason shown for exception `key`, with its legal reference (L221-28)."""
+    law = WITHDRAWAL_EXCEPTIONS.get(key, "C. conso. L221-28")
+    fr, en = EXCEPTION_TEXTS.get(key, ("exception légale", "legal exception"))
+    return f"{fr if lang == 'fr' else en} ({law})"
+
+
+def withdrawal_start(*, withdrawable_kinds: set[str], terms_from: str) -> str:
+    """From which event the period runs (L221-18): "delivery" (receipt of the last lot) when a
+    withdrawable line is goods, "conclusion" for services and digital content only (or when the
+    terms say so), "" when no line can be withdrawn."""
+    if not withdrawable_kinds:
+        return ""
+    if terms_from == "conclusion":
+        return "conclusion"
+    if withdrawable_kinds - DIGITAL_KINDS - SERVICE_KINDS:
+        return "delivery"
+    return "conclusion"
+
+
+def withdrawal_deadline(event_day: date, days: int) -> date:
+    """The last day to withdraw: `days` from the event, the event day not counted, a Saturday,
+    Sunday or holiday end moved to the next working day (Reg. 1182/71 art. 3; L221-19; N2).
+    Seed 001 §10 says "premier jour ouvrable suivant" under the regulation, whose art. 2(2)
+    counts neither Saturdays nor Sundays as working days: delivered Fri 11 Dec 2026 → day 14 is
+    Fri 25 Dec (Christmas) → Mon 28 Dec 2026."""
+    return consumer_period_end(event_day, days)
+
+
+def refund_due_on(notified_on: date, days: int) -> date:
+    """The refund is due within `days` calendar days of the day the seller learns of the
+    withdrawal (L221-24; 001 §10)."""
+    return notified_on + timedelta(days=days)
+
+
+def check_withdrawal_in_time(*, today: date, due_on: date | None) -> None:
+    """O17: refused once the period is over (the end of `due_on`, Paris time); before the
+    deadline is known (goods not yet delivered) the consumer may withdraw at any time."""
+    if due_on is not None and today > due_on:
+        raise DomainError(
+            "withdrawal_period_over",
+            f"The withdrawal period ended on {due_on.isoformat()} "
+            f"(délai de rétractation expiré le {due_on:%d/%m/%Y}).",
+            field="order",
+            rule="O17",
+            details={"deadline": due_on.isoformat()},
+        )

@@ -7,7 +7,9 @@ from comptoir.ordering.services.carts import (
     cart_reorder,
     parse_quick_order,
 )
+from comptoir.ordering.services.consumers import order_withdraw
 from comptoir.ordering.services.deadlines import orders_apply_deadlines
+from comptoir.ordering.services.fees import order_mark_manual_handling
 from comptoir.ordering.services.fulfilment import (
     order_freeze,
     order_fully_shipped,
@@ -16,6 +18,10 @@ from comptoir.ordering.services.fulfilment import (
 )
 from comptoir.ordering.services.invoicing import order_invoice_if_due, order_invoice_issue
 from comptoir.ordering.services.placing import Signature, Submission, order_place, orders_place
+from comptoir.ordering.services.substitutions import (
+    order_substitution_answer,
+    order_substitution_propose,
+)
 from comptoir.ordering.services.transitions import (
     order_accept,
     order_cancel,
@@ -49,6 +55,7 @@ __all__ = [
     "order_fully_shipped",
     "order_invoice_if_due",
     "order_invoice_issue",
+    "order_mark_manual_handling",
     "order_modify",
     "order_place",
     "order_record_delivery",
@@ -57,7 +64,10 @@ __all__ = [
     "order_release",
     "order_resume",
     "order_start",
+    "order_substitution_answer",
+    "order_substitution_propose",
     "order_suspend",
+    "order_withdraw",
     "orders_apply_deadlines",
     "orders_place",
     "parse_quick_order",

@@ -3,6 +3,7 @@ transition in the order's timeline and the audit log (P8), giving back reserved 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -15,11 +16,26 @@ from comptoir.core.services import audit_record
 from comptoir.ordering.models import Order, OrderEvent, OrderLine, Voucher
 from comptoir.ordering.notifications import notify
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.quoting import PricedCart
-from comptoir.ordering.rules import SAME, next_deadline, transition_check
+from comptoir.ordering.quoting import LineRequest, PricedCart, charges_from_json, quote_cart
+from comptoir.ordering.rules import (
+    ACCEPTED,
+    IN_PROGRESS,
+    SAME,
+    line_withdrawal_exception,
+    next_deadline,
+    transition_check,
+    withdrawal_deadline,
+    withdrawal_excluded,
+    withdrawal_start,
+)
 from comptoir.parties.models import Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.payments.services.card import card_refund
+from comptoir.terms.engine.serialize import quote_to_json
+from comptoir.terms.schema.fulfilment import Withdrawal
+
+CONCLUDED_STATES = frozenset({ACCEPTED, IN_PROGRESS})
+"""Where an order stands just after the contract is concluded (the seller's acceptance)."""
 
 
 def locked(order_id: int) -> Order:
@@ -113,6 +129,9 @@ def apply(
     if target != SAME:
         order.state = target
         order.state_changed_at = clock.now()
+    if _withdrawal_runs_from_conclusion(order):
+        fields = (*fields, "withdrawal_due_on")
+        data = {**(data or {}), "withdrawal_due_on": order.withdrawal_due_on}
     reschedule(order, acceptance_overdue_noted=action == "note_acceptance_overdue")
     order.save(
         update_fields=[
@@ -193,3 +212,144 @@ def refuse_on_violations(priced: PricedCart) -> None:
                 ]
             },
         )
+
+
+# --------------------------------------------------------------------------------------------
+# O17: the consumer's withdrawal period, set from the order's lines and its terms
+# --------------------------------------------------------------------------------------------
+
+
+def withdrawal_terms(order: Order) -> Withdrawal:
+    """The withdrawal clause of the order's terms (the legal 14 days when the terms are silent)."""
+    consumers = ordering_policy(order.terms_version).document.consumers
+    return consumers.withdrawal or Withdrawal()
+
+
+def _withdrawal_runs_from_conclusion(order: Order) -> bool:
+    """O17 (L221-18): for services and digital content the period runs from conclusion, which
+    is the seller's acceptance (002 §4.2, 004 §2.5): store its end when the order is accepted."""
+    if not (
+        order.consumer
+        and order.withdrawal_from == "conclusion"
+        and order.withdrawal_due_on is None
+        and order.state in CONCLUDED_STATES
+    ):
+        return False
+    order.withdrawal_due_on = withdrawal_deadline(clock.today(), withdrawal_terms(order).days)
+    return True
+
+
+def plan_withdrawal(order: Order, lines: Sequence[OrderLine], kinds: Mapping[str, str]) -> None:
+    """Attach to each line of a consumer's order the exception of the terms it falls under, and
+    decide from which event the period runs (O17); `kinds` maps SKUs to product kinds. The
+    caller saves the lines and the order's `withdrawal_from` / `withdrawal_due_on`."""
+    if not order.consumer:
+        return
+    terms = withdrawal_terms(order)
+    exceptions = frozenset(terms.exceptions)
+    withdrawable: set[str] = set()
+    for line in lines:
+        line.withdrawal_exception = line_withdrawal_exception(
+            kinds[line.sku], exceptions, order.withdrawal_waiver
+        )
+        if not withdrawal_excluded(line.withdrawal_exception, performed=False):
+            withdrawable.add(kinds[line.sku])
+    start = withdrawal_start(withdrawable_kinds=withdrawable, terms_from=terms.from_)
+    if start != order.withdrawal_from:
+        order.withdrawal_from = start
+        order.withdrawal_due_on = None
+        if start == "conclusion" and order.state in CONCLUDED_STATES:
+            _withdrawal_runs_from_conclusion(order)
+
+
+# --------------------------------------------------------------------------------------------
+# Re-quoting an order (edits, changes, modifications, substitutions, handling fee)
+# --------------------------------------------------------------------------------------------
+
+
+def quote_order(order: Order, requests: Sequence[LineRequest]) -> PricedCart:
+    """The quote of `requests` as lines of `order`: its terms version, its placing date (agreed
+    prices), its buyer's consumer status and its O11 charges; nothing is written."""
+    return quote_cart(
+        buyer=order.buyer,
+        seller=order.seller,
+        requests=requests,
+        delivery_country=order.delivery_country,
+        payment_method=order.payment_method or None,
+        version=order.terms_version,
+        at=order.placed_at,
+        exclude_order=order.pk,
+        is_consumer=order.consumer,
+        manual_handling=order.manual_handling,
+        handling_fee=order.handling_fee,
+        extra_fees=charges_from_json(order.extra_fees),
+    )
+
+
+def requote(
+    order: Order,
+    requests: Sequence[LineRequest],
+    *,
+    enforce: bool = True,
+    substitutes: Mapping[str, str] | None = None,
+) -> PricedCart:
+    """Re-quote the order under its own terms version at its placing date (agreed prices),
+    keeping its O11 charges and its consumer status, replace its lines and hold the new
+    quantities' stock (what was held before is given back first, in the same transaction).
+    `substitutes` maps a replacement SKU to the SKU it replaces (C6); with `enforce` False the
+    quote's violations do not stop the change (the caller records them)."""
+    priced = quote_order(order, requests)
+    if enforce:
+        refuse_on_violations(priced)
+    previous = list(order.lines.all())
+    links = {line.sku: line.substitute_for for line in previous if line.substitute_for}
+    links.update(substitutes or {})
+    withdrawn = {line.sku: line.withdrawn_at for line in previous if line.withdrawn_at}
+    release_stock(order)
+    order.lines.all().delete()
+    new_lines = [
+        OrderLine(
+            order=order,
+            position=i + 1,
+            product=priced.products[ql.sku],
+            sku=ql.sku,
+            title=priced.products[ql.sku].title,
+            requested_quantity=ql.requested_quantity,
+            quantity=ql.quantity,
+            unit_price=ql.list_unit_price,
+            vat_rate=ql.vat_rate,
+            net_amount=ql.net_amount,
+            substitute_for=links.get(ql.sku, ""),
+            withdrawn_at=withdrawn.get(ql.sku),  # O17: a withdrawal stands
+        )
+        for i, ql in enumerate(priced.quote.lines)
+    ]
+    plan_withdrawal(order, new_lines, {sku: p.kind for sku, p in priced.products.items()})
+    reserve_stock(order, [line for line in new_lines if line.withdrawn_at is None])
+    OrderLine.objects.bulk_create(new_lines)
+    totals = priced.quote.totals
+    order.quote = quote_to_json(priced.quote)
+    order.total_excl_vat, order.total_vat = totals.excl_vat, totals.vat
+    order.total_incl_vat = totals.incl_vat
+    return priced
+
+
+REQUOTED = (
+    "quote",
+    "total_excl_vat",
+    "total_vat",
+    "total_incl_vat",
+    "withdrawal_from",
+    "withdrawal_due_on",
+)
+"""The order's fields a re-quote changes (for `save(update_fields=...)`)."""
+
+
+def lines_of(order: Order) -> list[dict[str, Any]]:
+    return [{"sku": line.sku, "quantity": line.quantity} for line in order.lines.all()]
+
+
+def current_requests(order: Order) -> list[LineRequest]:
+    """The order's lines as they stand, to re-quote it unchanged: what was asked for, which the
+    same terms adjust to the same quantities (O4)."""
+    return [LineRequest(line.sku, line.requested_quantity) for line in order.lines.all()]

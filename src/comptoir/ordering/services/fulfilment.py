@@ -5,12 +5,15 @@ invoice when the terms tie it to shipment or to freezing. Called inside fulfilme
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from comptoir.catalog.services import stock_issue
+from comptoir.core import clock
 from comptoir.core.errors import DomainError
-from comptoir.ordering.models import Order
-from comptoir.ordering.services._common import apply, locked
+from comptoir.ordering.models import Order, OrderLine
+from comptoir.ordering.rules import withdrawal_deadline
+from comptoir.ordering.services._common import apply, locked, withdrawal_terms
 from comptoir.ordering.services.invoicing import order_invoice_if_due
 
 
@@ -28,6 +31,13 @@ def order_record_shipment(
         line = lines.get(line_id)
         if line is None:
             raise DomainError("unknown_line", "Not a line of this order.", field="lines")
+        if line.withdrawn_at is not None and quantity:
+            raise DomainError(
+                "line_withdrawn",
+                f"{line.sku}: the consumer withdrew from this line.",
+                field=f"lines[{line.position - 1}].quantity",
+                rule="O17",
+            )
         if line.shipped_quantity + quantity > line.quantity:
             raise DomainError(
                 "over_shipment",
@@ -41,23 +51,49 @@ def order_record_shipment(
         line.shipped_quantity += quantity
         line.save(update_fields=["reserved_quantity", "shipped_quantity"])
     apply(order, "ship", actor=actor, data={"shipment": shipment, "lines": dict(quantities)})
-    if all(line.shipped_quantity >= line.quantity for line in lines.values()):
+    if all(_shipped(line) for line in lines.values()):
         order_invoice_if_due(order, "at_shipment", actor=actor)
     return order
 
 
+def _shipped(line: OrderLine) -> bool:
+    """Nothing left to ship on the line; a line the consumer withdrew from before it left is
+    not shipped any more (O17)."""
+    return line.shipped_quantity >= line.quantity or (
+        line.withdrawn_at is not None and line.shipped_quantity == 0
+    )
+
+
 def order_fully_shipped(order: Order) -> bool:
-    return all(line.shipped_quantity >= line.quantity for line in order.lines.all())
+    return all(_shipped(line) for line in order.lines.all())
 
 
-def order_record_delivery(*, order_id: int, actor: Any, note: str = "") -> Order:
-    """Every shipment of the order has been delivered (F3)."""
+def order_record_delivery(
+    *, order_id: int, actor: Any, note: str = "", delivered_on: date | None = None
+) -> Order:
+    """Every shipment of the order has been delivered (F3), on `delivered_on` (default today):
+    the receipt of the last lot, from which a consumer's withdrawal period runs (O17, L221-18)."""
     order = locked(order_id)
     if not order_fully_shipped(order):
         raise DomainError(
             "not_fully_shipped", "Some goods are still to ship.", field="state", rule="F3"
         )
-    return apply(order, "deliver", actor=actor, note=note)
+    delivered_on = delivered_on or clock.today()
+    fields: tuple[str, ...] = ()
+    data: dict[str, Any] = {"delivered_on": delivered_on}
+    if order.consumer and order.withdrawal_from == "delivery":
+        order.withdrawal_due_on = withdrawal_deadline(delivered_on, withdrawal_terms(order).days)
+        fields = ("withdrawal_due_on",)
+        data["withdrawal_due_on"] = order.withdrawal_due_on
+        note = "; ".join(
+            part
+            for part in (
+                note,
+                f"rétractation possible jusqu'au {order.withdrawal_due_on:%d/%m/%Y} inclus (O17)",
+            )
+            if part
+        )
+    return apply(order, "deliver", actor=actor, note=note, fields=fields, data=data)
 
 
 def order_freeze(*, order_id: int, actor: Any, note: str) -> Order:

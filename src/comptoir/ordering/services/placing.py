@@ -18,9 +18,10 @@ from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, Voucher
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest, PricedCart, quote_cart, version_in_force
-from comptoir.ordering.rules import request_hash
+from comptoir.ordering.rules import request_hash, withdrawal_excluded
 from comptoir.ordering.services._common import (
     apply,
+    plan_withdrawal,
     record,
     refuse_on_violations,
     reschedule,
@@ -56,19 +57,25 @@ class Submission:
     delivery_address: dict[str, str] | None = None
     voucher_code: str = ""
     channel: str = "web"
+    # O17: the buyer, a natural person, orders as a consumer (outside its trade); and, for
+    # digital content or services, consents to immediate performance and waives its withdrawal
+    # right (C. conso. L221-28 1°, 13°; 004 §7.2, D4)
+    as_consumer: bool = False
+    withdrawal_waiver: bool = False
 
     def fingerprint(self) -> str:
-        return request_hash(
-            {
-                "seller": self.seller.pk,
-                "lines": [(line.sku, line.quantity) for line in self.lines],
-                "terms": self.accepted_terms_version,
-                "payment": self.payment_method,
-                "country": self.delivery_country,
-                "address": self.delivery_address or {},
-                "voucher": self.voucher_code,
-            }
-        )
+        payload: dict[str, Any] = {
+            "seller": self.seller.pk,
+            "lines": [(line.sku, line.quantity) for line in self.lines],
+            "terms": self.accepted_terms_version,
+            "payment": self.payment_method,
+            "country": self.delivery_country,
+            "address": self.delivery_address or {},
+            "voucher": self.voucher_code,
+        }
+        if self.as_consumer:
+            payload["consumer"] = {"waiver": self.withdrawal_waiver}
+        return request_hash(payload)
 
 
 def _check_key(key: str) -> None:
@@ -172,6 +179,8 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
         total_incl_vat=quote.totals.incl_vat,
         prepayment_required=prepay,
         hold_reason=hold,
+        consumer=sub.as_consumer,
+        withdrawal_waiver=sub.as_consumer and sub.withdrawal_waiver,
         acceptance_due_on=deadlines.get("acceptance_due"),
         processing_on=deadlines.get("processing_date"),
         estimated_delivery_on=deadlines.get("estimated_delivery"),
@@ -193,23 +202,20 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
         )
         for i, ql in enumerate(quote.lines)
     ]
+    plan_withdrawal(order, lines, {sku: p.kind for sku, p in priced.products.items()})
     reserve_stock(order, lines)
     OrderLine.objects.bulk_create(lines)
     reschedule(order)
-    order.save(update_fields=["number", "next_deadline_at", "next_action"])
-    record(
-        order,
-        action="place",
-        actor=actor,
-        from_state="",
-        rule="O9",
-        data={
-            "terms_version": priced.version.version,
-            "total_incl_vat": quote.totals.incl_vat,
-            "ip": signature.ip,
-            "channel": sub.channel,
-        },
-    )
+    order.save(update_fields=["number", "next_deadline_at", "next_action", "withdrawal_from"])
+    data: dict[str, Any] = {
+        "terms_version": priced.version.version,
+        "total_incl_vat": quote.totals.incl_vat,
+        "ip": signature.ip,
+        "channel": sub.channel,
+    }
+    if order.consumer:
+        data["consumer"] = _consumer_facts(order, lines)
+    record(order, action="place", actor=actor, from_state="", rule="O9", data=data)
     if order.payment_method == "card" and order.total_incl_vat > 0:
         # PT2 [000 §7.7]: paid at order, through the provider, before the order proceeds
         card_payment_start(
@@ -224,6 +230,25 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
     elif policy.acceptance_mode == "auto":
         apply(order, "auto_accept", actor=None, note="Acceptation automatique (CGV).")
     return order
+
+
+def _consumer_facts(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
+    """O17, for the timeline: from when the withdrawal period runs, and each line's exception
+    with its reason (a line "excluded" has no withdrawal right)."""
+    return {
+        "withdrawal_from": order.withdrawal_from or "none",
+        "waiver": order.withdrawal_waiver,
+        "exceptions": [
+            {
+                "sku": line.sku,
+                "exception": line.withdrawal_exception,
+                "excluded": withdrawal_excluded(line.withdrawal_exception, performed=False),
+                "reason": line.withdrawal_exception_reason,
+            }
+            for line in lines
+            if line.withdrawal_exception
+        ],
+    }
 
 
 def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
@@ -253,6 +278,7 @@ def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
             voucher=voucher_input,
             version=version,
             at=at,
+            is_consumer=sub.as_consumer,  # O17: refused when the terms serve no consumers
         )
         refuse_on_violations(priced)
         order = _create(sub, priced, actor, signature)
@@ -273,6 +299,15 @@ def _check(sub: Submission, actor: Any) -> None:
         require_permission(actor, sub.buyer, Permission.PLACE_ORDERS)
     if not sub.buyer.is_buyer:
         raise DomainError("not_a_buyer", "Only a buyer organization places orders.", rule="P1")
+    if sub.as_consumer and sub.buyer.is_company:
+        # O17: a consumer is a natural person acting outside its trade (C. conso., art.
+        # liminaire); a company never buys as one
+        raise DomainError(
+            "consumer_must_be_a_person",
+            "Only a natural person (not a company) can order as a consumer.",
+            field="as_consumer",
+            rule="O17",
+        )
     catalog.seller_for(sub.buyer, sub.seller.pk)
 
 

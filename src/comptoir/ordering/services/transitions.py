@@ -4,6 +4,8 @@ against `rules.TRANSITIONS` and recorded in the timeline and the audit log."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -11,23 +13,25 @@ from django.db import transaction
 from comptoir.core import clock
 from comptoir.core.calendar import add_months
 from comptoir.core.errors import DomainError
-from comptoir.ordering.models import Order, OrderLine
+from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.ordering.quoting import LineRequest
 from comptoir.ordering.rules import ACCEPTED, IN_PROGRESS, edit_decision
 from comptoir.ordering.services._common import (
+    REQUOTED,
     apply,
+    current_requests,
+    lines_of,
     locked,
     refund_if_paid,
-    refuse_on_violations,
     release_stock,
     require_buyer,
     require_seller,
-    reserve_stock,
+    requote,
     restore_voucher,
 )
+from comptoir.ordering.services.fees import change_fee, change_note, check_delivery_date
 from comptoir.ordering.services.invoicing import order_invoice_if_due
-from comptoir.terms.engine.serialize import quote_to_json
 
 
 def _reason(reason: str, field: str = "reason", rule: str = "O10") -> str:
@@ -68,67 +72,21 @@ def order_release(*, actor: Any, order_id: int, note: str = "") -> Order:
     return order
 
 
-def _replace_lines(order: Order, requests: Sequence[LineRequest]) -> None:
-    """Re-quote the order under its own terms version and agreed prices, and hold the new
-    quantities' stock (what was held before is given back first, in the same transaction)."""
-    priced = quote_cart(
-        buyer=order.buyer,
-        seller=order.seller,
-        requests=requests,
-        delivery_country=order.delivery_country,
-        payment_method=order.payment_method or None,
-        version=order.terms_version,
-        at=order.placed_at,
-        exclude_order=order.pk,
-    )
-    refuse_on_violations(priced)
-    release_stock(order)
-    order.lines.all().delete()
-    new_lines = [
-        OrderLine(
-            order=order,
-            position=i + 1,
-            product=priced.products[ql.sku],
-            sku=ql.sku,
-            title=priced.products[ql.sku].title,
-            requested_quantity=ql.requested_quantity,
-            quantity=ql.quantity,
-            unit_price=ql.list_unit_price,
-            vat_rate=ql.vat_rate,
-            net_amount=ql.net_amount,
-        )
-        for i, ql in enumerate(priced.quote.lines)
-    ]
-    reserve_stock(order, new_lines)
-    OrderLine.objects.bulk_create(new_lines)
-    totals = priced.quote.totals
-    order.quote = quote_to_json(priced.quote)
-    order.total_excl_vat, order.total_vat = totals.excl_vat, totals.vat
-    order.total_incl_vat = totals.incl_vat
-
-
-CHANGED = ("quote", "total_excl_vat", "total_vat", "total_incl_vat")
-
-
-def _lines_of(order: Order) -> list[dict[str, Any]]:
-    return [{"sku": line.sku, "quantity": line.quantity} for line in order.lines.all()]
-
-
 @transaction.atomic
 def order_modify(*, actor: Any, order_id: int, lines: Sequence[LineRequest], reason: str) -> Order:
     """The seller answers with a modification (O8): it goes back to the buyer to confirm."""
     order = locked(order_id)
     require_seller(actor, order)
-    before = _lines_of(order)
-    _replace_lines(order, lines)
+    before = lines_of(order)
+    requote(order, lines)
     order.reason = _reason(reason, rule="O8")
     return apply(
         order,
         "modify",
         actor=actor,
         note=order.reason,
-        fields=(*CHANGED, "reason"),
-        data={"before": before, "after": _lines_of(order)},
+        fields=(*REQUOTED, "reason"),
+        data={"before": before, "after": lines_of(order)},
     )
 
 
@@ -171,22 +129,33 @@ def order_edit(*, actor: Any, order_id: int, lines: Sequence[LineRequest]) -> Or
             rule=decision.rule,
             details={"fr": decision.reason_fr},
         )
-    before = _lines_of(order)
-    _replace_lines(order, lines)
+    before = lines_of(order)
+    requote(order, lines)
     return apply(
         order,
         "edit",
         actor=actor,
-        fields=CHANGED,
+        fields=REQUOTED,
         rule=decision.rule,
-        data={"before": before, "after": _lines_of(order)},
+        data={"before": before, "after": lines_of(order)},
     )
 
 
 @transaction.atomic
-def order_change(*, actor: Any, order_id: int, lines: Sequence[LineRequest], consent: str) -> Order:
+def order_change(
+    *,
+    actor: Any,
+    order_id: int,
+    lines: Sequence[LineRequest] | None = None,
+    consent: str,
+    fee: Decimal | None = None,
+    fee_reason: str = "",
+    new_delivery_date: date | None = None,
+) -> Order:
     """A change after acceptance or after processing, made by the seller with its written
-    consent (O6, O11); the consent text is kept in the timeline."""
+    consent (O6, O11); the consent text is kept in the timeline. `lines` None keeps the lines.
+    O11 [002 §4.8]: the consent may come with a fee (excl. VAT, standard VAT rate) added to the
+    order's charges and so to its invoice, and with a new delivery date."""
     order = locked(order_id)
     require_seller(actor, order)
     policy = ordering_policy(order.terms_version)
@@ -204,16 +173,23 @@ def order_change(*, actor: Any, order_id: int, lines: Sequence[LineRequest], con
             field="lines",
             rule="I9",
         )
-    before = _lines_of(order)
-    _replace_lines(order, lines)
-    return apply(
-        order,
-        "change",
-        actor=actor,
-        note=_reason(consent, "consent", "O11"),
-        fields=CHANGED,
-        data={"before": before, "after": _lines_of(order)},
-    )
+    consent = _reason(consent, "consent", "O11")
+    data: dict[str, Any] = {"before": lines_of(order)}
+    fields: tuple[str, ...] = REQUOTED
+    charge = None
+    if fee is not None:
+        charge = change_fee(order, fee, fee_reason or consent)
+        order.extra_fees = [*order.extra_fees, charge]
+        fields = (*fields, "extra_fees")
+        data["fee"] = {"amount": charge["amount"], "reason": charge["explanation"]["fr"]}
+    if new_delivery_date is not None:
+        data["delivery"] = {"before": order.estimated_delivery_on, "after": new_delivery_date}
+        order.estimated_delivery_on = check_delivery_date(new_delivery_date)
+        fields = (*fields, "estimated_delivery_on")
+    requote(order, lines if lines is not None else current_requests(order))
+    data["after"] = lines_of(order)
+    note = change_note(consent, charge, new_delivery_date)
+    return apply(order, "change", actor=actor, note=note, fields=fields, data=data)
 
 
 @transaction.atomic

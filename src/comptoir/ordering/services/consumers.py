@@ -1,0 +1,185 @@
+"""O17: a consumer withdraws from its order [001 §10; 004 §7; C. conso. L221-18 to L221-28].
+
+The period (stored as `Order.withdrawal_due_on`) runs 14 days from the receipt of the last lot
+for goods, from conclusion for services and digital content, counted under Reg. 1182/71. Lines
+under an exception of the seller's terms cannot be withdrawn from, and the reason says why. The
+withdrawal records what must be refunded within 14 days of the notification, by the means the
+consumer paid with; billing and payments carry out the refund."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from comptoir.catalog.services import stock_release
+from comptoir.core import clock
+from comptoir.core.errors import DomainError
+from comptoir.ordering.models import Order, OrderLine, OrderWithdrawal
+from comptoir.ordering.rules import (
+    CANCELLED,
+    check_withdrawal_in_time,
+    exception_reason,
+    refund_due_on,
+    transition_check,
+    withdrawal_excluded,
+)
+from comptoir.ordering.services._common import (
+    apply,
+    locked,
+    refund_if_paid,
+    release_stock,
+    require_buyer,
+    withdrawal_terms,
+)
+from comptoir.terms.engine.support import eur_fr, quantize
+
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
+
+
+def _excluded(line: OrderLine) -> bool:
+    return withdrawal_excluded(
+        line.withdrawal_exception, performed=line.shipped_quantity >= line.quantity
+    )
+
+
+def _refusal(code: str, message: str, lines: Sequence[OrderLine]) -> DomainError:
+    return DomainError(
+        code,
+        message,
+        field="lines",
+        rule="O17",
+        details={
+            "lines": [
+                {"sku": ln.sku, "reason": exception_reason(ln.withdrawal_exception, "en")}
+                for ln in lines
+            ]
+        },
+    )
+
+
+def _chosen(order: Order, line_ids: Sequence[int] | None) -> list[OrderLine]:
+    """The lines the consumer withdraws from: those named, or every line still withdrawable.
+    A named line under an exception is refused with the exception's reason."""
+    lines = [ln for ln in order.lines.all() if ln.withdrawn_at is None]
+    if line_ids is None:
+        chosen = [ln for ln in lines if not _excluded(ln)]
+        if not chosen:
+            excluded = [ln for ln in lines if _excluded(ln)]
+            raise _refusal(
+                "nothing_to_withdraw",
+                "No line of this order can be withdrawn from"
+                + (
+                    f": {exception_reason(excluded[0].withdrawal_exception, 'en')}."
+                    if excluded
+                    else "."
+                ),
+                excluded,
+            )
+        return chosen
+    by_id = {ln.pk: ln for ln in lines}
+    unknown = [i for i in line_ids if i not in by_id]
+    if unknown or not line_ids:
+        raise DomainError(
+            "unknown_line",
+            "Name lines of this order not yet withdrawn from.",
+            field="lines",
+            rule="O17",
+        )
+    chosen = [by_id[i] for i in dict.fromkeys(line_ids)]
+    excluded = [ln for ln in chosen if _excluded(ln)]
+    if excluded:
+        first = excluded[0]
+        raise _refusal(
+            "withdrawal_excluded",
+            f"{first.sku}: no withdrawal right, "
+            f"{exception_reason(first.withdrawal_exception, 'en')}.",
+            excluded,
+        )
+    return chosen
+
+
+def _gross(line: OrderLine) -> Decimal:
+    return quantize(line.net_amount + line.net_amount * line.vat_rate / HUNDRED)
+
+
+@transaction.atomic
+def order_withdraw(
+    *, actor: Any, order_id: int, lines: Sequence[int] | None = None, note: str = ""
+) -> Order:
+    """The consumer withdraws from the order, or from the `lines` named (ids), before the end
+    of the period (O17); after it, refused with the date. The refund of the sums paid for those
+    lines (of the whole order, delivery included, when every line is withdrawn: L221-24) is due
+    within the terms' days of today. Lines not shipped yet no longer ship; an order withdrawn
+    from entirely before anything shipped or was invoiced is cancelled."""
+    order = locked(order_id)
+    require_buyer(actor, order)
+    if not order.consumer:
+        raise DomainError(
+            "not_a_consumer_order",
+            "Only an order placed as a consumer carries a withdrawal right.",
+            field="order",
+            rule="O17",
+        )
+    transition_check("withdraw", order.state)
+    today = clock.today()
+    check_withdrawal_in_time(today=today, due_on=order.withdrawal_due_on)
+    chosen = _chosen(order, lines)
+    at = clock.now()
+    for line in chosen:
+        line.withdrawn_at = at
+        if line.shipped_quantity == 0 and line.reserved_quantity:
+            stock_release(product_id=line.product_id, quantity=line.reserved_quantity)
+            line.reserved_quantity = 0
+        line.save(update_fields=["withdrawn_at", "reserved_quantity"])
+    every_line = list(order.lines.all())
+    everything = all(ln.withdrawn_at is not None for ln in every_line)
+    already = sum((w.refund_amount for w in order.withdrawals.all()), ZERO)
+    left = max(order.total_incl_vat - already, ZERO)
+    amount = left if everything else min(sum((_gross(ln) for ln in chosen), ZERO), left)
+    terms = withdrawal_terms(order)
+    due = refund_due_on(today, terms.refund_within_days)
+    OrderWithdrawal.objects.create(
+        order=order,
+        notified_at=at,
+        notified_by=actor if actor is not None and getattr(actor, "pk", None) else None,
+        lines=[
+            {"line": ln.pk, "sku": ln.sku, "quantity": ln.quantity, "amount": str(_gross(ln))}
+            for ln in chosen
+        ],
+        refund_amount=amount,
+        refund_due_on=due,
+        refund_method=order.payment_method,
+    )
+    text = (
+        f"Rétractation ({', '.join(ln.sku for ln in chosen)}) : remboursement de "
+        f"{eur_fr(amount)} dû au plus tard le {due:%d/%m/%Y} (O17)"
+    )
+    if note.strip():
+        text += f". {note.strip()[:500]}"
+    data = {
+        "lines": [ln.sku for ln in chosen],
+        "refund_amount": amount,
+        "refund_due_on": due,
+        "refund_method": order.payment_method,
+        "deadline": order.withdrawal_due_on,
+    }
+    nothing_left = everything and order.invoice_id is None
+    if nothing_left and all(ln.shipped_quantity == 0 for ln in every_line):
+        # O17: nothing left to supply; the voucher is not given back (O15 [004 §14])
+        order.reason = "Rétractation du consommateur (O17)."
+        release_stock(order)
+        refund_if_paid(order, order.reason, actor)
+        return apply(
+            order,
+            "withdraw",
+            actor=actor,
+            note=text,
+            data=data,
+            target=CANCELLED,
+            fields=("reason",),
+        )
+    return apply(order, "withdraw", actor=actor, note=text, data=data)
