@@ -275,3 +275,16 @@ def test_plain_transfers_recorded_together_allocate_like_one_by_one(
     ).exists()
     debit, credit = ledger.journal_totals()
     assert debit == credit
+
+
+def test_one_reminder_mail_per_buyer_lists_its_late_invoices(
+    mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    pair = make_pair("monthly-intranet")
+    first = issue(pair, on=date(2026, 3, 1), due=date(2026, 3, 16))
+    second = issue(pair, on=date(2026, 3, 2), due=date(2026, 3, 16))
+    with clock.frozen(at(date(2026, 3, 17))), django_capture_on_commit_callbacks(execute=True):
+        collection_run(on=date(2026, 3, 17))
+    reminders = [m for m in mailoutbox if "Relance" in m.subject or "Reminder" in m.subject]
+    assert len(reminders) == 1
+    assert first.number in reminders[0].body and second.number in reminders[0].body

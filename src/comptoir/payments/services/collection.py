@@ -155,6 +155,10 @@ class _Run:
     mails: list[tuple[int, tuple[str, str], tuple[str, str], tuple[str, bytes, str] | None]] = (
         field(default_factory=list)
     )
+    # one reminder e-mail per buyer and seller, listing its late invoices
+    reminded: dict[tuple[int, int], list[tuple[str, date, Decimal]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def policy(self, seller_id: int) -> PaymentPolicy | None:
         if seller_id not in self.policies:
@@ -204,19 +208,7 @@ def _reminder(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: 
                 run.on,
             )
         )
-    run.mails.append(
-        (
-            case.buyer_id,
-            (f"Relance : facture {ref} échue", f"Reminder: invoice {ref} is overdue"),
-            (
-                f"La facture {ref} était payable le {case.due_date:%d/%m/%Y}. Reste dû : {owed} €."
-                " Des intérêts de retard courent depuis le lendemain de l'échéance (PT11).",
-                f"Invoice {ref} was due on {case.due_date.isoformat()}. Still owed: €{owed}."
-                " Late-payment interest runs from the day after the due date (PT11).",
-            ),
-            None,
-        )
-    )
+    run.reminded[(case.buyer_id, case.seller_id)].append((ref, case.due_date, owed))
 
 
 def _settle_finished(cases: list[LateCase], open_amounts: dict[int, Decimal], on: date) -> int:
@@ -384,6 +376,33 @@ def _lift(on: date, seller_id: int | None) -> int:
     return sum(lift_if_clear(buyer_id=b, seller_id=s, on=on) for b, s in pairs)
 
 
+def _reminder_mails(
+    reminded: dict[tuple[int, int], list[tuple[str, date, Decimal]]],
+) -> list[tuple[int, Any, Any, Any]]:
+    out: list[tuple[int, Any, Any, Any]] = []
+    for (buyer_id, _seller_id), rows in reminded.items():
+        fr = "\n".join(
+            f"- {ref} : échue le {due:%d/%m/%Y}, reste dû {owed} €" for ref, due, owed in rows
+        )
+        en = "\n".join(
+            f"- {ref}: due {due.isoformat()}, still owed €{owed}" for ref, due, owed in rows
+        )
+        out.append(
+            (
+                buyer_id,
+                ("Relance : factures échues", "Reminder: overdue invoices"),
+                (
+                    f"Les factures suivantes sont échues :\n{fr}\n"
+                    "Des intérêts de retard courent depuis le lendemain de l'échéance (PT11).",
+                    f"The following invoices are overdue:\n{en}\n"
+                    "Late-payment interest runs from the day after the due date (PT11).",
+                ),
+                None,
+            )
+        )
+    return out
+
+
 def _send_all(mails: list[tuple[int, Any, Any, Any]]) -> None:
     for org, subject, body, attachment in mails:
         notifications.send(org, subject, body, attachment)
@@ -407,7 +426,7 @@ def collection_run(*, on: date | None = None, seller_id: int | None = None) -> C
                 if policy is not None:
                     _accelerate(run, buyer_id, seller_id_, policy)
                     _suspend(run, buyer_id, seller_id_, policy)
-            mails = list(run.mails)
+            mails = list(run.mails) + _reminder_mails(run.reminded)
             transaction.on_commit(partial(_send_all, mails))
     with transaction.atomic():
         result.lifted = _lift(on, seller_id)

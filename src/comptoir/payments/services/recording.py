@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from comptoir.billing.models import Invoice, Kind, Status
 from comptoir.billing.rules import LineInput
 from comptoir.billing.services import credit_note_create, invoice_issue
-from comptoir.core import clock
+from comptoir.core import clock, events
 from comptoir.core.errors import DomainError
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
@@ -265,6 +265,8 @@ def payment_record(
     from comptoir.payments.services.collection import lift_if_clear
 
     lift_if_clear(buyer_id=buyer.pk, seller_id=seller.pk, on=value_date)
+    data = {"payment_id": payment.pk, "buyer_id": buyer.pk, "seller_id": seller.pk, "amount": value}
+    events.emit("payment.received", [buyer.pk, seller.pk], {**data, "value_date": value_date})
     return payment
 
 
