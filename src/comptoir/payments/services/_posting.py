@@ -73,40 +73,72 @@ def charges_post(charges: Sequence[Charge]) -> list[int]:
     return [ids[e.pk] for e in entries]
 
 
+@dataclass(frozen=True)
+class CashMove:
+    """Money in (a payment) or out (a refund, a returned debit) between a buyer and the seller's
+    bank — or, on a marketplace, the operator's account of funds held for sellers (PT14)."""
+
+    buyer_id: int
+    seller_id: int
+    amount: Decimal
+    on: date
+    reference: str
+    label: str
+    incoming: bool
+    item_kind: str = OpenItem.Kind.PAYMENT
+    due_date: date | None = None  # the open item's (default: `on`)
+
+    def cash(self, held: bool) -> tuple[int | None, str]:
+        return (None, P.FUNDS_HELD_FOR_SELLERS) if held else (self.seller_id, P.BANK)
+
+
+def cash_entry(move: CashMove, accounts: dict, held: bool) -> EntrySpec:
+    """The balanced entry of `move` and its open item on the buyer's receivable: negative for
+    money in (a credit of the buyer), positive for money out."""
+    receivable = accounts[(move.buyer_id, P.RECEIVABLE)]
+    cash = accounts[move.cash(held)]
+    side = [
+        Posting(account=cash, debit=move.amount),
+        Posting(account=receivable, credit=move.amount),
+    ]
+    if not move.incoming:
+        side = [
+            Posting(account=receivable, debit=move.amount),
+            Posting(account=cash, credit=move.amount),
+        ]
+    return EntrySpec(
+        date=move.on,
+        label=move.label[:200],
+        reference=move.reference[:64],
+        journal="BQ",
+        lines=side,
+        open_items=[
+            OpenItemSpec(
+                account=receivable,
+                party_id=move.buyer_id,
+                counterparty_id=move.seller_id,
+                reference=move.reference[:64],
+                kind=move.item_kind,
+                amount=-move.amount if move.incoming else move.amount,
+                due_date=move.due_date or move.on,
+            )
+        ],
+    )
+
+
+def cash_post(move: CashMove, *, held: bool) -> int:
+    """Post one cash move; returns its open item."""
+    accounts = accounts_get(wanted=[(move.buyer_id, P.RECEIVABLE), move.cash(held)])
+    [entry] = journal_entries_post(entries=[cash_entry(move, accounts, held)])
+    return OpenItem.objects.values_list("pk", flat=True).get(entry=entry)
+
+
 def money_in_post(
     *, buyer_id: int, seller_id: int, amount: Decimal, on: date, reference: str, held: bool
 ) -> int:
-    """A payment: debit the seller's bank (or, on a marketplace, the operator's account of funds
-    held for sellers, PT14), credit the buyer's receivable; returns the (negative) open item."""
-    cash = (None, P.FUNDS_HELD_FOR_SELLERS) if held else (seller_id, P.BANK)
-    accounts = accounts_get(wanted=[(buyer_id, P.RECEIVABLE), cash])
-    receivable = accounts[(buyer_id, P.RECEIVABLE)]
-    entry = journal_entries_post(
-        entries=[
-            EntrySpec(
-                date=on,
-                label=f"Règlement {reference}"[:200],
-                reference=reference[:64],
-                journal="BQ",
-                lines=[
-                    Posting(account=accounts[cash], debit=amount),
-                    Posting(account=receivable, credit=amount),
-                ],
-                open_items=[
-                    OpenItemSpec(
-                        account=receivable,
-                        party_id=buyer_id,
-                        counterparty_id=seller_id,
-                        reference=reference[:64],
-                        kind=OpenItem.Kind.PAYMENT,
-                        amount=-amount,
-                        due_date=on,
-                    )
-                ],
-            )
-        ]
-    )[0]
-    return OpenItem.objects.values_list("pk", flat=True).get(entry=entry)
+    """A payment received; returns its (negative) open item."""
+    move = CashMove(buyer_id, seller_id, amount, on, reference, f"Règlement {reference}", True)
+    return cash_post(move, held=held)
 
 
 def money_back_post(
@@ -122,32 +154,15 @@ def money_back_post(
     """A returned debit or a reversed payment: the money leaves the bank again and the debt it
     had settled is owed anew, from its original due date (a new open item, the ledger being
     insert-only). Returns the new open item."""
-    cash = (None, P.FUNDS_HELD_FOR_SELLERS) if held else (seller_id, P.BANK)
-    accounts = accounts_get(wanted=[(buyer_id, P.RECEIVABLE), cash])
-    receivable = accounts[(buyer_id, P.RECEIVABLE)]
-    entry = journal_entries_post(
-        entries=[
-            EntrySpec(
-                date=on,
-                label=f"Rejet / annulation {reference}"[:200],
-                reference=reference[:64],
-                journal="BQ",
-                lines=[
-                    Posting(account=receivable, debit=amount),
-                    Posting(account=accounts[cash], credit=amount),
-                ],
-                open_items=[
-                    OpenItemSpec(
-                        account=receivable,
-                        party_id=buyer_id,
-                        counterparty_id=seller_id,
-                        reference=reference[:64],
-                        kind=OpenItem.Kind.INVOICE,
-                        amount=amount,
-                        due_date=due_date,
-                    )
-                ],
-            )
-        ]
-    )[0]
-    return OpenItem.objects.values_list("pk", flat=True).get(entry=entry)
+    move = CashMove(
+        buyer_id,
+        seller_id,
+        amount,
+        on,
+        reference,
+        f"Rejet / annulation {reference}",
+        False,
+        item_kind=OpenItem.Kind.INVOICE,
+        due_date=due_date,
+    )
+    return cash_post(move, held=held)

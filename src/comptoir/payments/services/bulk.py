@@ -20,9 +20,6 @@ from comptoir.core import clock
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, Matching, OpenItem
 from comptoir.ledger.services import (
-    EntrySpec,
-    OpenItemSpec,
-    Posting,
     accounts_get,
     journal_entries_post,
 )
@@ -30,6 +27,7 @@ from comptoir.payments import rules
 from comptoir.payments.models import LateCase, Payment
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.rules import Debt
+from comptoir.payments.services._posting import CashMove, cash_entry
 
 P = Account.Purpose
 DEBT_KINDS = (OpenItem.Kind.INVOICE, OpenItem.Kind.INTEREST, OpenItem.Kind.FEE)
@@ -117,32 +115,19 @@ def transfers_record(
         (t.seller_id, P.BANK) for t in transfers
     }
     accounts = accounts_get(wanted=wanted)
-    entries = journal_entries_post(
-        entries=[
-            EntrySpec(
-                date=t.value_date,
-                label=f"Règlement {t.reference}"[:200],
-                reference=t.reference[:64],
-                journal="BQ",
-                lines=[
-                    Posting(account=accounts[(t.seller_id, P.BANK)], debit=t.amount),
-                    Posting(account=accounts[(t.buyer_id, P.RECEIVABLE)], credit=t.amount),
-                ],
-                open_items=[
-                    OpenItemSpec(
-                        account=accounts[(t.buyer_id, P.RECEIVABLE)],
-                        party_id=t.buyer_id,
-                        counterparty_id=t.seller_id,
-                        reference=t.reference[:64],
-                        kind=OpenItem.Kind.PAYMENT,
-                        amount=-t.amount,
-                        due_date=t.value_date,
-                    )
-                ],
-            )
-            for t in transfers
-        ]
-    )
+    moves = [
+        CashMove(
+            t.buyer_id,
+            t.seller_id,
+            t.amount,
+            t.value_date,
+            t.reference,
+            f"Règlement {t.reference}",
+            True,
+        )
+        for t in transfers
+    ]
+    entries = journal_entries_post(entries=[cash_entry(m, accounts, False) for m in moves])
     credit_of = dict(
         OpenItem.objects.filter(entry__in=[e.pk for e in entries]).values_list("entry_id", "pk")
     )

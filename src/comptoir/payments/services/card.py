@@ -16,17 +16,13 @@ from comptoir.core.errors import DomainError
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.services import (
-    EntrySpec,
-    OpenItemSpec,
-    Posting,
-    accounts_get,
-    journal_entries_post,
     matching_create,
 )
 from comptoir.parties.models import Organization
 from comptoir.payments.models import CardIntent, Payment
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.providers import payment_provider
+from comptoir.payments.services._posting import CashMove, cash_post
 from comptoir.payments.services.recording import allocate_to_debts, payment_record
 
 P = Account.Purpose
@@ -136,40 +132,17 @@ def card_refund(*, reference: str, seller: Any, reason: str, actor: Any = None) 
     if amount <= 0:
         return Decimal("0.00")
     policy = payment_policy(intent.seller_id, clock.today())
-    cash = (
-        (None, P.FUNDS_HELD_FOR_SELLERS)
-        if policy and policy.is_marketplace
-        else (intent.seller_id, P.BANK)
+    move = CashMove(
+        intent.buyer_id,
+        intent.seller_id,
+        amount,
+        clock.today(),
+        reference,
+        f"Remboursement carte {reference}",
+        incoming=False,
     )
-    accounts = accounts_get(wanted=[(intent.buyer_id, P.RECEIVABLE), cash])
-    receivable = accounts[(intent.buyer_id, P.RECEIVABLE)]
-    [entry] = journal_entries_post(
-        entries=[
-            EntrySpec(
-                date=clock.today(),
-                label=f"Remboursement carte {reference}"[:200],
-                reference=reference[:64],
-                journal="BQ",
-                lines=[
-                    Posting(account=receivable, debit=amount),
-                    Posting(account=accounts[cash], credit=amount),
-                ],
-                open_items=[
-                    OpenItemSpec(
-                        account=receivable,
-                        party_id=intent.buyer_id,
-                        counterparty_id=intent.seller_id,
-                        reference=reference[:64],
-                        kind=OpenItem.Kind.PAYMENT,
-                        amount=amount,
-                        due_date=clock.today(),
-                    )
-                ],
-            )
-        ]
-    )
-    refund_item = OpenItem.objects.get(entry=entry)
-    matching_create(item_a_id=refund_item.pk, item_b_id=item.pk, amount=amount, actor=actor)
+    refund_id = cash_post(move, held=bool(policy and policy.is_marketplace))
+    matching_create(item_a_id=refund_id, item_b_id=item.pk, amount=amount, actor=actor)
     payment_provider().refund(intent.provider_reference, amount)
     intent.refunded += amount
     intent.status = CardIntent.Status.REFUNDED

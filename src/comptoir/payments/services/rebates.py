@@ -30,7 +30,6 @@ from comptoir.ledger.services import (
     journal_entry_post,
     matching_create,
 )
-from comptoir.parties.models import Organization
 from comptoir.payments.models import RebateAgreement, RebateSettlement
 from comptoir.payments.policy import PaymentPolicy, payment_policy
 from comptoir.payments.rebates_rules import (
@@ -46,20 +45,11 @@ from comptoir.payments.rebates_rules import (
     tiers_check,
 )
 from comptoir.payments.rules import OLDEST_FIRST
-from comptoir.payments.services.recording import allocate_to_debts
+from comptoir.payments.services.recording import allocate_to_debts, org_get
 from comptoir.terms.schema.money import Rebates
 
 P = Account.Purpose
 CHARGE_KINDS = (OpenItem.Kind.INTEREST, OpenItem.Kind.FEE)
-
-
-def _org(value: Any, field: str) -> Organization:
-    org = (
-        value if isinstance(value, Organization) else Organization.objects.filter(pk=value).first()
-    )
-    if org is None:
-        raise DomainError(code="not_found", message="Organization not found.", field=field)
-    return org
 
 
 # ------------------------------------------------------------------------------ the agreement
@@ -77,7 +67,7 @@ def rebate_agreement_set(
     """Set (or, before the period starts, reset) the rebate tiers of `buyer` for the period
     starting on `period_start` (PT13 [003 §8]: "expressément prévues en début de chaque
     trimestre civil")."""
-    buyer, seller = _org(buyer, "buyer"), _org(seller, "seller")
+    buyer, seller = org_get(buyer, "buyer"), org_get(seller, "seller")
     policy = payment_policy(seller, period_start)
     rebates = policy.document.rebates if policy is not None else None
     if rebates is None:

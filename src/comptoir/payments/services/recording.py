@@ -140,7 +140,7 @@ def _grant_discount(invoice: Invoice, discount: Decimal, actor: Any) -> Invoice:
     return invoice_issue(invoice_id=note.pk, actor=actor)
 
 
-def _org(value: Any, field: str) -> Organization:
+def org_get(value: Any, field: str) -> Organization:
     org = (
         value if isinstance(value, Organization) else Organization.objects.filter(pk=value).first()
     )
@@ -190,7 +190,7 @@ def payment_record(
     """Record money received for `seller` from `buyer`, available on `value_date` (PT4).
 
     The same idempotency key again returns the same payment (refused if the amount differs)."""
-    buyer, seller = _org(buyer, "buyer"), _org(seller, "seller")
+    buyer, seller = org_get(buyer, "buyer"), org_get(seller, "seller")
     value = _check(amount, method, value_date)
     if not idempotency_key:
         raise DomainError(
