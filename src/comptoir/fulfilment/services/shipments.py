@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from comptoir.core import clock
+from comptoir.core import clock, events
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.fulfilment.models import (
     Charge,
@@ -148,6 +148,8 @@ def shipment_create(
             "risk_passes_at": choice.risk_passes_at,
         },
     )
+    data = {"order": order.number, "shipment": number, "carrier": carrier, "parcels": tracking}
+    events.emit("order.shipped", [order.buyer_id, order.seller_id], data)
     return shipment
 
 
@@ -254,6 +256,7 @@ def _deliver_order_when_complete(order: Order, actor: Any) -> Contestation | Non
     order_record_delivery(
         order_id=order.pk,
         actor=actor,
+        delivered_on=delivered_on,  # O17: a consumer's withdrawal period runs from it
         note=f"Livrée le {delivered_on:%d/%m/%Y}"
         + (f" ; contestation possible jusqu'au {deadline.on:%d/%m/%Y} inclus" if deadline else ""),
     )
