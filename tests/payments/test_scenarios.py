@@ -174,7 +174,13 @@ def test_formal_notice_then_resolution_with_deposit_deduction() -> None:
     collection_run(on=date(2026, 4, 15))  # 30 days after the due date
     notice = FormalNotice.objects.get()
     assert notice.deadline == date(2026, 4, 23)  # 8 calendar days [001 §5]
-    assert bytes(notice.pdf).startswith(b"%PDF")
+    assert notice.letter["deadline"] == "2026-04-23" and not bytes(notice.pdf)
+    from comptoir.payments.tasks import mail_formal_notice
+
+    assert mail_formal_notice.call(notice.pk) is True  # rendered and mailed once (N1)
+    assert mail_formal_notice.call(notice.pk) is False
+    notice.refresh_from_db()
+    assert bytes(notice.pdf).startswith(b"%PDF") and notice.mailed_at is not None
     assert OpenItem.objects.filter(kind="interest").exists()
     collection_run(on=date(2026, 4, 23))
     assert LateCase.objects.get().stage == LateCase.Stage.FORMAL_NOTICE

@@ -149,3 +149,65 @@ def formal_notice_pdf(letter: NoticeLetter) -> bytes:
     pdf = HTML(string=html).write_pdf()
     assert pdf is not None
     return bytes(pdf)
+
+
+def letter_to_json(letter: NoticeLetter) -> dict[str, Any]:
+    """The letter as JSON (kept on the notice, so the PDF says what was decided that day)."""
+
+    def party(p: LetterParty) -> dict[str, Any]:
+        return {"name": p.name, "address_lines": list(p.address_lines), "siren": p.siren}
+
+    return {
+        "seller": party(letter.seller),
+        "buyer": party(letter.buyer),
+        "sent_on": letter.sent_on.isoformat(),
+        "deadline": letter.deadline.isoformat(),
+        "deadline_text": letter.deadline_text,
+        "items": [
+            {
+                "reference": i.reference,
+                "invoice_date": i.invoice_date.isoformat(),
+                "due_date": i.due_date.isoformat(),
+                "principal": str(i.principal),
+                "interest": str(i.interest),
+                "indemnity": str(i.indemnity),
+                "costs": str(i.costs),
+            }
+            for i in letter.items
+        ],
+        "interest_formula": letter.interest_formula,
+        "consequences": list(letter.consequences),
+        "reference": letter.reference,
+        "iban": letter.iban,
+        "payment_reference": letter.payment_reference,
+    }
+
+
+def letter_from_json(data: dict[str, Any]) -> NoticeLetter:
+    def party(p: dict[str, Any]) -> LetterParty:
+        return LetterParty(p["name"], tuple(p["address_lines"]), p.get("siren", ""))
+
+    return NoticeLetter(
+        seller=party(data["seller"]),
+        buyer=party(data["buyer"]),
+        sent_on=date.fromisoformat(data["sent_on"]),
+        deadline=date.fromisoformat(data["deadline"]),
+        deadline_text=data["deadline_text"],
+        items=tuple(
+            ClaimedItem(
+                reference=i["reference"],
+                invoice_date=date.fromisoformat(i["invoice_date"]),
+                due_date=date.fromisoformat(i["due_date"]),
+                principal=Decimal(i["principal"]),
+                interest=Decimal(i["interest"]),
+                indemnity=Decimal(i["indemnity"]),
+                costs=Decimal(i["costs"]),
+            )
+            for i in data["items"]
+        ),
+        interest_formula=data["interest_formula"],
+        consequences=tuple(data["consequences"]),
+        reference=data["reference"],
+        iban=data.get("iban", ""),
+        payment_reference=data.get("payment_reference", ""),
+    )

@@ -280,8 +280,10 @@ class FormalNotice(models.Model):
     sent_on = models.DateField()
     deadline = models.DateField()
     amount_claimed = models.DecimalField(max_digits=14, decimal_places=2)
-    pdf = models.BinaryField()
+    letter = models.JSONField(default=dict)  # what the letter says, frozen when it is decided
+    pdf = models.BinaryField(default=b"", blank=True)  # rendered in the background
     sent_at = models.DateTimeField()
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"notice {self.case_id} {self.sent_on}"

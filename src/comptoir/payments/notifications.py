@@ -4,6 +4,7 @@ Sent after the transaction commits, in the language of the buyer's owner."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -30,6 +31,7 @@ def send(
     subject: tuple[str, str],
     body: tuple[str, str],
     attachment: tuple[str, bytes, str] | None = None,
+    connection: Any = None,
 ) -> None:
     """Send `subject`/`body` (French, English) to the organization; a mail failure is logged, the
     collection step it reports stands."""
@@ -39,7 +41,9 @@ def send(
         return
     email, lang = target
     i = 0 if lang == "fr" else 1
-    message = EmailMessage(subject[i], body[i], settings.DEFAULT_FROM_EMAIL, [email])
+    message = EmailMessage(
+        subject[i], body[i], settings.DEFAULT_FROM_EMAIL, [email], connection=connection
+    )
     if attachment is not None:
         message.attach(*attachment)
     try:

@@ -45,6 +45,7 @@ from comptoir.payments.models import (
     Suspension,
 )
 from comptoir.payments.queries import statement_of_account
+from comptoir.payments.services.notices import notice_render
 from comptoir.payments.services.statements import review_queue
 from comptoir.web.ordering import _error, page
 
@@ -318,6 +319,8 @@ def account_statement(request: HttpRequest, membership: Membership, party_id: in
 
 
 def _pdf(notice: FormalNotice) -> HttpResponse:
+    if not bytes(notice.pdf):  # not rendered by the background task yet: render it now
+        notice.pdf = notice_render(notice_id=notice.pk).pdf
     response = HttpResponse(bytes(notice.pdf), content_type="application/pdf")
     name = f"mise-en-demeure-{notice.case.open_item.reference}-{notice.sent_on:%Y%m%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

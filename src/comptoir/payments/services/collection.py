@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -155,10 +156,11 @@ class _Run:
     mails: list[tuple[int, tuple[str, str], tuple[str, str], tuple[str, bytes, str] | None]] = (
         field(default_factory=list)
     )
-    # one reminder e-mail per buyer and seller, listing its late invoices
+    # one reminder e-mail per buyer and seller and run, listing its late invoices
     reminded: dict[tuple[int, int], list[tuple[str, date, Decimal]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    notices: list[int] = field(default_factory=list)  # to render and mail after commit
 
     def policy(self, seller_id: int) -> PaymentPolicy | None:
         if seller_id not in self.policies:
@@ -403,9 +405,20 @@ def _reminder_mails(
     return out
 
 
+def _notices_enqueue(ids: list[int]) -> None:
+    from comptoir.payments.tasks import mail_formal_notice
+
+    for pk in ids:
+        mail_formal_notice.enqueue(pk)
+
+
 def _send_all(mails: list[tuple[int, Any, Any, Any]]) -> None:
-    for org, subject, body, attachment in mails:
-        notifications.send(org, subject, body, attachment)
+    """Send over one mail connection (SMTP: one session for the whole run)."""
+    if not mails:
+        return
+    with get_connection() as mailer:
+        for org, subject, body, attachment in mails:
+            notifications.send(org, subject, body, attachment, connection=mailer)
 
 
 def collection_run(*, on: date | None = None, seller_id: int | None = None) -> CollectionResult:
@@ -415,8 +428,9 @@ def collection_run(*, on: date | None = None, seller_id: int | None = None) -> C
     result.opened = cases_open(on=on, seller_id=seller_id)
     ids = _open_cases(on, seller_id)
     pairs_done: set[tuple[int, int]] = set()  # acceleration and suspension: once per run
+    reminded: dict[tuple[int, int], list[tuple[str, date, Decimal]]] = defaultdict(list)
     for start in range(0, len(ids), CHUNK):
-        run = _Run(on=on, result=result)
+        run = _Run(on=on, result=result, reminded=reminded)
         with transaction.atomic():
             _chunk(run, ids[start : start + CHUNK])
             charges_post(run.charges)
@@ -426,8 +440,9 @@ def collection_run(*, on: date | None = None, seller_id: int | None = None) -> C
                 if policy is not None:
                     _accelerate(run, buyer_id, seller_id_, policy)
                     _suspend(run, buyer_id, seller_id_, policy)
-            mails = list(run.mails) + _reminder_mails(run.reminded)
-            transaction.on_commit(partial(_send_all, mails))
+            transaction.on_commit(partial(_send_all, list(run.mails)))
+            transaction.on_commit(partial(_notices_enqueue, list(run.notices)))
+    transaction.on_commit(partial(_send_all, _reminder_mails(reminded)))
     with transaction.atomic():
         result.lifted = _lift(on, seller_id)
     return result

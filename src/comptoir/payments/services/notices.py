@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -11,8 +12,15 @@ from comptoir.core import clock
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import OpenItem
 from comptoir.parties.models import Address, Organization
-from comptoir.payments import rules
-from comptoir.payments.letters import ClaimedItem, LetterParty, NoticeLetter, formal_notice_pdf
+from comptoir.payments import notifications, rules
+from comptoir.payments.letters import (
+    ClaimedItem,
+    LetterParty,
+    NoticeLetter,
+    formal_notice_pdf,
+    letter_from_json,
+    letter_to_json,
+)
 from comptoir.payments.models import FormalNotice, LateCase
 from comptoir.payments.policy import PaymentPolicy
 from comptoir.payments.rules import ZERO
@@ -135,18 +143,18 @@ def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed
         iban=seller.iban,
         payment_reference=rules.payment_reference(ref),
     )
-    pdf = formal_notice_pdf(letter)
-    FormalNotice.objects.create(
+    notice = FormalNotice.objects.create(
         case=case,
         sent_on=run.on,
         deadline=deadline,
         amount_claimed=letter.total,
-        pdf=pdf,
+        letter=letter_to_json(letter),
         sent_at=clock.now(),
     )
     case.stage = Stage.FORMAL_NOTICE
     case.notice_deadline = deadline
     run.result.notices += 1
+    run.notices.append(notice.pk)  # rendered and mailed in the background, after commit
     audit_record(
         actor=None,
         organization_id=case.seller_id,
@@ -155,19 +163,38 @@ def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed
         obj_id=case.pk,
         data={"invoice": ref, "deadline": deadline, "claimed": letter.total, "rule": "N1"},
     )
-    run.mails.append(
+
+
+def notice_render(*, notice_id: int) -> FormalNotice:
+    """The notice's letter as PDF, rendered once from what was decided (idempotent)."""
+    notice = FormalNotice.objects.get(pk=notice_id)
+    if not bytes(notice.pdf) and notice.letter:
+        notice.pdf = formal_notice_pdf(letter_from_json(notice.letter))
+        FormalNotice.objects.filter(pk=notice.pk, pdf=b"").update(pdf=notice.pdf)
+    return notice
+
+
+def notice_mail(*, notice_id: int) -> bool:
+    """Render the letter and e-mail it to the buyer once (its sending recorded, N1)."""
+    notice = notice_render(notice_id=notice_id)
+    if notice.mailed_at is not None or not notice.letter:
+        return False
+    ref = notice.letter["items"][0]["reference"]
+    deadline = date.fromisoformat(notice.letter["deadline"])
+    buyer_id = LateCase.objects.values_list("buyer_id", flat=True).get(pk=notice.case_id)
+    notifications.send(
+        buyer_id,
+        (f"Mise en demeure — facture {ref}", f"Formal notice — invoice {ref}"),
         (
-            case.buyer_id,
-            (f"Mise en demeure — facture {ref}", f"Formal notice — invoice {ref}"),
-            (
-                f"Veuillez trouver ci-joint notre mise en demeure de payer {letter.total} € "
-                f"au plus tard le {deadline:%d/%m/%Y}.",
-                f"Please find attached our formal notice to pay €{letter.total} "
-                f"by {deadline.isoformat()}.",
-            ),
-            (f"mise-en-demeure-{ref}.pdf", pdf, "application/pdf"),
-        )
+            f"Veuillez trouver ci-joint notre mise en demeure de payer {notice.amount_claimed} € "
+            f"au plus tard le {deadline:%d/%m/%Y}.",
+            f"Please find attached our formal notice to pay €{notice.amount_claimed} "
+            f"by {deadline.isoformat()}.",
+        ),
+        (f"mise-en-demeure-{ref}.pdf", bytes(notice.pdf), "application/pdf"),
     )
+    FormalNotice.objects.filter(pk=notice.pk).update(mailed_at=clock.now())
+    return True
 
 
 def resolution_apply(
