@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -101,6 +102,14 @@ def statement_import(
 ) -> list[ImportResult]:
     """Import every statement of a CAMT.053 or MT940 file and reconcile it; importing the same
     file again changes nothing and reports it."""
+    digest = hashlib.sha256(data).hexdigest()
+    done = list(
+        StatementImport.objects.filter(
+            Q(sha256=digest) | Q(sha256__startswith=f"{digest[:58]}-")
+        ).order_by("sha256")
+    )
+    if done:  # the same file again: nothing to parse, nothing changes
+        return [ImportResult(r, False, skipped=r.lines) for r in done]
     statements = parse_statement(data, filename)
     if seller is not None:
         own = seller.iban.replace(" ", "").upper()
@@ -111,7 +120,6 @@ def statement_import(
                     message=f"This statement is of account {statement.account_iban}, not yours.",
                     field="file",
                 )
-    digest = hashlib.sha256(data).hexdigest()
     results = []
     for i, statement in enumerate(statements):
         sha = digest if len(statements) == 1 else f"{digest[:58]}-{i:05d}"
