@@ -3,6 +3,7 @@
 COMPTOIR_ENV   development (default) or production
 DATABASE_URL   sqlite:///var/comptoir.sqlite3 by default; postgres://... for PostgreSQL
 SECRET_KEY     required in production; generated into var/secret_key on a local machine
+SECRET_KEY_FALLBACKS  former keys, comma-separated, while rotating SECRET_KEY
 ALLOWED_HOSTS  comma-separated, production only
 """
 
@@ -38,6 +39,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Former keys, comma-separated, while rotating: sessions and API keys made with them stay valid
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 
 if PRODUCTION:
     ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "comptoir.payments",
     "comptoir.ordering",
     "comptoir.fulfilment",
+    "comptoir.webhooks",
     "comptoir.api",
     "comptoir.web",
     "comptoir.demo",
@@ -219,3 +223,7 @@ COMPTOIR_PSP_URL = os.environ.get("COMPTOIR_PSP_URL", "")
 COMPTOIR_PSP_KEY = os.environ.get("COMPTOIR_PSP_KEY", "")
 # PT3: the financing partner's fee, in % of the invoice, under the operator's agreement with it
 COMPTOIR_FINANCING_FEE_PERCENT = os.environ.get("COMPTOIR_FINANCING_FEE_PERCENT", "0")
+# Webhooks: plain http:// to 127.0.0.1/localhost is accepted for development and tests only
+COMPTOIR_WEBHOOKS_ALLOW_LOCAL_HTTP = (
+    os.environ.get("COMPTOIR_WEBHOOKS_ALLOW_LOCAL_HTTP", "0" if PRODUCTION else "1") == "1"
+)

@@ -14,6 +14,7 @@ from comptoir.billing.services import (
 )
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.events import Publication
 from comptoir.ledger import queries
 from comptoir.ledger.models import Account, JournalEntry, OpenItem
 from tests.billing.conftest import make_draft, make_org
@@ -161,9 +162,11 @@ def test_render_is_enqueued_after_commit(seller, buyer, django_capture_on_commit
     inv = invoice_create(draft=make_draft(seller, buyer))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invoice_issue(invoice_id=inv.pk)
-    assert len(callbacks) == 1
+    [published] = [c for c in callbacks if isinstance(c, Publication)]  # invoice.issued
+    assert published.event == "invoice.issued"
+    assert len(callbacks) == 2
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invoice_issue(
             invoice_id=invoice_create(draft=make_draft(seller, buyer)).pk, enqueue_render=False
         )
-    assert callbacks == []
+    assert [type(c) for c in callbacks] == [Publication]

@@ -23,6 +23,7 @@ from comptoir.parties import services
 from comptoir.payments.models import DebitBatch, FormalNotice, LateCase
 from comptoir.payments.services import statement_import
 from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
+from comptoir.webhooks.services import endpoint_create
 from tests.parties.factories import make_operator_user, make_user
 from tests.payments.conftest import camt053
 
@@ -69,6 +70,12 @@ BUYER_A_ONLY = {
 # Buyer pages: sellers' organizations have none (404).
 BUYER_GET = {**MEMBERS_200_ANON_LOGIN, "seller": 404}
 BUYER_POST = {**MEMBERS_302_ANON_LOGIN, "seller": 404}
+
+# Buyer A's API key and webhook endpoint: managed by its owner only; other companies get 404.
+BUYER_A_MANAGES = {**BUYER_A_ONLY, "buyer_a": 302}
+# The API of webhooks: any company's owner manages its own (an employee without manage_users: 403).
+API_MANAGERS = {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403}
+API_BUYER_A_ONLY = {**BUYER_A_ONLY, "anonymous": 401}
 
 # name -> (args builder, method, {actor: expected status}, secret that must not leak when denied)
 ROUTES = {
@@ -159,6 +166,12 @@ ROUTES = {
     "web:sepa_batch_xml": (lambda s: [s.batch.pk], "get", SELLER_ONLY, "COMPTOIR-DD-MATRIX"),
     "web:mandates": (lambda s: [], "get", BUYER_GET, None),
     "web:mandate_sign": (lambda s: [], "post", BUYER_POST, None),  # no seller chosen: an error
+    "web:api_keys": (lambda s: [], "get", MEMBERS_200_ANON_LOGIN, None),
+    "web:api_key_create": (lambda s: [], "post", MEMBERS_302_ANON_LOGIN, None),  # empty: error
+    "web:api_key_revoke": (lambda s: [s.api_key.pk], "post", BUYER_A_MANAGES, None),
+    "web:webhooks": (lambda s: [], "get", MEMBERS_200_ANON_LOGIN, "erp.buyer-a.test"),
+    "web:webhook_create": (lambda s: [], "post", MEMBERS_302_ANON_LOGIN, None),  # empty: error
+    "web:webhook_delete": (lambda s: [s.endpoint.pk], "post", BUYER_A_MANAGES, None),
     "api:health": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:sellers": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:products": (
@@ -293,6 +306,20 @@ ROUTES = {
         {**dict.fromkeys(ACTORS, 422), "anonymous": 401},  # without its Idempotency-Key header
         None,
     ),
+    "api:list_webhooks": (lambda s: [], "get", API_MANAGERS, None),  # each its own endpoints
+    "api:create_webhook": (
+        lambda s: [],
+        "post",
+        {**API_MANAGERS, "buyer_a": 201, "buyer_b": 201, "seller": 201},
+        None,
+    ),
+    "api:delete_webhook": (
+        lambda s: [s.endpoint.pk],
+        "delete",
+        {**API_BUYER_A_ONLY, "buyer_a": 204},
+        None,
+    ),
+    "api:webhook_deliveries": (lambda s: [s.endpoint.pk], "get", API_BUYER_A_ONLY, None),
     "api:api-root": (lambda s: [], "get", dict.fromkeys(ACTORS, 404), None),
     "api:openapi-json": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "api:openapi-view": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
@@ -312,6 +339,10 @@ PAYLOADS = {
         "value_date": "2026-11-30",
     },
     "api:cancel_order": lambda s: {"reason": "Erreur de saisie."},
+    "api:create_webhook": lambda s: {
+        "url": "https://erp.example.test/hooks",
+        "events": ["order.placed"],
+    },
     "api:quote": lambda s: {"lines": [{"sku": s.open_product.sku, "quantity": 6}]},
 }
 
@@ -369,6 +400,7 @@ def actors(shop):
             parcels=["6A000000001FR"],
         )
     _payments(shop)
+    _api_key_and_webhook(shop)
     no_rights = make_user("nobody@buyer-a.test")
     services.membership_add(
         actor=shop.owner, organization=shop.approved_buyer, user=no_rights, permissions=[]
@@ -380,6 +412,19 @@ def actors(shop):
         "employee_no_rights": no_rights,
         "seller": seller_user,
     }
+
+
+def _api_key_and_webhook(shop) -> None:
+    """Buyer A's API key and webhook endpoint (the account routes)."""
+    shop.api_key, _ = services.api_key_create(
+        actor=shop.owner, organization=shop.approved_buyer, name="Matrix", scopes=["view_orders"]
+    )
+    shop.endpoint, _ = endpoint_create(
+        actor=shop.owner,
+        organization=shop.approved_buyer,
+        url="https://erp.buyer-a.test/hooks",
+        events=["order.placed"],
+    )
 
 
 def _payments(shop) -> None:

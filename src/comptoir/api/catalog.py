@@ -1,6 +1,6 @@
 """Catalog and quotes for buyers: sellers, products (search, keyset pages), a cart's quote.
 
-Reads take the acting organization from the session (API keys come later); visitors see what is
+Reads take the acting organization from the session or the API key; visitors see what is
 public (P5). Every read goes through the tenant-scoped queries of catalog and terms.
 """
 
@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.security import django_auth
 from pydantic import Field
 
+from comptoir.api.auth import MEMBER, OPTIONAL, OPTIONAL_OPENAPI
 from comptoir.catalog import queries as catalog
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
@@ -124,7 +124,7 @@ def _prices(request: HttpRequest, org, products) -> dict:
     return catalog.prices_for(buyer=org, products=products, at=clock.today(), user=user)
 
 
-@router.get("/sellers", response=list[SellerOut], auth=None)
+@router.get("/sellers", response=list[SellerOut], auth=OPTIONAL, openapi_extra=OPTIONAL_OPENAPI)
 def sellers(request: HttpRequest):
     """Sellers and the brands the acting organization may see (selective ones only if approved,
     C2)."""
@@ -145,7 +145,12 @@ def sellers(request: HttpRequest):
     ]
 
 
-@router.get("/sellers/{seller_id}/products", response=ProductPageOut, auth=None)
+@router.get(
+    "/sellers/{seller_id}/products",
+    response=ProductPageOut,
+    auth=OPTIONAL,
+    openapi_extra=OPTIONAL_OPENAPI,
+)
 def products(request: HttpRequest, seller_id: int, filters: Query[ProductFilter]):
     """A page of the seller's products (50, keyset-paginated): pass `next_cursor` as `after`."""
     _require(request, Permission.VIEW_PRODUCTS)
@@ -160,7 +165,12 @@ def products(request: HttpRequest, seller_id: int, filters: Query[ProductFilter]
     }
 
 
-@router.get("/sellers/{seller_id}/products/{product_id}", response=ProductOut, auth=None)
+@router.get(
+    "/sellers/{seller_id}/products/{product_id}",
+    response=ProductOut,
+    auth=OPTIONAL,
+    openapi_extra=OPTIONAL_OPENAPI,
+)
 def product(request: HttpRequest, seller_id: int, product_id: int):
     _require(request, Permission.VIEW_PRODUCTS)
     org = acting_organization(request)
@@ -168,7 +178,7 @@ def product(request: HttpRequest, seller_id: int, product_id: int):
     return _product(item, _prices(request, org, [item]).get(item.pk))
 
 
-@router.post("/sellers/{seller_id}/quote", auth=django_auth)
+@router.post("/sellers/{seller_id}/quote", auth=MEMBER)
 def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
     """The quote of a cart under the seller's terms in force: adjusted quantities, fees, discounts,
     violations, payment options and deadlines, each with its rule and clause (terms engine)."""

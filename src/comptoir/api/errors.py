@@ -9,6 +9,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
 
 
+class InvalidApiKey(AuthenticationError):
+    """An `Authorization: Bearer` key that is malformed, unknown or revoked."""
+
+
 def _body(code: str, message: str, field: str | None = None, rule: str | None = None) -> dict:
     return {"code": code, "message": message, "field": field, "rule": rule}
 
@@ -48,9 +52,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return api.create_response(
-            request, _body("unauthenticated", "Authentication required."), status=401
-        )
+        if isinstance(exc, InvalidApiKey):
+            body = _body("invalid_api_key", "Unknown or revoked API key.")
+        else:
+            body = _body("unauthenticated", "Authentication required.")
+        return api.create_response(request, body, status=401)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import Field
 
+from comptoir.api.auth import MEMBER
 from comptoir.catalog.queries import seller_for
 from comptoir.core.errors import DomainError, PermissionDenied
 from comptoir.ordering import queries
@@ -139,7 +139,7 @@ def _out(order: Order) -> dict:
     }
 
 
-@router.post("/sellers/{seller_id}/orders", response={201: OrderOut}, auth=django_auth)
+@router.post("/sellers/{seller_id}/orders", response={201: OrderOut}, auth=MEMBER)
 def place_order(
     request: HttpRequest,
     seller_id: int,
@@ -172,7 +172,7 @@ def place_order(
     return Status(201, _out(order))
 
 
-@router.get("/orders", response=OrderPageOut, auth=django_auth)
+@router.get("/orders", response=OrderPageOut, auth=MEMBER)
 def list_orders(request: HttpRequest, filters: Query[OrderFilter]):
     """The company's orders, newest first (as buyer, as seller or both)."""
     membership = _member(request, Permission.VIEW_ORDERS)
@@ -185,7 +185,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilter]):
     }
 
 
-@router.get("/orders/{number}", response=OrderOut, auth=django_auth)
+@router.get("/orders/{number}", response=OrderOut, auth=MEMBER)
 def get_order(request: HttpRequest, number: str):
     membership = _member(request, Permission.VIEW_ORDERS)
     return _out(queries.order_for(membership.organization, number))
@@ -196,21 +196,21 @@ def _answer(request: HttpRequest, number: str) -> tuple[Membership, Order]:
     return membership, queries.order_for(membership.organization, number)
 
 
-@router.post("/orders/{number}/accept", response=OrderOut, auth=django_auth)
+@router.post("/orders/{number}/accept", response=OrderOut, auth=MEMBER)
 def accept_order(request: HttpRequest, number: str):
     """The seller accepts (O8)."""
     _, order = _answer(request, number)
     return _out(ordering.order_accept(actor=request.user, order_id=order.pk))
 
 
-@router.post("/orders/{number}/refuse", response=OrderOut, auth=django_auth)
+@router.post("/orders/{number}/refuse", response=OrderOut, auth=MEMBER)
 def refuse_order(request: HttpRequest, number: str, payload: ReasonIn):
     """The seller refuses, with its reason (O10)."""
     _, order = _answer(request, number)
     return _out(ordering.order_refuse(actor=request.user, order_id=order.pk, reason=payload.reason))
 
 
-@router.post("/orders/{number}/cancel", response=OrderOut, auth=django_auth)
+@router.post("/orders/{number}/cancel", response=OrderOut, auth=MEMBER)
 def cancel_order(request: HttpRequest, number: str, payload: ReasonIn):
     """Cancel as the buyer (before acceptance) or as the seller (O11, O12)."""
     membership, order = _answer(request, number)
@@ -220,7 +220,7 @@ def cancel_order(request: HttpRequest, number: str, payload: ReasonIn):
     )
 
 
-@router.post("/orders/{number}/confirm-modification", response=OrderOut, auth=django_auth)
+@router.post("/orders/{number}/confirm-modification", response=OrderOut, auth=MEMBER)
 def confirm_modification(request: HttpRequest, number: str):
     """The buyer confirms the seller's modification (O8)."""
     _, order = _answer(request, number)

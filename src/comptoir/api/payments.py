@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, Sum
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import Field
 
+from comptoir.api.auth import MEMBER
 from comptoir.core import clock
 from comptoir.core.errors import NotFound, PermissionDenied
 from comptoir.ledger.models import Account, OpenItem
@@ -127,7 +127,7 @@ class PaymentOut(Schema):
     reference: str
 
 
-@router.get("/statements/{counterparty_id}", response=StatementOut, auth=django_auth)
+@router.get("/statements/{counterparty_id}", response=StatementOut, auth=MEMBER)
 def statement(request: HttpRequest, counterparty_id: int):
     """The statement of account between the company and another it traded with: every open
     item, each interest and fee line with its formula and clause (PT11)."""
@@ -145,7 +145,7 @@ def statement(request: HttpRequest, counterparty_id: int):
     }
 
 
-@router.get("/sellers/{seller_id}/standing", response=StandingOut, auth=django_auth)
+@router.get("/sellers/{seller_id}/standing", response=StandingOut, auth=MEMBER)
 def standing(request: HttpRequest, seller_id: int):
     """The buyer's standing with a seller: overdue, suspension, terms cut, deposit, limit."""
     membership = _member(request)
@@ -155,7 +155,7 @@ def standing(request: HttpRequest, seller_id: int):
     return queries.buyer_standing(buyer=buyer_id, seller=seller).__dict__
 
 
-@router.get("/receivables", response=ReceivablePageOut, auth=django_auth)
+@router.get("/receivables", response=ReceivablePageOut, auth=MEMBER)
 def receivables(request: HttpRequest, page: Query[PageIn]):
     """What each buyer owes the company as a seller, largest balance first (one query)."""
     membership = _member(request)
@@ -190,7 +190,7 @@ def receivables(request: HttpRequest, page: Query[PageIn]):
     return {"items": items, "count": count, "offset": page.offset, "limit": page.limit}
 
 
-@router.post("/payments", response={201: PaymentOut}, auth=django_auth)
+@router.post("/payments", response={201: PaymentOut}, auth=MEMBER)
 def record_payment(
     request: HttpRequest,
     payload: PaymentIn,

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from comptoir.api import catalog, errors, orders, payments
+from comptoir.api import catalog, errors, orders, payments, webhooks
 
 api = NinjaAPI(
     title="Comptoir API",
@@ -15,6 +15,7 @@ errors.install(api)
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
+api.add_router("", webhooks.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 
+from comptoir.core import events
 from comptoir.ordering.models import Order
 
 logger = logging.getLogger("comptoir.ordering")
@@ -80,6 +81,13 @@ def notify(order_id: int, action: str, note: str = "") -> None:
     order = Order.objects.select_related("placed_by", "buyer", "seller").filter(pk=order_id).first()
     if order is None:
         return
+    events.emit(  # webhooks: the actions that outside systems follow
+        {"place": "order.placed", "accept": "order.accepted", "auto_accept": "order.accepted",
+         "refuse": "order.refused", "freeze": "order.frozen"}.get(action),
+        [order.buyer_id, order.seller_id],
+        {"order": order.number, "state": order.state, "buyer_id": order.buyer_id,
+         "seller_id": order.seller_id, "total_incl_vat": order.total_incl_vat},
+    )  # fmt: skip
     recipients: list[tuple[str, str]] = []
     if action in SUBJECTS and order.placed_by is not None and action not in BUYERS_OWN:
         recipients.append((order.placed_by.email, order.placed_by.language))

@@ -22,6 +22,12 @@ def memberships(request: HttpRequest) -> list[Membership]:
     return request._comptoir_memberships  # type: ignore[attr-defined]
 
 
+def act_as(request: HttpRequest, membership: Membership) -> None:
+    """Make `membership` the only one this request acts with, whatever the session says: an API
+    key acts for its organization with its own rights (an unsaved Membership carrying them)."""
+    request._comptoir_memberships = [membership]  # type: ignore[attr-defined]
+
+
 def acting_membership(request: HttpRequest) -> Membership | None:
     mine = memberships(request)
     if not mine:

@@ -10,6 +10,7 @@ from comptoir.core.errors import DomainError
 from comptoir.parties import services
 from comptoir.parties.models import (
     Address,
+    ApiKey,
     Invitation,
     Membership,
     OnboardingDocument,
@@ -278,3 +279,19 @@ class PlatformTermsAcceptanceAdmin(admin.ModelAdmin):
     list_filter = ("decision", "terms_version")
     search_fields = ("organization__legal_name",)
     list_select_related = ("organization", "terms_version")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Read-only: keys are created and revoked by the organization (web page, command line)."""
+
+    list_display = ("name", "prefix", "organization", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "organization__legal_name")
+    exclude = ("secret_hash",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -399,3 +399,47 @@ class PlatformTermsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.decision} {self.terms_version_id}"
+
+
+# --- API keys ------------------------------------------------------------------------------------
+
+
+class ApiKey(models.Model):
+    """A key a program uses to call the API for an organization, with a subset of P4 rights.
+
+    The full key (`cpt_<prefix>_<secret>`) is shown once at creation; only the prefix (to find
+    the row and to tell keys apart) and a keyed hash of the secret are stored.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64, help_text="HMAC-SHA256 of the secret (hex).")
+    scopes = models.JSONField(default=list, blank=True, help_text="Permission values (P4).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "API key"
+        ordering = ["organization_id", "-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "revoked_at"], name="apikey_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (cpt_{self.prefix}_…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
 from comptoir.parties import rules
 from comptoir.parties.models import (
+    ApiKey,
     DocumentKind,
     Invitation,
     Membership,
@@ -267,4 +268,14 @@ def platform_terms_pending_for(
         PlatformTermsVersion.objects.filter(published_at__lte=clock.now())
         .exclude(pk__in=answered)
         .order_by("published_at")
+    )
+
+
+def api_keys_for(organization: Organization | int) -> QuerySet[ApiKey]:
+    """The organization's API keys, active first, newest first (callers check the right)."""
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return (
+        ApiKey.objects.filter(organization_id=org_id)
+        .select_related("created_by")
+        .order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comptoir.web import dashboard, fulfilment, ordering, payments, views
+from comptoir.web import account, dashboard, fulfilment, ordering, payments, views
 
 app_name = "web"
 
@@ -72,4 +72,14 @@ urlpatterns = [
     path("seller/sepa/<int:batch_id>.xml", payments.sepa_batch_xml, name="sepa_batch_xml"),
     path("account/mandates/", payments.mandates, name="mandates"),
     path("account/mandates/sign/", payments.mandate_sign, name="mandate_sign"),
+    path("account/api-keys/", account.api_keys, name="api_keys"),
+    path("account/api-keys/create/", account.api_key_create, name="api_key_create"),
+    path("account/api-keys/<int:key_id>/revoke/", account.api_key_revoke, name="api_key_revoke"),
+    path("account/webhooks/", account.webhooks_page, name="webhooks"),
+    path("account/webhooks/add/", account.webhook_create, name="webhook_create"),
+    path(
+        "account/webhooks/<int:endpoint_id>/delete/",
+        account.webhook_delete,
+        name="webhook_delete",
+    ),
 ]

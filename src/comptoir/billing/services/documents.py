@@ -18,7 +18,7 @@ from comptoir.billing.services.audit import audit
 from comptoir.billing.services.numbering import number_take
 from comptoir.billing.services.posting import invoice_post
 from comptoir.billing.services.settlement import credit_notes_settle
-from comptoir.core import clock
+from comptoir.core import clock, events
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.ledger.queries import money
 
@@ -237,6 +237,10 @@ def invoice_issue(*, invoice_id: int, actor: Any = None, enqueue_render: bool = 
 
         pk = invoice.pk
         transaction.on_commit(lambda: render_invoice_document.enqueue(pk))
+    ids = {"issuer_id": invoice.issuer_id, "recipient_id": invoice.recipient_id}
+    data = {**ids, "number": invoice.number, "kind": invoice.kind, "due_date": invoice.due_date}
+    data["total_incl_vat"] = invoice.total_incl_vat
+    events.emit("invoice.issued", list(ids.values()), data)
     return invoice
 
 

@@ -1,6 +1,12 @@
 """The only code that changes the parties context's state: one transaction per use case,
 keyword-only arguments, every change audited (P8)."""
 
+from comptoir.parties.services.apikeys import (
+    ApiKeyIdentity,
+    api_key_authenticate,
+    api_key_create,
+    api_key_revoke,
+)
 from comptoir.parties.services.memberships import (
     invitation_accept,
     invitation_revoke,
@@ -35,7 +41,11 @@ from comptoir.parties.services.organizations import (
 __all__ = [
     "TRANSITIONS",
     "AddressInput",
+    "ApiKeyIdentity",
     "address_add",
+    "api_key_authenticate",
+    "api_key_create",
+    "api_key_revoke",
     "document_review",
     "document_upload",
     "invitation_accept",

@@ -1,0 +1,83 @@
+"""Domain events published to the outside world (webhooks).
+
+A service that changes state calls `emit(event, organization_ids, data)` inside its transaction.
+Nothing happens unless the transaction commits: the event is handed to the subscribers from
+`transaction.on_commit`. Core sits below every context, so any service may publish; the apps that
+listen (the webhooks app) register a subscriber in their `AppConfig.ready()`, which keeps core free
+of any import from above.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import transaction
+
+from comptoir.core.audit import jsonable
+
+logger = logging.getLogger("comptoir.events")
+
+#: Every event the platform publishes, in the order the documentation lists them.
+EVENTS: tuple[str, ...] = (
+    "order.placed",
+    "order.accepted",
+    "order.refused",
+    "order.shipped",
+    "order.frozen",
+    "invoice.issued",
+    "payment.received",
+)
+
+Subscriber = Callable[[str, list[int], dict[str, Any]], object]
+
+_SUBSCRIBERS: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> None:
+    """Register `subscriber(event, organization_ids, data)`; registering twice is a no-op."""
+    if subscriber not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append(subscriber)
+
+
+def unsubscribe(subscriber: Subscriber) -> None:
+    if subscriber in _SUBSCRIBERS:
+        _SUBSCRIBERS.remove(subscriber)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An event waiting for its transaction to commit: the callback `emit` hands to on_commit."""
+
+    event: str
+    organization_ids: tuple[int, ...]
+    data: dict[str, Any]
+
+    def __call__(self) -> None:
+        for subscriber in list(_SUBSCRIBERS):
+            try:
+                subscriber(self.event, list(self.organization_ids), dict(self.data))
+            except Exception:  # one listener's failure must not silence the others
+                logger.exception("subscriber %r failed on %s", subscriber, self.event)
+
+
+def emit(
+    event: str | None, organization_ids: Iterable[int | None], data: Mapping[str, Any]
+) -> None:
+    """Publish `event` to the organizations concerned once the current transaction commits.
+
+    `data` is copied now as plain JSON (Decimal and dates become strings). `event=None` publishes
+    nothing, so a caller can map its own actions with `dict.get` in a single call. A subscriber
+    that fails is logged and never undoes or interrupts the committed change.
+    """
+    if event is None:
+        return
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}")
+    ids = tuple(sorted({int(i) for i in organization_ids if i is not None}))
+    if not ids:
+        return
+    payload = cast(dict[str, Any], jsonable(dict(data)))
+    transaction.on_commit(Publication(event, ids, payload), robust=True)
