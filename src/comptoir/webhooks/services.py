@@ -196,6 +196,8 @@ def delivery_attempt(*, delivery_id: int) -> str:
             "Comptoir-Delivery": str(delivery.pk),
             "Comptoir-Signature": rules.signature(endpoint.secret, timestamp, payload),
         },
+        # outside development and tests, never call the platform's own network (SSRF)
+        allow_local=getattr(settings, "COMPTOIR_WEBHOOKS_ALLOW_LOCAL_HTTP", False),
     )
     now = clock.now()
     with transaction.atomic():
