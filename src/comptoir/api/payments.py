@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
@@ -17,7 +17,7 @@ from pydantic import Field
 from comptoir.api.auth import MEMBER
 from comptoir.core import clock
 from comptoir.core.errors import NotFound, PermissionDenied
-from comptoir.ledger.models import Account, OpenItem
+from comptoir.ledger.models import OpenItem
 from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Organization, Permission
 from comptoir.payments import queries
@@ -92,8 +92,11 @@ class ReceivableOut(Schema):
     buyer: str
     balance: Decimal
     overdue: Decimal
-    oldest_due: date | None
-    open_items: int
+    oldest_overdue: date | None
+    interest_accrued: Decimal
+    suspended: bool
+    deposit_held: Decimal | None
+    credit_limit: Decimal | None
 
 
 class ReceivablePageOut(Schema):
@@ -157,35 +160,14 @@ def standing(request: HttpRequest, seller_id: int):
 
 @router.get("/receivables", response=ReceivablePageOut, auth=MEMBER)
 def receivables(request: HttpRequest, page: Query[PageIn]):
-    """What each buyer owes the company as a seller, largest balance first (one query)."""
+    """What each buyer owes the company as a seller, with its standing (overdue, suspension,
+    deposit, credit limit), largest balance first (one query)."""
     membership = _member(request)
-    today = clock.today()
-    rows = (
-        OpenItem.objects.filter(
-            counterparty=membership.organization,
-            account__purpose=Account.Purpose.RECEIVABLE,
-        )
-        .exclude(open_amount=0)
-        .values("party_id", "party__legal_name")
-        .annotate(
-            balance=Sum("open_amount"),
-            overdue=Sum("open_amount", filter=Q(open_amount__gt=0, due_date__lt=today)),
-            oldest_due=Min("due_date", filter=Q(open_amount__gt=0)),
-            open_items=Count("pk"),
-        )
-        .order_by("-balance", "party_id")
-    )
-    count = rows.count()
+    rows = queries.receivables_by_buyer(seller=membership.organization, on=clock.today())
+    count = len(rows)
     items = [
-        {
-            "buyer_id": r["party_id"],
-            "buyer": r["party__legal_name"],
-            "balance": Decimal(r["balance"] or 0).quantize(Decimal("0.01")),
-            "overdue": Decimal(r["overdue"] or 0).quantize(Decimal("0.01")),
-            "oldest_due": r["oldest_due"],
-            "open_items": r["open_items"],
-        }
-        for r in rows[page.offset : page.offset + page.limit]
+        {**row, "buyer_id": row["pk"], "buyer": row["name"]}
+        for row in rows[page.offset : page.offset + page.limit]
     ]
     return {"items": items, "count": count, "offset": page.offset, "limit": page.limit}
 

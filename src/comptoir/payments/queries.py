@@ -9,11 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import DecimalField, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
+
 from comptoir.core import clock
 from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import Account, OpenItem
+from comptoir.ledger.queries import money
+from comptoir.parties.models import Organization
 from comptoir.payments import rules
-from comptoir.payments.models import CreditLimit, LateCase, Suspension
+from comptoir.payments.models import CreditLimit, Deposit, LateCase, Suspension
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.rules import ZERO
 from comptoir.payments.services.credit import deposit_held
@@ -228,3 +232,80 @@ def _explain(kind: str, label: str, policy: Any) -> str:
     if "Indemnité forfaitaire" in label:
         return "40 € par facture payée en retard — C. com. L441-10, D441-5, PT11"
     return f"PT11 {policy.clause('late_payment')}".strip()
+
+
+AMOUNT = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _sum(qs: QuerySet[Any], expression: Any, key: str) -> Subquery:
+    return Subquery(
+        qs.order_by().values(key).annotate(total=Sum(expression)).values("total")[:1],
+        output_field=AMOUNT,
+    )
+
+
+def receivables_by_buyer(
+    *, seller: Any, on: date, buyers: QuerySet[Organization] | None = None
+) -> list[dict[str, Any]]:
+    """Per buyer of `seller` (default: those with anything on their account with it), the
+    figures of `buyer_standing` in one query (subqueries), largest balance first."""
+    receivable = OpenItem.objects.filter(account__purpose=Account.Purpose.RECEIVABLE)
+    if buyers is None:
+        buyers = Organization.objects.filter(
+            pk__in=receivable.filter(counterparty=seller).values("party_id")
+        )
+    items = receivable.filter(counterparty=seller, party=OuterRef("pk"))
+    overdue = items.filter(open_amount__gt=0, due_date__lt=on)
+    deposits = Deposit.objects.filter(seller=seller, buyer=OuterRef("pk"))
+    cases = LateCase.objects.filter(seller=seller, buyer=OuterRef("pk")).exclude(
+        stage=LateCase.Stage.SETTLED
+    )
+    rows = buyers.annotate(
+        balance=_sum(items, "open_amount", "party"),
+        overdue=_sum(overdue, "open_amount", "party"),
+        oldest_overdue=Subquery(
+            overdue.order_by().values("party").annotate(d=Min("due_date")).values("d")[:1]
+        ),
+        interest_accrued=_sum(cases, "interest_accrued", "buyer"),
+        suspended=Exists(
+            Suspension.objects.filter(seller=seller, buyer=OuterRef("pk"), lifted_on=None)
+        ),
+        deposit_held=_sum(
+            deposits.filter(status=Deposit.Status.HELD),
+            F("amount") - F("deducted") - F("returned_amount"),
+            "buyer",
+        ),
+        has_deposit=Exists(deposits),
+        credit_limit=Subquery(
+            CreditLimit.objects.filter(seller=seller, buyer=OuterRef("pk")).values("amount")[:1],
+            output_field=AMOUNT,
+        ),
+    ).values(
+        "pk",
+        "legal_name",
+        "trade_name",
+        "balance",
+        "overdue",
+        "oldest_overdue",
+        "interest_accrued",
+        "suspended",
+        "deposit_held",
+        "has_deposit",
+        "credit_limit",
+    )
+    out = []
+    for row in rows:
+        out.append(
+            {
+                **row,
+                "name": row["trade_name"] or row["legal_name"],
+                "balance": money(row["balance"]),
+                "overdue": money(row["overdue"]),
+                "interest_accrued": money(row["interest_accrued"]),
+                "deposit_held": money(row["deposit_held"]) if row["has_deposit"] else None,
+                "credit_limit": money(row["credit_limit"])
+                if row["credit_limit"] is not None
+                else None,
+            }
+        )
+    return sorted(out, key=lambda r: (-r["balance"], r["name"], r["pk"]))

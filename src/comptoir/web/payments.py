@@ -11,13 +11,11 @@ grantable right covers, so only an owner of the buyer may sign one (403 for anyb
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.db.models import DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -28,23 +26,19 @@ from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.money import format_money
 from comptoir.ledger.models import Account, OpenItem
-from comptoir.ledger.queries import money
 from comptoir.ordering.models import Order
 from comptoir.parties.models import Membership, Organization, Permission
 from comptoir.payments import services as payments
 from comptoir.payments.models import (
-    CreditLimit,
     DebitBatch,
-    Deposit,
     DirectDebit,
     FormalNotice,
     LateCase,
     Mandate,
     StatementEntry,
     StatementImport,
-    Suspension,
 )
-from comptoir.payments.queries import statement_of_account
+from comptoir.payments.queries import receivables_by_buyer, statement_of_account
 from comptoir.payments.services.notices import notice_render
 from comptoir.payments.services.statements import review_queue
 from comptoir.web.ordering import _error, page
@@ -142,78 +136,6 @@ def _mandate_statuses() -> dict[str, str]:
 # --- seller: receivables and credit limits -----------------------------------------------------
 
 
-def _sum(qs: QuerySet[Any], expression: Any, key: str) -> Subquery:
-    return Subquery(
-        qs.order_by().values(key).annotate(total=Sum(expression)).values("total")[:1],
-        output_field=AMOUNT,
-    )
-
-
-def _receivables_rows(seller: Organization, on: date) -> list[dict[str, Any]]:
-    """Per buyer, the figures of `payments.queries.buyer_standing`, in one query (subqueries)."""
-    items = _receivables().filter(counterparty=seller, party=OuterRef("pk"))
-    overdue = items.filter(open_amount__gt=0, due_date__lt=on)
-    deposits = Deposit.objects.filter(seller=seller, buyer=OuterRef("pk"))
-    cases = LateCase.objects.filter(seller=seller, buyer=OuterRef("pk")).exclude(
-        stage=LateCase.Stage.SETTLED
-    )
-    rows = (
-        _buyers_of(seller)
-        .annotate(
-            balance=_sum(items, "open_amount", "party"),
-            overdue=_sum(overdue, "open_amount", "party"),
-            oldest_overdue=Subquery(
-                overdue.order_by().values("party").annotate(d=Min("due_date")).values("d")[:1]
-            ),
-            interest_accrued=_sum(cases, "interest_accrued", "buyer"),
-            suspended=Exists(
-                Suspension.objects.filter(seller=seller, buyer=OuterRef("pk"), lifted_on=None)
-            ),
-            deposit_held=_sum(
-                deposits.filter(status=Deposit.Status.HELD),
-                F("amount") - F("deducted") - F("returned_amount"),
-                "buyer",
-            ),
-            has_deposit=Exists(deposits),
-            credit_limit=Subquery(
-                CreditLimit.objects.filter(seller=seller, buyer=OuterRef("pk")).values("amount")[
-                    :1
-                ],
-                output_field=AMOUNT,
-            ),
-        )
-        .values(
-            "pk",
-            "legal_name",
-            "trade_name",
-            "balance",
-            "overdue",
-            "oldest_overdue",
-            "interest_accrued",
-            "suspended",
-            "deposit_held",
-            "has_deposit",
-            "credit_limit",
-        )
-    )
-    out = []
-    for row in rows:
-        out.append(
-            {
-                **row,
-                "name": row["trade_name"] or row["legal_name"],
-                "balance": money(row["balance"]),
-                "overdue": money(row["overdue"]),
-                "interest_accrued": money(row["interest_accrued"]),
-                "deposit_held": money(row["deposit_held"]) if row["has_deposit"] else None,
-                "credit_limit": money(row["credit_limit"])
-                if row["credit_limit"] is not None
-                else None,
-            }
-        )
-    return out
-
-
 def _late_cases(seller: Organization) -> list[LateCase]:
     """The seller's open late cases with their last formal notice, in one query."""
     last_notice = FormalNotice.objects.filter(case=OuterRef("pk")).order_by("-sent_on", "-pk")
@@ -236,7 +158,7 @@ def receivables(request: HttpRequest, membership: Membership) -> HttpResponse:
     """What each buyer owes the seller, its late cases and the credit limits (PT9–PT11)."""
     seller = _seller(membership)
     today = clock.today()
-    rows = _receivables_rows(seller, today)
+    rows = receivables_by_buyer(seller=seller, on=today, buyers=_buyers_of(seller))
     return render(
         request,
         "web/payments/receivables.html",

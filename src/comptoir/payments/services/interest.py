@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from comptoir.core import clock
 from comptoir.ledger.models import OpenItem
 from comptoir.payments.models import LateCase
 from comptoir.payments.policy import PaymentPolicy
@@ -20,12 +21,14 @@ from comptoir.terms.interest import OpenItem as InterestItem
 
 
 @lru_cache(maxsize=1)
-def _rates_cached() -> RateSource:
+def _rates_of(day: date) -> RateSource:
     return load_rates()[0]
 
 
 def rates() -> RateSource:
-    return _rates_cached()
+    """The rate tables, read once a day (the operator publishes a new legal rate twice a year;
+    a change in the admin is taken up the next day, or at once after a restart)."""
+    return _rates_of(clock.today())
 
 
 def base_of(case: LateCase, open_amount: Decimal, policy: PaymentPolicy) -> Decimal:
