@@ -126,3 +126,18 @@ def camt053(account_iban: str, entries: list[dict[str, str]], statement_id: str 
 <Acct><Id><IBAN>{account_iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>
 {_balance("OPBD", "2026-11-01")}{_balance("CLBD", "2026-11-30")}
 {"".join(rows)}</Stmt></BkToCstmrStmt></Document>""".encode()
+
+
+def pay(pair: Pair, amount: str, method: str, value_date: date, key: str, reference: str = ""):
+    """The buyer of `pair` pays its seller (through `payment_record`, at the current clock)."""
+    from comptoir.payments.services import payment_record
+
+    return payment_record(
+        buyer=pair.buyer,
+        seller=pair.seller,
+        amount=amount,
+        method=method,
+        value_date=value_date,
+        idempotency_key=key,
+        reference=reference,
+    )

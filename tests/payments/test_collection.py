@@ -20,11 +20,10 @@ from comptoir.payments.models import LateCase, Payment, StatementEntry, Suspensi
 from comptoir.payments.services import (
     collection_run,
     entry_assign,
-    payment_record,
     statement_import,
 )
 
-from .conftest import at, camt053, issue, make_pair
+from .conftest import at, camt053, issue, make_pair, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -110,15 +109,7 @@ def test_interest_never_accrues_on_a_paid_item() -> None:
     invoice = issue(pair, on=date(2026, 3, 1), due=date(2026, 3, 16))
     collection_run(on=date(2026, 3, 20))
     with clock.frozen(at(date(2026, 3, 25))):
-        payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="1300.00",
-            method="transfer",
-            value_date=date(2026, 3, 25),
-            idempotency_key="all",
-            reference=invoice.number,
-        )
+        pay(pair, "1300.00", "transfer", date(2026, 3, 25), "all", invoice.number)
     interest = list(OpenItem.objects.filter(kind="interest").values_list("amount", flat=True))
     collection_run(on=date(2026, 6, 30))
     assert (
@@ -169,14 +160,7 @@ def test_ledger_balances_whatever_the_payments(payments) -> None:
     for i, amount in enumerate(payments):
         day = date(2026, 5, 11) + timedelta(days=i * 7)
         with clock.frozen(at(day)):
-            payment_record(
-                buyer=pair.buyer,
-                seller=pair.seller,
-                amount=amount,
-                method="transfer",
-                value_date=day,
-                idempotency_key=f"p{i}",
-            )
+            pay(pair, amount, "transfer", day, f"p{i}")
     debit, credit = ledger.journal_totals()
     assert debit == credit
     for item in OpenItem.objects.all():

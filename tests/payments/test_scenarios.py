@@ -30,7 +30,7 @@ from comptoir.payments.services.interest import rates
 from comptoir.terms.interest import late_interest
 from tests.parties.factories import make_org
 
-from .conftest import at, fr_iban, issue, make_pair
+from .conftest import at, fr_iban, issue, make_pair, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +45,7 @@ def test_selective_beauty_cash_discount_on_excl_vat_including_shipping() -> None
     invoice = issue(pair, on=date(2026, 3, 2), due=date(2026, 4, 30), excl_vat="950", shipping="50")
     assert invoice.total_excl_vat == D("1000.00") and invoice.total_incl_vat == D("1200.00")
     with clock.frozen(at(date(2026, 3, 9))):
-        payment = payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="1188.00",
-            method="sepa_debit",
-            value_date=date(2026, 3, 9),
-            idempotency_key="k1",
-            reference=invoice.number,
-        )
+        payment = pay(pair, "1188.00", "sepa_debit", date(2026, 3, 9), "k1", invoice.number)
     note = Invoice.objects.get(kind=Kind.CREDIT_NOTE, credited_invoice=invoice)
     assert note.total_excl_vat == D("10.00") and note.total_incl_vat == D("12.00")
     assert _open(invoice) == 0
@@ -66,24 +58,8 @@ def test_selective_beauty_no_discount_by_transfer_or_after_8_days() -> None:
     first = issue(pair, on=date(2026, 3, 2), due=date(2026, 4, 30))
     second = issue(pair, on=date(2026, 3, 2), due=date(2026, 4, 30))
     with clock.frozen(at(date(2026, 3, 20))):
-        payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="1188.00",
-            method="sepa_debit",
-            value_date=date(2026, 3, 20),
-            idempotency_key="late",
-            reference=first.number,
-        )
-        payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="1188.00",
-            method="transfer",
-            value_date=date(2026, 3, 5),
-            idempotency_key="transfer",
-            reference=second.number,
-        )
+        pay(pair, "1188.00", "sepa_debit", date(2026, 3, 20), "late", first.number)
+        pay(pair, "1188.00", "transfer", date(2026, 3, 5), "transfer", second.number)
     assert not Invoice.objects.filter(kind=Kind.CREDIT_NOTE).exists()
     assert _open(first) == D("12.00") and _open(second) == D("12.00")
 
@@ -111,15 +87,7 @@ def test_monthly_intranet_paid_45_days_late() -> None:
     )
     assert expected.days == 45 and expected.interest > 0
     with clock.frozen(at(paid_on)):
-        payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="1200.00",
-            method="transfer",
-            value_date=paid_on,
-            idempotency_key="p1",
-            reference=late.number,
-        )
+        pay(pair, "1200.00", "transfer", paid_on, "p1", late.number)
     # 001 §5 allocates to the oldest debts first: the late invoice is paid before its interest
     interest = OpenItem.objects.get(kind="interest", reference=late.number)
     assert interest.amount == expected.interest
@@ -144,15 +112,7 @@ def test_interest_first_allocation_electronics() -> None:
     invoice = issue(pair, on=date(2026, 5, 4), due=date(2026, 5, 4))
     collection_run(on=date(2026, 5, 5))
     with clock.frozen(at(date(2026, 6, 4))):
-        payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="100.00",
-            method="transfer",
-            value_date=date(2026, 6, 4),
-            idempotency_key="p",
-            reference=invoice.number,
-        )
+        pay(pair, "100.00", "transfer", date(2026, 6, 4), "p", invoice.number)
     interest = OpenItem.objects.get(kind="interest")
     fee = OpenItem.objects.get(kind="fee")
     # 1.5 % a month on 1200 € for 31 days
@@ -213,15 +173,7 @@ def test_marketplace_cash_payment_pays_seller_minus_commission(tmp_path) -> None
     operator.save()
     invoice = issue(pair, on=date(2026, 12, 31), due=date(2026, 12, 31))
     with clock.frozen(at(date(2026, 12, 31))):
-        payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="1200.00",
-            method="card",
-            value_date=date(2026, 12, 31),
-            idempotency_key="card-1",
-            reference=invoice.number,
-        )
+        pay(pair, "1200.00", "card", date(2026, 12, 31), "card-1", invoice.number)
         payout = Payout.objects.get()
         assert (payout.gross, payout.commission, payout.net) == (
             D("1200.00"),
@@ -272,22 +224,8 @@ def test_sepa_debit_export_collect_and_return_with_fee() -> None:
 def test_payment_idempotency_and_validation() -> None:
     pair = make_pair("electronics-wholesale")
     with clock.frozen(at(date(2026, 5, 4))):
-        one = payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="10.00",
-            method="transfer",
-            value_date=date(2026, 5, 4),
-            idempotency_key="same",
-        )
-        again = payment_record(
-            buyer=pair.buyer,
-            seller=pair.seller,
-            amount="10.00",
-            method="transfer",
-            value_date=date(2026, 5, 4),
-            idempotency_key="same",
-        )
+        one = pay(pair, "10.00", "transfer", date(2026, 5, 4), "same")
+        again = pay(pair, "10.00", "transfer", date(2026, 5, 4), "same")
         assert one.pk == again.pk
         from comptoir.core.errors import DomainError
 
@@ -326,15 +264,7 @@ def test_an_invoice_paid_meanwhile_is_not_debited() -> None:
                 collection_date=date(2026, 6, 1),
             )
         for invoice, amount in ((paid, "1200.00"), (half, "600.00")):
-            payment_record(
-                buyer=pair.buyer,
-                seller=pair.seller,
-                amount=amount,
-                method="transfer",
-                value_date=date(2026, 6, 1),
-                idempotency_key=invoice.number,
-                reference=invoice.number,
-            )
+            pay(pair, amount, "transfer", date(2026, 6, 1), invoice.number, invoice.number)
         batch = debits_export(seller=pair.seller)
     assert batch is not None and batch.count == 1 and batch.total == D("600.00")
     assert DirectDebit.objects.filter(status="cancelled").count() == 1
