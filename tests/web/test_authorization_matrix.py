@@ -26,6 +26,15 @@ from comptoir.terms.services import terms_version_create_from_preset, terms_vers
 from comptoir.webhooks.services import endpoint_create
 from tests.parties.factories import make_operator_user, make_user
 from tests.payments.conftest import camt053
+from tests.web import (
+    matrix_api_more,
+    matrix_catalog_admin,
+    matrix_company,
+    matrix_imports,
+    matrix_onboarding,
+    matrix_oversight,
+    matrix_terms_editor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -345,6 +354,20 @@ PAYLOADS = {
     },
     "api:quote": lambda s: {"lines": [{"sku": s.open_product.sku, "quantity": 6}]},
 }
+
+# Entries of the pages and API routes kept beside their area
+for _area in (
+    matrix_onboarding,
+    matrix_oversight,
+    matrix_imports,
+    matrix_terms_editor,
+    matrix_catalog_admin,
+    matrix_company,
+    matrix_api_more,
+):
+    assert not set(_area.ROUTES) & set(ROUTES), _area.__name__
+    ROUTES.update(_area.ROUTES)
+    PAYLOADS.update(_area.PAYLOADS)
 
 EXCLUDED_NAMESPACES = {"admin"}  # the Django admin: staff only, tested by Django itself
 EXCLUDED_NAMES = {"set_language"}

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from comptoir.web import account, dashboard, fulfilment, ordering, payments, views
 
@@ -82,4 +82,11 @@ urlpatterns = [
         account.webhook_delete,
         name="webhook_delete",
     ),
+    # Pages grouped by area, each in its own module
+    path("", include("comptoir.web.urls_onboarding")),
+    path("", include("comptoir.web.urls_oversight")),
+    path("", include("comptoir.web.urls_imports")),
+    path("", include("comptoir.web.urls_terms_editor")),
+    path("", include("comptoir.web.urls_catalog_admin")),
+    path("", include("comptoir.web.urls_company")),
 ]

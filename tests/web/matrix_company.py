@@ -1,0 +1,7 @@
+"""Authorization matrix entries of the company routes (merged into test_authorization_matrix).
+
+Each entry: name -> (args builder taking the `shop` fixture, method, {actor: status}, secret).
+"""
+
+ROUTES: dict = {}
+PAYLOADS: dict = {}
