@@ -78,3 +78,17 @@ def test_batch_is_all_or_nothing(seller, buyer):
     assert not Invoice.objects.exists()
     assert not NumberSeries.objects.filter(next_number__gt=1).exists()
     assert invoices_issue_batch(drafts=[], enqueue_render=False) == []
+
+
+def test_batch_publishes_one_invoice_issued_event_per_invoice(
+    seller, buyer, django_capture_on_commit_callbacks
+):
+    from comptoir.core import events
+
+    drafts = [make_draft(seller, buyer) for _ in range(3)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        issued = invoices_issue_batch(drafts=drafts, enqueue_render=False)
+    [publication] = [c for c in callbacks if isinstance(c, events.Publication)]
+    assert publication.event == "invoice.issued"
+    assert [data["number"] for _, data in publication.items] == [i.number for i in issued]
+    assert all(set(ids) == {seller.pk, buyer.pk} for ids, _ in publication.items)

@@ -244,3 +244,21 @@ def test_unknown_events_are_refused_at_emission():
     with pytest.raises(ValueError, match="unknown event"):
         events.emit("order.eaten", [1], {})
     events.emit(None, [1], {})  # a caller's action without an event: nothing
+
+
+def test_a_batch_of_events_is_stored_with_a_fixed_number_of_queries(
+    companies, django_capture_on_commit_callbacks, django_assert_max_num_queries, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    org, owner, other, other_owner = companies
+    services.endpoint_create(
+        actor=owner, organization=org, url="https://erp.a.test/h", events=["invoice.issued"]
+    )
+    services.endpoint_create(
+        actor=other_owner, organization=other, url="https://erp.b.test/h", events=["order.placed"]
+    )
+    items = [([org.pk, other.pk], {"number": f"F-{n}"}) for n in range(200)]
+    with django_assert_max_num_queries(8), django_capture_on_commit_callbacks(execute=True):
+        events.emit_many("invoice.issued", items)
+    numbers = [d.payload["data"]["number"] for d in Delivery.objects.order_by("pk")]
+    assert numbers == [f"F-{n}" for n in range(200)]  # the other company did not subscribe

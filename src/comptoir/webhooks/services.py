@@ -114,38 +114,42 @@ def endpoint_delete(*, actor: Any, organization: Organization | int, endpoint_id
     _audit(actor, endpoint, "webhook.endpoint_delete", {"url": endpoint.url})
 
 
-def deliveries_create(event: str, organization_ids: list[int], data: dict[str, Any]) -> list[int]:
-    """The subscriber of `core.events`: one pending delivery per live endpoint of the
-    organizations concerned that subscribed to `event`, each enqueued once they are saved."""
+def deliveries_create(event: str, items: list[tuple[list[int], dict[str, Any]]]) -> list[int]:
+    """The subscriber of `core.events`: for each published item, one pending delivery per live
+    endpoint of the organizations concerned that subscribed to `event`, each enqueued once they
+    are saved. One query for the endpoints and one insert, whatever the number of items."""
     from comptoir.webhooks.tasks import deliver_webhook
 
-    endpoints = [
-        e
-        for e in Endpoint.objects.filter(
-            organization_id__in=organization_ids, is_active=True, deleted_at__isnull=True
-        ).order_by("pk")
-        if event in e.events
-    ]
-    if not endpoints:
+    concerned = {i for ids, _ in items for i in ids}
+    by_organization: dict[int, list[Endpoint]] = {}
+    for e in Endpoint.objects.filter(
+        organization_id__in=concerned, is_active=True, deleted_at__isnull=True
+    ).order_by("pk"):
+        if event in e.events:
+            by_organization.setdefault(e.organization_id, []).append(e)
+    if not by_organization:
         return []
     now = clock.now()
-    with transaction.atomic():
-        rows = Delivery.objects.bulk_create(
-            Delivery(
-                endpoint=e,
-                event=event,
-                payload={
-                    "event": event,
-                    "created_at": now.isoformat(),
-                    "organization_id": e.organization_id,
-                    "data": data,
-                },
-                status=DeliveryStatus.PENDING,
-                next_attempt_at=now,
-                created_at=now,
-            )
-            for e in endpoints
+    deliveries = [
+        Delivery(
+            endpoint=e,
+            event=event,
+            payload={
+                "event": event,
+                "created_at": now.isoformat(),
+                "organization_id": e.organization_id,
+                "data": data,
+            },
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=now,
+            created_at=now,
         )
+        for ids, data in items
+        for organization_id in ids
+        for e in by_organization.get(organization_id, [])
+    ]
+    with transaction.atomic():
+        rows = Delivery.objects.bulk_create(deliveries, batch_size=500)
         ids = [int(row.pk) for row in rows]
         transaction.on_commit(lambda: [deliver_webhook.enqueue(pk) for pk in ids])
     return ids

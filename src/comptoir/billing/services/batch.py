@@ -16,10 +16,10 @@ from django.db import transaction
 from comptoir.billing import rules
 from comptoir.billing.mentions import TermsFacts, mentions_for
 from comptoir.billing.models import Category, Invoice, InvoiceLine, Kind, Status, VatBreakdown
-from comptoir.billing.services.documents import _amounts, _compute, _fields
+from comptoir.billing.services.documents import _amounts, _compute, _fields, issued_event
 from comptoir.billing.services.numbering import numbers_take
 from comptoir.billing.services.posting import invoices_post
-from comptoir.core import clock
+from comptoir.core import clock, events
 from comptoir.core.services import audit_record
 from comptoir.ledger.bulk import insert_rows
 
@@ -133,6 +133,7 @@ def invoices_issue_batch(
             "invoice_ids": [invoices[0].pk, invoices[-1].pk],
         },
     )
+    events.emit_many("invoice.issued", [issued_event(invoice) for invoice in invoices])
     if enqueue_render:
         from comptoir.billing.tasks import render_invoice_document
 

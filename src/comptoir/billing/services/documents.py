@@ -237,11 +237,16 @@ def invoice_issue(*, invoice_id: int, actor: Any = None, enqueue_render: bool = 
 
         pk = invoice.pk
         transaction.on_commit(lambda: render_invoice_document.enqueue(pk))
+    events.emit("invoice.issued", *issued_event(invoice))
+    return invoice
+
+
+def issued_event(invoice: Invoice) -> tuple[list[int], dict[str, Any]]:
+    """The organizations told of an issued invoice and what the `invoice.issued` event says."""
     ids = {"issuer_id": invoice.issuer_id, "recipient_id": invoice.recipient_id}
     data = {**ids, "number": invoice.number, "kind": invoice.kind, "due_date": invoice.due_date}
     data["total_incl_vat"] = invoice.total_incl_vat
-    events.emit("invoice.issued", list(ids.values()), data)
-    return invoice
+    return list(ids.values()), data
 
 
 @transaction.atomic
