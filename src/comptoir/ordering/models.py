@@ -91,6 +91,7 @@ ACTION_LABELS = {
     "ship": _("Shipped"),
     "deliver": _("Delivered"),
     "freeze": _("Frozen: final"),
+    "resolve": _("Resolved: goods not collected"),
     "invoice": _("Invoiced"),
     "mark_manual_handling": _("Marked for manual handling"),
     "propose_substitution": _("Replacement proposed by the seller"),
@@ -284,7 +285,9 @@ class Voucher(models.Model):
         "parties.Organization", on_delete=models.CASCADE, related_name="vouchers"
     )
     code = models.CharField(max_length=40)
-    amount = models.DecimalField(max_digits=10, decimal_places=2, help_text="Incl. VAT.")
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Excl. VAT: comes off the goods' taxable base."
+    )
     valid_from = models.DateField()
     valid_to = models.DateField()
     excluded_skus = models.JSONField(default=list, blank=True)

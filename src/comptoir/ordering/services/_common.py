@@ -31,6 +31,8 @@ from comptoir.ordering.rules import (
 from comptoir.parties.models import Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.payments.services.card import card_refund
+from comptoir.terms.engine.inputs import VoucherInput
+from comptoir.terms.engine.quote import Finding
 from comptoir.terms.engine.serialize import quote_to_json
 from comptoir.terms.schema.fulfilment import Withdrawal
 
@@ -214,6 +216,24 @@ def refuse_on_violations(priced: PricedCart) -> None:
         )
 
 
+def voucher_warning(priced: PricedCart) -> Finding | None:
+    """The engine's reason for not applying the voucher presented with the cart, if any (O15)."""
+    return next((w for w in priced.quote.warnings if w.code.startswith("voucher_")), None)
+
+
+def refuse_unusable_voucher(priced: PricedCart) -> None:
+    """A buyer who presents a voucher gets it or is told why, before anything is placed (O15)."""
+    warning = voucher_warning(priced)
+    if warning is not None:
+        raise DomainError(
+            warning.code,
+            warning.explanation.en,
+            field="voucher_code",
+            rule=warning.rule,
+            details={"explanation": warning.explanation.as_dict()},
+        )
+
+
 # --------------------------------------------------------------------------------------------
 # O17: the consumer's withdrawal period, set from the order's lines and its terms
 # --------------------------------------------------------------------------------------------
@@ -267,15 +287,33 @@ def plan_withdrawal(order: Order, lines: Sequence[OrderLine], kinds: Mapping[str
 # --------------------------------------------------------------------------------------------
 
 
+def voucher_input(voucher: Voucher) -> VoucherInput:
+    """What the engine checks of a voucher (O15)."""
+    return VoucherInput(
+        code=voucher.code,
+        amount=voucher.amount,
+        valid_from=voucher.valid_from,
+        valid_to=voucher.valid_to,
+        excluded_skus=frozenset(voucher.excluded_skus),
+    )
+
+
+def order_voucher(order: Order) -> VoucherInput | None:
+    """The voucher the order used, which every re-quote keeps (O15)."""
+    voucher = Voucher.objects.filter(redeemed_by=order).first()
+    return voucher_input(voucher) if voucher is not None else None
+
+
 def quote_order(order: Order, requests: Sequence[LineRequest]) -> PricedCart:
     """The quote of `requests` as lines of `order`: its terms version, its placing date (agreed
-    prices), its buyer's consumer status and its O11 charges; nothing is written."""
+    prices), its voucher, its buyer's consumer status and its O11 charges; nothing is written."""
     return quote_cart(
         buyer=order.buyer,
         seller=order.seller,
         requests=requests,
         delivery_country=order.delivery_country,
         payment_method=order.payment_method or None,
+        voucher=order_voucher(order),
         version=order.terms_version,
         at=order.placed_at,
         exclude_order=order.pk,
@@ -301,6 +339,8 @@ def requote(
     priced = quote_order(order, requests)
     if enforce:
         refuse_on_violations(priced)
+    if voucher_warning(priced) is not None:
+        restore_voucher(order)  # no longer applies to the new lines: the buyer gets it back (O15)
     previous = list(order.lines.all())
     links = {line.sku: line.substitute_for for line in previous if line.substitute_for}
     links.update(substitutes or {})

@@ -24,8 +24,10 @@ from comptoir.ordering.services._common import (
     plan_withdrawal,
     record,
     refuse_on_violations,
+    refuse_unusable_voucher,
     reschedule,
     reserve_stock,
+    voucher_input,
 )
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
@@ -111,13 +113,7 @@ def _voucher(seller: Organization, code: str) -> tuple[Voucher | None, VoucherIn
             field="voucher_code",
             rule="O15",
         )
-    return voucher, VoucherInput(
-        code=voucher.code,
-        amount=voucher.amount,
-        valid_from=voucher.valid_from,
-        valid_to=voucher.valid_to,
-        excluded_skus=frozenset(voucher.excluded_skus),
-    )
+    return voucher, voucher_input(voucher)
 
 
 def _payment_method(priced: PricedCart, wanted: str) -> str:
@@ -281,6 +277,8 @@ def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
             is_consumer=sub.as_consumer,  # O17: refused when the terms serve no consumers
         )
         refuse_on_violations(priced)
+        if voucher is not None:
+            refuse_unusable_voucher(priced)
         order = _create(sub, priced, actor, signature)
         if voucher is not None:
             voucher.redeemed_by = order
