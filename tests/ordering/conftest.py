@@ -17,7 +17,7 @@ from comptoir.ordering.services import Signature, Submission, order_place
 from comptoir.parties.models import Address, AddressKind, Organization, User
 from comptoir.terms.models import TermsVersion
 from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
-from tests.parties.factories import make_org, make_user
+from tests.parties.factories import make_marketplace_operator, make_org, make_user
 
 PUBLISHED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=clock.PARIS)
 
@@ -53,6 +53,8 @@ def make_shop(
     user = make_user()
     seller = make_org(seller=True, owner=user)
     _address(seller, "Paris")
+    if preset == "marketplace":
+        make_marketplace_operator()  # it invoices the commission of each payout (I8)
     with clock.frozen(PUBLISHED_AT):
         draft = terms_version_create_from_preset(seller=seller, preset=preset)
         version = terms_version_publish(version=draft)

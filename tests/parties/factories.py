@@ -54,3 +54,15 @@ def make_org(
         Organization.objects.filter(pk=org.pk).update(state=OrganizationState.ACTIVE)
         org.refresh_from_db()
     return org
+
+
+def make_marketplace_operator() -> Organization:
+    """The marketplace operator's organization (one per platform): it invoices commissions (I8)
+    and pays sellers out (PT14)."""
+    existing = Organization.objects.filter(is_operator=True).order_by("pk").first()
+    if existing is not None:
+        return existing
+    org = make_org(name="Halle Commune SAS", buyer=True)
+    Organization.objects.filter(pk=org.pk).update(is_operator=True)
+    org.refresh_from_db()
+    return org

@@ -17,7 +17,7 @@ from comptoir.billing.snapshots import party_snapshot
 from comptoir.core import clock
 from comptoir.parties.models import Address, AddressKind, Organization
 from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
-from tests.parties.factories import make_org, make_user
+from tests.parties.factories import make_marketplace_operator, make_org, make_user
 
 _accounts = itertools.count(10000000001)
 
@@ -56,6 +56,8 @@ def make_pair(preset: str) -> Pair:
     buyer.save()
     _address(seller, "Paris")
     _address(buyer, "Lyon")
+    if preset == "marketplace":
+        make_marketplace_operator()  # it invoices the commission of each payout (I8)
     with clock.frozen(datetime(2026, 1, 5, 9, tzinfo=clock.PARIS)):
         terms_version_publish(
             version=terms_version_create_from_preset(seller=seller, preset=preset)

@@ -28,7 +28,7 @@ from comptoir.payments.services import (
 )
 from comptoir.payments.services.interest import rates
 from comptoir.terms.interest import late_interest
-from tests.parties.factories import make_org
+from tests.parties.factories import make_marketplace_operator
 
 from .conftest import at, fr_iban, issue, make_pair, pay
 
@@ -168,8 +168,8 @@ def test_credit_check_deposit_and_limit() -> None:
 def test_marketplace_cash_payment_pays_seller_minus_commission(tmp_path) -> None:
     """000 §7.8: 1,200 € TTC paid by card → 1,200 − 15 % × 1,200 − 20 % VAT on it = 984 €."""
     pair = make_pair("marketplace")
-    operator = make_org(name="Halle Commune SAS", buyer=True)
-    operator.is_operator, operator.iban, operator.bic = True, fr_iban(), "BNPAFRPP"
+    operator = make_marketplace_operator()
+    operator.iban, operator.bic = fr_iban(), "BNPAFRPP"
     operator.save()
     invoice = issue(pair, on=date(2026, 12, 31), due=date(2026, 12, 31))
     with clock.frozen(at(date(2026, 12, 31))):
@@ -180,6 +180,15 @@ def test_marketplace_cash_payment_pays_seller_minus_commission(tmp_path) -> None
             D("216.00"),
             D("984.00"),
         )
+        # I8 [000 §12]: the operator invoices the seller 180 € + 36 € VAT, settled by the deduction
+        commission = payout.commission_invoice
+        assert (commission.issuer, commission.recipient) == (operator, pair.seller)
+        assert (commission.status, commission.category) == ("issued", "commission")
+        assert (commission.total_excl_vat, commission.total_vat) == (D("180.00"), D("36.00"))
+        assert "Commission de 15 %" in commission.lines.get().description
+        items = OpenItem.objects.filter(reference=commission.number, party=pair.seller)
+        assert sorted(i.amount for i in items) == [D("-216.00"), D("216.00")]
+        assert {i.open_amount for i in items} == {D("0.00")}  # nothing left to pay
         xml, done = payouts_export()
     assert validate(xml, "pain.001.001.03") == []
     assert b"984.00" in xml and len(done) == 1

@@ -281,12 +281,18 @@ COMMISSION_RATE = Decimal("0.15")
 COMMISSION_VAT_RATE = Decimal("20")
 
 
-def commission_amount(*, order_total_incl_vat: Decimal, shipping_incl_vat: Decimal) -> Decimal:
-    """I8: 15 % of the order amount incl. VAT and shipping; the result is the commission excl. VAT.
+def commission_amount(
+    *,
+    order_total_incl_vat: Decimal,
+    shipping_incl_vat: Decimal,
+    percent: Decimal = COMMISSION_RATE * 100,
+) -> Decimal:
+    """I8: 15 % (or the marketplace's `percent`) of the order amount incl. VAT and shipping; the
+    result is the commission excl. VAT.
 
     `order_total_incl_vat` is the goods amount incl. VAT; pass shipping separately (0 when the order
     total already includes it)."""
-    return round_cent((order_total_incl_vat + shipping_incl_vat) * COMMISSION_RATE)
+    return round_cent((order_total_incl_vat + shipping_incl_vat) * percent / 100)
 
 
 def commission_draft(
@@ -298,10 +304,14 @@ def commission_draft(
     shipping_incl_vat: Decimal = Decimal("0"),
     sale_date: date,
     due_date: date | None = None,
+    percent: Decimal = COMMISSION_RATE * 100,
+    vat_rate: Decimal = COMMISSION_VAT_RATE,
 ) -> DocumentDraft:
     """The operator's commission invoice to a seller for one order (I8, DOMAIN-NOTES 2.5)."""
     base = commission_amount(
-        order_total_incl_vat=order_total_incl_vat, shipping_incl_vat=shipping_incl_vat
+        order_total_incl_vat=order_total_incl_vat,
+        shipping_incl_vat=shipping_incl_vat,
+        percent=percent,
     )
     return DocumentDraft(
         issuer=operator,
@@ -309,13 +319,13 @@ def commission_draft(
         lines=(
             LineInput(
                 description=(
-                    f"Commission de 15 % sur la commande {order_number} "
+                    f"Commission de {percent.normalize():f} % sur la commande {order_number} "
                     f"({order_total_incl_vat + shipping_incl_vat} € TTC port compris)"
                 ),
                 sku="COMMISSION",
                 quantity=Decimal(1),
                 unit_price=base,
-                vat_rate=COMMISSION_VAT_RATE,
+                vat_rate=vat_rate,
             ),
         ),
         sale_date=sale_date,

@@ -375,6 +375,14 @@ class Payout(models.Model):
     message_id = models.CharField(max_length=35, blank=True)
     created_at = models.DateTimeField()
     exported_at = models.DateTimeField(null=True, blank=True)
+    commission_invoice = models.OneToOneField(
+        "billing.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The operator's commission invoice (I8), settled by deduction from this payout.",
+    )
 
     def __str__(self) -> str:
         return f"payout {self.seller_id} {self.net}"

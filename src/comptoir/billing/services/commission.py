@@ -27,6 +27,8 @@ def commission_invoice_create(
     due_date: date | None = None,
     terms_facts: TermsFacts | None = None,
     actor: Any = None,
+    percent: Decimal = rules.COMMISSION_RATE * 100,
+    vat_rate: Decimal = rules.COMMISSION_VAT_RATE,
 ) -> Invoice:
     """Draft commission invoice: 15 % of the order incl. VAT and shipping, excl. VAT, + 20 % VAT."""
     draft = rules.commission_draft(
@@ -37,6 +39,8 @@ def commission_invoice_create(
         shipping_incl_vat=shipping_incl_vat,
         sale_date=sale_date,
         due_date=due_date,
+        percent=percent,
+        vat_rate=vat_rate,
     )
     invoice = create_document(
         draft=draft,

@@ -8,11 +8,20 @@ from typing import Any
 
 from django.db import transaction
 
+from comptoir.billing.models import Invoice
+from comptoir.billing.services import commission_invoice_create, invoice_issue
+from comptoir.billing.snapshots import party_snapshot
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.services import audit_record
-from comptoir.ledger.models import Account
-from comptoir.ledger.services import Posting, accounts_get, journal_entry_post
+from comptoir.ledger.models import Account, OpenItem
+from comptoir.ledger.services import (
+    OpenItemSpec,
+    Posting,
+    accounts_get,
+    journal_entry_post,
+    matching_create,
+)
 from comptoir.parties.models import Organization
 from comptoir.payments import rules
 from comptoir.payments.formats.sepa import CreditTransfer, Party, pain001
@@ -50,6 +59,15 @@ def payout_create(
         end_to_end_id=f"PO{payment.pk:010d}",
         created_at=clock.now(),
     )
+    if amounts.commission > 0:
+        payout.commission_invoice = _commission_invoice(
+            payout,
+            allocations,
+            percent=market.commission.percent,
+            vat_rate=VAT_RATE if market.commission.vat_on_commission else Decimal("0"),
+            actor=actor,
+        )
+        payout.save(update_fields=["commission_invoice"])
     audit_record(
         actor=actor,
         organization_id=payment.seller_id,
@@ -61,20 +79,106 @@ def payout_create(
             "commission_excl_vat": amounts.commission_excl_vat,
             "commission_vat": amounts.commission_vat,
             "net": amounts.net,
+            "commission_invoice": getattr(payout.commission_invoice, "number", None),
             "rule": "PT14",
         },
     )
     return payout
 
 
-def _operator() -> Organization:
-    operator = Organization.objects.filter(is_operator=True).order_by("pk").first()
-    if operator is None or not operator.iban:
+def _commission_invoice(
+    payout: Payout,
+    allocations: list[tuple[int, Decimal]],
+    *,
+    percent: Decimal,
+    vat_rate: Decimal,
+    actor: Any,
+) -> Invoice:
+    """I8 [000 §12]: the operator invoices the seller its commission on the payment, and the
+    invoice is settled at once by the deduction from the payout (PT14: taken at payment)."""
+    operator = _operator(bank=False)
+    seller = payout.seller
+    references = OpenItem.objects.filter(pk__in=[item for item, _ in allocations])
+    invoices = sorted(set(references.values_list("reference", flat=True)))
+    orders = Invoice.objects.filter(issuer=seller, number__in=invoices).values_list(
+        "references", flat=True
+    )
+    order_numbers = sorted({r.get("order_number", "") for r in orders} - {""})
+    today = clock.today()
+    invoice = commission_invoice_create(
+        operator=party_snapshot(operator),
+        seller=party_snapshot(seller),
+        order_number=", ".join(order_numbers or invoices)[:120] or payout.end_to_end_id,
+        order_total_incl_vat=payout.gross,
+        sale_date=today,
+        due_date=today,
+        percent=percent,
+        vat_rate=vat_rate,
+        actor=actor,
+    )
+    invoice = invoice_issue(invoice_id=invoice.pk, actor=actor)
+    if invoice.total_incl_vat != payout.commission:  # one computation, two documents
         raise DomainError(
-            code="operator_bank_missing",
-            message="The operator's organization and IBAN are needed to pay sellers out.",
+            code="commission_mismatch",
+            message=(
+                f"The commission invoice ({invoice.total_incl_vat}) differs from the commission "
+                f"deducted from the payout ({payout.commission})."
+            ),
+            rule="I8",
+        )
+    _settle_by_deduction(invoice, payout, operator)
+    return invoice
+
+
+def _settle_by_deduction(invoice: Invoice, payout: Payout, operator: Organization) -> None:
+    """The seller pays the commission invoice with part of the funds collected for it: its debt to
+    the operator is credited and its revenue reduced by the same amount, and the two open items
+    are matched (lettrage)."""
+    accounts = accounts_get(
+        wanted=[(payout.seller_id, P.RECEIVABLE), (payout.seller_id, P.SELLER_REVENUE)]
+    )
+    receivable = accounts[(payout.seller_id, P.RECEIVABLE)]
+    entry = journal_entry_post(
+        date=clock.today(),
+        label=f"Commission {invoice.number} déduite du reversement {payout.end_to_end_id}"[:200],
+        reference=invoice.number or "",
+        lines=[
+            Posting(
+                account=accounts[(payout.seller_id, P.SELLER_REVENUE)],
+                debit=invoice.total_incl_vat,
+            ),
+            Posting(account=receivable, credit=invoice.total_incl_vat),
+        ],
+        open_items=[
+            OpenItemSpec(
+                account=receivable,
+                party_id=payout.seller_id,
+                counterparty_id=operator.pk,
+                reference=invoice.number or "",
+                kind=OpenItem.Kind.PAYMENT,
+                amount=-invoice.total_incl_vat,
+                due_date=clock.today(),
+            )
+        ],
+    )
+    owed = OpenItem.objects.get(reference=invoice.number, party_id=payout.seller_id, amount__gt=0)
+    paid = OpenItem.objects.get(entry=entry)
+    matching_create(item_a_id=owed.pk, item_b_id=paid.pk, amount=invoice.total_incl_vat)
+
+
+def _operator(*, bank: bool = True) -> Organization:
+    """The marketplace operator: it invoices the commission (I8) and, with its IBAN, pays out."""
+    operator = Organization.objects.filter(is_operator=True).order_by("pk").first()
+    if operator is None or (bank and not operator.iban):
+        raise DomainError(
+            code="operator_bank_missing" if operator else "operator_missing",
+            message=(
+                "The operator's organization and IBAN are needed to pay sellers out."
+                if bank
+                else "The marketplace operator's organization is needed to invoice commissions."
+            ),
             field="operator",
-            rule="PT14",
+            rule="PT14" if bank else "I8",
         )
     return operator
 
