@@ -88,6 +88,7 @@ def main() -> int:
                 dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
             for db in dbs:
                 env = dict(os.environ)
+                env.setdefault("COMPTOIR_DEBUG", "0")  # as served: no SQL kept per query
                 if db == "sqlite":
                     bench_dir = ROOT / "var" / "bench"
                     bench_dir.mkdir(parents=True, exist_ok=True)

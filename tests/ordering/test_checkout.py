@@ -133,8 +133,9 @@ def test_an_employee_without_the_right_cannot_order(beauty, buyer):
 
 
 def test_the_buyer_and_the_seller_get_an_email_after_commit(
-    beauty, buyer, mailoutbox, django_capture_on_commit_callbacks
+    beauty, buyer, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     beauty.seller.email = "ventes@example.test"
     beauty.seller.save()
     with clock.frozen(AT), django_capture_on_commit_callbacks(execute=True) as callbacks:

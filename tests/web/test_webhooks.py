@@ -154,7 +154,7 @@ def test_an_orders_life_reaches_its_buyer_and_seller_only(shop, django_capture_o
     placed = json.loads(buyer_hook.requests[0].body)["data"]
     assert placed == {
         "order": order.number,
-        "state": "accepted",  # the state once committed: accepted with its placing here
+        "state": "submitted",  # the state at that step; order.accepted follows with its own
         "buyer_id": shop.approved_buyer.pk,
         "seller_id": shop.seller.pk,
         "total_incl_vat": str(order.total_incl_vat),

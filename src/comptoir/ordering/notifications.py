@@ -76,18 +76,37 @@ def _body(order: Order, action: str, lang: str, note: str) -> str:
     return "\n".join(lines)
 
 
+ORDER_EVENTS = {
+    "place": "order.placed",
+    "accept": "order.accepted",
+    "auto_accept": "order.accepted",
+    "refuse": "order.refused",
+    "freeze": "order.frozen",
+}
+"""The actions outside systems follow (webhooks)."""
+
+
+def publish(order: Order, action: str) -> None:
+    """Publish the webhook event of `action`, if any, when the transaction commits."""
+    events.emit(
+        ORDER_EVENTS.get(action),
+        [order.buyer_id, order.seller_id],
+        {
+            "order": order.number,
+            "state": order.state,
+            "buyer_id": order.buyer_id,
+            "seller_id": order.seller_id,
+            "total_incl_vat": order.total_incl_vat,
+        },
+    )
+
+
 def notify(order_id: int, action: str, note: str = "") -> None:
-    """Send the e-mail of `action` to whoever waits for it (buyer's user, seller's address)."""
+    """Send the e-mail of `action` to whoever waits for it (buyer's user, seller's address).
+    Run by a background task enqueued on commit, so a slow mail server never holds a checkout."""
     order = Order.objects.select_related("placed_by", "buyer", "seller").filter(pk=order_id).first()
     if order is None:
         return
-    events.emit(  # webhooks: the actions that outside systems follow
-        {"place": "order.placed", "accept": "order.accepted", "auto_accept": "order.accepted",
-         "refuse": "order.refused", "freeze": "order.frozen"}.get(action),
-        [order.buyer_id, order.seller_id],
-        {"order": order.number, "state": order.state, "buyer_id": order.buyer_id,
-         "seller_id": order.seller_id, "total_incl_vat": order.total_incl_vat},
-    )  # fmt: skip
     recipients: list[tuple[str, str]] = []
     if action in SUBJECTS and order.placed_by is not None and action not in BUYERS_OWN:
         recipients.append((order.placed_by.email, order.placed_by.language))

@@ -243,10 +243,15 @@ def invoice_issue(*, invoice_id: int, actor: Any = None, enqueue_render: bool = 
 
 def issued_event(invoice: Invoice) -> tuple[list[int], dict[str, Any]]:
     """The organizations told of an issued invoice and what the `invoice.issued` event says."""
-    ids = {"issuer_id": invoice.issuer_id, "recipient_id": invoice.recipient_id}
-    data = {**ids, "number": invoice.number, "kind": invoice.kind, "due_date": invoice.due_date}
-    data["total_incl_vat"] = invoice.total_incl_vat
-    return list(ids.values()), data
+    data: dict[str, Any] = {
+        "issuer_id": invoice.issuer_id,
+        "recipient_id": invoice.recipient_id,
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "due_date": invoice.due_date,
+        "total_incl_vat": invoice.total_incl_vat,
+    }
+    return [invoice.issuer_id, invoice.recipient_id], data
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from comptoir.core.audit import jsonable
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.services import audit_record
 from comptoir.ordering.models import Order, OrderEvent, OrderLine, Voucher
-from comptoir.ordering.notifications import notify
+from comptoir.ordering.notifications import publish
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest, PricedCart, charges_from_json, quote_cart
 from comptoir.ordering.rules import (
@@ -28,6 +28,7 @@ from comptoir.ordering.rules import (
     withdrawal_excluded,
     withdrawal_start,
 )
+from comptoir.ordering.tasks import send_order_mail
 from comptoir.parties.models import Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.payments.services.card import card_refund
@@ -92,8 +93,9 @@ def record(
         obj_id=str(order.pk),
         data={"number": order.number, "from": from_state, "to": order.state, **payload},
     )
+    publish(order, action)
     order_id = order.pk
-    transaction.on_commit(lambda: notify(order_id, action, note))
+    transaction.on_commit(lambda: send_order_mail.enqueue(order_id, action, note))
     return event
 
 
