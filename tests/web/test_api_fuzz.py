@@ -18,7 +18,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from comptoir.core import clock
+from comptoir.parties import services
 from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
+from tests.parties.factories import make_operator_user, make_user
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 25
@@ -96,3 +98,15 @@ def test_no_server_error_and_responses_match_the_schema(api_schema, shop):
 def test_anonymous_calls_never_fail_on_the_server(api_schema):
     seen = _fuzz(api_schema, {}, 10)
     assert seen["GET /api/orders"] == {401}
+
+
+def test_the_sellers_owner_never_fails_on_the_server(api_schema, shop):
+    """The seller's routes (catalog, terms, shipments) with generated input, as its owner."""
+    owner = make_user("owner@seller.test")
+    services.membership_add(
+        actor=make_operator_user(), organization=shop.seller, user=owner, is_owner=True
+    )
+    seen = _fuzz(api_schema, _session(owner), 10)
+    assert all(seen.values()), "every operation was called"
+    assert {201, 422} <= seen["POST /api/products"]
+    assert 200 in seen["GET /api/terms/versions"] and 422 in seen["POST /api/terms/versions"]

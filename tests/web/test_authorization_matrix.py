@@ -54,6 +54,7 @@ ORDER_GET = {
     "seller": 200,
 }
 ORDER_POST = {**ORDER_GET, "buyer_a": 302, "seller": 302}
+ORDER_POST_NO_OBJECT = {**ORDER_POST, "buyer_a": 404, "seller": 404}
 
 # Seller pages: buyers' organizations have none (404).
 SELLER_ONLY = {
@@ -149,6 +150,14 @@ ROUTES = {
     ),
     "web:order_validate": (lambda s: [s.order.number], "post", ORDER_POST, None),
     "web:order_contest": (lambda s: [s.order.number], "post", ORDER_POST, None),
+    # F4, F7, F11: the shipment, deadline or goods named in the empty form is not found (404)
+    "web:shipment_refuse": (lambda s: [s.order.number], "post", ORDER_POST_NO_OBJECT, None),
+    "web:follow_up_record": (lambda s: [s.order.number], "post", ORDER_POST_NO_OBJECT, None),
+    "web:wrong_goods_report": (lambda s: [s.order.number], "post", ORDER_POST, None),
+    "web:wrong_goods_return": (lambda s: [s.order.number], "post", ORDER_POST_NO_OBJECT, None),
+    "web:collection_notice": (lambda s: [s.order.number], "post", ORDER_POST_NO_OBJECT, None),
+    "web:order_resolve": (lambda s: [s.order.number], "post", ORDER_POST_NO_OBJECT, None),
+    "web:keys_send": (lambda s: [s.order.number], "post", ORDER_POST, None),
     "web:delivery_note": (
         lambda s: [s.order.number, s.shipment.number],
         "get",

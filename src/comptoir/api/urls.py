@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from comptoir.api import catalog, errors, orders, payments, webhooks
+from comptoir.api import catalog, errors, fulfilment, invoices, orders, payments, sellers, webhooks
 
 api = NinjaAPI(
     title="Comptoir API",
@@ -16,6 +16,9 @@ api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
 api.add_router("", webhooks.router)
+api.add_router("", fulfilment.router)
+api.add_router("", invoices.router)
+api.add_router("", sellers.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

@@ -297,3 +297,80 @@ class StockLevel(models.Model):
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved
+
+
+class ReportReason(models.TextChoices):
+    """Why a member reports a product (C7)."""
+
+    COUNTERFEIT = "counterfeit", "Counterfeit or infringing"
+    PROHIBITED = "prohibited", "Prohibited or dangerous product"
+    MISLEADING = "misleading", "Misleading description"
+    OFFENSIVE = "offensive", "Offensive content"
+    OTHER = "other", "Other"
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DISMISSED = "dismissed", "Dismissed"
+    ACTIONED = "actioned", "Product removed"
+
+
+class ProductReport(models.Model):
+    """A member's report of a product to the operator (C7): a reason among a short list and a
+    free text. At most one open report per product and reporting organization; the operator
+    dismisses it or removes the product (P6), which closes it as actioned."""
+
+    Reason = ReportReason
+    Status = ReportStatus
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reports")
+    reporter_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="product_reports"
+    )
+    reporter_user = models.ForeignKey(
+        "parties.User", on_delete=models.PROTECT, related_name="product_reports"
+    )
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    text = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=now)
+    decided_by = models.ForeignKey(
+        "parties.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "reporter_organization"],
+                condition=Q(status="open"),
+                name="product_report_one_open_per_reporter",
+                violation_error_code="already_reported",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="product_report_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="product_report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", decided_at__isnull=True)
+                | (~Q(status="open") & Q(decided_at__isnull=False)),
+                name="product_report_decided_when_closed",
+            ),
+        ]
+        indexes = [
+            # the moderation queue: open reports grouped by product
+            models.Index(fields=["status", "product"], name="product_report_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.product_id} by {self.reporter_organization_id}: {self.reason}"

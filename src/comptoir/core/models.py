@@ -151,3 +151,75 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableRecord("Audit")
+
+
+class Job(models.Model):
+    """A long operation run by a worker, with the progress people watch (`comptoir.core.jobs`).
+
+    `organization_id` is the tenant that owns the job (a plain integer, as in `AuditEntry`, so the
+    kernel does not depend on `parties`): only its members see the job. `input` holds the uploaded
+    file until the job ends; `result` is what the operation returns, `errors` the problems that
+    stopped it (each a dict with at least `code` and `message`, often `line`, `column`, `rule`).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    kind = models.CharField(max_length=100, db_index=True, help_text="Registered operation.")
+    organization_id = models.BigIntegerField(db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system started it.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Units of work; 0 = not known yet.")
+    done = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8, blank=True, help_text="Of messages it writes.")
+    params = models.JSONField(default=dict, blank=True)
+    input = models.BinaryField(default=b"", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization_id", "-created_at"], name="core_job_org_recent")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]),
+                name="core_job_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(total=0) | Q(done__lte=F("total")), name="core_job_done_within_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.status} {self.done}/{self.total}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent done, None while the amount of work is unknown."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(100, self.done * 100 // self.total)

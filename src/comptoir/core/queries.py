@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from comptoir.core.audit import GENESIS_HASH, VerifyResult, entry_hash
 from comptoir.core.models import AuditEntry, ECBRate, LegalInterestRate
 from comptoir.core.rates import RateTables
 
-__all__ = ["audit_verify", "ecb_rate_on", "legal_interest_rate_on", "rate_table_snapshot"]
+__all__ = [
+    "AuditPage",
+    "audit_page",
+    "audit_verify",
+    "ecb_rate_on",
+    "legal_interest_rate_on",
+    "rate_table_snapshot",
+]
 
 
 def rate_table_snapshot() -> RateTables:
@@ -109,3 +117,51 @@ def audit_verify(*, chunk_size: int = 1000) -> VerifyResult:
             checked += 1
         last_id = rows[-1]["id"]
     return VerifyResult(ok=True, checked=checked, head_hash=expected_previous)
+
+
+# --- the audit log, page by page (the operator's viewer) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """Entries newest first; pass `next_before` back as `before_seq` for the older ones."""
+
+    entries: list[AuditEntry]
+    next_before: int | None
+
+
+def audit_page(
+    *,
+    organization_id: int | None = None,
+    action: str = "",
+    actor_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before_seq: int | None = None,
+    limit: int = 50,
+) -> AuditPage:
+    """One page of the audit log, filtered, newest first, keyset-paginated on `seq`.
+
+    No COUNT: each page reads at most `limit + 1` rows down the unique index on `seq`.
+    `organization_id`, `action` and the actor use their own indexes. An `action` ending in "*"
+    matches a prefix ("product.*"). `since` is inclusive, `until` exclusive.
+    """
+    qs = AuditEntry.objects.select_related("actor").order_by("-seq")
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id)
+    if action.endswith("*"):
+        qs = qs.filter(action__startswith=action[:-1])
+    elif action:
+        qs = qs.filter(action=action)
+    if actor_id is not None:
+        qs = qs.filter(actor_id=actor_id)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return AuditPage(entries=rows, next_before=rows[-1].seq if more and rows else None)

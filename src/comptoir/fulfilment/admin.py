@@ -76,7 +76,7 @@ class PackagingDepositAdmin(admin.ModelAdmin):
 
 @admin.register(PackagingReturn)
 class PackagingReturnAdmin(admin.ModelAdmin):
-    list_display = ["buyer", "seller", "item_name", "quantity", "clean", "refund_due"]
+    list_display = ["buyer", "seller", "item_name", "quantity", "returned_clean", "refund_due"]
     raw_id_fields = ["buyer", "seller", "recorded_by"]
 
 

@@ -5,3 +5,11 @@ class FulfilmentConfig(AppConfig):
     name = "comptoir.fulfilment"
     label = "fulfilment"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # F7, F10: charges and deposit refunds go on the buyer's next invoice
+        from comptoir.fulfilment.services.invoicing import next_invoice_items
+        from comptoir.ordering.invoicing import NEXT_INVOICE_ITEMS
+
+        if next_invoice_items not in NEXT_INVOICE_ITEMS:
+            NEXT_INVOICE_ITEMS.append(next_invoice_items)

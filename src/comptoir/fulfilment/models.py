@@ -25,6 +25,7 @@ class ShipmentState(models.TextChoices):
     SHIPPED = "shipped", "Expédiée / shipped"
     DELIVERED = "delivered", "Livrée / delivered"
     REFUSED = "refused", "Refusée / refused"
+    RETURNED = "returned", "Non retirée, retournée / uncollected, returned"
 
 
 class Shipment(models.Model):
@@ -132,6 +133,9 @@ class Reserve(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="reserves")
     kind = models.CharField(max_length=16, choices=ReserveKind.choices)
     text = models.TextField(blank=True)
+    opposable = models.BooleanField(
+        default=True, help_text="False once the terms' confirmation deadline passed (F4)."
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -204,6 +208,130 @@ class Contestation(models.Model):
         return f"{self.order_id} {self.status} → {self.deadline_on}"
 
 
+class FollowUpKind(models.TextChoices):
+    CONFIRM_RESERVES = "confirm_reserves", "Confirmation des réserves / reserves confirmed"
+    CARRIER_PROTEST = "carrier_protest", "Protestation au transporteur / carrier protest"
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Délai en cours / open"
+    DONE = "done", "Fait dans le délai / done in time"
+    LAPSED = "lapsed", "Délai expiré / lapsed"
+
+
+class ReserveFollowUp(models.Model):
+    """What the buyer must do after writing reserves, before a deadline of the terms (F4, N2):
+    confirm them to the seller, protest to the carrier."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="follow_ups")
+    order = models.ForeignKey(
+        "ordering.Order", on_delete=models.PROTECT, related_name="reserve_follow_ups"
+    )
+    kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
+    deadline_on = models.DateField(help_text="Last day.")
+    deadline_at = models.DateTimeField(help_text="End of the last day, Paris time.")
+    counting = models.CharField(max_length=120)
+    clause = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    done_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    consequence = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["deadline_at"],
+                condition=Q(status="open"),
+                name="fulfilment_followup_due_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "kind"], name="fulfilment_followup_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=FollowUpKind.values), name="fulfilment_followup_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FollowUpStatus.values), name="fulfilment_followup_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} → {self.deadline_on}"
+
+
+class WrongGoodsKind(models.TextChoices):
+    WRONG = "wrong", "Mauvais produit / wrong product"
+    EXCESS = "excess", "Produit en excédent / excess goods"
+
+
+class WrongGoodsStatus(models.TextChoices):
+    OPEN = "open", "À retourner / to return"
+    RETURNED = "returned", "Retourné / returned"
+    CHARGED = "charged", "Conservé et facturé / kept and charged"
+
+
+class WrongGoods(models.Model):
+    """Wrong or excess goods delivered: returned by the deadline, or paid at the usual price
+    (F4, [002 §9.1])."""
+
+    order = models.ForeignKey(
+        "ordering.Order", on_delete=models.PROTECT, related_name="wrong_goods"
+    )
+    kind = models.CharField(max_length=8, choices=WrongGoodsKind.choices)
+    description = models.CharField(max_length=300)
+    sku = models.CharField(max_length=64, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4, help_text="Usual price.")
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
+    received_on = models.DateField()
+    deadline_on = models.DateField()
+    deadline_at = models.DateTimeField()
+    clause = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=8, choices=WrongGoodsStatus.choices, default=WrongGoodsStatus.OPEN
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reported_at = models.DateTimeField()
+    returned_on = models.DateField(null=True, blank=True)
+    return_reference = models.CharField(max_length=120, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    charge = models.OneToOneField(
+        "Charge", null=True, blank=True, on_delete=models.PROTECT, related_name="wrong_goods"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "wrong goods"
+        ordering = ["deadline_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["deadline_at"], condition=Q(status="open"), name="fulfilment_wrong_due_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="fulfilment_wrong_qty"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="fulfilment_wrong_price"),
+            models.CheckConstraint(
+                condition=Q(status__in=WrongGoodsStatus.values), name="fulfilment_wrong_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} × {self.quantity}"
+
+
 # --- refused delivery (F7) --------------------------------------------------------------------
 
 
@@ -229,10 +357,19 @@ class Charge(models.Model):
     )
     code = models.CharField(max_length=40)
     amount_excl_vat = models.DecimalField(max_digits=14, decimal_places=2)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
     rule = models.CharField(max_length=16)
     explanation = models.TextField()
     created_at = models.DateTimeField(default=now)
-    invoiced = models.BooleanField(default=False, help_text="Set by billing once invoiced.")
+    invoiced = models.BooleanField(default=False, help_text="Set once on the buyer's next invoice.")
+    invoiced_with = models.ForeignKey(
+        "ordering.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The order whose invoice carried the charge.",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -244,6 +381,57 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.amount_excl_vat}"
+
+
+class NoticeStatus(models.TextChoices):
+    SENT = "sent", "Mise en demeure envoyée / notice sent"
+    COLLECTED = "collected", "Marchandise retirée / collected"
+    EXPIRED = "expired", "Restée infructueuse / unanswered"
+    RESOLVED = "resolved", "Commande résolue / order resolved"
+
+
+class CollectionNotice(models.Model):
+    """The formal notice to take possession of uncollected goods (F7, N1): when it stays
+    unanswered for the terms' delay, the seller may record the resolution of the order."""
+
+    shipment = models.OneToOneField(
+        Shipment, on_delete=models.PROTECT, related_name="collection_notice"
+    )
+    order = models.ForeignKey(
+        "ordering.Order", on_delete=models.PROTECT, related_name="collection_notices"
+    )
+    letter = models.TextField(help_text="The text of the registered letter.")
+    letter_reference = models.CharField(max_length=120, blank=True)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deadline_at = models.DateTimeField(help_text="When the notice has stayed unanswered.")
+    clause = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.SENT
+    )
+    expired_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["deadline_at"], condition=Q(status="sent"), name="fulfilment_notice_due_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=NoticeStatus.values), name="fulfilment_notice_status"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment} {self.status}"
 
 
 # --- delivery address change (F6) -------------------------------------------------------------
@@ -386,7 +574,7 @@ class PackagingReturn(models.Model):
     item_name = models.CharField(max_length=100)
     quantity = models.PositiveIntegerField()
     returned_on = models.DateField()
-    clean = models.BooleanField()
+    returned_clean = models.BooleanField(help_text="Returned clean and unlabelled (F10).")
     refund_due = models.DecimalField(
         max_digits=14, decimal_places=2, default=ZERO, help_text="Deposit owed back (F10)."
     )
@@ -395,7 +583,17 @@ class PackagingReturn(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField()
-    credited = models.BooleanField(default=False, help_text="Set by billing once credited.")
+    credited = models.BooleanField(
+        default=False, help_text="Set once deducted from the buyer's next invoice."
+    )
+    credited_with = models.ForeignKey(
+        "ordering.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The order whose invoice deducted the refund.",
+    )
 
     class Meta:
         ordering = ["returned_on", "pk"]

@@ -3,11 +3,24 @@ gets NotFound, as for a missing row (P9)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Q, QuerySet
 
 from comptoir.core.errors import NotFound
-from comptoir.fulfilment.models import Claim, Contestation, PackagingReturn, Shipment
+from comptoir.fulfilment.models import (
+    Charge,
+    Claim,
+    ClaimAttachment,
+    CollectionNotice,
+    Contestation,
+    PackagingReturn,
+    ReserveFollowUp,
+    Shipment,
+    WrongGoods,
+)
 from comptoir.ordering.models import Order
+from comptoir.ordering.policy import ordering_policy
 from comptoir.parties.models import Organization
 
 
@@ -66,3 +79,43 @@ def contestation_for(org: Organization | int | None, order: Order | int) -> Cont
 def packaging_returns_for(org: Organization | int | None) -> QuerySet[PackagingReturn]:
     org_id = _org_id(org)
     return PackagingReturn.objects.filter(Q(buyer_id=org_id) | Q(seller_id=org_id))
+
+
+def claim_attachment_for(
+    org: Organization | int | None, claim_id: int, attachment_id: int
+) -> ClaimAttachment:
+    """A file of a claim's thread, for the order's buyer or seller only (A5, P9)."""
+    claim = claim_for(org, claim_id)
+    found = ClaimAttachment.objects.filter(pk=attachment_id, message__claim=claim).first()
+    if found is None:
+        raise NotFound("Attachment", field="attachment")
+    return found
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The deadlines of reception still tracked for an order and what they led to (F4, F7)."""
+
+    follow_ups: list[ReserveFollowUp] = field(default_factory=list)
+    wrong_goods: list[WrongGoods] = field(default_factory=list)
+    notices: list[CollectionNotice] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=list)
+    wrong_goods_allowed: bool = False
+    notice_allowed: bool = False
+
+
+def pending_for(org: Organization | int | None, order: Order | int) -> Pending:
+    """For the order's buyer or seller: reserve follow-ups, wrong goods, formal notices to
+    collect and the charges of the order, with whether the terms allow reporting wrong goods and
+    sending a notice (anyone else: NotFound)."""
+    found = _party_order(org, order)
+    fulfilment = ordering_policy(found.terms_version).document.fulfilment
+    contest, refused = fulfilment.contestation, fulfilment.refused_delivery
+    return Pending(
+        follow_ups=list(ReserveFollowUp.objects.filter(order=found)),
+        wrong_goods=list(WrongGoods.objects.filter(order=found)),
+        notices=list(CollectionNotice.objects.filter(order=found).select_related("shipment")),
+        charges=list(Charge.objects.filter(order=found)),
+        wrong_goods_allowed=contest is not None and contest.wrong_goods_return_within is not None,
+        notice_allowed=refused is not None and refused.resolution_after_formal_notice is not None,
+    )

@@ -1,14 +1,18 @@
 """The pure decisions of fulfilment (no database): incoterm and risk (F9), the contestation
-deadline (F4, N2), the refused-delivery fee (F7), packaging refunds (F10) and attachments (A5)."""
+deadline and its sub-deadlines (F4, N2), the refused-delivery fee and the formal notice for
+uncollected goods (F7, N1), packaging refunds (F10), what the buyer's next invoice carries
+(F7, F10, I5) and attachments (A5)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from comptoir.core.calendar import is_holiday
 from comptoir.core.errors import DomainError
-from comptoir.ordering.rules import end_of_day
+from comptoir.ordering.rules import PARIS, end_of_day
 from comptoir.terms.engine.deadlines import period_end
 from comptoir.terms.engine.policy import Period
 from comptoir.terms.schema.zones import EU_MEMBERS, FRENCH_OUTERMOST
@@ -82,6 +86,92 @@ def contest_check(deadline_at: datetime | None, now: datetime, clause: str = "")
         )
 
 
+# --- F4 sub-deadlines (selective-beauty [003 §3], electronics [002 §9.1]) ----------------------
+
+UNIT_KINDS = {
+    "calendar_days": "calendar",
+    "business_days": "business",
+    "working_days": "working",
+    "days_from_next_day": "from_next_day",
+    "months": "months",
+}
+UNIT_WORDS = {
+    "calendar": "jour(s) calendaire(s)",
+    "business": "jour(s) ouvré(s)",
+    "working": "jour(s) ouvrable(s)",
+    "from_next_day": "jour(s)",
+    "months": "mois",
+    "holidays_excluded": "jour(s), jours fériés non compris (C. com. L133-3)",
+}
+# F4 [003 §3]: the carrier protest is due "en cas d'avarie ou de perte partielle".
+CARRIER_RESERVES = frozenset({"damaged", "missing_item", "missing_parcel"})
+
+
+def days_excluding_holidays(start: date, days: int) -> date:
+    """The last of `days` days after `start` (excluded), French public holidays not counted:
+    the carrier protest of C. com. L133-3 ("dans les trois jours, non compris les jours
+    fériés, qui suivent celui de cette réception")."""
+    day, counted = start, 0
+    while counted < days:
+        day += timedelta(days=1)
+        if not is_holiday(day):
+            counted += 1
+    return day
+
+
+def delay_deadline(start: date, amount: int, unit: str) -> Deadline:
+    """The last day of a delay of the terms counted from `start` (excluded) and the instant it
+    passes (the end of that day, Paris time) (N2). Hours count as whole days here."""
+    kind = UNIT_KINDS.get(unit, "calendar")
+    days = -(-amount // 24) if unit in {"hours", "business_hours"} else amount
+    if unit == "weeks":
+        days = amount * 7
+    last = period_end(start, Period(days, kind))
+    return Deadline(last, end_of_day(last))
+
+
+def carrier_protest_deadline(received_on: date, amount: int) -> Deadline:
+    """F4 [003 §3]: the reasoned protest to the carrier within `amount` days of the receipt, as
+    article L133-3 of the Code de commerce the terms refer to counts them: the day of receipt
+    excluded, public holidays not counted (the original wins over the preset's calendar days)."""
+    last = days_excluding_holidays(received_on, amount)
+    return Deadline(last, end_of_day(last))
+
+
+def carrier_protest_needed(kinds: Sequence[str]) -> bool:
+    """F4 [003 §3]: a protest to the carrier is due for damage or partial loss only."""
+    return any(kind in CARRIER_RESERVES for kind in kinds)
+
+
+def counting_text(amount: int, unit: str) -> str:
+    if unit == "holidays_excluded":
+        return f"{amount} {UNIT_WORDS[unit]}"
+    kind = UNIT_KINDS.get(unit, "calendar")
+    return f"{amount} {UNIT_WORDS.get(kind, unit)}"
+
+
+def follow_up_done_check(deadline_on: date, done_on: date, today: date, rule: str = "F4") -> None:
+    """The act the buyer reports must have been done by the last day, and not in the future."""
+    if done_on > today:
+        raise DomainError("invalid_date", "That date is still to come.", field="done_on", rule=rule)
+    if done_on > deadline_on:
+        raise DomainError(
+            "deadline_passed",
+            f"Le délai expirait le {deadline_on:%d/%m/%Y}.",
+            field="done_on",
+            rule=rule,
+        )
+
+
+def wrong_goods_charge(quantity: int, unit_price: Decimal) -> Decimal:
+    """F4 [002 §9.1]: wrong or excess goods not returned in time are paid at the usual price."""
+    if quantity <= 0:
+        raise DomainError("invalid_quantity", "At least one unit.", field="quantity", rule="F4")
+    if unit_price < 0:
+        raise DomainError("invalid_price", "A price is positive.", field="unit_price", rule="F4")
+    return (Decimal(quantity) * unit_price).quantize(CENTS)
+
+
 # --- F7 ---------------------------------------------------------------------------------------
 
 
@@ -90,6 +180,27 @@ def refusal_fee(valid_reason: bool, fee: Decimal | None) -> Decimal:
     if valid_reason or fee is None:
         return ZERO
     return Decimal(fee).quantize(CENTS)
+
+
+def notice_deadline(sent_at: datetime, amount: int, unit: str) -> datetime:
+    """F7/N1 [001 §8]: the instant a formal notice has stayed unanswered. Hours run from the
+    sending to the minute ("quarante-huit heures après une mise en demeure"); days end at the
+    end of the last day (N2)."""
+    if unit == "hours":
+        return sent_at + timedelta(hours=amount)
+    return delay_deadline(sent_at.astimezone(PARIS).date(), amount, unit).at
+
+
+def resolution_check(deadline_at: datetime, now: datetime) -> None:
+    """F7 [001 §8]: the seller may record the resolution only once the notice stayed unanswered
+    for the whole delay."""
+    if now < deadline_at:
+        raise DomainError(
+            "notice_running",
+            f"La mise en demeure court jusqu'au {deadline_at.astimezone(PARIS):%d/%m/%Y %H:%M}.",
+            field="shipment",
+            rule="F7",
+        )
 
 
 # --- F10 --------------------------------------------------------------------------------------
@@ -123,6 +234,21 @@ def packaging_refund(
         return max(ZERO, (deposited_amount - refunded_before).quantize(CENTS))
     owed_back = max(ZERO, deposited_amount - refunded_before)
     return min(owed_back, (unit_deposit * quantity).quantize(CENTS))
+
+
+# --- the buyer's next invoice (F7, F10, I5) ----------------------------------------------------
+
+
+def refunds_within(refunds: Sequence[tuple[int, Decimal]], room: Decimal) -> list[int]:
+    """Which deposit refunds (id, amount), oldest first, the next invoice can deduct without its
+    base going below zero (EN 16931); the rest waits for a later invoice. A refund is deducted
+    whole or not at all."""
+    chosen, left = [], room
+    for pk, amount in refunds:
+        if 0 < amount <= left:
+            chosen.append(pk)
+            left -= amount
+    return chosen
 
 
 # --- A5 ---------------------------------------------------------------------------------------

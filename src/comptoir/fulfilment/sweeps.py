@@ -1,11 +1,36 @@
-"""Time-driven changes of fulfilment (N2)."""
+"""Time-driven changes of fulfilment (N2): each deadline stored by the services is applied here
+once it passes, idempotently (one transaction per row, skip locked on PostgreSQL)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from comptoir.core.sweeps import register
-from comptoir.fulfilment.services import contestations_freeze_due
+from comptoir.fulfilment.services import (
+    collection_notices_expire_due,
+    contestations_freeze_due,
+    reserve_follow_ups_lapse_due,
+    wrong_goods_charge_due,
+)
+
+
+@register("fulfilment.lapse_reserve_follow_ups", order=65)
+def lapse_reserve_follow_ups(*, until: datetime) -> int:
+    """Reserves not confirmed in time are no longer opposable; no carrier protest in time ends
+    the action against the carrier (F4 [003 §3])."""
+    return reserve_follow_ups_lapse_due(until=until)
+
+
+@register("fulfilment.charge_unreturned_wrong_goods", order=66)
+def charge_unreturned_wrong_goods(*, until: datetime) -> int:
+    """Wrong or excess goods not returned in time are charged at the usual price (F4 [002 §9.1])."""
+    return wrong_goods_charge_due(until=until)
+
+
+@register("fulfilment.expire_collection_notices", order=67)
+def expire_collection_notices(*, until: datetime) -> int:
+    """A formal notice to collect goods unanswered for its delay: the seller may resolve (F7)."""
+    return collection_notices_expire_due(until=until)
 
 
 @register("fulfilment.freeze_uncontested", order=70)

@@ -4,6 +4,7 @@ seller's terms require. Billing numbers, posts and renders it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,6 +63,11 @@ def terms_facts(
     )
 
 
+# Upper contexts add what they owe to or claim from the buyer on its next invoice (fulfilment:
+# F7 charges, F10 deposit refunds); each hook marks what it adds as billed, once.
+NEXT_INVOICE_ITEMS: list[Callable[[Order, billing.DocumentDraft], billing.DocumentDraft]] = []
+
+
 def _adjustments(items: list[dict[str, Any]]) -> tuple[billing.Adjustment, ...]:
     return tuple(
         billing.Adjustment(
@@ -114,7 +120,7 @@ def draft_for(
     The quote's fees include the O11 charges (manual handling, a change after acceptance), each
     billed as a charge with its reason, which names the rule and the seller's clause."""
     quote = order.quote
-    return billing.DocumentDraft(
+    draft = billing.DocumentDraft(
         issuer=issuer or party_snapshot(order.seller),
         recipient=recipient or party_snapshot(order.buyer),
         lines=tuple(
@@ -135,3 +141,6 @@ def draft_for(
         discounts=_adjustments(quote.get("discounts", [])),
         references=billing.References(order_number=order.number or ""),
     )
+    for hook in NEXT_INVOICE_ITEMS:  # F7, F10: what fulfilment bills on the next invoice
+        draft = hook(order, draft)
+    return draft

@@ -77,6 +77,8 @@ TRANSITIONS: dict[str, Transition] = {
     "ship": _t({ACCEPTED, IN_PROGRESS, SHIPPED}, SHIPPED, "F2"),
     "deliver": _t({SHIPPED}, DELIVERED, "F3"),
     "freeze": _t({DELIVERED}, FROZEN, "F5"),
+    # F7 [001 §8]: goods not collected, a formal notice unanswered: the seller resolves the order
+    "resolve": _t({SHIPPED}, CANCELLED, "F7"),
     # O17: a consumer withdraws from a concluded contract (accepted), before or after delivery;
     # the service ends the order (cancelled) when nothing was shipped and every line is withdrawn
     "withdraw": _t({ACCEPTED, IN_PROGRESS, SHIPPED, DELIVERED, FROZEN}, SAME, "O17"),

@@ -218,6 +218,8 @@ class Permission(models.TextChoices):
     PLACE_ORDERS = "place_orders", "Passer commande / place orders"
     AUTO_REPLENISHMENT = "auto_replenishment", "Réassort automatique / auto-replenishment"
     MANAGE_USERS = "manage_users", "Gérer les utilisateurs / manage users"
+    # Seller side (P4 lists the buyer's rights): change products, prices, stock and vouchers
+    MANAGE_CATALOG = "manage_catalog", "Gérer le catalogue et les stocks / manage catalog and stock"
 
 
 class Membership(models.Model):

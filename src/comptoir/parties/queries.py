@@ -16,6 +16,7 @@ from comptoir.core import clock
 from comptoir.core.errors import NotFound
 from comptoir.parties import rules
 from comptoir.parties.models import (
+    Address,
     ApiKey,
     DocumentKind,
     Invitation,
@@ -279,3 +280,21 @@ def api_keys_for(organization: Organization | int) -> QuerySet[ApiKey]:
         .select_related("created_by")
         .order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-pk")
     )
+
+
+# --- account pages and data export (P6, P9) -------------------------------------------------------
+
+
+def addresses_of(organization: Organization | int) -> QuerySet[Address]:
+    """The organization's own addresses (registered, delivery, billing), by kind (callers check
+    the right)."""
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return Address.objects.filter(organization_id=org_id).order_by("kind", "id")
+
+
+def login_exists(email: str) -> bool:
+    """Whether somebody already logs in with this e-mail (an invitation's landing page asks them
+    to log in rather than to create a login)."""
+    from comptoir.parties.models import User as UserModel  # a type-only import above
+
+    return UserModel.objects.filter(email__iexact=(email or "").strip()).exists()

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Exists, F, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from comptoir.core import clock
 from comptoir.ledger import queries as ledger
@@ -17,7 +17,7 @@ from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.queries import money
 from comptoir.parties.models import Organization
 from comptoir.payments import rules
-from comptoir.payments.models import CreditLimit, Deposit, LateCase, Suspension
+from comptoir.payments.models import CreditLimit, Deposit, LateCase, Payment, Suspension
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.rules import ZERO
 from comptoir.payments.services.credit import deposit_held
@@ -309,3 +309,31 @@ def receivables_by_buyer(
             }
         )
     return sorted(out, key=lambda r: (-r["balance"], r["name"], r["pk"]))
+
+
+# --- a member's own data export (P6, P9) ----------------------------------------------------------
+
+
+def payments_for(party: Any) -> QuerySet[Payment]:
+    """Payments the party made (as buyer) or received (as seller), oldest first."""
+    party_id = _id(party)
+    return (
+        Payment.objects.filter(Q(buyer_id=party_id) | Q(seller_id=party_id))
+        .select_related("buyer", "seller")
+        .order_by("value_date", "pk")
+    )
+
+
+def statement_pairs_for(party: Any) -> list[tuple[Organization, Organization]]:
+    """The (buyer, seller) pairs with a statement of account involving the party: every
+    receivable between it and a counterparty, whichever side it is on."""
+    party_id = _id(party)
+    pairs = set(
+        OpenItem.objects.filter(account__purpose=Account.Purpose.RECEIVABLE)
+        .filter(Q(party_id=party_id) | Q(counterparty_id=party_id))
+        .exclude(counterparty_id__isnull=True)
+        .values_list("party_id", "counterparty_id")
+        .distinct()
+    )
+    orgs = Organization.objects.in_bulk({pk for pair in pairs for pk in pair})
+    return [(orgs[b], orgs[s]) for b, s in sorted(pairs)]

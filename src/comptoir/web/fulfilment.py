@@ -1,9 +1,13 @@
 """Pages for what happens after acceptance: shipping and delivery reports by the seller (F2, F3),
-validation or contest by the buyer (F4, F5), delivery notes and invoices as files (I7)."""
+validation or contest by the buyer (F4, F5), the deadlines after reception (F4), refused and
+uncollected deliveries (F7), keys sent by e-mail (F11), delivery notes and invoices as files (I7).
+The order page shows the fulfilment panel through the `fulfilment_panel` template tag."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -158,3 +162,183 @@ def order_invoice_xml(request: HttpRequest, membership: Membership, number: str)
     response = HttpResponse(invoice_xml(invoice), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.xml"'
     return response
+
+
+# --- reception deadlines, refusals, uncollected goods, keys (F4, F7, F11) ----------------------
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return clock.today()
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        amount = Decimal(value.strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _order_shipment(request: HttpRequest, membership: Membership, number: str):  # type: ignore[no-untyped-def]
+    """The order and the shipment named in the form, both the acting company's (else 404)."""
+    order = queries.order_for(membership.organization, number)
+    shipment = (
+        fulfilment_queries.shipments_for(membership.organization, order)
+        .filter(number=request.POST.get("shipment", ""))
+        .first()
+    )
+    if shipment is None:
+        raise NotFound("Shipment", field="shipment")
+    return order, shipment
+
+
+def _run(
+    request: HttpRequest, number: str, done: str, action: Callable[[], object]
+) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, done)
+    except DomainError as error:
+        _error(request, error)
+    return _back(number)
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def shipment_refuse(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The seller reports a refused delivery; without a valid reason the terms' fee and the
+    transport given are charged on the buyer's next invoice (F7)."""
+    order, shipment = _order_shipment(request, membership, number)
+    return _run(
+        request,
+        order.number,
+        _("Refusal recorded."),
+        lambda: fulfilment.delivery_refuse(
+            actor=request.user,
+            shipment_id=shipment.pk,
+            reason=request.POST.get("reason", "")[:2000],
+            valid_reason=request.POST.get("valid_reason") == "on",
+            transport_cost=_amount(request.POST.get("transport_cost", "")),
+        ),
+    )
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def follow_up_record(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The buyer records that it confirmed its reserves or protested to the carrier (F4)."""
+    order = queries.order_for(membership.organization, number)
+    pending = fulfilment_queries.pending_for(membership.organization, order)
+    wanted = request.POST.get("follow_up", "")
+    found = next((f for f in pending.follow_ups if str(f.pk) == wanted), None)
+    if found is None:
+        raise NotFound("ReserveFollowUp", field="follow_up")
+    return _run(
+        request,
+        order.number,
+        _("Recorded within the deadline."),
+        lambda: fulfilment.reserve_follow_up_record(
+            actor=request.user,
+            follow_up_id=found.pk,
+            done_on=_date(request.POST.get("done_on", "")),
+            reference=request.POST.get("reference", "")[:120],
+        ),
+    )
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def wrong_goods_report(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The buyer or the seller reports wrong or excess goods delivered (F4)."""
+    order = queries.order_for(membership.organization, number)
+    try:
+        quantity = int(request.POST.get("quantity", "0"))
+    except ValueError:
+        quantity = 0
+    return _run(
+        request,
+        order.number,
+        _("Recorded: return them before the deadline or they are charged."),
+        lambda: fulfilment.wrong_goods_report(
+            actor=request.user,
+            order_id=order.pk,
+            kind=request.POST.get("kind", ""),
+            description=request.POST.get("description", "")[:300],
+            quantity=quantity,
+            sku=request.POST.get("sku", "")[:64],
+            unit_price=_amount(request.POST.get("unit_price", "")),
+        ),
+    )
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def wrong_goods_return(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The buyer records the return of wrong or excess goods (F4)."""
+    order = queries.order_for(membership.organization, number)
+    pending = fulfilment_queries.pending_for(membership.organization, order)
+    wanted = request.POST.get("wrong_goods", "")
+    found = next((w for w in pending.wrong_goods if str(w.pk) == wanted), None)
+    if found is None:
+        raise NotFound("WrongGoods", field="wrong_goods")
+    return _run(
+        request,
+        order.number,
+        _("Return recorded."),
+        lambda: fulfilment.wrong_goods_return(
+            actor=request.user,
+            wrong_goods_id=found.pk,
+            returned_on=_date(request.POST.get("returned_on", "")),
+            reference=request.POST.get("reference", "")[:120],
+        ),
+    )
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def collection_notice(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The seller gives formal notice to collect goods left uncollected (F7, N1)."""
+    order, shipment = _order_shipment(request, membership, number)
+    return _run(
+        request,
+        order.number,
+        _("Formal notice recorded."),
+        lambda: fulfilment.collection_notice_send(
+            actor=request.user,
+            shipment_id=shipment.pk,
+            letter_reference=request.POST.get("reference", "")[:120],
+        ),
+    )
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def order_resolve(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The seller resolves the order once the formal notice stayed unanswered (F7)."""
+    order, shipment = _order_shipment(request, membership, number)
+    return _run(
+        request,
+        order.number,
+        _("The order is resolved."),
+        lambda: fulfilment.order_resolve_uncollected(
+            actor=request.user,
+            shipment_id=shipment.pk,
+            return_cost=_amount(request.POST.get("return_cost", "")),
+        ),
+    )
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def keys_send(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The seller sends the product keys by e-mail: the digital lines are delivered (F11)."""
+    order = queries.order_for(membership.organization, number)
+    return _run(
+        request,
+        order.number,
+        _("Keys sent."),
+        lambda: fulfilment.digital_delivery_send(order_id=order.pk, actor=request.user),
+    )

@@ -31,6 +31,19 @@ urlpatterns = [
     path("orders/<str:number>/deliver/", fulfilment.shipment_deliver, name="shipment_deliver"),
     path("orders/<str:number>/validate/", fulfilment.order_validate, name="order_validate"),
     path("orders/<str:number>/contest/", fulfilment.order_contest, name="order_contest"),
+    path("orders/<str:number>/refuse/", fulfilment.shipment_refuse, name="shipment_refuse"),
+    path("orders/<str:number>/reserves/", fulfilment.follow_up_record, name="follow_up_record"),
+    path(
+        "orders/<str:number>/wrong-goods/", fulfilment.wrong_goods_report, name="wrong_goods_report"
+    ),
+    path(
+        "orders/<str:number>/wrong-goods/return/",
+        fulfilment.wrong_goods_return,
+        name="wrong_goods_return",
+    ),
+    path("orders/<str:number>/notice/", fulfilment.collection_notice, name="collection_notice"),
+    path("orders/<str:number>/resolve/", fulfilment.order_resolve, name="order_resolve"),
+    path("orders/<str:number>/keys/", fulfilment.keys_send, name="keys_send"),
     path(
         "orders/<str:number>/shipments/<str:shipment>/delivery-note.pdf",
         fulfilment.delivery_note,

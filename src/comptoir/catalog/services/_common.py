@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from comptoir.core.errors import DomainError, PermissionDenied
 from comptoir.core.services import audit_record
-from comptoir.parties.models import Organization
-from comptoir.parties.permissions import active_membership, is_operator
+from comptoir.parties.models import Organization, Permission
+from comptoir.parties.permissions import active_membership, is_operator, require_permission
 
 if TYPE_CHECKING:
     from comptoir.parties.models import User
@@ -47,14 +47,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _require_seller_member(actor: User | None, seller: Organization) -> None:
-    """An active member of the seller organization, or the operator."""
+def _require_seller_member(
+    actor: User | None, seller: Organization, permission: str = Permission.MANAGE_CATALOG
+) -> None:
+    """A member of the seller organization holding `permission` (by default the right to manage
+    the catalog, P4), or the operator."""
     if not seller.is_seller:
         raise DomainError("not_a_seller", "Cette organisation n'est pas vendeuse.", "seller", "C1")
     if is_operator(actor):
         return
     if active_membership(actor, seller) is None:
         raise PermissionDenied("Réservé au vendeur. / Seller only.", rule="C1")
+    require_permission(actor, seller, permission)
 
 
 def _decimal(value: Any, field: str, rule: str) -> Decimal:

@@ -189,6 +189,29 @@ def product_remove(*, actor: User | None, product: Product, reason: str) -> Prod
     return product
 
 
+@transaction.atomic
+def product_withdraw(*, actor: User | None, product: Product, reason: str) -> Product:
+    """The seller takes its own product off sale with a recorded reason (C1, P8). Unlike an
+    operator removal (P6) it can be put back on sale later (product_update is_active=True)."""
+    product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
+    _require_seller_member(actor, product.seller)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("reason_required", "Indiquez un motif. / Give a reason.", "reason", "C1")
+    product.is_active = False
+    product.removal_reason = reason
+    product.save(update_fields=["is_active", "removal_reason"])
+    _audit(
+        actor=actor,
+        organization_id=product.seller_id,
+        action="product.withdraw",
+        obj_type="catalog.Product",
+        obj_id=product.pk,
+        data={"reason": reason},
+    )
+    return product
+
+
 # --- brands (C2) -------------------------------------------------------------------------------
 
 
@@ -211,6 +234,26 @@ def brand_create(
         obj_id=brand.pk,
         data={"name": name, "selective": selective},
     )
+    return brand
+
+
+@transaction.atomic
+def brand_set_selective(*, actor: User | None, brand: Brand, selective: bool) -> Brand:
+    """Mark a brand selective, or open it again (C2): selective products are then visible and
+    orderable only by the buyers approved for the brand."""
+    brand = Brand.objects.select_for_update().select_related("seller").get(pk=brand.pk)
+    _require_seller_member(actor, brand.seller)
+    if brand.selective != selective:
+        brand.selective = selective
+        brand.save(update_fields=["selective"])
+        _audit(
+            actor=actor,
+            organization_id=brand.seller_id,
+            action="brand.selective",
+            obj_type="catalog.Brand",
+            obj_id=brand.pk,
+            data={"selective": selective},
+        )
     return brand
 
 

@@ -2,6 +2,11 @@
 
 from comptoir.fulfilment.services.addresses import address_change_decide, address_change_request
 from comptoir.fulfilment.services.claims import claim_close, claim_open, claim_reply
+from comptoir.fulfilment.services.collection import (
+    collection_notice_send,
+    collection_notices_expire_due,
+    order_resolve_uncollected,
+)
 from comptoir.fulfilment.services.contestation import (
     contestation_resolve,
     contestations_freeze_due,
@@ -9,6 +14,13 @@ from comptoir.fulfilment.services.contestation import (
     delivery_validate,
 )
 from comptoir.fulfilment.services.digital import digital_delivery_send
+from comptoir.fulfilment.services.followups import (
+    reserve_follow_up_record,
+    reserve_follow_ups_lapse_due,
+    wrong_goods_charge_due,
+    wrong_goods_report,
+    wrong_goods_return,
+)
 from comptoir.fulfilment.services.packaging import (
     packaging_deposit_record,
     packaging_return_record,
@@ -28,6 +40,8 @@ __all__ = [
     "claim_close",
     "claim_open",
     "claim_reply",
+    "collection_notice_send",
+    "collection_notices_expire_due",
     "contestation_resolve",
     "contestations_freeze_due",
     "delivery_contest",
@@ -36,7 +50,13 @@ __all__ = [
     "delivery_validate",
     "digital_delivery_send",
     "hold_check",
+    "order_resolve_uncollected",
     "packaging_deposit_record",
     "packaging_return_record",
+    "reserve_follow_up_record",
+    "reserve_follow_ups_lapse_due",
     "shipment_create",
+    "wrong_goods_charge_due",
+    "wrong_goods_report",
+    "wrong_goods_return",
 ]

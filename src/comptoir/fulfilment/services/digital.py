@@ -11,15 +11,72 @@ from django.template.loader import render_to_string
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
-from comptoir.fulfilment.models import DigitalDelivery, DigitalKey
+from comptoir.fulfilment.models import (
+    Delivery,
+    DigitalDelivery,
+    DigitalKey,
+    Shipment,
+    ShipmentLine,
+    ShipmentState,
+)
 from comptoir.fulfilment.services._common import audit, locked_order, require_seller
-from comptoir.ordering.models import OrderState
+from comptoir.fulfilment.services.shipments import deliver_order_when_complete
+from comptoir.ordering.models import Order, OrderLine, OrderState
+from comptoir.ordering.services import order_record_shipment
 
 SUBJECTS = {
     "fr": "Vos clés de produit — commande {number}",
     "en": "Your product keys — order {number}",
 }
 SENDABLE = {OrderState.ACCEPTED, OrderState.IN_PROGRESS, OrderState.SHIPPED, OrderState.DELIVERED}
+SHIPPABLE = {OrderState.ACCEPTED, OrderState.IN_PROGRESS, OrderState.SHIPPED}
+
+
+def _record_delivered(
+    order: Order, assigned: list[tuple[OrderLine, list[DigitalKey]]], to: str, actor: Any
+) -> Shipment | None:
+    """F11: the keys sent are the delivery of the digital lines. They are recorded as a
+    shipment delivered today by e-mail; when nothing else is left to deliver the order is
+    delivered and its contestation window opens as the terms say (F4, F5; none for terms
+    without a contestation period: the order then waits for the buyer's validation)."""
+    if order.state not in SHIPPABLE:
+        return None
+    quantities = {
+        line.pk: min(len(keys), line.quantity - line.shipped_quantity)
+        for line, keys in assigned
+        if line.quantity > line.shipped_quantity
+    }
+    quantities = {pk: q for pk, q in quantities.items() if q > 0}
+    if not quantities:
+        return None
+    sequence = Shipment.objects.filter(order=order).count() + 1
+    number = f"{order.number or order.pk}-E{sequence}"
+    order_record_shipment(order_id=order.pk, quantities=quantities, actor=actor, shipment=number)
+    now, today = clock.now(), clock.today()
+    shipment = Shipment.objects.create(
+        order=order,
+        number=number,
+        carrier="E-mail",
+        state=ShipmentState.DELIVERED,
+        shipped_at=now,
+        shipped_by=actor if getattr(actor, "pk", None) else None,
+        estimated_delivery_on=order.estimated_delivery_on,
+        delivered_on=today,
+        delivery_country=order.delivery_country,
+    )
+    ShipmentLine.objects.bulk_create(
+        ShipmentLine(shipment=shipment, order_line_id=pk, quantity=q)
+        for pk, q in quantities.items()
+    )
+    Delivery.objects.create(
+        shipment=shipment,
+        delivered_on=today,
+        signed_by=to,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_at=now,
+    )
+    deliver_order_when_complete(order, actor)
+    return shipment
 
 
 @transaction.atomic
@@ -82,11 +139,17 @@ def digital_delivery_send(*, order_id: int, actor: Any = None) -> DigitalDeliver
     transaction.on_commit(
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
     )
+    shipment = _record_delivered(order, assigned, recipient, actor)
     audit(
         actor,
         order,
         "digital.send",
         delivery,
-        {"to": recipient, "language": language, "keys": sum(len(ks) for _, ks in assigned)},
+        {
+            "to": recipient,
+            "language": language,
+            "keys": sum(len(ks) for _, ks in assigned),
+            "shipment": shipment.number if shipment else None,
+        },
     )
     return delivery

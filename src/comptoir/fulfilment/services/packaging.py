@@ -106,7 +106,7 @@ def packaging_return_record(
     totals = deposits.aggregate(q=Sum("quantity"), a=Sum(F("quantity") * F("unit_deposit")))
     returns = PackagingReturn.objects.filter(buyer_id=buyer_id, seller_id=seller_id, item_name=item)
     before = returns.aggregate(q=Sum("quantity", default=0), r=Sum("refund_due"))
-    clean_before = returns.filter(clean=True).aggregate(q=Sum("quantity"))["q"] or 0
+    clean_before = returns.filter(returned_clean=True).aggregate(q=Sum("quantity"))["q"] or 0
     refund = packaging_refund(
         condition=terms.refund_condition,
         quantity=quantity,
@@ -115,7 +115,7 @@ def packaging_return_record(
         deposited_quantity=totals["q"] or 0,
         deposited_amount=Decimal(totals["a"] or 0).quantize(Decimal("0.01")),
         returned_clean_before=clean_before,
-        unclean_before=returns.filter(clean=False).exists(),
+        unclean_before=returns.filter(returned_clean=False).exists(),
         refunded_before=Decimal(before["r"] or ZERO).quantize(Decimal("0.01")),
     )
     if not clean:
@@ -130,7 +130,7 @@ def packaging_return_record(
         item_name=item,
         quantity=quantity,
         returned_on=returned_on,
-        clean=clean,
+        returned_clean=clean,
         refund_due=refund,
         explanation=f"{explanation} {terms.clause or ''}".strip(),
         recorded_by=actor if getattr(actor, "pk", None) else None,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from comptoir.core import clock, events
-from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.errors import DomainError
 from comptoir.fulfilment.models import (
     Charge,
     Contestation,
@@ -23,8 +24,16 @@ from comptoir.fulfilment.models import (
     ShipmentLine,
     ShipmentState,
 )
-from comptoir.fulfilment.rules import contestation_deadline, incoterm_for, refusal_fee
-from comptoir.fulfilment.services._common import audit, locked_order, policy_of, require_seller
+from comptoir.fulfilment.rules import ZERO, contestation_deadline, incoterm_for, refusal_fee
+from comptoir.fulfilment.services._common import (
+    audit,
+    locked_order,
+    locked_shipment,
+    policy_of,
+    require_seller,
+)
+from comptoir.fulfilment.services.collection import collection_notice_close
+from comptoir.fulfilment.services.followups import store_follow_ups
 from comptoir.ordering.models import Order
 from comptoir.ordering.services import (
     order_fully_shipped,
@@ -153,11 +162,7 @@ def shipment_create(
     return shipment
 
 
-def _locked_shipment(shipment_id: int) -> Shipment:
-    shipment = Shipment.objects.select_for_update().filter(pk=shipment_id).first()
-    if shipment is None:
-        raise NotFound("Shipment", field="shipment")
-    return shipment
+_locked_shipment = locked_shipment
 
 
 def _reserves(reserves: Iterable[ReserveInput | Mapping[str, str]]) -> list[ReserveInput]:
@@ -227,6 +232,8 @@ def delivery_record(
     shipment.state = ShipmentState.DELIVERED
     shipment.delivered_on = delivered_on
     shipment.save(update_fields=["state", "delivered_on"])
+    follow_ups = store_follow_ups(order, delivery, [r.kind for r in checked])  # F4 [003 §3]
+    collection_notice_close(shipment, actor)  # F7: collected after a formal notice
     audit(
         actor,
         order,
@@ -237,13 +244,14 @@ def delivery_record(
             "delivered_on": delivered_on,
             "signed_by": signed_by,
             "reserves": [{"kind": r.kind, "text": r.text} for r in checked],
+            "follow_ups": [{"kind": f.kind, "deadline_on": f.deadline_on} for f in follow_ups],
         },
     )
-    _deliver_order_when_complete(order, actor)
+    deliver_order_when_complete(order, actor)
     return delivery
 
 
-def _deliver_order_when_complete(order: Order, actor: Any) -> Contestation | None:
+def deliver_order_when_complete(order: Order, actor: Any) -> Contestation | None:
     shipments = list(Shipment.objects.filter(order=order))
     if not order_fully_shipped(order):
         return None
@@ -287,9 +295,18 @@ def _deliver_order_when_complete(order: Order, actor: Any) -> Contestation | Non
 
 
 @transaction.atomic
-def delivery_refuse(*, actor: Any, shipment_id: int, reason: str, valid_reason: bool) -> Refusal:
+def delivery_refuse(
+    *,
+    actor: Any,
+    shipment_id: int,
+    reason: str,
+    valid_reason: bool,
+    transport_cost: Decimal | None = None,
+) -> Refusal:
     """The buyer refused the delivery (F7), as the seller reports it. Without a valid reason the
-    goods remain due and the handling fee the terms state is recorded as a charge for billing."""
+    goods remain due and the handling fee the terms state is recorded as a charge for the
+    buyer's next invoice; so is `transport_cost` (excl. VAT, outward and return) when the terms
+    charge transport and the seller gives the amount."""
     shipment = _locked_shipment(shipment_id)
     order = locked_order(shipment.order_id)
     require_seller(actor, order)
@@ -324,6 +341,26 @@ def delivery_refuse(*, actor: Any, shipment_id: int, reason: str, valid_reason: 
                 explanation=(
                     f"Livraison {shipment.number} refusée sans juste motif : frais de dossier "
                     f"de {fee} € HT.{transport} {_clause(terms.clause)}"
+                ).strip(),
+                created_at=clock.now(),
+            )
+        )
+    cost = Decimal(transport_cost).quantize(Decimal("0.01")) if transport_cost else ZERO
+    if cost < 0:
+        raise DomainError(
+            "invalid_amount", "A cost is positive.", field="transport_cost", rule="F7"
+        )
+    if not valid_reason and cost > 0 and terms is not None and terms.transport_charged:
+        charges.append(
+            Charge.objects.create(
+                order=order,
+                refusal=refusal,
+                code="refused_delivery_transport",
+                amount_excl_vat=cost,
+                rule="F7",
+                explanation=(
+                    f"Livraison {shipment.number} refusée sans juste motif : transport aller et "
+                    f"retour {cost} € HT. {_clause(terms.clause)}"
                 ).strip(),
                 created_at=clock.now(),
             )

@@ -36,7 +36,7 @@ from comptoir.ordering.services.transitions import (
     order_start,
     order_suspend,
 )
-from comptoir.ordering.services.vouchers import voucher_create
+from comptoir.ordering.services.vouchers import voucher_create, voucher_deactivate
 
 __all__ = [
     "Signature",
@@ -72,4 +72,5 @@ __all__ = [
     "orders_place",
     "parse_quick_order",
     "voucher_create",
+    "voucher_deactivate",
 ]

@@ -1,0 +1,209 @@
+"""Goods the buyer does not collect (F7, N1 [001 §8]): the seller sends a formal notice to take
+possession; once it has stayed unanswered for the terms' delay (48 hours) the seller may record
+the resolution of the order at the buyer's exclusive fault, the parcel going back at the buyer's
+cost. Collecting the goods in time (the seller records the delivery) closes the notice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from comptoir.core import clock
+from comptoir.core.errors import DomainError
+from comptoir.fulfilment.models import (
+    Charge,
+    CollectionNotice,
+    NoticeStatus,
+    Shipment,
+    ShipmentState,
+)
+from comptoir.fulfilment.rules import CENTS, PARIS, notice_deadline, resolution_check
+from comptoir.fulfilment.services._common import (
+    audit,
+    due_ids,
+    locked_order,
+    locked_shipment,
+    policy_of,
+    require_seller,
+    sweep,
+    take,
+)
+from comptoir.ordering.models import Order
+from comptoir.ordering.services._common import apply
+
+
+def _clause(clause: Any) -> str:
+    return str(clause) if clause is not None else ""
+
+
+def _letter(order: Order, shipment: Shipment, deadline_at: datetime, clause: str) -> str:
+    local = deadline_at.astimezone(PARIS)
+    return (
+        f"Mise en demeure — lettre recommandée avec accusé de réception\n\n"
+        f"{order.seller.display_name} à {order.buyer.display_name}\n\n"
+        f"Objet : commande {order.number}, expédition {shipment.number} ({shipment.carrier})\n\n"
+        f"Les produits de la commande {order.number} vous ont été présentés et n'ont pas été "
+        f"retirés. Nous vous mettons en demeure d'en prendre possession au plus tard le "
+        f"{local:%d/%m/%Y à %H:%M}. À défaut, quarante-huit heures après la présente mise en "
+        f"demeure restée infructueuse, nous nous réservons le droit de constater la résolution "
+        f"de la commande à vos torts exclusifs, le colis étant retourné à vos frais, sans "
+        f"préjudice de notre droit de réclamer l'exécution forcée de la vente et/ou des "
+        f"dommages et intérêts.\n\n{clause}"
+    ).strip()
+
+
+@transaction.atomic
+def collection_notice_send(
+    *, actor: Any, shipment_id: int, letter_reference: str = ""
+) -> CollectionNotice:
+    """The seller gives the buyer formal notice to take possession of goods it did not collect
+    (F7, N1 [001 §8]); the letter is stored and the deadline that runs from it tracked."""
+    shipment = locked_shipment(shipment_id)
+    order = locked_order(shipment.order_id)
+    require_seller(actor, order)
+    terms = policy_of(order).document.fulfilment.refused_delivery
+    delay = terms.resolution_after_formal_notice if terms is not None else None
+    if terms is None or delay is None:
+        raise DomainError(
+            "no_resolution_clause",
+            "The seller's terms provide no resolution after a formal notice.",
+            field="shipment",
+            rule="F7",
+        )
+    if shipment.state != ShipmentState.SHIPPED:
+        raise DomainError(
+            "not_in_transit", f"Shipment {shipment.number} is {shipment.state}.", "shipment", "F7"
+        )
+    if CollectionNotice.objects.filter(shipment=shipment).exists():
+        raise DomainError(
+            "notice_already_sent", "A formal notice was already sent.", "shipment", "F7"
+        )
+    now = clock.now()
+    deadline_at = notice_deadline(now, delay.amount, delay.unit)
+    clause = _clause(terms.clause)
+    notice = CollectionNotice.objects.create(
+        shipment=shipment,
+        order=order,
+        letter=_letter(order, shipment, deadline_at, clause),
+        letter_reference=(letter_reference or "").strip()[:120],
+        sent_at=now,
+        sent_by=actor if getattr(actor, "pk", None) else None,
+        deadline_at=deadline_at,
+        clause=clause,
+    )
+    audit(
+        actor,
+        order,
+        "collection.notice",
+        notice,
+        {
+            "shipment": shipment.number,
+            "deadline_at": deadline_at,
+            "reference": notice.letter_reference,
+            "rule": "N1",
+        },
+    )
+    return notice
+
+
+def collection_notice_close(shipment: Shipment, actor: Any) -> None:
+    """The goods were collected after all (the seller records the delivery): the notice ends,
+    whether or not its delay had passed, as long as the order was not resolved."""
+    notice = (
+        CollectionNotice.objects.select_for_update()
+        .filter(shipment=shipment, status__in=(NoticeStatus.SENT, NoticeStatus.EXPIRED))
+        .first()
+    )
+    if notice is None:
+        return
+    notice.status = NoticeStatus.COLLECTED
+    notice.closed_at = clock.now()
+    notice.closed_by = actor if getattr(actor, "pk", None) else None
+    notice.save(update_fields=["status", "closed_at", "closed_by"])
+    audit(actor, notice.order, "collection.collected", notice, {"rule": "F7"})
+
+
+@transaction.atomic
+def order_resolve_uncollected(
+    *, actor: Any, shipment_id: int, return_cost: Decimal | None = None
+) -> Order:
+    """The formal notice stayed unanswered for its whole delay: the seller records the
+    resolution of the order at the buyer's exclusive fault (F7 [001 §8]). The parcel goes back
+    at the buyer's cost: `return_cost` (excl. VAT), when given, is charged on its next invoice."""
+    shipment = locked_shipment(shipment_id)
+    order = locked_order(shipment.order_id)
+    require_seller(actor, order)
+    notice = (
+        CollectionNotice.objects.select_for_update()
+        .filter(shipment=shipment, status__in=(NoticeStatus.SENT, NoticeStatus.EXPIRED))
+        .first()
+    )
+    if notice is None:
+        raise DomainError(
+            "no_formal_notice", "Send a formal notice first (N1).", field="shipment", rule="F7"
+        )
+    resolution_check(notice.deadline_at, clock.now())
+    cost = Decimal(return_cost).quantize(CENTS) if return_cost is not None else None
+    if cost is not None and cost < 0:
+        raise DomainError("invalid_amount", "A cost is positive.", field="return_cost", rule="F7")
+    note = (
+        f"Résolution de la commande aux torts exclusifs de l'acheteur : marchandise non retirée, "
+        f"mise en demeure du {notice.sent_at.astimezone(PARIS):%d/%m/%Y %H:%M} restée "
+        f"infructueuse ; colis retourné aux frais de l'acheteur. {notice.clause}"
+    ).strip()
+    apply(order, "resolve", actor=actor, note=note, data={"shipment": shipment.number})
+    shipment.state = ShipmentState.RETURNED
+    shipment.save(update_fields=["state"])
+    if cost:
+        Charge.objects.create(
+            order=order,
+            code="uncollected_return_transport",
+            amount_excl_vat=cost,
+            rule="F7",
+            explanation=(
+                f"Colis {shipment.number} non retiré, retourné à l'expéditeur aux frais de "
+                f"l'acheteur : {cost} € HT. {notice.clause}"
+            ).strip(),
+            created_at=clock.now(),
+        )
+    notice.status = NoticeStatus.RESOLVED
+    notice.closed_at = clock.now()
+    notice.closed_by = actor if getattr(actor, "pk", None) else None
+    notice.save(update_fields=["status", "closed_at", "closed_by"])
+    audit(
+        actor,
+        order,
+        "collection.resolve",
+        notice,
+        {"shipment": shipment.number, "return_cost": cost, "rule": "F7"},
+    )
+    return order
+
+
+def _notices_due(until: datetime) -> list[int]:
+    return due_ids(CollectionNotice.objects.filter(status=NoticeStatus.SENT), until)
+
+
+def _expire_one(pk: int, until: datetime) -> bool:
+    with transaction.atomic():
+        notice = take(
+            CollectionNotice.objects.filter(pk=pk, status=NoticeStatus.SENT, deadline_at__lte=until)
+        )
+        if notice is None:
+            return False
+        notice.status = NoticeStatus.EXPIRED
+        notice.expired_at = clock.now()
+        notice.save(update_fields=["status", "expired_at"])
+        order = Order.objects.get(pk=notice.order_id)
+        audit(None, order, "collection.expire", notice, {"until": until, "rule": "F7"})
+        return True
+
+
+def collection_notices_expire_due(*, until: datetime) -> int:
+    """Mark every formal notice whose delay passed by `until` unanswered (F7, N1): the seller
+    may now resolve the order (it keeps the choice of forced execution, so the sweep does not
+    resolve by itself); one transaction per notice."""
+    return sweep(_notices_due, _expire_one, until)
