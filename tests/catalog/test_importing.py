@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from comptoir.catalog.models import Brand, Product, StockLevel, Tariff, TariffPrice
 from comptoir.catalog.services import (
@@ -22,6 +23,15 @@ from comptoir.parties import services as parties
 from tests.parties.factories import make_operator_user, make_org, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages and pages in English, the source language (French is checked elsewhere)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 TODAY = datetime(2026, 11, 24, 10, 0)
 HEADER = "sku;gtin;title;brand;pack_size;vat_rate;unit_price;on_hand"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from comptoir.core.errors import DomainError, NotFound
@@ -22,6 +23,15 @@ from comptoir.core.models import AuditEntry, ECBRate, Job
 from tests.parties.factories import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages and pages in English, the source language (French is checked elsewhere)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 MODULE = __name__
 SEEN: dict[str, list] = {"progress": []}

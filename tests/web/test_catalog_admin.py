@@ -10,6 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from comptoir.catalog.models import (
     Brand,
@@ -33,6 +34,16 @@ from comptoir.parties.models import Permission
 from tests.parties.factories import make_operator_user, make_org, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages and pages in English, the source language (French is checked elsewhere)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 TODAY = date(2026, 3, 2)
 
 

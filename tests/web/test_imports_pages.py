@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from comptoir.catalog.models import Product, TariffPrice
 from comptoir.core.models import Job
@@ -16,6 +17,14 @@ from comptoir.parties import services
 from tests.parties.factories import make_operator_user, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages and pages in English, the source language (French is checked elsewhere)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
