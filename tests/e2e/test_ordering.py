@@ -75,7 +75,8 @@ def test_two_sellers_one_refuses_the_other_ships_and_the_buyer_validates(
     expect(page.get_by_test_id("shipments")).to_contain_text("6A123456789FR")
     shipments = page.get_by_test_id("shipments")
     shipments.get_by_label(re.compile("Delivered on|Livré le")).fill(
-        page.evaluate("new Date().toISOString().slice(0, 10)")
+        # today in Paris, the platform's calendar (UTC would be yesterday after 23:00 or 22:00)
+        page.evaluate("new Date().toLocaleDateString('sv-SE', {timeZone: 'Europe/Paris'})")
     )
     shipments.get_by_label(re.compile("Signed by|Signé par")).fill("Mme Roux")
     shipments.get_by_role("button", name=re.compile("delivery|livraison")).click()

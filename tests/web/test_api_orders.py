@@ -77,3 +77,19 @@ def test_the_seller_accepts_and_the_other_buyer_sees_nothing(client, shop, ready
     assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
     again = client.post(f"/api/orders/{number}/accept")
     assert again.status_code == 422 and again.json()["code"] == "invalid_transition"
+
+
+def test_the_payment_option_is_chosen_among_the_quote_s(client, shop, ready):
+    """PT2, PT3: `payment_option` is the key of a quote option; one not offered answers 422."""
+    client.force_login(shop.owner)
+    refused = _place(client, shop, {**BODY, "payment_option": "transfer:+45"}, key="k-opt-1")
+    assert refused.status_code == 422
+    assert (refused.json()["code"], refused.json()["field"], refused.json()["rule"]) == (
+        "payment_option_not_offered",
+        "payment_option",
+        "PT2",
+    )
+    placed = _place(client, shop, {**BODY, "payment_option": "transfer"}, key="k-opt-2")
+    assert placed.status_code == 201
+    assert placed.json()["payment_method"] == "transfer"
+    assert placed.json()["payment_option"] == "transfer"

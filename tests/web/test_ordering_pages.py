@@ -177,3 +177,33 @@ def test_seller_ships_and_reports_delivery_then_buyer_validates(client, shop, te
     assert order.state == "frozen"
     xml = client.get(reverse("web:order_invoice_xml", args=[order.number]))
     assert xml.status_code == 200 and b"CrossIndustryInvoice" in xml.content
+
+
+def test_checkout_offers_each_payment_option_and_the_order_keeps_the_choice(client, shop):
+    """PT2, PT3: the options of the seller's terms as labelled radio buttons with their due
+    dates and clause; the chosen one is stored, one not offered is refused."""
+    with clock.frozen(datetime(2026, 1, 5, 9, 0, tzinfo=clock.PARIS)):
+        draft = terms_version_create_from_preset(seller=shop.seller, preset="marketplace")
+        version = terms_version_publish(version=draft)
+    client.force_login(shop.owner)
+    _add(client, shop, "HD-001", 6)
+    _add(client, shop, "HD-002", 6)
+    page = client.get(reverse("web:cart", args=[shop.seller.pk])).content.decode()
+    options = page[page.index('data-testid="payment-options"') :]
+    assert 'name="payment_option" value="financing_partner:+45"' in options
+    assert 'name="payment_option" value="financing_partner:x3"' in options
+    assert "Due on 08/01/2027" in options  # +45 days from 24/11/2026
+    assert "Art. 2, 7.8 et 10.7" in options  # the clause of the financing option
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    form = {"idempotency_key": key, "terms_version": version.version, "accept_terms": "yes"}
+    checkout = reverse("web:checkout", args=[shop.seller.pk])
+    refused = client.post(
+        checkout, {**form, "payment_option": "financing_partner:+90"}, follow=True
+    )
+    assert "PT2" in refused.content.decode() and Order.objects.count() == 0
+    client.post(checkout, {**form, "payment_option": "financing_partner:+45"})
+    order = Order.objects.get()
+    assert (order.payment_method, order.payment_option) == (
+        "financing_partner",
+        "financing_partner:+45",
+    )

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptoir.core import clock
+from comptoir.core.models import Job
 from comptoir.ledger.models import OpenItem
 from comptoir.parties import services
 from comptoir.parties.models import Membership, Organization, Permission, User
@@ -247,40 +248,101 @@ def _statement(pair: Pair) -> bytes:
     )
 
 
-def _upload(client, data: bytes, follow: bool = False):
-    return client.post(
-        reverse("web:bank_statement_import"),
-        {"file": SimpleUploadedFile("releve.xml", data, content_type="application/xml")},
-        follow=follow,
-    )
+@pytest.fixture
+def immediate(settings):
+    """Jobs run when the upload's transaction commits (the worker's part, in the test)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def test_upload_imports_and_a_second_upload_changes_nothing(client, invoiced):
+@pytest.fixture
+def upload(client, immediate, django_capture_on_commit_callbacks):
+    """Post a file to the import page and run the job it queues when the post's transaction
+    commits (`follow` follows the redirect before that: use it for refusals only)."""
+
+    def post(data: bytes, follow: bool = False, name: str = "releve.xml"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("web:bank_statement_import"),
+                {"file": SimpleUploadedFile(name, data, content_type="application/xml")},
+                follow=follow,
+            )
+
+    return post
+
+
+def test_upload_runs_a_job_whose_page_shows_the_result_and_a_second_changes_nothing(
+    client, invoiced, upload
+):
     client.force_login(owner_of(invoiced.seller))
     data = _statement(invoiced)
-    first = _upload(client, data, follow=True)
-    assert first.status_code == 200
+    first = upload(data)
+    job = Job.objects.get(organization_id=invoiced.seller.pk, kind="payments.statement_import")
+    assert first.status_code == 302
+    assert first["Location"] == reverse("web:job_detail", args=[job.pk])
+    assert job.status == Job.Status.DONE and job.filename == "releve.xml"
+    assert (job.total, job.done) == (3, 3)
+    assert job.result == {
+        "statements": 1,
+        "recorded": 3,
+        "matched": 1,
+        "to_review": 2,
+        "returned": 0,
+        "skipped": 0,
+        "already_imported": 0,
+    }
+    assert job.input == b""  # the file is dropped once the job ends
     [record] = StatementImport.objects.filter(seller=invoiced.seller)
     assert (record.lines, record.matched, record.to_review) == (3, 1, 2)
-    assert [e.bank_reference for e in first.context["entries"]] == ["B2", "B3"]
-    assert first.context["imports"] == [record]
+    page = client.get(first["Location"]).content.decode()
+    assert "Bank statement import" in page and 'aria-valuenow="100"' in page
+    assert 'data-testid="job-result"' in page and "hx-trigger" not in page
+    assert "Entries matched (invoice or direct debit)" in page
+    assert "Entries sent to review" in page and "Entries recorded" in page
+    assert f'href="{reverse("web:bank_statements")}"' in page
+    assert "Back to the bank statements" in page
+    listing = client.get(reverse("web:bank_statements"))
+    assert [e.bank_reference for e in listing.context["entries"]] == ["B2", "B3"]
+    assert listing.context["imports"] == [record]
     state = (StatementEntry.objects.count(), Payment.objects.count())
-    again = _upload(client, data, follow=True)
-    assert "already imported: nothing changed" in again.content.decode()
+    again = client.get(upload(data)["Location"])  # the job ran when the upload committed
+    second = Job.objects.filter(kind="payments.statement_import").latest("pk")
+    assert second.status == Job.Status.DONE and second.pk != job.pk
+    assert (second.result["already_imported"], second.result["recorded"]) == (1, 0)
+    assert "Statements already imported (nothing changed)" in again.content.decode()
     assert StatementImport.objects.count() == 1
     assert (StatementEntry.objects.count(), Payment.objects.count()) == state
 
 
-def test_upload_refuses_what_is_not_a_statement(client, invoiced):
+def test_upload_refuses_what_is_not_a_statement_before_queueing(client, invoiced, upload):
     client.force_login(owner_of(invoiced.seller))
-    page = _upload(client, b"hello", follow=True)
+    page = upload(b"hello", follow=True)
+    assert page.redirect_chain[-1][0] == reverse("web:bank_statements")
     assert "neither a CAMT.053 nor an MT940" in page.content.decode()
-    assert not StatementImport.objects.exists()
+    assert "(PT4)" in page.content.decode()
+    assert not StatementImport.objects.exists() and not Job.objects.exists()
 
 
-def test_assign_moves_a_review_line_to_matched_and_ignore_closes_one(client, invoiced):
+def test_upload_refuses_an_empty_file_and_another_accounts_statement(client, invoiced, upload):
     client.force_login(owner_of(invoiced.seller))
-    _upload(client, _statement(invoiced))
+    empty = upload(b"  \n", follow=True).content.decode()
+    assert "The file is empty." in empty
+    foreign = camt053(fr_iban(), [{"amount": "10.00", "date": "2026-11-20", "ref": "F1"}])
+    page = upload(foreign, follow=True).content.decode()
+    assert "not yours" in page
+    assert not StatementImport.objects.exists() and not Job.objects.exists()
+
+
+def test_a_statement_import_job_is_hidden_from_another_seller(client, invoiced, upload):
+    client.force_login(owner_of(invoiced.seller))
+    response = upload(_statement(invoiced))
+    other = make_pair("electronics-wholesale")
+    client.force_login(owner_of(other.seller))
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_assign_moves_a_review_line_to_matched_and_ignore_closes_one(client, invoiced, upload):
+    client.force_login(owner_of(invoiced.seller))
+    upload(_statement(invoiced))
     b2 = StatementEntry.objects.get(bank_reference="B2")
     b3 = StatementEntry.objects.get(bank_reference="B3")
     page = client.get(reverse("web:bank_statements")).content.decode()
@@ -308,9 +370,9 @@ def test_assign_moves_a_review_line_to_matched_and_ignore_closes_one(client, inv
     assert not Payment.objects.filter(buyer=stranger).exists()
 
 
-def test_another_seller_neither_sees_nor_touches_the_review_queue(client, invoiced):
+def test_another_seller_neither_sees_nor_touches_the_review_queue(client, invoiced, upload):
     client.force_login(owner_of(invoiced.seller))
-    _upload(client, _statement(invoiced))
+    upload(_statement(invoiced))
     entry = StatementEntry.objects.get(bank_reference="B2")
     other = make_pair("electronics-wholesale")
     client.force_login(owner_of(other.seller))

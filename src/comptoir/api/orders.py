@@ -44,6 +44,12 @@ class OrderIn(Schema):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=1000)
     accepted_terms_version: int = Field(ge=1, description="the terms version the buyer read")
     payment_method: str = Field("", max_length=32)
+    payment_option: str = Field(
+        "",
+        max_length=48,
+        description="the key of a payment option of the quote (PT2, PT3), e.g. "
+        "'financing_partner:+45'; empty: the method's first option",
+    )
     delivery_country: str = Field("FR", min_length=2, max_length=2)
     voucher_code: str = Field("", max_length=40)
 
@@ -80,6 +86,7 @@ class OrderOut(Schema):
     placed_at: datetime
     terms_version: int
     payment_method: str
+    payment_option: str
     total_excl_vat: Decimal
     total_vat: Decimal
     total_incl_vat: Decimal
@@ -126,6 +133,7 @@ def _out(order: Order) -> dict:
         "number": order.number,
         "terms_version": order.terms_version.version,
         "payment_method": order.payment_method,
+        "payment_option": order.payment_option,
         "total_excl_vat": order.total_excl_vat,
         "total_vat": order.total_vat,
         "prepayment_required": order.prepayment_required,
@@ -157,6 +165,7 @@ def place_order(
         accepted_terms_version=payload.accepted_terms_version,
         idempotency_key=idempotency_key,
         payment_method=payload.payment_method,
+        payment_option=payload.payment_option,
         delivery_country=payload.delivery_country.upper(),
         voucher_code=payload.voucher_code,
         channel="api",

@@ -546,6 +546,9 @@ class ClaimAttachment(models.Model):
 
 
 class PackagingDeposit(models.Model):
+    """A deposit charged on returnable packaging sent with an order (F10), billed as its own
+    line on the order's invoice, or on the buyer's next one when that is already issued."""
+
     order = models.ForeignKey(
         "ordering.Order", on_delete=models.PROTECT, related_name="packaging_deposits"
     )
@@ -553,7 +556,22 @@ class PackagingDeposit(models.Model):
     unit = models.CharField(max_length=30, default="unit")
     quantity = models.PositiveIntegerField()
     unit_deposit = models.DecimalField(max_digits=10, decimal_places=2)
+    vat_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="0: a returnable deposit stays outside the VAT base (CGI art. 267).",
+    )
     created_at = models.DateTimeField()
+    invoiced = models.BooleanField(default=False, help_text="Set once billed on an invoice.")
+    invoiced_with = models.ForeignKey(
+        "ordering.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The order whose invoice carried the deposit.",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -562,6 +580,11 @@ class PackagingDeposit(models.Model):
             models.CheckConstraint(
                 condition=Q(unit_deposit__gte=0), name="fulfilment_deposit_amount"
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["order"], condition=Q(invoiced=False), name="fulfilment_deposit_unbilled"
+            )
         ]
 
     def __str__(self) -> str:

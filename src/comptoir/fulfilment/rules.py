@@ -236,6 +236,29 @@ def packaging_refund(
     return min(owed_back, (unit_deposit * quantity).quantize(CENTS))
 
 
+# F10: a deposit on returnable packaging is not part of the price of the goods: it stays outside
+# the VAT base while the packaging is expected back (CGI art. 267; directive 2006/112/EC art. 92),
+# so it is billed at 0 % on its own line, and its refund is deducted at the same 0 %.
+DEPOSIT_VAT_RATE = Decimal("0.00")
+DEPOSIT_LINE_MAX = 300  # the invoice line's description
+
+
+def deposit_line_text(
+    *, item_name: str, unit: str, order_number: str, article: str = "", clause: str = ""
+) -> str:
+    """The description of a deposit's invoice line (F10): what, for which order, and the
+    seller's clause; cut to the line's length."""
+    text = f"Consigne : {item_name} ({unit}), commande {order_number}, remboursable au retour"
+    if article:
+        text += f" — {article}"
+        if clause:
+            text += f" : « {clause} »"
+    if len(text) + len(" (F10)") <= DEPOSIT_LINE_MAX:
+        return text + " (F10)"
+    cut = "… (F10)"
+    return text[: DEPOSIT_LINE_MAX - len(cut)] + cut
+
+
 # --- the buyer's next invoice (F7, F10, I5) ----------------------------------------------------
 
 

@@ -82,7 +82,8 @@ def _adjustments(items: list[dict[str, Any]]) -> tuple[billing.Adjustment, ...]:
 
 def due_date(order: Order, invoice_date: date) -> date | None:
     """The due date of the order's payment option for an invoice dated `invoice_date` (PT2),
-    from the terms' due-date rule (pure, no re-quote); for instalments, the last one."""
+    from the terms' due-date rule (pure, no re-quote); for instalments, the last one. The option
+    is the one the buyer chose (PT3: a deferral, instalments), else the method's first."""
     policy = ordering_policy(order.terms_version).engine
     options = payment_options(
         policy.payment,
@@ -92,7 +93,8 @@ def due_date(order: Order, invoice_date: date) -> date | None:
         order.total_incl_vat,
         (),
     )
-    for option in options:
+    chosen = [o for o in options if order.payment_option and o.key == order.payment_option]
+    for option in chosen or options:
         if option.method == order.payment_method and option.due_dates:
             return _cut(order, invoice_date, option.due_dates[-1])
     return None

@@ -134,6 +134,9 @@ class Order(models.Model):
     # What was agreed: the engine's quote (JSON), the payment option and the delivery address.
     quote = models.JSONField()
     payment_method = models.CharField(max_length=32, blank=True)
+    # PT2, PT3: the key of the payment option chosen among the quote's (e.g.
+    # "financing_partner:+45"); empty: the method's first option
+    payment_option = models.CharField(max_length=48, blank=True)
     delivery_address = models.JSONField(default=dict)
     delivery_country = models.CharField(max_length=2, default="FR")
     voucher_code = models.CharField(max_length=40, blank=True)

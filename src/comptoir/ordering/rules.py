@@ -331,3 +331,48 @@ def check_withdrawal_in_time(*, today: date, due_on: date | None) -> None:
             rule="O17",
             details={"deadline": due_on.isoformat()},
         )
+
+
+def payment_choice(offered: list[tuple[str, str]], method: str, option: str) -> tuple[str, str]:
+    """(method, option key) the order keeps from the buyer's choice (PT1, PT2, PT3).
+
+    `offered` is the quote's options as (key, method) pairs, in the quote's order. Without an
+    option the method alone is kept and the invoice takes the method's first option; without a
+    method either, the first option's method. An option not offered, or of another method than
+    the one named, is refused."""
+    methods = [m for _, m in offered]
+    if option:
+        found = next((m for k, m in offered if k == option), None)
+        if found is None:
+            raise DomainError(
+                "payment_option_not_offered",
+                f"Payment option {option!r} is not offered (offered: "
+                f"{', '.join(k for k, _ in offered) or 'none'}).",
+                field="payment_option",
+                rule="PT2",
+            )
+        if method and method != found:
+            raise DomainError(
+                "payment_option_method_mismatch",
+                f"Payment option {option!r} is not paid by {method!r}.",
+                field="payment_option",
+                rule="PT2",
+            )
+        return found, option
+    if not method:
+        return (methods[0] if methods else ""), ""
+    if methods and method not in methods:
+        raise DomainError(
+            "payment_method_not_offered",
+            f"Payment method {method!r} is not offered (offered: {', '.join(methods)}).",
+            field="payment_method",
+            rule="PT1",
+        )
+    return method, ""
+
+
+def schedule_variant(option: str) -> str:
+    """The variant of an option key the invoice schedule picks by its label's ending (PT3):
+    "financing_partner:x3" → "×3", "financing_partner:+45" → "+45", "transfer" → ""."""
+    _, _, variant = option.partition(":")
+    return "×" + variant[1:] if variant.startswith("x") else variant

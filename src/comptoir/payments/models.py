@@ -459,6 +459,40 @@ class CardIntent(models.Model):
         return f"{self.provider} {self.provider_reference} {self.status}"
 
 
+class CardRefund(models.Model):
+    """The card refund of a credit note (I5, O12) for an order paid by card at order (PT1): one
+    per credit note, whatever happens; a failed one waits here for the retry sweep."""
+
+    class Status(models.TextChoices):
+        FAILED = "failed", "Failed, to retry"
+        SUCCEEDED = "succeeded", "Refunded"
+        NOTHING = "nothing", "Nothing to refund"  # deducted from other debts, or already refunded
+
+    intent = models.ForeignKey(CardIntent, on_delete=models.PROTECT, related_name="refunds")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    credit_note = models.OneToOneField(
+        "billing.Invoice", on_delete=models.PROTECT, related_name="card_refund"
+    )
+    credit_note_number = models.CharField(max_length=35)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    provider_refund_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "credit_note_number"], name="payments_card_refund_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_note_number} {self.status} {self.amount}"
+
+
 class FinancingPlan(models.Model):
     """An invoice assigned to the financing partner (PT3 [000 §1, §7.8]): the partner paid the
     seller at once, minus its fees; the buyer repays the partner on this schedule."""

@@ -251,3 +251,10 @@ def payout_amounts(
     commission = cents(base * percent / HUNDRED)
     vat = cents(commission * vat_rate / HUNDRED) if vat_on_commission else ZERO
     return PayoutAmounts(gross, commission, vat)
+
+
+def refund_due(*, credit_left: Decimal, card_paid: Decimal, card_refunded: Decimal) -> Decimal:
+    """I5, O12: what a credit note gives back on the card that paid the order: what the note is
+    still a credit of (after billing set it against what the buyer owes), at most what the card
+    paid and was not refunded yet; never below zero."""
+    return max(ZERO, min(credit_left, card_paid - card_refunded))

@@ -7,6 +7,7 @@ from datetime import datetime
 from comptoir.core import clock
 from comptoir.core.sweeps import register
 from comptoir.payments.services import collection_run, debits_collect, rebates_settle
+from comptoir.payments.services.card import card_refunds_retry
 
 
 @register("payments.collect_direct_debits", order=80)
@@ -25,3 +26,9 @@ def collection(*, until: datetime) -> int:
 def rebates(*, until: datetime) -> int:
     """Quarterly rebates settled once their quarter is over and can be judged (PT13)."""
     return rebates_settle(on=until.astimezone(clock.PARIS).date())
+
+
+@register("payments.card_refunds", order=85)
+def card_refunds(*, until: datetime) -> int:
+    """Card refunds of credit notes that failed, or were missed, are tried again (I5, O12)."""
+    return card_refunds_retry(until=until)

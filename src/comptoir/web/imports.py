@@ -30,6 +30,7 @@ from comptoir.core.jobs import job_get, jobs_recent
 from comptoir.core.models import Job
 from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Organization, Permission
+from comptoir.payments.services.statements import IMPORT_KIND as STATEMENT_IMPORT_KIND
 from comptoir.web.ordering import _error, page
 
 CATALOG = Permission.MANAGE_CATALOG
@@ -129,7 +130,15 @@ def _status_labels() -> dict[str, str]:
 
 
 def _kind_labels() -> dict[str, str]:
-    return {IMPORT_KIND: _("Catalog import")}
+    return {IMPORT_KIND: _("Catalog import"), STATEMENT_IMPORT_KIND: _("Bank statement import")}
+
+
+def _back_links() -> dict[str, tuple[str, str]]:
+    """Where a job's page leads back to: (URL name, link text) by job kind."""
+    return {
+        IMPORT_KIND: ("web:catalog_import", _("Back to the catalog import")),
+        STATEMENT_IMPORT_KIND: ("web:bank_statements", _("Back to the bank statements")),
+    }
 
 
 def _result_rows(job: Job) -> list[tuple[str, Any]]:
@@ -142,6 +151,13 @@ def _result_rows(job: Job) -> list[tuple[str, Any]]:
         "prices_set": _("Prices set"),
         "stock_set": _("Stock counts set"),
         "tariff": _("Tariff"),
+        "statements": _("Statements imported"),
+        "recorded": _("Entries recorded"),
+        "matched": _("Entries matched (invoice or direct debit)"),
+        "to_review": _("Entries sent to review"),
+        "returned": _("Direct debit returns"),
+        "skipped": _("Entries already known"),
+        "already_imported": _("Statements already imported (nothing changed)"),
     }
     rows = []
     for key, value in (job.result or {}).items():
@@ -171,7 +187,8 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "rises": (job.result or {}).get("price_rises_over_5_percent") or [],
         "errors": errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(errors) - ERRORS_SHOWN),
-        "back_url": "web:catalog_import" if job.kind == IMPORT_KIND else None,
+        "back_url": _back_links().get(job.kind, (None, ""))[0],
+        "back_label": _back_links().get(job.kind, (None, ""))[1],
     }
     if request.headers.get("HX-Request"):
         response = render(request, "web/imports/_job.html", context)

@@ -180,6 +180,7 @@ def checkout(request: HttpRequest, membership: Membership, seller_id: int) -> Ht
         accepted_terms_version=version,
         idempotency_key=key,
         payment_method=request.POST.get("payment_method", "")[:32],
+        payment_option=request.POST.get("payment_option", "")[:48],  # PT2, PT3
     )
     signature = ordering.Signature(
         ip=request.META.get("REMOTE_ADDR"),

@@ -40,11 +40,11 @@ from comptoir.payments.models import (
 )
 from comptoir.payments.queries import receivables_by_buyer, statement_of_account
 from comptoir.payments.services.notices import notice_render
-from comptoir.payments.services.statements import review_queue
+from comptoir.payments.services.statements import MAX_STATEMENT_BYTES, review_queue
 from comptoir.web.ordering import _error, page
 
 FINANCE = Permission.VIEW_INVOICES
-MAX_STATEMENT = 10 * 1024 * 1024  # a month of a busy account in CAMT.053 stays well below
+MAX_STATEMENT = MAX_STATEMENT_BYTES
 AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 LIST_LIMIT = 500
 
@@ -306,45 +306,34 @@ def bank_statements(request: HttpRequest, membership: Membership) -> HttpRespons
 @require_POST
 @page(FINANCE)
 def bank_statement_import(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Import a CAMT.053 or MT940 file; the same file again changes nothing and says so."""
+    """Queue the import of a CAMT.053 or MT940 file and show its job page (progress, then what was
+    matched, recorded and sent to review); a refused file stays on the statements page (PT4)."""
     seller = _seller(membership)
     upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose a bank statement file (CAMT.053 or MT940)."))
-        return redirect("web:bank_statements")
-    if upload.size is not None and upload.size > MAX_STATEMENT:
-        messages.error(
-            request, _("The file is larger than %(n)s MB.") % {"n": MAX_STATEMENT // 1024**2}
-        )
-        return redirect("web:bank_statements")
     try:
-        results = payments.statement_import(
+        if upload is None:
+            raise DomainError(
+                code="file_required",
+                message=_("Choose a bank statement file (CAMT.053 or MT940)."),
+                field="file",
+            )
+        if upload.size is not None and upload.size > MAX_STATEMENT:
+            raise DomainError(
+                code="file_too_large",
+                message=_("The file is larger than %(n)s MB.") % {"n": MAX_STATEMENT // 1024**2},
+                field="file",
+            )
+        job = payments.statement_import_start(
+            actor=request.user,
+            seller=seller,
             data=upload.read(),
             filename=(upload.name or "")[:200],
-            seller=seller,
-            actor=request.user,
+            language=get_language(),
         )
     except DomainError as error:
         _error(request, error)
         return redirect("web:bank_statements")
-    created = [r for r in results if r.created]
-    if not created:
-        messages.info(request, _("This statement was already imported: nothing changed."))
-    else:
-        messages.success(
-            request,
-            _(
-                "Statement imported: %(matched)s line(s) matched, %(review)s to review, "
-                "%(returned)s debit return(s), %(skipped)s already known."
-            )
-            % {
-                "matched": sum(r.matched for r in created),
-                "review": sum(r.to_review for r in created),
-                "returned": sum(r.returned for r in created),
-                "skipped": sum(r.skipped for r in created),
-            },
-        )
-    return redirect("web:bank_statements")
+    return redirect("web:job_detail", job_id=job.pk)
 
 
 def _entry(seller: Organization, entry_id: int) -> StatementEntry:

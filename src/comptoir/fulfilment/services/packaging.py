@@ -1,7 +1,8 @@
 """Returnable packaging: deposits charged with orders, returns and what is owed back (F10).
 
-The refund itself is a credit note deducted from the next invoice (I5): billing issues it from
-`PackagingReturn.refund_due`; fulfilment only records what is owed back."""
+A deposit is billed once, as its own line at 0 % (outside the VAT base), on the order's invoice or
+the buyer's next one (`services/invoicing.py`); a refund (`PackagingReturn.refund_due`) is
+deducted from a later invoice the same way (I5)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.db.models import F, Sum
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.fulfilment.models import PackagingDeposit, PackagingReturn
-from comptoir.fulfilment.rules import ZERO, packaging_refund
+from comptoir.fulfilment.rules import DEPOSIT_VAT_RATE, ZERO, packaging_refund
 from comptoir.fulfilment.services._common import audit, locked_order, policy_of, require_seller
 from comptoir.ordering.models import Order
 from comptoir.parties.models import Organization, Permission
@@ -65,6 +66,7 @@ def packaging_deposit_record(
         unit=spec.unit,
         quantity=quantity,
         unit_deposit=Decimal(amount).quantize(Decimal("0.01")),
+        vat_rate=DEPOSIT_VAT_RATE,
         created_at=clock.now(),
     )
     audit(

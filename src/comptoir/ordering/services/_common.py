@@ -373,11 +373,15 @@ def requote(
     order.quote = quote_to_json(priced.quote)
     order.total_excl_vat, order.total_vat = totals.excl_vat, totals.vat
     order.total_incl_vat = totals.incl_vat
+    if order.payment_option not in {o.key for o in priced.quote.payment_options}:
+        # PT2, PT3: an option the new amount no longer opens falls back to the method's first
+        order.payment_option = ""
     return priced
 
 
 REQUOTED = (
     "quote",
+    "payment_option",
     "total_excl_vat",
     "total_vat",
     "total_incl_vat",

@@ -13,6 +13,7 @@ from comptoir.ledger.models import OpenItem
 from comptoir.ordering.invoicing import draft_for, terms_facts
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
+from comptoir.ordering.rules import schedule_variant
 from comptoir.ordering.services._common import record
 from comptoir.payments.services import debit_schedule
 from comptoir.payments.services.card import credits_allocate
@@ -60,7 +61,8 @@ def order_invoice_issue(order: Order, *, actor: Any = None) -> Order:
         invoice=invoice,
         method=order.payment_method,
         order_date=order.placed_at.astimezone(clock.PARIS).date(),
-    )  # PT2: what is due when, for the option chosen
+        variant=schedule_variant(order.payment_option),
+    )  # PT2, PT3: what is due when, for the option the buyer chose at checkout
     if order.payment_method == "sepa_debit" and invoice.total_incl_vat > 0:
         _debit_schedule(invoice)
     if order.payment_method == "financing_partner" and invoice.total_incl_vat > 0:

@@ -18,7 +18,7 @@ from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, Voucher
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest, PricedCart, quote_cart, version_in_force
-from comptoir.ordering.rules import request_hash, withdrawal_excluded
+from comptoir.ordering.rules import payment_choice, request_hash, withdrawal_excluded
 from comptoir.ordering.services._common import (
     apply,
     plan_withdrawal,
@@ -55,6 +55,9 @@ class Submission:
     accepted_terms_version: int
     idempotency_key: str
     payment_method: str = ""
+    # PT2, PT3: the key of the option chosen among the quote's payment options (a deferral, a
+    # number of instalments…); empty: the method's first option
+    payment_option: str = ""
     delivery_country: str = "FR"
     delivery_address: dict[str, str] | None = None
     voucher_code: str = ""
@@ -75,6 +78,8 @@ class Submission:
             "address": self.delivery_address or {},
             "voucher": self.voucher_code,
         }
+        if self.payment_option:  # only when chosen: earlier fingerprints stay the same
+            payload["payment_option"] = self.payment_option
         if self.as_consumer:
             payload["consumer"] = {"waiver": self.withdrawal_waiver}
         return request_hash(payload)
@@ -116,18 +121,10 @@ def _voucher(seller: Organization, code: str) -> tuple[Voucher | None, VoucherIn
     return voucher, voucher_input(voucher)
 
 
-def _payment_method(priced: PricedCart, wanted: str) -> str:
-    methods = [o.method for o in priced.quote.payment_options]
-    if not wanted:
-        return methods[0] if methods else ""
-    if methods and wanted not in methods:
-        raise DomainError(
-            "payment_method_not_offered",
-            f"Payment method {wanted!r} is not offered (offered: {', '.join(methods)}).",
-            field="payment_method",
-            rule="PT1",
-        )
-    return wanted
+def _payment_choice(priced: PricedCart, sub: Submission) -> tuple[str, str]:
+    """(method, option key) among the quote's payment options (PT1–PT3)."""
+    offered = [(o.key, o.method) for o in priced.quote.payment_options]
+    return payment_choice(offered, sub.payment_method, sub.payment_option)
 
 
 def _outcome(priced: PricedCart, unpaid_mode: str | None) -> tuple[bool, str]:
@@ -153,6 +150,7 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
     deadlines = {d.code: d.date for d in quote.deadlines}
     policy = ordering_policy(priced.version)
     prepay, hold = _outcome(priced, policy.engine.eligibility.unpaid_mode)
+    method, option = _payment_choice(priced, sub)
     order = Order.objects.create(
         buyer=sub.buyer,
         seller=sub.seller,
@@ -166,7 +164,8 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
         signed_ip=signature.ip,
         signed_user_agent=signature.user_agent[:300],
         quote=quote_to_json(quote),
-        payment_method=_payment_method(priced, sub.payment_method),
+        payment_method=method,
+        payment_option=option,
         delivery_address=sub.delivery_address or {},
         delivery_country=priced.cart.delivery_country,
         voucher_code=sub.voucher_code,
@@ -209,6 +208,8 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
         "ip": signature.ip,
         "channel": sub.channel,
     }
+    if option:
+        data["payment_option"] = option  # PT2, PT3: what the buyer signed for
     if order.consumer:
         data["consumer"] = _consumer_facts(order, lines)
     record(order, action="place", actor=actor, from_state="", rule="O9", data=data)
@@ -270,7 +271,8 @@ def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
             seller=sub.seller,
             requests=sub.lines,
             delivery_country=sub.delivery_country,
-            payment_method=sub.payment_method or None,
+            # an option key starts with its method (PT3): the quote prices that method
+            payment_method=sub.payment_method or sub.payment_option.partition(":")[0] or None,
             voucher=voucher_input,
             version=version,
             at=at,

@@ -22,6 +22,7 @@ from comptoir.payments.services.statements import (
     entry_assign,
     entry_ignore,
     statement_import,
+    statement_import_start,
 )
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "rebate_agreement_set",
     "rebates_settle",
     "statement_import",
+    "statement_import_start",
 ]

@@ -6,11 +6,14 @@ invoice when it is issued (`credits_allocate`)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
+from comptoir.billing.models import Invoice, Kind
+from comptoir.billing.models import Status as InvoiceStatus
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.services import audit_record
@@ -19,9 +22,10 @@ from comptoir.ledger.services import (
     matching_create,
 )
 from comptoir.parties.models import Organization
-from comptoir.payments.models import CardIntent, Payment
+from comptoir.payments.models import CardIntent, CardRefund, Payment
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.providers import payment_provider
+from comptoir.payments.rules import refund_due
 from comptoir.payments.services._posting import CashMove, cash_post
 from comptoir.payments.services.recording import allocate_to_debts, payment_record
 
@@ -173,3 +177,186 @@ def credits_allocate(*, buyer_id: int, seller_id: int, order: str | None = None)
         if allocate_to_debts(item_id=credit.pk, order=order, designated=credit.reference):
             used += 1
     return used
+
+
+# --- refunds of credit notes (I5, O12) ------------------------------------------------------
+
+
+def _card_intent_for(note: Invoice) -> CardIntent | None:
+    """The card payment at order behind the invoice `note` credits, if that order was paid so."""
+    original = note.credited_invoice
+    order_number = (original.references or {}).get("order_number") if original else None
+    if not order_number:
+        return None
+    return (
+        CardIntent.objects.select_for_update()
+        .filter(
+            reference=order_number,
+            seller_id=note.issuer_id,
+            buyer_id=note.recipient_id,
+            status__in=[CardIntent.Status.SUCCEEDED, CardIntent.Status.REFUNDED],
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def card_refund_for_credit_note(*, credit_note: Invoice, actor: Any = None) -> CardRefund | None:
+    """I5, O12: give back on the card what an issued credit note leaves to the buyer, when the
+    credited invoice is the one of an order paid by card at order (PT1).
+
+    Billing has already set the credit note against the credited invoice and the buyer's other
+    open invoices with the seller (`credit_notes_settle`); only what is still a credit goes back,
+    and never more than the card paid and was not refunded yet. Idempotent by credit note: a
+    second call returns the same refund. A provider failure is recorded (`failed`) and retried by
+    `card_refunds_retry`; the credit note stays issued. Returns None when it is no card matter."""
+    note = Invoice.objects.select_related("credited_invoice").get(pk=credit_note.pk)
+    if note.kind != Kind.CREDIT_NOTE or note.status != InvoiceStatus.ISSUED or not note.number:
+        return None
+    intent = _card_intent_for(note)
+    if intent is None:
+        return None
+    refund = CardRefund.objects.select_for_update().filter(credit_note=note).first()
+    if refund is None:
+        refund = CardRefund.objects.create(
+            intent=intent,
+            seller_id=note.issuer_id,
+            credit_note=note,
+            credit_note_number=note.number,
+            status=CardRefund.Status.FAILED,  # until the provider says otherwise, below
+            created_at=clock.now(),
+        )
+    elif refund.status != CardRefund.Status.FAILED:
+        return refund  # done already: never refund twice
+    return _refund_attempt(refund, intent, note, actor)
+
+
+def _refund_attempt(
+    refund: CardRefund, intent: CardIntent, note: Invoice, actor: Any
+) -> CardRefund:
+    item = (
+        OpenItem.objects.select_for_update()
+        .filter(
+            party_id=note.recipient_id,
+            counterparty_id=note.issuer_id,
+            kind=OpenItem.Kind.CREDIT_NOTE,
+            reference=note.number,
+        )
+        .first()
+    )
+    still_credit = -item.open_amount if item is not None else Decimal("0.00")
+    amount = refund_due(
+        credit_left=still_credit, card_paid=intent.amount, card_refunded=intent.refunded
+    )
+    refund.attempts += 1
+    refund.amount = amount
+    if amount <= 0:
+        refund.status = CardRefund.Status.NOTHING
+        refund.done_at = clock.now()
+        refund.save(update_fields=["attempts", "amount", "status", "done_at"])
+        return refund
+    try:
+        provider_id = payment_provider().refund(intent.provider_reference, amount)
+    except Exception as exc:  # any provider failure is recorded, then retried
+        refund.status = CardRefund.Status.FAILED
+        refund.last_error = str(exc)[:300]
+        refund.save(update_fields=["attempts", "amount", "status", "last_error"])
+        audit_record(
+            actor=actor,
+            organization_id=intent.seller_id,
+            action="payments.card_refund_failed",
+            obj_type="payments.cardrefund",
+            obj_id=refund.pk,
+            data={"credit_note": note.number, "amount": amount, "error": refund.last_error},
+        )
+        return refund
+    assert item is not None  # amount > 0 implies an open credit note item
+    policy = payment_policy(intent.seller_id, clock.today())
+    move = CashMove(
+        intent.buyer_id,
+        intent.seller_id,
+        amount,
+        clock.today(),
+        note.number or "",
+        f"Remboursement carte avoir {note.number}",
+        incoming=False,
+    )
+    refund_item = cash_post(move, held=bool(policy and policy.is_marketplace))
+    matching_create(item_a_id=refund_item, item_b_id=item.pk, amount=amount, actor=actor)
+    intent.refunded += amount
+    if intent.refunded >= intent.amount:
+        intent.status = CardIntent.Status.REFUNDED
+    intent.save(update_fields=["refunded", "status"])
+    refund.status = CardRefund.Status.SUCCEEDED
+    refund.provider_refund_id = provider_id[:100]
+    refund.last_error = ""
+    refund.done_at = clock.now()
+    refund.save()
+    audit_record(
+        actor=actor,
+        organization_id=intent.seller_id,
+        action="payments.card_refunded",
+        obj_type="payments.cardrefund",
+        obj_id=refund.pk,
+        data={
+            "reference": intent.reference,
+            "credit_note": note.number,
+            "amount": amount,
+            "attempt": refund.attempts,
+            "rule": "I5",
+        },
+    )
+    return refund
+
+
+#: How far back the retry sweep looks for credit notes the after-issue reaction missed.
+MISSED_LOOKBACK = timedelta(days=7)
+
+
+def card_refunds_retry(*, until: datetime | None = None) -> int:
+    """Retry the failed card refunds, and refund the credit notes of card-paid orders issued in
+    the last week that the after-issue reaction missed (it runs after commit and may not have
+    run). Returns the number of refunds that went through."""
+    until = until or clock.now()
+    pending = list(
+        CardRefund.objects.filter(status=CardRefund.Status.FAILED).values_list(
+            "credit_note_id", flat=True
+        )
+    )
+    recent = dict(
+        Invoice.objects.filter(
+            kind=Kind.CREDIT_NOTE,
+            status=InvoiceStatus.ISSUED,
+            issued_at__gte=until - MISSED_LOOKBACK,
+            card_refund__isnull=True,
+        ).values_list("pk", "credited_invoice__references")
+    )
+    numbers = {pk: (refs or {}).get("order_number") for pk, refs in recent.items()}
+    paid_by_card = set(
+        CardIntent.objects.filter(
+            reference__in={n for n in numbers.values() if n},
+            status__in=[CardIntent.Status.SUCCEEDED, CardIntent.Status.REFUNDED],
+        ).values_list("reference", flat=True)
+    )
+    missed = [pk for pk, number in numbers.items() if number in paid_by_card]
+    done = 0
+    for pk in [*pending, *missed]:
+        refund = card_refund_for_credit_note(credit_note=Invoice(pk=pk))
+        if refund is not None and refund.status == CardRefund.Status.SUCCEEDED:
+            done += 1
+    return done
+
+
+def card_refunds_on_issue(event: str, items: list[tuple[list[int], dict[str, Any]]]) -> None:
+    """The reaction to `invoice.issued` (after commit): refund each credit note of a card-paid
+    order at once. A failure here leaves the work to the retry sweep."""
+    if event != "invoice.issued":
+        return
+    for _ids, data in items:
+        if data.get("kind") != Kind.CREDIT_NOTE:
+            continue
+        note = Invoice.objects.filter(
+            issuer_id=data.get("issuer_id"), number=data.get("number")
+        ).first()
+        if note is not None:
+            card_refund_for_credit_note(credit_note=note)

@@ -4,6 +4,10 @@ Each credit is matched to a buyer's open items: by the invoice number or its RF 
 remittance text, else by the payer's IBAN when that buyer owes exactly that amount. Debit returns
 (R-transactions) are matched to their direct debit by end-to-end id. What cannot be matched waits
 in the review queue. The same file, or the same booked movement, is never imported twice.
+
+The seller's page runs the import as a job (`statement_import_start`, operation
+"payments.statement_import"): the upload is checked before it is queued, then the worker imports
+it with a progress bar (one step per entry of the file).
 """
 
 from __future__ import annotations
@@ -12,16 +16,20 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.jobs import NullProgress, Progress, job_create, operation
+from comptoir.core.models import Job
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
-from comptoir.parties.models import Organization
+from comptoir.parties.models import Organization, Permission
+from comptoir.parties.permissions import require_permission
 from comptoir.payments import rules
 from comptoir.payments.formats import parse_statement
 from comptoir.payments.formats.statement import StatementLine
@@ -30,7 +38,12 @@ from comptoir.payments.services import bulk
 from comptoir.payments.services.debits import debit_return
 from comptoir.payments.services.recording import payment_record
 
+if TYPE_CHECKING:
+    from comptoir.payments.formats.statement import Statement
+
 Status = StatementEntry.Status
+IMPORT_KIND = "payments.statement_import"
+MAX_STATEMENT_BYTES = 10 * 1024 * 1024  # a month of a busy account in CAMT.053 stays well below
 
 
 @dataclass
@@ -97,19 +110,17 @@ def _sellers_for(iban: str, seller: Organization | None) -> set[int]:
     return {pk for pk, _ in owners}
 
 
-def statement_import(
-    *, data: bytes, filename: str = "", seller: Organization | None = None, actor: Any = None
-) -> list[ImportResult]:
-    """Import every statement of a CAMT.053 or MT940 file and reconcile it; importing the same
-    file again changes nothing and reports it."""
-    digest = hashlib.sha256(data).hexdigest()
-    done = list(
+def _already_imported(digest: str) -> list[StatementImport]:
+    return list(
         StatementImport.objects.filter(
             Q(sha256=digest) | Q(sha256__startswith=f"{digest[:58]}-")
         ).order_by("sha256")
     )
-    if done:  # the same file again: nothing to parse, nothing changes
-        return [ImportResult(r, False, skipped=r.lines) for r in done]
+
+
+def _read(data: bytes, filename: str, seller: Organization | None) -> list[Statement]:
+    """The statements of the file, refused when it is not a statement or (with `seller`) when one
+    is of another account than the seller's (PT4)."""
     statements = parse_statement(data, filename)
     if seller is not None:
         own = seller.iban.replace(" ", "").upper()
@@ -117,21 +128,135 @@ def statement_import(
             if statement.account_iban.replace(" ", "").upper() != own:
                 raise DomainError(
                     code="statement_not_yours",
-                    message=f"This statement is of account {statement.account_iban}, not yours.",
+                    message=_("This statement is of account %(iban)s, not yours.")
+                    % {"iban": statement.account_iban},
                     field="file",
+                    rule="PT4",
                 )
+    return statements
+
+
+def statement_import(
+    *,
+    data: bytes,
+    filename: str = "",
+    seller: Organization | None = None,
+    actor: Any = None,
+    progress: Progress | None = None,
+) -> list[ImportResult]:
+    """Import every statement of a CAMT.053 or MT940 file and reconcile it; importing the same
+    file again changes nothing and reports it.
+
+    `progress` (optional) gets the number of entries of the file as its total and advances by
+    one as each entry is matched, recorded, sent to review or found already known."""
+    progress = progress or NullProgress()
+    digest = hashlib.sha256(data).hexdigest()
+    done = _already_imported(digest)
+    if done:  # the same file again: nothing to parse, nothing changes
+        lines = sum(r.lines for r in done)
+        progress.set_total(lines)
+        progress.advance(lines)
+        return [ImportResult(r, False, skipped=r.lines) for r in done]
+    progress.note(_("Reading the file"))
+    statements = _read(data, filename, seller)
+    progress.set_total(sum(len(statement.lines) for statement in statements))
     results = []
     for i, statement in enumerate(statements):
         sha = digest if len(statements) == 1 else f"{digest[:58]}-{i:05d}"
-        results.append(_import_one(statement, sha, filename, seller, actor))
+        progress.note(
+            _("Matching the entries of statement %(id)s (%(n)s of %(total)s)")
+            % {"id": statement.statement_id, "n": i + 1, "total": len(statements)}
+        )
+        results.append(_import_one(statement, sha, filename, seller, actor, progress))
     return results
 
 
+def statement_import_start(
+    *,
+    actor: Any,
+    seller: Organization,
+    data: bytes,
+    filename: str = "",
+    language: str | None = None,
+) -> Job:
+    """Queue the import of a bank statement file of the seller's account, run by a worker with
+    progress (the job page). The file is checked first, as `statement_import` does (not empty, at
+    most `MAX_STATEMENT_BYTES`, a CAMT.053 or MT940 statement, of the seller's own account): a
+    refused file raises here and nothing is queued. A file already imported is queued all the
+    same; its job reports that nothing changed."""
+    require_permission(actor, seller, Permission.VIEW_INVOICES)
+    if not seller.is_seller:
+        raise DomainError(
+            code="not_a_seller",
+            message=_("Only a seller imports its bank statements."),
+            field="seller",
+            rule="PT4",
+        )
+    if not data.strip():
+        raise DomainError(
+            code="empty_file", message=_("The file is empty."), field="file", rule="PT4"
+        )
+    if len(data) > MAX_STATEMENT_BYTES:
+        raise DomainError(
+            code="file_too_large",
+            message=_("The file is larger than %(n)s MB.") % {"n": MAX_STATEMENT_BYTES // 1024**2},
+            field="file",
+            rule="PT4",
+        )
+    if not _already_imported(hashlib.sha256(data).hexdigest()):
+        _read(data, filename, seller)
+    return job_create(
+        kind=IMPORT_KIND,
+        organization_id=seller.pk,
+        actor=actor,
+        data=data,
+        filename=filename,
+        language=language,
+    )
+
+
+@operation(IMPORT_KIND)
+def _run_import_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """The worker's side of `statement_import_start`: the file is read and checked again (the
+    seller's IBAN may have changed since), then imported statement by statement."""
+    seller = Organization.objects.get(pk=job.organization_id)
+    results = statement_import(
+        data=bytes(job.input),
+        filename=job.filename,
+        seller=seller,
+        actor=job.created_by,
+        progress=progress,
+    )
+    return import_summary(results)
+
+
+def import_summary(results: list[ImportResult]) -> dict[str, Any]:
+    """What an import did, as the job's result: entries recorded (new lines of the statements
+    imported now), matched to an invoice or a debit, sent to review, debit returns, lines already
+    known, and statements of the file imported before."""
+    created = [r for r in results if r.created]
+    return {
+        "statements": len(created),
+        "recorded": sum(r.statement.lines for r in created),
+        "matched": sum(r.matched for r in created),
+        "to_review": sum(r.to_review for r in created),
+        "returned": sum(r.returned for r in created),
+        "skipped": sum(r.skipped for r in created),
+        "already_imported": sum(1 for r in results if not r.created),
+    }
+
+
 def _import_one(
-    statement: Any, sha: str, filename: str, seller: Organization | None, actor: Any
+    statement: Any,
+    sha: str,
+    filename: str,
+    seller: Organization | None,
+    actor: Any,
+    progress: Progress,
 ) -> ImportResult:
     existing = StatementImport.objects.filter(sha256=sha).first()
     if existing is not None:
+        progress.advance(len(statement.lines))
         return ImportResult(existing, False, skipped=existing.lines)
     sellers = _sellers_for(statement.account_iban, seller)
     with transaction.atomic():  # the whole statement or nothing
@@ -144,7 +269,7 @@ def _import_one(
             imported_at=clock.now(),
         )
         result = ImportResult(record, True)
-        outcomes = _reconcile_all(statement, sellers, result, actor)
+        outcomes = _reconcile_all(statement, sellers, result, actor, progress)
         StatementEntry.objects.bulk_create(
             [
                 StatementEntry(
@@ -197,7 +322,7 @@ Outcome = tuple[str, str, Payment | None]
 
 
 def _reconcile_all(
-    statement: Any, sellers: set[int], result: ImportResult, actor: Any
+    statement: Any, sellers: set[int], result: ImportResult, actor: Any, progress: Progress
 ) -> list[tuple[StatementLine, Outcome]]:
     """Each new line's outcome, in statement order. Plain transfers are recorded together
     (`bulk.transfers_record`); returns, debits and transfers of buyers with something overdue
@@ -219,6 +344,7 @@ def _reconcile_all(
     for line in statement.lines:
         if line.bank_reference in seen:
             result.skipped += 1
+            progress.advance()
             continue
         seen.add(line.bank_reference)
         lines.append(line)
@@ -249,6 +375,8 @@ def _reconcile_all(
         for n, item in matched.items()
         if (item.party_id, item.counterparty_id or 0) in plain_pairs and keys[n] not in known
     ]
+    if plain:
+        progress.note(_("Recording %(n)s payment(s)") % {"n": len(plain)})
     made = bulk.transfers_record(
         [
             bulk.Transfer(
@@ -278,6 +406,7 @@ def _reconcile_all(
             out.append((line, (Status.REVIEW, "Aucune facture ouverte ne correspond", None)))
         else:
             out.append((line, _reconcile(line, index, sellers, debits, actor)))
+        progress.advance()
     return out
 
 

@@ -172,6 +172,7 @@ def payment_options(
                         en=f"Payment in {count} instalments: "
                         + ", ".join(f"{eur_en(i.amount)} on {i.due.isoformat()}" for i in schedule),
                     ),
+                    variant=f"x{count}",
                 )
             )
         for days in term.deferrals:
@@ -193,6 +194,7 @@ def payment_options(
                         fr=f"Paiement différé à {days} jours : le {deferred:%d/%m/%Y}.",
                         en=f"Payment deferred by {days} days: on {deferred.isoformat()}.",
                     ),
+                    variant=f"+{days}",
                 )
             )
     return out

@@ -76,6 +76,13 @@ class PaymentOption:
     clause: Clause
     explanation: Explanation
     collection_date: date | None = None  # direct debit: the day the debit is run (PT2)
+    variant: str = ""  # PT3: "x3" for 3 instalments, "+45" for a 45-day deferral, "" for the term
+
+    @property
+    def key(self) -> str:
+        """The option's stable key among a quote's options (PT2, PT3): the method, then the
+        variant — "transfer", "financing_partner:x3", "financing_partner:+45"."""
+        return f"{self.method}:{self.variant}" if self.variant else self.method
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 def _option(o: PaymentOption) -> dict[str, Any]:
     return {
+        "key": o.key,
         "method": o.method,
         "label": o.label,
         "invoice_date": o.invoice_date.isoformat(),

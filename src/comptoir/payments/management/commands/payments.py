@@ -1,6 +1,9 @@
 """`comptoir payments import-statement FILE | sepa-debits --seller S --out PATH |
 payouts --out PATH | statement --buyer B --seller S [--json] | lcr --seller S [--until DAY] |
-collect [--on DAY]`."""
+collect [--on DAY]`.
+
+`import-statement` shows its progress on stderr, as `comptoir catalog import` does: a percentage
+line per step of 5 % of the file's entries ("  50 % (2/4) Recording 1 payment(s)")."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from comptoir.catalog.management.commands.catalog import TerminalProgress
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.parties.models import Organization
@@ -81,7 +85,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file {file}.")
         results = statement_import(
-            data=path.read_bytes(), filename=path.name, seller=_org(seller) if seller else None
+            data=path.read_bytes(),
+            filename=path.name,
+            seller=_org(seller) if seller else None,
+            progress=TerminalProgress(self.stderr),
         )
         for r in results:
             if not r.created:
