@@ -192,7 +192,7 @@ def test_checkout_offers_each_payment_option_and_the_order_keeps_the_choice(clie
     options = page[page.index('data-testid="payment-options"') :]
     assert 'name="payment_option" value="financing_partner:+45"' in options
     assert 'name="payment_option" value="financing_partner:x3"' in options
-    assert "Due on 08/01/2027" in options  # +45 days from 24/11/2026
+    assert "Échéance le 08/01/2027" in options  # +45 days from 24/11/2026 (page in French)
     assert "Art. 2, 7.8 et 10.7" in options  # the clause of the financing option
     key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
     form = {"idempotency_key": key, "terms_version": version.version, "accept_terms": "yes"}
