@@ -5,9 +5,10 @@ The order page shows the fulfilment panel through the `fulfilment_panel` templat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -226,16 +227,22 @@ def shipment_refuse(request: HttpRequest, membership: Membership, number: str) -
     )
 
 
+def _posted(request: HttpRequest, pending: Iterable[Any], field: str, kind: str) -> Any:
+    """The pending row the form names in `field`, among the order's own; 404 otherwise."""
+    wanted = request.POST.get(field, "")
+    found = next((row for row in pending if str(row.pk) == wanted), None)
+    if found is None:
+        raise NotFound(kind, field=field)
+    return found
+
+
 @require_POST
 @page(Permission.PLACE_ORDERS)
 def follow_up_record(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
     """The buyer records that it confirmed its reserves or protested to the carrier (F4)."""
     order = queries.order_for(membership.organization, number)
     pending = fulfilment_queries.pending_for(membership.organization, order)
-    wanted = request.POST.get("follow_up", "")
-    found = next((f for f in pending.follow_ups if str(f.pk) == wanted), None)
-    if found is None:
-        raise NotFound("ReserveFollowUp", field="follow_up")
+    found = _posted(request, pending.follow_ups, "follow_up", "ReserveFollowUp")
     return _run(
         request,
         order.number,
@@ -280,10 +287,7 @@ def wrong_goods_return(request: HttpRequest, membership: Membership, number: str
     """The buyer records the return of wrong or excess goods (F4)."""
     order = queries.order_for(membership.organization, number)
     pending = fulfilment_queries.pending_for(membership.organization, order)
-    wanted = request.POST.get("wrong_goods", "")
-    found = next((w for w in pending.wrong_goods if str(w.pk) == wanted), None)
-    if found is None:
-        raise NotFound("WrongGoods", field="wrong_goods")
+    found = _posted(request, pending.wrong_goods, "wrong_goods", "WrongGoods")
     return _run(
         request,
         order.number,
