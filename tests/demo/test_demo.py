@@ -191,3 +191,19 @@ def test_demo_history_has_orders_of_every_preset_in_many_states(demo):
         "frozen",
     } <= states
     assert orders.filter(invoice__isnull=False).count() >= 3  # invoiced at the terms' moment
+
+
+@pytest.mark.parametrize("day", range(23, 30), ids=lambda d: f"2026-11-{d}")
+def test_demo_history_builds_whatever_the_weekday(day):
+    """The history is scripted in days before today; every weekday must let it play out (F4, O8)."""
+    from datetime import datetime
+
+    from comptoir.core import clock
+    from comptoir.ordering.models import Order
+
+    with clock.frozen(datetime(2026, 11, day, 16)):
+        build_demo()
+    orders = Order.objects.filter(idempotency_key__startswith="demo-")
+    assert orders.count() == 15
+    states = set(orders.values_list("state", flat=True))
+    assert {"submitted", "modified", "refused", "shipped", "frozen"} <= states, states
