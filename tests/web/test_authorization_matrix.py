@@ -30,9 +30,11 @@ from tests.web import (
     matrix_api_more,
     matrix_catalog_admin,
     matrix_company,
+    matrix_edi,
     matrix_imports,
     matrix_onboarding,
     matrix_oversight,
+    matrix_refunds,
     matrix_terms_editor,
 )
 
@@ -373,6 +375,8 @@ for _area in (
     matrix_catalog_admin,
     matrix_company,
     matrix_api_more,
+    matrix_edi,
+    matrix_refunds,
 ):
     assert not set(_area.ROUTES) & set(ROUTES), _area.__name__
     ROUTES.update(_area.ROUTES)

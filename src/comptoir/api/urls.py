@@ -1,6 +1,16 @@
 from ninja import NinjaAPI
 
-from comptoir.api import catalog, errors, fulfilment, invoices, orders, payments, sellers, webhooks
+from comptoir.api import (
+    catalog,
+    edi,
+    errors,
+    fulfilment,
+    invoices,
+    orders,
+    payments,
+    sellers,
+    webhooks,
+)
 
 api = NinjaAPI(
     title="Comptoir API",
@@ -19,6 +29,7 @@ api.add_router("", webhooks.router)
 api.add_router("", fulfilment.router)
 api.add_router("", invoices.router)
 api.add_router("", sellers.router)
+api.add_router("", edi.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

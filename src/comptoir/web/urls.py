@@ -102,4 +102,6 @@ urlpatterns = [
     path("", include("comptoir.web.urls_terms_editor")),
     path("", include("comptoir.web.urls_catalog_admin")),
     path("", include("comptoir.web.urls_company")),
+    path("", include("comptoir.web.urls_edi")),
+    path("", include("comptoir.web.urls_refunds")),
 ]

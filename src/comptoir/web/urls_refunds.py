@@ -1,0 +1,5 @@
+"""Routes of the refunds pages (included in comptoir.web.urls, namespace "web")."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
