@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comptoir.core import clock
+from comptoir.fulfilment.models import CollectionNotice
 from comptoir.fulfilment.services import shipment_create
 from comptoir.ledger.models import OpenItem
 from comptoir.ordering.quoting import LineRequest
@@ -89,7 +90,24 @@ BUYER_A_MANAGES = {**BUYER_A_ONLY, "buyer_a": 302}
 API_MANAGERS = {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403}
 API_BUYER_A_ONLY = {**BUYER_A_ONLY, "anonymous": 401}
 
+
 # name -> (args builder, method, {actor: expected status}, secret that must not leak when denied)
+def _collection_notice(shop):
+    """A formal notice to collect the shop's shipment (F7), built directly: its flow is tested in
+    tests/fulfilment."""
+    now = clock.now()
+    notice, _ = CollectionNotice.objects.get_or_create(
+        shipment=shop.shipment,
+        defaults={
+            "order": shop.order,
+            "letter": "Mise en demeure\n\nA à B\n\nObjet : test\n\nCorps.",
+            "sent_at": now,
+            "deadline_at": now,
+        },
+    )
+    return notice
+
+
 ROUTES = {
     "web:home": (lambda s: [], "get", dict.fromkeys(ACTORS, 200), None),
     "web:login": (lambda s: [], "get", {**dict.fromkeys(ACTORS, 302), "anonymous": 200}, None),
@@ -165,6 +183,12 @@ ROUTES = {
         "get",
         ORDER_GET,
         "Crème hydratante 001",
+    ),
+    "web:collection_notice_pdf": (
+        lambda s: [s.order.number, _collection_notice(s).shipment.number],
+        "get",
+        ORDER_GET,
+        "Mise en demeure",
     ),
     "web:order_invoice_pdf": (lambda s: [s.order.number], "get", ORDER_GET, "F-2026-"),
     "web:order_invoice_xml": (lambda s: [s.order.number], "get", ORDER_GET, "F-2026-"),

@@ -1,5 +1,6 @@
-"""The delivery note (bon de livraison) a person signs: French layout rendered by WeasyPrint from
-a Django template, as billing renders its documents (F2, F3)."""
+"""The delivery note (bon de livraison) a person signs (F2, F3) and the formal notice to collect
+uncollected goods (F7, N1): French layouts rendered by WeasyPrint from Django templates, as billing
+renders its documents."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from comptoir.fulfilment.models import ReserveKind, Shipment
+from comptoir.core.money import format_date
+from comptoir.fulfilment.models import CollectionNotice, ReserveKind, Shipment
+from comptoir.fulfilment.rules import PARIS
 from comptoir.parties.models import AddressKind, Organization
 
 RISK_LABELS = {
@@ -75,6 +78,34 @@ def context(shipment: Shipment) -> dict[str, Any]:
 def delivery_note_pdf(shipment: Shipment) -> bytes:
     """The delivery note of `shipment` as PDF bytes."""
     html = render_to_string("fulfilment/delivery_note.html", context(shipment))
+    pdf = HTML(string=html).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def collection_notice_pdf(notice: CollectionNotice) -> bytes:
+    """The registered letter of a formal notice to collect (F7, N1), as PDF bytes. Its text is
+    the one frozen on the notice when it was sent; the layout adds the addresses, the date and
+    the deadline."""
+    shipment, order = notice.shipment, notice.order
+    # The stored letter: a heading, "seller à buyer", the subject, the body, the clause.
+    paragraphs = [p.strip() for p in notice.letter.split("\n\n") if p.strip()][2:]
+    if paragraphs and notice.clause and paragraphs[-1] == notice.clause.strip():
+        paragraphs.pop()
+    deadline = notice.deadline_at.astimezone(PARIS)
+    html = render_to_string(
+        "fulfilment/collection_notice.html",
+        {
+            "notice": notice,
+            "shipment": shipment,
+            "order": order,
+            "seller": _party(order.seller, (AddressKind.REGISTERED,)),
+            "buyer": _party(order.buyer, (AddressKind.REGISTERED,)),
+            "sent_on": format_date(notice.sent_at.astimezone(PARIS).date(), "fr", "long"),
+            "deadline": f"{format_date(deadline.date(), 'fr', 'long')} à {deadline:%H:%M}",
+            "paragraphs": paragraphs,
+        },
+    )
     pdf = HTML(string=html).write_pdf()
     assert pdf is not None
     return bytes(pdf)

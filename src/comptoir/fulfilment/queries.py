@@ -51,6 +51,22 @@ def shipments_for(org: Organization | int | None, order: Order | int) -> QuerySe
     )
 
 
+def collection_notice_for(
+    org: Organization | int | None, order: Order | int, shipment_number: str
+) -> CollectionNotice:
+    """The formal notice to collect of one of the order's shipments, for its buyer or seller
+    (F7, N1); anyone else, or no notice: NotFound."""
+    found = _party_order(org, order)
+    notice = (
+        CollectionNotice.objects.filter(order=found, shipment__number=shipment_number)
+        .select_related("shipment", "order__buyer", "order__seller")
+        .first()
+    )
+    if notice is None:
+        raise NotFound("Formal notice", field="shipment")
+    return notice
+
+
 def claims_for(org: Organization | int | None) -> QuerySet[Claim]:
     """Claims on the orders `org` bought or sold, newest activity first, with their threads."""
     org_id = _org_id(org)

@@ -42,6 +42,8 @@ SUBJECTS = {
         "Order {n}: replacement answered",
     ),
     "withdraw": ("Commande {n} : rétractation", "Order {n}: withdrawal"),
+    "resolve": ("Commande {n} résolue", "Order {n} resolved"),
+    "credit": ("Avoir de la commande {n}", "Credit note for order {n}"),
 }
 BUYERS_OWN = {"confirm_modification", "answer_substitution"}
 """The buyer's own answers: the seller is told, the buyer is not."""
@@ -80,6 +82,7 @@ ORDER_EVENTS = {
     "place": "order.placed",
     "accept": "order.accepted",
     "auto_accept": "order.accepted",
+    "modify": "order.modified",
     "refuse": "order.refused",
     "freeze": "order.frozen",
 }

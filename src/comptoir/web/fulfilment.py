@@ -22,7 +22,7 @@ from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment import services as fulfilment
-from comptoir.fulfilment.pdf import delivery_note_pdf
+from comptoir.fulfilment.pdf import collection_notice_pdf, delivery_note_pdf
 from comptoir.ordering import queries
 from comptoir.parties.models import Membership, Permission
 from comptoir.web.ordering import _error, page
@@ -135,6 +135,19 @@ def delivery_note(
         raise NotFound("Shipment", field="shipment")
     response = HttpResponse(delivery_note_pdf(found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="BL-{found.number}.pdf"'
+    return response
+
+
+@page(Permission.VIEW_ORDERS)
+def collection_notice_pdf_view(
+    request: HttpRequest, membership: Membership, number: str, shipment: str
+) -> HttpResponse:
+    """The registered letter of a formal notice to collect, for the order's buyer and seller
+    (F7, N1)."""
+    order = queries.order_for(membership.organization, number)
+    notice = fulfilment_queries.collection_notice_for(membership.organization, order, shipment)
+    response = HttpResponse(collection_notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mise-en-demeure-{shipment}.pdf"'
     return response
 
 

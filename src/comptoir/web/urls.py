@@ -49,6 +49,11 @@ urlpatterns = [
         fulfilment.delivery_note,
         name="delivery_note",
     ),
+    path(
+        "orders/<str:number>/shipments/<str:shipment>/notice.pdf",
+        fulfilment.collection_notice_pdf_view,
+        name="collection_notice_pdf",
+    ),
     path("orders/<str:number>/invoice.pdf", fulfilment.order_invoice_pdf, name="order_invoice_pdf"),
     path("orders/<str:number>/invoice.xml", fulfilment.order_invoice_xml, name="order_invoice_xml"),
     path("inbox/", ordering.inbox, name="inbox"),

@@ -38,6 +38,7 @@ from comptoir.catalog.services.stock import (
     stock_issue,
     stock_managed,
     stock_release,
+    stock_return,
     stock_reserve,
 )
 
@@ -67,6 +68,7 @@ __all__ = [
     "stock_issue",
     "stock_managed",
     "stock_release",
+    "stock_return",
     "stock_reserve",
     "stock_set",
     "tariff_create",

@@ -54,3 +54,12 @@ def stock_issue(*, product_id: int, quantity: int) -> None:
 def stock_available(product_id: int) -> int | None:
     row = StockLevel.objects.filter(product_id=product_id).values("on_hand", "reserved").first()
     return None if row is None else row["on_hand"] - row["reserved"]
+
+
+def stock_return(*, product_id: int, quantity: int) -> None:
+    """Goods come back to the warehouse (a parcel returned to the seller, F7): `quantity` units
+    are on hand again."""
+    if quantity > 0:
+        StockLevel.objects.filter(product_id=product_id).update(
+            on_hand=F("on_hand") + quantity, updated_at=clock.now()
+        )

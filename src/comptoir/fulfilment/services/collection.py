@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from comptoir.catalog.services import stock_managed, stock_return
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.fulfilment.models import (
@@ -31,7 +32,9 @@ from comptoir.fulfilment.services._common import (
     sweep,
     take,
 )
+from comptoir.fulfilment.tasks import send_collection_notice
 from comptoir.ordering.models import Order
+from comptoir.ordering.services import order_credit_in_full
 from comptoir.ordering.services._common import apply
 
 
@@ -106,6 +109,7 @@ def collection_notice_send(
             "rule": "N1",
         },
     )
+    transaction.on_commit(lambda: send_collection_notice.enqueue(notice.pk))
     return notice
 
 
@@ -157,6 +161,10 @@ def order_resolve_uncollected(
     apply(order, "resolve", actor=actor, note=note, data={"shipment": shipment.number})
     shipment.state = ShipmentState.RETURNED
     shipment.save(update_fields=["state"])
+    _restock(shipment)
+    credit_note = order_credit_in_full(
+        order, reason="résolution de la commande, marchandise non retirée", rule="F7", actor=actor
+    )
     if cost:
         Charge.objects.create(
             order=order,
@@ -178,9 +186,23 @@ def order_resolve_uncollected(
         order,
         "collection.resolve",
         notice,
-        {"shipment": shipment.number, "return_cost": cost, "rule": "F7"},
+        {
+            "shipment": shipment.number,
+            "return_cost": cost,
+            "credit_note": credit_note.number if credit_note else None,
+            "rule": "F7",
+        },
     )
     return order
+
+
+def _restock(shipment: Shipment) -> None:
+    """The returned parcel's goods are on hand again (stock-managed products only)."""
+    lines = list(shipment.lines.select_related("order_line"))
+    managed = stock_managed([sl.order_line.product_id for sl in lines if sl.order_line.product_id])
+    for sl in lines:
+        if sl.order_line.product_id in managed:
+            stock_return(product_id=sl.order_line.product_id, quantity=sl.quantity)
 
 
 def _notices_due(until: datetime) -> list[int]:

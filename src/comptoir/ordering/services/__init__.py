@@ -16,7 +16,11 @@ from comptoir.ordering.services.fulfilment import (
     order_record_delivery,
     order_record_shipment,
 )
-from comptoir.ordering.services.invoicing import order_invoice_if_due, order_invoice_issue
+from comptoir.ordering.services.invoicing import (
+    order_credit_in_full,
+    order_invoice_if_due,
+    order_invoice_issue,
+)
 from comptoir.ordering.services.placing import Signature, Submission, order_place, orders_place
 from comptoir.ordering.services.substitutions import (
     order_substitution_answer,
@@ -55,6 +59,7 @@ __all__ = [
     "order_fully_shipped",
     "order_invoice_if_due",
     "order_invoice_issue",
+    "order_credit_in_full",
     "order_mark_manual_handling",
     "order_modify",
     "order_place",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from comptoir.billing.models import Invoice
-from comptoir.billing.services import invoice_create, invoice_issue
+from comptoir.billing.models import Invoice, Status
+from comptoir.billing.services import credit_note_create, invoice_create, invoice_issue
 from comptoir.core import clock
 from comptoir.ledger.models import OpenItem
 from comptoir.ordering.invoicing import draft_for, terms_facts
@@ -80,3 +80,29 @@ def order_invoice_issue(order: Order, *, actor: Any = None) -> Order:
         data={"invoice": invoice.number, "total_incl_vat": invoice.total_incl_vat},
     )
     return order
+
+
+def order_credit_in_full(
+    order: Order, *, reason: str, rule: str, actor: Any = None
+) -> Invoice | None:
+    """An invoiced sale undone (an order resolved, F7): a credit note cancels its invoice in full
+    (I5, I9), issued at once, so that the buyer owes nothing for goods it never kept; what the
+    buyer had paid becomes a credit (refunded to the card when it was paid by card, O12).
+    Nothing when the order has no issued invoice, or when the invoice was already credited in
+    part (the seller then credits the rest by hand: the lines to credit are its call)."""
+    invoice = order.invoice
+    if invoice is None or invoice.status != Status.ISSUED:
+        return None
+    if Invoice.objects.filter(credited_invoice=invoice, status=Status.ISSUED).exists():
+        return None
+    note = credit_note_create(invoice_id=invoice.pk, reason=reason, actor=actor)
+    note = invoice_issue(invoice_id=note.pk, actor=actor)
+    record(
+        order,
+        action="credit",
+        actor=actor,
+        from_state=order.state,
+        rule=rule,
+        data={"credit_note": note.number, "invoice": invoice.number},
+    )
+    return note
