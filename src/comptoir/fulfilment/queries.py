@@ -30,6 +30,12 @@ def _org_id(org: Organization | int | None) -> int | None:
 
 def _party_order(org: Organization | int | None, order: Order | int) -> Order:
     org_id = _org_id(org)
+    if (
+        isinstance(order, Order)
+        and org_id is not None
+        and org_id in (order.buyer_id, order.seller_id)
+    ):
+        return order  # already read, and the organization is one of its parties
     order_id = order if isinstance(order, int) else order.pk
     found = (
         Order.objects.filter(pk=order_id).filter(Q(buyer_id=org_id) | Q(seller_id=org_id)).first()
