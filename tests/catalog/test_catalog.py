@@ -361,3 +361,39 @@ def test_removed_product_disappears_and_stays_inactive(world, operator):
     with pytest.raises(DomainError) as raised:
         services.product_update(actor=world["seller_user"], product=product, is_active=True)
     assert raised.value.rule == "P6"
+
+
+def test_following_pages_reuse_the_first_pages_total(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user, seller = world["seller_user"], world["seller"]
+    for i in range(7):
+        services.product_create(actor=user, seller=seller, sku=f"B-{i}", title="Baume")
+    first = queries.product_page(world["other"], seller, limit=3)
+    with CaptureQueriesContext(connection) as done:
+        second = queries.product_page(
+            world["other"], seller, after=first.next_cursor, limit=3, known_total=first.total
+        )
+    assert not any("COUNT(" in q["sql"].upper() for q in done.captured_queries)
+    assert second.total == first.total == 8 and not second.total_is_capped
+    capped = queries.product_page(
+        world["other"], seller, search="Baume", after=first.next_cursor, known_total=1001
+    )
+    assert (capped.total, capped.total_is_capped) == (queries.SEARCH_COUNT_CAP, True)
+
+
+def test_the_next_page_link_carries_the_total(world, client):
+    from django.urls import reverse
+
+    user, seller = world["seller_user"], world["seller"]
+    for i in range(60):
+        services.product_create(actor=user, seller=seller, sku=f"N-{i:02d}", title=f"Nuit {i:02d}")
+    client.force_login(user)
+    url = reverse("web:seller_products", args=[seller.pk])
+    first = client.get(url).content.decode()
+    total = queries.product_page(seller, seller).total
+    assert f"n={total}" in first
+    cursor = first.split("after=")[1].split("&amp;")[0]
+    second = client.get(f"{url}?after={cursor}&n=12345").content.decode()
+    assert "12345" in second  # shown as counted on the first page, not counted again

@@ -235,11 +235,17 @@ def product_page(
     after: str | None = None,
     limit: int = PAGE_SIZE,
     with_total: bool = True,
+    known_total: int | None = None,
 ) -> ProductPage:
-    """A keyset page of `products_for_seller`: pass `next_cursor` back as `after`."""
+    """A keyset page of `products_for_seller`: pass `next_cursor` back as `after`. The following
+    pages may pass the total counted on the first one as `known_total` (the count is the page's
+    costliest query on a large catalog)."""
     qs = products_for_seller(actor_org, seller, search)
     total, capped = -1, False
-    if with_total and (search or "").strip():
+    if known_total is not None and known_total >= 0:
+        total = min(known_total, SEARCH_COUNT_CAP) if (search or "").strip() else known_total
+        capped = bool((search or "").strip()) and known_total > SEARCH_COUNT_CAP
+    elif with_total and (search or "").strip():
         # a text search cannot count through the index: count up to the cap only
         total = qs.order_by()[: SEARCH_COUNT_CAP + 1].count()
         capped = total > SEARCH_COUNT_CAP

@@ -71,7 +71,10 @@ def seller_products(request: HttpRequest, seller_id: int) -> HttpResponse:
         raise Http404(exc.message) from None
     search = request.GET.get("q", "").strip()[:100]
     after = request.GET.get("after") or None
-    page = catalog.product_page(org, seller, search=search, after=after)
+    # the next-page link carries the total counted on the first page (`n`): no count again
+    known = request.GET.get("n", "")
+    known_total = int(known) if after and known.isdigit() and len(known) < 10 else None
+    page = catalog.product_page(org, seller, search=search, after=after, known_total=known_total)
     prices = {}
     if _prices_visible(request):
         prices = catalog.prices_for(
