@@ -24,6 +24,7 @@ logger = logging.getLogger("comptoir.events")
 EVENTS: tuple[str, ...] = (
     "order.placed",
     "order.accepted",
+    "order.modified",
     "order.refused",
     "order.shipped",
     "order.frozen",
