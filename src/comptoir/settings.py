@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "comptoir.ordering",
     "comptoir.fulfilment",
     "comptoir.webhooks",
+    "comptoir.edi",
     "comptoir.api",
     "comptoir.web",
     "comptoir.demo",
@@ -192,6 +193,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
     }
 }
 

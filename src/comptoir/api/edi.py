@@ -1,5 +1,183 @@
-"""EDI endpoints of the API (EDIFACT messages in and out, O14)."""
+"""EDI endpoints of the API (EDIFACT messages in and out, O14).
 
-from ninja import Router
+A buyer posts an interchange of ORDERS in its own name (the UNB sender and NAD+BY must be its
+GLN: another company's name answers 403); each message is answered with its status, its order
+or its problems. Both parties list their messages and download each one's text; another
+company's message answers 404."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from comptoir.api.auth import MEMBER
+from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.edi import queries
+from comptoir.edi.models import EdiMessage
+from comptoir.edi.services import edi_import
+from comptoir.edi.services.inbound import MAX_INTERCHANGE_BYTES
+from comptoir.parties.acting import acting_membership
+from comptoir.parties.models import Membership, Permission
 
 router = Router(tags=["edi"])
+
+
+def _member(request: HttpRequest, permission: str) -> Membership:
+    membership = acting_membership(request)
+    if membership is None:
+        raise DomainError("no_organization", "Log in as a member of an organization.")
+    if permission not in membership.effective_permissions:
+        raise PermissionDenied(f"Permission {permission} required (P4).")
+    return membership
+
+
+class EdiErrorOut(Schema):
+    code: str
+    message: str
+    rule: str | None = None
+    segment: int | None = None
+    tag: str = ""
+    line: int | None = None
+
+
+class EdiMessageOut(Schema):
+    id: int
+    direction: str
+    message_type: str
+    status: str
+    interchange_ref: str
+    message_ref: str
+    document_number: str
+    function_code: str
+    sender_gln: str
+    recipient_gln: str
+    seller_id: int | None
+    buyer_id: int | None
+    order: str | None
+    errors: list[EdiErrorOut]
+    created_at: datetime
+
+
+class ImportOutcomeOut(EdiMessageOut):
+    duplicate: bool
+
+
+class ImportOut(Schema):
+    interchange_ref: str
+    sender_gln: str
+    accepted: int
+    refused: int
+    messages: list[ImportOutcomeOut]
+
+
+class EdiPageOut(Schema):
+    items: list[EdiMessageOut]
+    count: int
+    offset: int
+    limit: int
+
+
+class EdiFilter(Schema):
+    type: str | None = Field(None, pattern="^(ORDERS|ORDRSP|DESADV|INVOIC)$")
+    direction: str | None = Field(None, pattern="^(in|out)$")
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(50, ge=1, le=200)
+
+
+def _out(message: EdiMessage) -> dict:
+    return {
+        **{f: getattr(message, f) for f in EdiMessageOut.model_fields if f not in ("order",)},
+        "order": message.order.number if message.order_id and message.order else None,
+    }
+
+
+def _text(request: HttpRequest) -> str:
+    """The interchange: the body as text, or {"text": …} in JSON."""
+    if len(request.body) > MAX_INTERCHANGE_BYTES:
+        raise DomainError(
+            "interchange_too_large",
+            f"An interchange is at most {MAX_INTERCHANGE_BYTES // 1024**2} MB.",
+            field="text",
+            rule="O14",
+        )
+    content_type = request.headers.get("Content-Type", "")
+    charset = "utf-8" if "utf-8" in content_type.lower() or "json" in content_type else "latin-1"
+    raw = request.body.decode(charset, errors="replace")
+    if content_type.startswith("application/json"):
+        try:
+            data = json.loads(raw or "{}")
+        except json.JSONDecodeError as exc:
+            raise DomainError("malformed_body", "The body is not JSON.", field="text") from exc
+        text = data.get("text") if isinstance(data, dict) else None
+        if not isinstance(text, str):
+            raise DomainError("text_required", 'Send {"text": <interchange>}.', field="text")
+        return text
+    return raw
+
+
+@router.post(
+    "/edi/interchanges",
+    response={200: ImportOut},
+    auth=MEMBER,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"text": {"type": "string"}},
+                        "required": ["text"],
+                    }
+                },
+            }
+        }
+    },
+)
+def edi_import_interchange(request: HttpRequest):
+    """Import an EDIFACT interchange of ORDERS (EANCOM D.96A) sent by your organization: each
+    message is placed as an order or refused with its problems (segment, line, code, rule).
+    The same interchange again creates nothing and answers the same outcome."""
+    membership = _member(request, Permission.PLACE_ORDERS)
+    text = _text(request)
+    if not text.strip():
+        raise DomainError("text_required", "The interchange is empty.", field="text", rule="O14")
+    result = edi_import(
+        actor=request.user, text=text, organization=membership.organization, channel="api"
+    )
+    return {
+        "interchange_ref": result.interchange_ref,
+        "sender_gln": result.sender_gln,
+        "accepted": result.accepted,
+        "refused": result.refused,
+        "messages": [{**_out(o.message), "duplicate": o.duplicate} for o in result.outcomes],
+    }
+
+
+@router.get("/edi/messages", response=EdiPageOut, auth=MEMBER)
+def edi_messages(request: HttpRequest, filters: Query[EdiFilter]):
+    """The organization's EDI messages, newest first (received and issued)."""
+    membership = _member(request, Permission.VIEW_ORDERS)
+    found = queries.messages_for(
+        membership.organization, message_type=filters.type, direction=filters.direction
+    )
+    return {
+        "items": [_out(m) for m in found[filters.offset : filters.offset + filters.limit]],
+        "count": found.count(),
+        "offset": filters.offset,
+        "limit": filters.limit,
+    }
+
+
+@router.get("/edi/messages/{message_id}/raw", auth=MEMBER)
+def edi_message_raw(request: HttpRequest, message_id: int) -> HttpResponse:
+    """One message's EDIFACT text, as received or issued."""
+    membership = _member(request, Permission.VIEW_ORDERS)
+    message = queries.message_for(membership.organization, message_id)
+    response = HttpResponse(message.raw, content_type="application/edifact; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{message.filename}"'
+    return response

@@ -343,6 +343,11 @@ class _Builder:
                 state=OrganizationState.ACTIVE, validated_at=now, updated_at=now
             )
             org.refresh_from_db()
+        if not org.gln:  # O14: its EDI identity, a fictional GLN with a valid GS1 check digit
+            Organization.objects.filter(pk=org.pk).update(
+                gln=identifiers.ean13("3010" + spec.siren_base)
+            )
+            org.refresh_from_db()
         return org
 
     # catalog -----------------------------------------------------------------------------------

@@ -9,10 +9,18 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from stdnum import ean
 
 from comptoir.core.clock import now
+
+
+def validate_gln(value: str) -> None:
+    """A GLN has 13 digits, the last a GS1 check digit (O14)."""
+    if value and (len(value) != 13 or not ean.is_valid(value)):
+        raise ValidationError("Invalid GLN: 13 digits with a GS1 check digit (O14).")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -93,6 +101,10 @@ class Organization(models.Model):
     email = models.EmailField(blank=True)
     social_handle = models.CharField(max_length=100, blank=True)
     customer_number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    # O14: the GS1 Global Location Number that identifies the company in EDI messages
+    gln = models.CharField(
+        "GLN", max_length=13, blank=True, default="", validators=[validate_gln], db_index=True
+    )
 
     # onboarding options (P2): what the checklist depends on
     is_company = models.BooleanField(
@@ -141,6 +153,9 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=Q(terms_preset="") | Q(terms_preset__in=TermsPreset.values),
                 name="organization_terms_preset_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["gln"], condition=~Q(gln=""), name="organization_gln_unique"
             ),
             # P3: one buyer account per SIREN, unless the operator authorized the extra one.
             models.UniqueConstraint(

@@ -1,5 +1,11 @@
 """Routes of the edi pages (included in comptoir.web.urls, namespace "web")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from comptoir.web import edi
+
+urlpatterns: list = [
+    path("edi/", edi.messages, name="edi_messages"),
+    path("edi/upload/", edi.upload, name="edi_upload"),
+    path("edi/<int:message_id>/download/", edi.download, name="edi_download"),
+]

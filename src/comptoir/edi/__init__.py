@@ -1,0 +1,1 @@
+"""EDI channel (O14): UN/EDIFACT EANCOM ORDERS in; ORDRSP, DESADV and INVOIC out."""

@@ -1,0 +1,153 @@
+"""EDI messages received and issued (O14): each stored once, with its raw text, never changed.
+
+Downloads and exports are logged beside them (`EdiExport`), so the message itself stays as it was
+received or generated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from comptoir.core.clock import now
+from comptoir.core.errors import DomainError
+
+
+def _immutable() -> DomainError:
+    return DomainError(
+        code="edi_message_immutable",
+        message="An EDI message is stored once and never changed.",
+        rule="O14",
+    )
+
+
+class Direction(models.TextChoices):
+    IN = "in", "Received"
+    OUT = "out", "Issued"
+
+
+class MessageType(models.TextChoices):
+    ORDERS = "ORDERS", "ORDERS (order)"
+    ORDRSP = "ORDRSP", "ORDRSP (order response)"
+    DESADV = "DESADV", "DESADV (despatch advice)"
+    INVOIC = "INVOIC", "INVOIC (invoice, business copy)"
+    UNKNOWN = "", "Unreadable"
+
+
+class MessageStatus(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    REFUSED = "refused", "Refused"
+    ISSUED = "issued", "Issued"
+
+
+class EdiMessageQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise _immutable()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise _immutable()
+
+
+class EdiMessage(models.Model):
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    message_type = models.CharField(max_length=6, choices=MessageType.choices, blank=True)
+    status = models.CharField(max_length=8, choices=MessageStatus.choices)
+    interchange_ref = models.CharField(max_length=14, help_text="UNB control reference (0020).")
+    message_ref = models.CharField(max_length=14, blank=True, help_text="UNH reference (0062).")
+    document_number = models.CharField(max_length=35, blank=True, help_text="BGM 1004.")
+    function_code = models.CharField(max_length=3, blank=True, help_text="BGM 1225.")
+    sender_gln = models.CharField(max_length=35, blank=True)
+    recipient_gln = models.CharField(max_length=35, blank=True)
+    seller = models.ForeignKey(
+        "parties.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="edi_messages_as_seller",
+    )
+    buyer = models.ForeignKey(
+        "parties.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="edi_messages_as_buyer",
+    )
+    order = models.ForeignKey(
+        "ordering.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="edi_messages",
+    )
+    errors = models.JSONField(default=list, blank=True)
+    raw = models.TextField(help_text="The message as received, or the interchange as issued.")
+    source = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Issued: what it answers (one message per source). Received: the channel.",
+    )
+    created_at = models.DateTimeField(default=now)
+
+    objects = EdiMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=["in", "out"]), name="edi_message_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["accepted", "refused", "issued"]),
+                name="edi_message_status_valid",
+            ),
+            # a received interchange is processed once: the same one again creates nothing
+            models.UniqueConstraint(
+                fields=["sender_gln", "interchange_ref", "message_ref"],
+                condition=Q(direction="in"),
+                name="edi_message_received_once",
+            ),
+            # one issued message per event it answers
+            models.UniqueConstraint(
+                fields=["source"], condition=Q(direction="out"), name="edi_message_issued_once"
+            ),
+            models.UniqueConstraint(
+                fields=["sender_gln", "interchange_ref"],
+                condition=Q(direction="out"),
+                name="edi_message_issued_reference_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["seller", "-created_at"], name="edi_message_seller_idx"),
+            models.Index(fields=["buyer", "-created_at"], name="edi_message_buyer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.message_type} {self.interchange_ref}/{self.message_ref}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise _immutable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise _immutable()
+
+    @property
+    def filename(self) -> str:
+        kind = (self.message_type or "EDI").lower()
+        return f"{kind}-{self.sender_gln or 'unknown'}-{self.interchange_ref}.edi"
+
+
+class EdiExport(models.Model):
+    """An issued message written out by `comptoir edi export` (no longer pending)."""
+
+    message = models.ForeignKey(EdiMessage, on_delete=models.PROTECT, related_name="exports")
+    exported_at = models.DateTimeField(default=now)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} @ {self.exported_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,478 @@
+"""Receiving ORDERS (O14): each message of an interchange is checked, then placed through the
+ordering service like any other order, in its own transaction; every outcome is stored.
+
+The interchange's sender is the buyer: a member importing for its organization may only send in
+its own name (UNB sender = its GLN, NAD+BY = its GLN). The same interchange again (same sender,
+control and message references) creates nothing and answers what the first import did; an order
+number sent again in another interchange returns the order it placed (idempotency key)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from comptoir.catalog import queries as catalog
+from comptoir.catalog.models import Product
+from comptoir.core import clock
+from comptoir.core.errors import DomainError, NotFound, PermissionDenied
+from comptoir.core.services import audit_record
+from comptoir.edi import edifact, rules
+from comptoir.edi.edifact import Problem, RawInterchange, RawMessage
+from comptoir.edi.models import Direction, EdiMessage, MessageStatus, MessageType
+from comptoir.ordering.quoting import LineRequest
+from comptoir.ordering.services import Signature, Submission, order_place
+from comptoir.parties.models import Organization, OrganizationState, Permission
+from comptoir.parties.permissions import require_permission
+from comptoir.terms.models import TermsVersion
+from comptoir.terms.queries import terms_document, terms_in_force
+
+MAX_INTERCHANGE_BYTES = 2 * 1024 * 1024
+RULE = "O14"
+_LINE_FIELD = re.compile(r"^lines\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message: EdiMessage
+    duplicate: bool = False
+
+
+@dataclass
+class ImportResult:
+    interchange_ref: str = ""
+    sender_gln: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for o in self.outcomes if o.message.status == MessageStatus.ACCEPTED)
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for o in self.outcomes if o.message.status == MessageStatus.REFUSED)
+
+
+def _org_by_gln(gln: str) -> Organization | None:
+    if not gln:
+        return None
+    return (
+        Organization.objects.filter(gln=gln)
+        .exclude(state=OrganizationState.TERMINATED)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _check_sender(found: RawInterchange, organization: Organization | None) -> None:
+    """A member sends only in its organization's name (P4): 403 otherwise, before anything is
+    stored (storing would let anyone write in another company's EDI list)."""
+    if organization is None:
+        return
+    if not organization.gln:
+        raise DomainError(
+            "no_gln",
+            "Your organization has no GLN: ask the operator to record it before sending EDI.",
+            field="gln",
+            rule=RULE,
+        )
+    if found.sender and found.sender != organization.gln:
+        raise PermissionDenied(
+            f"The interchange is sent by GLN {found.sender}, not by your organization "
+            f"({organization.gln}): orders can only be sent in your own name (P4, O14)."
+        )
+
+
+@transaction.atomic
+def _store(**fields: Any) -> EdiMessage:
+    message = EdiMessage(**fields)
+    message.save()
+    return message
+
+
+def _existing(sender: str, interchange_ref: str, message_ref: str) -> EdiMessage | None:
+    return EdiMessage.objects.filter(
+        direction=Direction.IN,
+        sender_gln=sender,
+        interchange_ref=interchange_ref,
+        message_ref=message_ref,
+    ).first()
+
+
+def _refused_interchange(
+    text: str, found: RawInterchange, organization: Organization | None, channel: str
+) -> ImportResult:
+    """An interchange that cannot be read at all: one refused record (once per text)."""
+    reference = found.control_reference or "ERR" + edifact.digest(text)[:11]
+    sender = found.sender or (organization.gln if organization else "")
+    result = ImportResult(reference, sender)
+    existing = _existing(sender, reference, "")
+    if existing is not None:
+        result.outcomes.append(Outcome(existing, duplicate=True))
+        return result
+    message = _store(
+        direction=Direction.IN,
+        message_type=MessageType.UNKNOWN,
+        status=MessageStatus.REFUSED,
+        interchange_ref=reference[:14],
+        message_ref="",
+        sender_gln=sender[:35],
+        recipient_gln=found.recipient[:35],
+        buyer=organization if organization and organization.is_buyer else None,
+        seller=organization if organization and organization.is_seller else None,
+        errors=[p.as_dict() for p in found.problems],
+        raw=text,
+        source=channel,
+    )
+    result.outcomes.append(Outcome(message))
+    return result
+
+
+def edi_import(
+    *,
+    actor: Any,
+    text: str,
+    organization: Organization | None = None,
+    channel: str = "cli",
+) -> ImportResult:
+    """Import an interchange of ORDERS. `organization` is the acting company (API, web): the
+    sender must be it. Without it (the `comptoir edi import` command run by the operator) the
+    buyer is whoever NAD+BY names."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_INTERCHANGE_BYTES:
+        raise DomainError(
+            "interchange_too_large",
+            f"An interchange is at most {MAX_INTERCHANGE_BYTES // 1024**2} MB.",
+            field="text",
+            rule=RULE,
+        )
+    if organization is not None and actor is not None:
+        require_permission(actor, organization, Permission.PLACE_ORDERS)
+    found = edifact.read_interchange(text)
+    _check_sender(found, organization)
+    if not found.messages or (found.problems and not found.sender):
+        return _refused_interchange(text, found, organization, channel)
+    result = ImportResult(found.control_reference, found.sender)
+    for raw in found.messages:
+        existing = _existing(found.sender, found.control_reference, raw.reference)
+        if existing is not None:
+            result.outcomes.append(Outcome(existing, duplicate=True))
+            continue
+        try:
+            message = _one(actor, found, raw, organization, channel)
+        except IntegrityError:  # the same message imported concurrently: the first one stands
+            existing = _existing(found.sender, found.control_reference, raw.reference)
+            if existing is None:
+                raise
+            result.outcomes.append(Outcome(existing, duplicate=True))
+            continue
+        result.outcomes.append(Outcome(message))
+    return result
+
+
+@dataclass
+class _Context:
+    buyer: Organization | None = None
+    seller: Organization | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _parties(
+    orders: rules.OrdersIn, found: RawInterchange, organization: Organization | None
+) -> _Context:
+    ctx = _Context()
+    by, su = orders.parties.get("BY"), orders.parties.get("SU")
+    if su is not None:
+        seller = _org_by_gln(su.gln)
+        if seller is None or not seller.is_seller:
+            ctx.problems.append(
+                Problem("unknown_gln", f"No seller with GLN {su.gln}.", RULE, su.segment, "NAD")
+            )
+        else:
+            ctx.seller = seller
+    if by is not None:
+        buyer = _org_by_gln(by.gln)
+        if organization is not None and by.gln != organization.gln:
+            ctx.problems.append(
+                Problem(
+                    "buyer_not_sender",
+                    f"NAD+BY names GLN {by.gln}, not your organization: orders can only be "
+                    "placed in your own name.",
+                    "P4",
+                    by.segment,
+                    "NAD",
+                )
+            )
+        elif buyer is None or not buyer.is_buyer:
+            ctx.problems.append(
+                Problem("unknown_gln", f"No buyer with GLN {by.gln}.", RULE, by.segment, "NAD")
+            )
+        elif buyer.gln != found.sender:
+            ctx.problems.append(
+                Problem(
+                    "buyer_not_sender",
+                    f"NAD+BY {by.gln} is not the interchange's sender {found.sender}.",
+                    "P4",
+                    by.segment,
+                    "NAD",
+                )
+            )
+        else:
+            ctx.buyer = buyer
+    return ctx
+
+
+def _products(
+    buyer: Organization, seller: Organization, lines: list[rules.LineIn]
+) -> tuple[list[tuple[rules.LineIn, Product]], list[Problem]]:
+    """Each line's product: by GTIN, else by the supplier's article number (SKU) — among what
+    this buyer may order from this seller (C1, C2)."""
+    visible = catalog.products_for_seller(buyer, seller)
+    gtins = {line.gtin for line in lines if line.gtin}
+    skus = {line.sku for line in lines if line.sku}
+    by_gtin: dict[str, Product] = {}
+    for candidate in visible.filter(gtin__in=gtins).order_by("pk"):
+        by_gtin.setdefault(candidate.gtin, candidate)
+    by_sku = {p.sku: p for p in visible.filter(sku__in=skus)}
+    found: list[tuple[rules.LineIn, Product]] = []
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for line in lines:
+        match: Product | None = by_gtin.get(line.gtin) if line.gtin else None
+        product = match or (by_sku.get(line.sku) if line.sku else None)
+        if product is None:
+            what = f"GTIN {line.gtin}" if line.gtin else f"article {line.sku}"
+            if line.gtin and line.sku:
+                what = f"GTIN {line.gtin} / article {line.sku}"
+            problems.append(
+                Problem(
+                    "unknown_item",
+                    f"{what} is not in this seller's catalog for you.",
+                    "C1",
+                    line.segment,
+                    "LIN",
+                    line.line,
+                )
+            )
+            continue
+        if product.pk in seen:
+            problems.append(
+                Problem(
+                    "duplicate_item",
+                    f"{product.sku} is ordered on two lines: one line per product.",
+                    RULE,
+                    line.segment,
+                    "LIN",
+                    line.line,
+                )
+            )
+            continue
+        seen.add(product.pk)
+        found.append((line, product))
+    return found, problems
+
+
+def _delivery(
+    orders: rules.OrdersIn, buyer: Organization
+) -> tuple[dict[str, str] | None, str, list[Problem]]:
+    """(delivery address, country, problems) from NAD+DP: its address when it gives one; the
+    buyer's usual address when it names the buyer itself or is absent."""
+    dp = orders.parties.get("DP")
+    if dp is None or (dp.gln == buyer.gln and not dp.has_address):
+        return None, "FR", []
+    if not dp.has_address:
+        return (
+            None,
+            "FR",
+            [
+                Problem(
+                    "unknown_delivery_location",
+                    f"NAD+DP {dp.gln} gives no address and is not a known location: send the "
+                    "street, city and postcode.",
+                    RULE,
+                    dp.segment,
+                    "NAD",
+                )
+            ],
+        )
+    country = (dp.country or "FR")[:2]
+    address = {
+        "name": dp.name or buyer.legal_name,
+        "line1": dp.street,
+        "line2": "",
+        "postcode": dp.postcode,
+        "city": dp.city,
+        "country": country,
+    }
+    if dp.gln:
+        address["gln"] = dp.gln
+    return address, country, []
+
+
+def _not_available(orders: rules.OrdersIn, error: NotFound) -> Problem:
+    su = orders.parties.get("SU")
+    return Problem(
+        "seller_not_available",
+        f"{error.message} You cannot order from this seller.",
+        "P6",
+        su.segment if su else None,
+        "NAD",
+    )
+
+
+def _seller_problems(
+    orders: rules.OrdersIn, buyer: Organization, seller: Organization
+) -> list[Problem]:
+    """The buyer may order from the seller only while it is open to it (P6)."""
+    try:
+        catalog.seller_for(buyer, seller.pk)
+    except NotFound as error:
+        return [_not_available(orders, error)]
+    return []
+
+
+def _channel_problems(version: TermsVersion) -> list[Problem]:
+    """O14: the seller's terms say through which channels it takes orders."""
+    ordering = terms_document(version).ordering
+    if "edi" in ordering.channels:
+        return []
+    clause = f" ({ordering.clause.article})" if ordering.clause else ""
+    return [
+        Problem(
+            "channel_not_offered",
+            f"The seller's terms (version {version.version}{clause}) take orders through "
+            f"{', '.join(ordering.channels)} only, not EDI.",
+            RULE,
+            tag="BGM",
+        )
+    ]
+
+
+def _error_problems(
+    error: DomainError, placed: list[tuple[rules.LineIn, Product]]
+) -> list[Problem]:
+    """The ordering service's refusal, located on the line it names when it names one."""
+    line: rules.LineIn | None = None
+    match = _LINE_FIELD.match(error.field or "")
+    if match and int(match.group(1)) < len(placed):
+        line = placed[int(match.group(1))][0]
+    at, number = (line.segment, line.line) if line else (None, None)
+    violations = error.details.get("violations") if error.details else None
+    if violations:
+        return [
+            Problem(
+                str(v.get("code", error.code)),
+                str((v.get("explanation") or {}).get("en") or error.message),
+                str(v.get("rule") or error.rule or RULE),
+                at,
+                "LIN" if line else "",
+                number,
+            )
+            for v in violations
+        ]
+    return [
+        Problem(error.code, error.message, error.rule or RULE, at, "LIN" if line else "", number)
+    ]
+
+
+def _one(
+    actor: Any,
+    found: RawInterchange,
+    raw: RawMessage,
+    organization: Organization | None,
+    channel: str,
+) -> EdiMessage:
+    orders, problems = rules.read_orders(raw)
+    ctx = _parties(orders, found, organization) if not raw.problems else _Context()
+    problems += ctx.problems
+    buyer, seller = ctx.buyer, ctx.seller
+    record: dict[str, Any] = {
+        "direction": Direction.IN,
+        "message_type": MessageType.ORDERS if raw.type == "ORDERS" else MessageType.UNKNOWN,
+        "interchange_ref": found.control_reference[:14],
+        "message_ref": raw.reference[:14],
+        "document_number": orders.number[:35],
+        "function_code": orders.function[:3],
+        "sender_gln": found.sender[:35],
+        "recipient_gln": found.recipient[:35],
+        "buyer": buyer or (organization if organization and organization.is_buyer else None),
+        "seller": seller,
+        "raw": edifact.message_text(found, raw),
+        "source": channel,
+    }
+    placed: list[tuple[rules.LineIn, Product]] = []
+    if not problems and buyer is not None and seller is not None:
+        problems += _seller_problems(orders, buyer, seller)
+    if not problems and buyer is not None and seller is not None:
+        placed, item_problems = _products(buyer, seller, orders.lines)
+        problems += item_problems
+        address, country, where = _delivery(orders, buyer)
+        problems += where
+        version = terms_in_force(seller, clock.now())
+        if version is None:
+            problems.append(
+                Problem("no_terms", "The seller has no terms of sale in force.", "N3", tag="NAD")
+            )
+        if version is not None:
+            problems += _channel_problems(version)
+        if not problems and version is not None:
+            submission = Submission(
+                buyer=buyer,
+                seller=seller,
+                lines=tuple(LineRequest(p.sku, line.quantity) for line, p in placed),
+                # O14: the EDI agreement binds the buyer to the terms in force when it orders
+                accepted_terms_version=version.version,
+                idempotency_key=f"edi-{found.sender}-{orders.number}",
+                delivery_country=country,
+                delivery_address=address,
+                channel="edi",
+            )
+            signature = Signature(
+                ip=None,
+                user_agent=f"EDIFACT {found.syntax} interchange {found.control_reference} "
+                f"message {raw.reference} ({channel})",
+            )
+            try:
+                with transaction.atomic():
+                    order = order_place(actor=actor, submission=submission, signature=signature)
+                    message = _store(
+                        **record,
+                        status=MessageStatus.ACCEPTED,
+                        order=order,
+                        errors=[],
+                    )
+                    _audit(actor, message)
+                    return message
+            except NotFound as error:  # the buyer may not order from this seller (P6, C2)
+                problems.append(_not_available(orders, error))
+            except PermissionDenied as error:
+                problems.append(Problem(error.code, error.message, error.rule or "P4"))
+            except DomainError as error:
+                problems += _error_problems(error, placed)
+    if not problems:  # defensive: never store a refusal without its reason
+        problems.append(Problem("not_placed", "The order could not be placed."))
+    with transaction.atomic():
+        message = _store(
+            **record, status=MessageStatus.REFUSED, errors=[p.as_dict() for p in problems]
+        )
+        _audit(actor, message)
+    return message
+
+
+def _audit(actor: Any, message: EdiMessage) -> None:
+    audit_record(
+        actor=actor,
+        organization_id=message.seller_id or message.buyer_id,
+        action=f"edi.{message.direction}.{message.status}",
+        obj_type="edi.EdiMessage",
+        obj_id=str(message.pk),
+        data={
+            "type": message.message_type,
+            "interchange": message.interchange_ref,
+            "message": message.message_ref,
+            "document": message.document_number,
+            "order": message.order.number if message.order_id and message.order else None,
+            "errors": [e.get("code") for e in message.errors],
+        },
+    )
