@@ -83,12 +83,36 @@ def page(browser, request):
 
 @pytest.fixture
 def screenshot(page, request):
-    """Call screenshot("name") to save tests/e2e/artifacts/<test>-<name>.png."""
+    """Call screenshot("name") to save tests/e2e/artifacts/<test>-<name>.png.
+
+    screenshot("name", readme="page") also refreshes docs/screenshots/page.png (the README's
+    pictures: the top 1280×800 of the page, or `readme_height` pixels, as a palette PNG) when
+    COMPTOIR_README_SCREENSHOTS=1."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, readme: str | None = None, readme_height: int = 800) -> Path:
         path = ARTIFACTS / f"{request.node.name}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        if readme and os.environ.get("COMPTOIR_README_SCREENSHOTS") == "1":
+            readme_screenshot(page, README_SHOTS / f"{readme}.png", readme_height)
         return path
 
     return take
+
+
+README_SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+
+
+def readme_screenshot(page, path: Path, height: int = 800) -> None:
+    """The top 1280×`height` of the page, reduced to a 256-colour palette (tens of KB)."""
+    from PIL import Image
+
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1280, "height": height})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(path))
+    if size:
+        page.set_viewport_size(size)
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)

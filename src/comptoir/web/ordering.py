@@ -76,10 +76,14 @@ def _seller(org: Organization, seller_id: int) -> Organization:
     return catalog.seller_for(org, seller_id)
 
 
-def _cart_context(org: Organization, seller: Organization) -> dict[str, Any]:
+def _cart_context(
+    org: Organization, seller: Organization, membership: Membership
+) -> dict[str, Any]:
     cart = queries.cart_for(org, seller)
     lines = list(cart.lines.select_related("product").order_by("pk")) if cart else []
     context: dict[str, Any] = {"seller": seller, "lines": lines, "quote": None, "error": None}
+    # P4: a user without "see prices" prepares the cart without its amounts
+    context["show_prices"] = Permission.VIEW_PRICES in membership.effective_permissions
     version = terms_in_force(seller)
     context["version"] = version
     if lines and version is not None:
@@ -98,7 +102,7 @@ def _cart_context(org: Organization, seller: Organization) -> dict[str, Any]:
 def cart(request: HttpRequest, membership: Membership, seller_id: int) -> HttpResponse:
     """The cart at one seller, with the live quote of its terms (O1–O5, PT1)."""
     seller = _seller(membership.organization, seller_id)
-    context = _cart_context(membership.organization, seller)
+    context = _cart_context(membership.organization, seller, membership)
     template = "web/_cart.html" if request.headers.get("HX-Request") else "web/cart.html"
     return render(request, template, context)
 
@@ -124,7 +128,7 @@ def cart_update(request: HttpRequest, membership: Membership, seller_id: int) ->
     except DomainError as error:
         _error(request, error)
     if request.headers.get("HX-Request"):
-        return render(request, "web/_cart.html", _cart_context(org, seller))
+        return render(request, "web/_cart.html", _cart_context(org, seller, membership))
     return redirect("web:cart", seller_id=seller.pk)
 
 
