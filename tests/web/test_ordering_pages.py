@@ -207,3 +207,39 @@ def test_checkout_offers_each_payment_option_and_the_order_keeps_the_choice(clie
         "financing_partner",
         "financing_partner:+45",
     )
+
+
+def test_an_employee_without_see_prices_follows_orders_without_amounts(client, shop, terms):
+    """P4: "see orders" without "see prices": the list and the order show no amount."""
+    from comptoir.parties.models import Membership, Permission
+
+    client.force_login(shop.owner)
+    _add(client, shop, "HD-001", 6)
+    _add(client, shop, "HD-002", 6)
+    page = client.get(reverse("web:cart", args=[shop.seller.pk])).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    client.post(
+        reverse("web:checkout", args=[shop.seller.pk]),
+        {
+            "idempotency_key": key,
+            "terms_version": terms.version,
+            "payment_method": "transfer",
+            "accept_terms": "yes",
+        },
+    )
+    order = Order.objects.get()
+    total = f"{order.total_incl_vat:.2f}".replace(".", ",")
+    owner_view = client.get(reverse("web:order_detail", args=[order.number])).content.decode()
+    assert total in owner_view  # the owner sees the amounts
+    membership = Membership.objects.get(user=shop.employee_no_prices)
+    services.membership_set_permissions(
+        actor=shop.owner,
+        membership=membership,
+        permissions=[Permission.VIEW_PRODUCTS, Permission.VIEW_ORDERS],
+    )
+    client.force_login(shop.employee_no_prices)
+    listing = client.get(reverse("web:orders")).content.decode()
+    detail = client.get(reverse("web:order_detail", args=[order.number])).content.decode()
+    assert order.number in listing and order.number in detail
+    for html in (listing, detail):
+        assert total not in html and "€" not in html

@@ -229,6 +229,7 @@ def orders(request: HttpRequest, membership: Membership) -> HttpResponse:
             "state": state,
             "states": OrderState.choices,
             "org": membership.organization,
+            "show_prices": Permission.VIEW_PRICES in membership.effective_permissions,  # P4
         },
     )
 
@@ -249,6 +250,8 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "as_buyer": order.buyer_id == org.pk,
             "may_act": Permission.PLACE_ORDERS in membership.effective_permissions,
             "may_see_invoice": Permission.VIEW_INVOICES in membership.effective_permissions,
+            # P4: an employee without "see prices" follows the order without its amounts
+            "show_prices": Permission.VIEW_PRICES in membership.effective_permissions,
             "shipments": list(
                 fulfilment_queries.shipments_for(org, order).prefetch_related("parcels")
             ),

@@ -24,6 +24,7 @@ def fulfilment_panel(context: Any, order: Order) -> dict[str, Any]:
         "as_buyer": as_buyer,
         "as_seller": as_seller,
         "may_act": bool(context.get("may_act")),
+        "show_prices": bool(context.get("show_prices")),
         "shipments": context.get("shipments") or [],
         "pending": fulfilment_queries.pending_for(org_id, order),
         "wrong_goods_kinds": WrongGoodsKind.choices,
