@@ -3,7 +3,7 @@ goes back on the card, once, for what it still leaves to the buyer."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -57,13 +57,14 @@ def _credit(invoice: Invoice, lines=ONE_VASE) -> Invoice:
 
 
 def test_a_partial_credit_note_is_refunded_on_the_card_once(
-    shop, refunds, django_capture_on_commit_callbacks
+    shop, refunds, django_capture_on_commit_callbacks, settings
 ) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     buyer = make_buyer()
     with clock.frozen(NOW):
         order, invoice = _invoiced(shop, buyer)
         intent = CardIntent.objects.get(reference=order.number)
-        with django_capture_on_commit_callbacks(execute=True):  # the reaction to invoice.issued
+        with django_capture_on_commit_callbacks(execute=True):  # the reaction enqueues the task
             note = _credit(invoice)
         refund = CardRefund.objects.get(credit_note=note)
         assert note.total_incl_vat == D("120.00")
@@ -99,20 +100,23 @@ def test_a_provider_failure_is_recorded_and_retried(shop, refunds, monkeypatch) 
             assert failed is not None
             assert (failed.status, failed.amount, failed.attempts) == ("failed", D("120.00"), 1)
             assert "timed out" in failed.last_error
-            assert card_refunds_retry() == 0  # still down: still failed, still recorded
+            assert card_refunds_retry() == 0  # not due yet: retried after a delay
+            later = NOW + timedelta(minutes=5)  # the delay after a first failure
+            assert card_refunds_retry(until=later) == 0  # still down: still failed, still recorded
         note.refresh_from_db()
         assert note.status == "issued"
         assert ledger.balance(buyer.org, shop.seller) == D("-120.00")  # still owed to the buyer
         intent = CardIntent.objects.get(reference=order.number)
         assert intent.refunded == 0
 
-        assert card_refunds(until=NOW) == 1  # the sweep retries it
+        assert card_refunds(until=later) == 0  # not due again before 30 more minutes
+        assert card_refunds(until=later + timedelta(minutes=30)) == 1  # the sweep retries it
     refund = CardRefund.objects.get(credit_note=note)
     assert (refund.status, refund.attempts, refund.last_error) == ("succeeded", 3, "")
     assert refunds == [(intent.provider_reference, D("120.00"))]
     assert ledger.balance(buyer.org, shop.seller) == 0
     with clock.frozen(NOW):
-        assert card_refunds(until=NOW) == 0
+        assert card_refunds(until=NOW + timedelta(days=1)) == 0
 
 
 def test_the_sweep_refunds_a_credit_note_the_reaction_missed(shop, refunds) -> None:

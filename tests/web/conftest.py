@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 
 from comptoir.catalog.models import Brand, BrandApproval, Product, StockLevel, Tariff, TariffPrice
 from comptoir.parties import services
@@ -28,6 +29,12 @@ class Shop:
     selective_brand: Brand
     open_product: Product
     selective_product: Product
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_counts():
+    """Each test starts with no attempt counted on the rate-limited forms (/register/, /track/)."""
+    caches["default"].clear()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from comptoir.catalog.models import BrandApproval, Tariff
+from comptoir.catalog.models import BrandApproval, CustomerCondition, PriceTier, Promotion, Tariff
 from comptoir.ordering.models import Voucher
 
 SELLER_GET = {
@@ -46,6 +46,42 @@ def _voucher(s) -> int:
         },
     )
     return voucher.pk
+
+
+def _tier(s) -> int:
+    tier, _ = PriceTier.objects.get_or_create(
+        seller=s.seller,
+        profile="matrice-confidentiel",
+        threshold=Decimal("1000.00"),
+        defaults={"discount_percent": Decimal("3")},
+    )
+    return tier.pk
+
+
+def _promotion(s) -> int:
+    promotion, _ = Promotion.objects.get_or_create(
+        seller=s.seller,
+        name="Promo Matrice Confidentielle",
+        defaults={
+            "percent": Decimal("5"),
+            "valid_from": date(2026, 1, 1),
+            "valid_to": date(2026, 12, 31),
+        },
+    )
+    return promotion.pk
+
+
+def _condition(s) -> int:
+    condition, _ = CustomerCondition.objects.get_or_create(
+        seller=s.seller,
+        buyer=s.other_buyer,
+        defaults={
+            "discount_percent": Decimal("7"),
+            "valid_from": date(2026, 1, 1),
+            "note": "Accord matrice confidentiel",
+        },
+    )
+    return condition.pk
 
 
 ROUTES: dict = {
@@ -90,11 +126,34 @@ ROUTES: dict = {
         SELLER_INVALID,
         None,
     ),
+    # removing a product from a tariff: GET asks to confirm, POST removes (C3)
+    "web:catalog_tariff_price_delete": (
+        lambda s: [_tariff(s), s.open_product.pk],
+        "post",
+        SELLER_DONE,
+        None,
+    ),
     "web:catalog_tiers": (lambda s: [], "get", SELLER_GET, None),
+    "web:catalog_tier_edit": (lambda s: [_tier(s)], "get", SELLER_GET, "matrice-confidentiel"),
+    "web:catalog_tier_delete": (lambda s: [_tier(s)], "post", SELLER_DONE, None),
     "web:catalog_tier_set": (lambda s: [], "post", SELLER_INVALID, None),
     "web:catalog_promotions": (lambda s: [], "get", SELLER_GET, None),
+    "web:catalog_promotion_edit": (
+        lambda s: [_promotion(s)],
+        "get",
+        SELLER_GET,
+        "Promo Matrice Confidentielle",
+    ),
+    "web:catalog_promotion_delete": (lambda s: [_promotion(s)], "post", SELLER_DONE, None),
     "web:catalog_promotion_create": (lambda s: [], "post", SELLER_INVALID, None),
     "web:catalog_conditions": (lambda s: [], "get", SELLER_GET, None),
+    "web:catalog_condition_edit": (
+        lambda s: [_condition(s)],
+        "get",
+        SELLER_GET,
+        "Accord matrice confidentiel",
+    ),
+    "web:catalog_condition_delete": (lambda s: [_condition(s)], "post", SELLER_DONE, None),
     "web:catalog_condition_set": (lambda s: [], "post", SELLER_INVALID, None),
     "web:catalog_vouchers": (lambda s: [], "get", SELLER_GET, None),
     "web:catalog_voucher_create": (lambda s: [], "post", SELLER_INVALID, None),

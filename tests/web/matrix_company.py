@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from comptoir.fulfilment.services import claim_open
 from comptoir.parties import services
-from comptoir.parties.models import Membership
+from comptoir.parties.models import AddressKind, Membership
 
 ACTORS = ("anonymous", "buyer_a", "buyer_b", "employee_no_rights", "seller")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -70,10 +70,51 @@ def _attachment(s) -> list[int]:
     return [claim.pk, claim.messages.get().attachments.get().pk]
 
 
+BUYER_A_READS = {**BUYER_A_MANAGES, "buyer_a": 200}
+
+
+def _address(s) -> int:
+    """A delivery address of buyer A (its label is the secret)."""
+    return services.address_add(
+        actor=s.owner,
+        organization=s.approved_buyer,
+        address=services.AddressInput(
+            kind=AddressKind.DELIVERY,
+            label="Entrepôt Matrice Confidentiel",
+            line1="1 rue du Test",
+            postcode="75001",
+            city="Paris",
+        ),
+    ).pk
+
+
+def _document(s) -> int:
+    """An onboarding document of buyer A (its file name is the secret)."""
+    return services.document_upload(
+        actor=s.owner,
+        organization=s.approved_buyer,
+        kind="bank_details",
+        file=SimpleUploadedFile("rib-matrice-confidentiel.pdf", b"%PDF-1.4 rib", "application/pdf"),
+    ).pk
+
+
 ROUTES: dict = {
     "web:account": (lambda s: [], "get", MANAGERS_GET, None),
     "web:account_update": (lambda s: [], "post", MANAGERS_POST, None),  # empty: nothing changes
     "web:account_address_add": (lambda s: [], "post", MANAGERS_POST, None),  # empty: an error
+    "web:account_address_edit": (
+        lambda s: [_address(s)],
+        "get",
+        BUYER_A_READS,
+        "Entrepôt Matrice Confidentiel",
+    ),
+    "web:account_address_delete": (lambda s: [_address(s)], "post", BUYER_A_MANAGES, None),
+    "web:account_document_file": (
+        lambda s: [_document(s)],
+        "get",
+        BUYER_A_READS,
+        "rib-matrice-confidentiel",
+    ),
     "web:account_users": (lambda s: [], "get", MANAGERS_GET, "employee@buyer-a.test"),
     "web:member_invite": (lambda s: [], "post", MANAGERS_POST, None),  # empty: an error
     "web:member_permissions": (lambda s: [_employee(s)], "post", BUYER_A_MANAGES, None),

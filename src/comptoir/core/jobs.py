@@ -9,12 +9,13 @@ problems that stopped it (`job_fail`).
 
 Contract of an operation: it checks everything first, then writes in one transaction, so that a
 failure (a refusal, a crash, a killed worker) leaves either the whole change or none of it. Progress
-is written on the job row outside that transaction, at most every `JobProgress.interval` seconds,
-so that pages polling the job see it move.
+is written on the job row at most every `JobProgress.interval` seconds, through a connection of its
+own on PostgreSQL (outside the operation's transaction), so that pages polling the job see it move.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +24,8 @@ from importlib import import_module
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -47,6 +49,7 @@ __all__ = [
 ]
 
 MESSAGE_MAX = 300
+logger = logging.getLogger("comptoir.jobs")
 
 
 class Progress(Protocol):
@@ -80,13 +83,30 @@ class NullProgress:
 
 class JobProgress(NullProgress):
     """Progress written on a job row: at the first report, then at most every `interval` seconds
-    and whenever the message changes, so that a 10,000-line file costs a few dozen updates."""
+    and whenever the message changes, so that a 10,000-line file costs a few dozen updates.
 
-    def __init__(self, job_id: int, *, interval: float = 0.5) -> None:
+    On PostgreSQL, a report made inside the operation's transaction goes through a connection of
+    its own (autocommit, opened at the first such report, closed by `close`), so that other
+    connections, the job page polling the bar, see it at once instead of at the commit. Outside a
+    transaction, and on SQLite (one writer at a time: a second connection would wait for the
+    operation's commit, see docs/core.md), the report is written on the operation's connection.
+    If the own connection cannot write the row (not visible from outside yet, locked, the
+    database unreachable) the report falls back to the operation's connection."""
+
+    #: How long the own connection waits for a lock on the job row before falling back (ms).
+    LOCK_TIMEOUT_MS = 1000
+
+    def __init__(
+        self, job_id: int, *, interval: float = 0.5, own_connection: bool | None = None
+    ) -> None:
         super().__init__()
         self.job_id = job_id
         self.interval = interval
         self._written_at: float | None = None
+        if own_connection is None:
+            own_connection = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+        self.own_connection = own_connection
+        self._connection: BaseDatabaseWrapper | None = None
 
     def set_total(self, total: int) -> None:
         super().set_total(total)
@@ -103,9 +123,46 @@ class JobProgress(NullProgress):
         self.flush()
 
     def flush(self) -> None:
-        done = min(self.done, self.total) if self.total else 0
-        Job.objects.filter(pk=self.job_id).update(total=self.total, done=done, message=self.message)
+        values = {
+            "total": self.total,
+            "done": min(self.done, self.total) if self.total else 0,
+            "message": self.message,
+            "progress_at": clock.now(),  # a sign of life for `core.fail_stalled_jobs`
+        }
+        in_transaction = transaction.get_connection().in_atomic_block
+        if not (self.own_connection and in_transaction and self._write_apart(values)):
+            Job.objects.filter(pk=self.job_id).update(**values)
         self._written_at = time.monotonic()
+
+    def _write_apart(self, values: dict[str, Any]) -> bool:
+        """Write the progress through the own connection; False when it could not."""
+        try:
+            if self._connection is None:
+                self._connection = connections.create_connection(DEFAULT_DB_ALIAS)
+                with self._connection.cursor() as cursor:
+                    cursor.execute(f"SET lock_timeout = {int(self.LOCK_TIMEOUT_MS)}")
+            quote = self._connection.ops.quote_name
+            meta = Job._meta
+            sets = ", ".join(f"{quote(meta.get_field(f).column)} = %s" for f in values)
+            # names from the model, values as parameters
+            sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+            with self._connection.cursor() as cursor:
+                cursor.execute(sql, [*values.values(), self.job_id])
+                written = cursor.rowcount == 1
+        except DatabaseError:
+            logger.warning("job %s: progress written with the operation instead", self.job_id)
+            self.close()
+            self.own_connection = False  # do not wait on the lock again
+            return False
+        return written
+
+    def close(self) -> None:
+        """Close the own connection, if one was opened (the worker calls it when the job ends)."""
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
 
 
 Operation = Callable[[Job, Progress], dict[str, Any]]
@@ -206,8 +263,8 @@ def _start(job_id: int) -> Job | None:
         if job is None or job.status != Job.Status.QUEUED:
             return None
         job.status = Job.Status.RUNNING
-        job.started_at = clock.now()
-        job.save(update_fields=["status", "started_at"])
+        job.started_at = job.progress_at = clock.now()
+        job.save(update_fields=["status", "started_at", "progress_at"])
     return job
 
 
@@ -238,6 +295,7 @@ def job_run(*, job_id: int, module: str) -> str:
         try:
             result = fn(job, progress)
         except DomainError as error:
+            progress.close()
             listed = error.details.get("errors") if error.details else None
             job_fail(
                 job_id=job.pk,
@@ -246,6 +304,7 @@ def job_run(*, job_id: int, module: str) -> str:
             )
             return Job.Status.FAILED
         except Exception:
+            progress.close()
             job_fail(
                 job_id=job.pk,
                 errors=[
@@ -259,6 +318,7 @@ def job_run(*, job_id: int, module: str) -> str:
                 ],
             )
             raise
+        progress.close()
     job_finish(job_id=job.pk, result=result)
     return Job.Status.DONE
 

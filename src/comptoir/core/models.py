@@ -191,6 +191,9 @@ class Job(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last progress written (a stalled job is failed)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

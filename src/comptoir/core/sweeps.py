@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
 
 from django.utils.module_loading import autodiscover_modules
 
@@ -47,6 +48,7 @@ def register(name: str, *, order: int = 100) -> Callable[[SweepFunction], SweepF
 
 def registered() -> list[Sweep]:
     autodiscover_modules("sweeps")
+    import_module("comptoir.core.job_sweeps")  # the kernel's own (this module is the registry)
     return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.name))
 
 

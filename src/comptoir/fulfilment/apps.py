@@ -8,8 +8,10 @@ class FulfilmentConfig(AppConfig):
 
     def ready(self) -> None:
         # F7, F10: charges and deposit refunds go on the buyer's next invoice
-        from comptoir.fulfilment.services.invoicing import next_invoice_items
-        from comptoir.ordering.invoicing import NEXT_INVOICE_ITEMS
+        from comptoir.fulfilment.services.invoicing import buyers_with_pending, next_invoice_items
+        from comptoir.ordering.invoicing import NEXT_INVOICE_ITEMS, NEXT_INVOICE_PENDING
 
         if next_invoice_items not in NEXT_INVOICE_ITEMS:
             NEXT_INVOICE_ITEMS.append(next_invoice_items)
+        if buyers_with_pending not in NEXT_INVOICE_PENDING:
+            NEXT_INVOICE_PENDING.append(buyers_with_pending)

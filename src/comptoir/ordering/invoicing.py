@@ -66,6 +66,17 @@ def terms_facts(
 # Upper contexts add what they owe to or claim from the buyer on its next invoice (fulfilment:
 # F7 charges, F10 deposit refunds); each hook marks what it adds as billed, once.
 NEXT_INVOICE_ITEMS: list[Callable[[Order, billing.DocumentDraft], billing.DocumentDraft]] = []
+# For a batch: each upper context says which of these buyers have something waiting with the
+# seller, so that the hooks run only for them (a few queries per batch instead of per order).
+NEXT_INVOICE_PENDING: list[Callable[[int, list[int]], set[int]]] = []
+
+
+def buyers_with_pending_items(seller_id: int, buyer_ids: list[int]) -> set[int]:
+    """The buyers among `buyer_ids` whose next invoice from `seller_id` has items to carry."""
+    found: set[int] = set()
+    for pending in NEXT_INVOICE_PENDING:
+        found |= pending(seller_id, buyer_ids)
+    return found
 
 
 def _adjustments(items: list[dict[str, Any]]) -> tuple[billing.Adjustment, ...]:
@@ -117,8 +128,11 @@ def draft_for(
     invoice_date: date,
     issuer: billing.PartySnapshot | None = None,
     recipient: billing.PartySnapshot | None = None,
+    pending_buyers: set[int] | None = None,
 ) -> billing.DocumentDraft:
-    """The invoice draft of an order; `issuer`/`recipient` let a batch reuse its snapshots.
+    """The invoice draft of an order; `issuer`/`recipient` let a batch reuse its snapshots, and
+    `pending_buyers` (from `buyers_with_pending_items`) skip the next-invoice hooks for buyers
+    with nothing waiting.
     The quote's fees include the O11 charges (manual handling, a change after acceptance), each
     billed as a charge with its reason, which names the rule and the seller's clause."""
     quote = order.quote
@@ -143,6 +157,8 @@ def draft_for(
         discounts=_adjustments(quote.get("discounts", [])),
         references=billing.References(order_number=order.number or ""),
     )
+    if pending_buyers is not None and order.buyer_id not in pending_buyers:
+        return draft
     for hook in NEXT_INVOICE_ITEMS:  # F7, F10: what fulfilment bills on the next invoice
         draft = hook(order, draft)
     return draft

@@ -298,3 +298,18 @@ def login_exists(email: str) -> bool:
     from comptoir.parties.models import User as UserModel  # a type-only import above
 
     return UserModel.objects.filter(email__iexact=(email or "").strip()).exists()
+
+
+def documents_of(organization: Organization | int) -> QuerySet[OnboardingDocument]:
+    """The onboarding documents an organization uploaded (P2), newest first: its own only (P9)."""
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return OnboardingDocument.objects.filter(organization_id=org_id).order_by("-uploaded_at", "-id")
+
+
+def document_of(organization: Organization | int, document_id: int) -> OnboardingDocument:
+    """One of the organization's onboarding documents; another organization's is `NotFound`,
+    like a missing one (P9)."""
+    document = documents_of(organization).filter(pk=document_id).first()
+    if document is None:
+        raise NotFound("Document", field="document")
+    return document

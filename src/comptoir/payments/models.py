@@ -481,6 +481,7 @@ class CardRefund(models.Model):
     provider_refund_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
+    next_retry_at = models.DateTimeField(null=True, blank=True)  # failed: when the sweep retries
 
     class Meta:
         constraints = [

@@ -30,5 +30,6 @@ def rebates(*, until: datetime) -> int:
 
 @register("payments.card_refunds", order=85)
 def card_refunds(*, until: datetime) -> int:
-    """Card refunds of credit notes that failed, or were missed, are tried again (I5, O12)."""
+    """Card refunds of credit notes that failed (once their next retry has come), or that no
+    task has made yet, are tried (I5, O12)."""
     return card_refunds_retry(until=until)

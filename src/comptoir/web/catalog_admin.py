@@ -32,6 +32,7 @@ from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Order
 from comptoir.parties.models import Membership, Organization, OrganizationState, Permission
+from comptoir.web.forms_flow import error_text, form_error, invalid
 from comptoir.web.ordering import page
 
 CATALOG = Permission.MANAGE_CATALOG
@@ -53,16 +54,6 @@ def seller_of(membership: Membership) -> Organization:
 def require_prices(membership: Membership) -> None:
     if PRICES not in membership.effective_permissions:
         raise HttpForbidden(_("Your account does not have this right (P4)."))
-
-
-def error_text(error: DomainError) -> str:
-    return f"{error.message} ({error.rule})" if error.rule else error.message
-
-
-def form_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal beside the field it names (or above the form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error_text(error))
 
 
 def number(value: str | None) -> str:
@@ -188,11 +179,6 @@ def buyer_lookup(text: str, rule: str) -> Organization:
 def _posted(request: HttpRequest) -> Any:
     """The posted data to bind a form to (an empty post is still a post), or None on GET."""
     return request.POST if request.method == "POST" else None
-
-
-def invalid(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    """The page again with its errors: bad input is a 400, never a server error."""
-    return render(request, template, context, status=400)
 
 
 # --- products (C1) -----------------------------------------------------------------------------

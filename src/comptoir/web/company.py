@@ -16,6 +16,7 @@ from __future__ import annotations
 import tempfile
 from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -30,8 +31,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
@@ -40,12 +42,16 @@ from comptoir.parties.acting import SESSION_KEY
 from comptoir.parties.models import AddressKind, Invitation, Membership, Permission, User
 from comptoir.parties.queries import (
     addresses_of,
+    document_of,
+    documents_of,
     invitation_by_token,
     invitations_for,
     login_exists,
     members_of,
 )
 from comptoir.web.company_export import export_filename, write_export
+from comptoir.web.forms_flow import act, confirm, submit
+from comptoir.web.onboarding import decorate_document, document_response
 from comptoir.web.ordering import _error, page
 
 MANAGE = Permission.MANAGE_USERS
@@ -129,6 +135,7 @@ def _account_page(
             "error": error,
             "addresses": addresses,
             "address_kinds": _address_kinds(),
+            "documents": [decorate_document(d) for d in documents_of(organization)[:100]],
             "may_export": _may_export(membership),
         },
     )
@@ -175,8 +182,9 @@ def address_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     if kind not in dict(_address_kinds()):
         messages.error(request, _("Choose a delivery or a billing address."))
         return redirect("web:account")
-    try:
-        parties.address_add(
+    return act(
+        request,
+        lambda: parties.address_add(
             actor=_user(request),
             organization=membership.organization,
             address=parties.AddressInput(
@@ -188,12 +196,115 @@ def address_add(request: HttpRequest, membership: Membership) -> HttpResponse:
                 city=request.POST.get("city", "")[:100],
                 country=request.POST.get("country", "FR")[:2],
             ),
+        ),
+        done=_("Address added."),
+        to="web:account",
+    )
+
+
+class AddressForm(forms.Form):
+    """A delivery or billing address (the registered office is not edited here, P1)."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=())
+    label = forms.CharField(
+        label=gettext_lazy("Label (point of sale, warehouse…)"), required=False, max_length=100
+    )
+    line1 = forms.CharField(label=gettext_lazy("Address"), max_length=200)
+    line2 = forms.CharField(
+        label=gettext_lazy("Address (continued)"), required=False, max_length=200
+    )
+    postcode = forms.CharField(label=gettext_lazy("Postcode"), max_length=16)
+    city = forms.CharField(label=gettext_lazy("City"), max_length=100)
+    country = forms.CharField(label=gettext_lazy("Country (ISO code)"), max_length=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _address_kinds()  # type: ignore[attr-defined]
+        autocomplete = {
+            "line1": "address-line1",
+            "line2": "address-line2",
+            "postcode": "postal-code",
+            "city": "address-level2",
+            "country": "country",
+        }
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+
+
+def _address_update(
+    request: HttpRequest, membership: Membership, address_id: int, data: dict[str, Any]
+) -> Any:
+    try:
+        return parties.address_update(
+            actor=_user(request),
+            organization=membership.organization,
+            address_id=address_id,
+            address=parties.AddressInput(**data),
         )
-    except DomainError as error:
-        _error(request, error)
-        return redirect("web:account")
-    messages.success(request, _("Address added."))
-    return redirect("web:account")
+    except DomainError as error:  # the service names "address.city": the form's "city"
+        error.field = (error.field or "").removeprefix("address.") or None
+        raise
+
+
+def _own_address(membership: Membership, address_id: int) -> Any:
+    """A delivery or billing address of the company; another company's answers 404 (P9), its
+    registered office too (it is not edited here)."""
+    address = addresses_of(membership.organization).filter(pk=address_id).first()
+    if address is None or address.kind not in dict(_address_kinds()):
+        raise NotFound("Address")
+    return address
+
+
+@require_http_methods(["GET", "POST"])
+@page(MANAGE)
+def address_edit(request: HttpRequest, membership: Membership, address_id: int) -> HttpResponse:
+    """Change a delivery or billing address; orders and invoices keep the copy they were given."""
+    address = _own_address(membership, address_id)
+    initial = {name: getattr(address, name) for name in AddressForm.base_fields}
+    form = AddressForm(request.POST if request.method == "POST" else None, initial=initial)
+    return submit(
+        request,
+        form,
+        lambda data: _address_update(request, membership, address.pk, data),
+        done=_("Address saved."),
+        to="web:account",
+        page=lambda form: render(
+            request,
+            "web/company/address_form.html",
+            {"form": form, "address": address},
+            status=400 if form.is_bound else 200,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@page(MANAGE)
+def address_delete(request: HttpRequest, membership: Membership, address_id: int) -> HttpResponse:
+    """Delete a delivery or billing address after confirmation; past orders and invoices keep
+    their own copy of it."""
+    address = _own_address(membership, address_id)
+    address.kind_label = _kind_labels().get(address.kind, address.kind)  # type: ignore[attr-defined]
+    return confirm(
+        request,
+        lambda: parties.address_delete(
+            actor=_user(request), organization=membership.organization, address_id=address.pk
+        ),
+        done=_("Address deleted."),
+        to="web:account",
+        template="web/company/address_delete.html",
+        context={"address": address},
+    )
+
+
+# --- onboarding documents (P2) -----------------------------------------------------------------
+
+
+@never_cache
+@page(MANAGE)
+def document_file(request: HttpRequest, membership: Membership, document_id: int) -> HttpResponse:
+    """Download one of the company's own onboarding documents (always as an attachment);
+    another company's answers 404 (P9)."""
+    return document_response(document_of(membership.organization, document_id))  # type: ignore[return-value]
 
 
 # --- users and invitations (P4) ----------------------------------------------------------------
@@ -304,15 +415,14 @@ def member_permissions(
 ) -> HttpResponse:
     """Grant exactly the rights ticked (P4); the service refuses a right the manager lacks."""
     member = _member(request, membership, membership_id)
-    try:
-        parties.membership_set_permissions(
+    return act(
+        request,
+        lambda: parties.membership_set_permissions(
             actor=_user(request), membership=member, permissions=request.POST.getlist("permissions")
-        )
-    except DomainError as error:
-        _error(request, error)
-        return redirect("web:account_users")
-    messages.success(request, _("Rights of %(email)s saved.") % {"email": member.user.email})
-    return redirect("web:account_users")
+        ),
+        done=_("Rights of %(email)s saved.") % {"email": member.user.email},
+        to="web:account_users",
+    )
 
 
 @require_POST
@@ -322,13 +432,12 @@ def member_deactivate(
 ) -> HttpResponse:
     """The owner deactivates an employee, who loses every right at once (P4)."""
     member = _member(request, membership, membership_id)
-    try:
-        parties.membership_deactivate(actor=_user(request), membership=member)
-    except DomainError as error:
-        _error(request, error)
-        return redirect("web:account_users")
-    messages.success(request, _("%(email)s is deactivated.") % {"email": member.user.email})
-    return redirect("web:account_users")
+    return act(
+        request,
+        lambda: parties.membership_deactivate(actor=_user(request), membership=member),
+        done=_("%(email)s is deactivated.") % {"email": member.user.email},
+        to="web:account_users",
+    )
 
 
 @require_POST
@@ -337,13 +446,12 @@ def member_reactivate(
     request: HttpRequest, membership: Membership, membership_id: int
 ) -> HttpResponse:
     member = _member(request, membership, membership_id)
-    try:
-        parties.membership_reactivate(actor=_user(request), membership=member)
-    except DomainError as error:
-        _error(request, error)
-        return redirect("web:account_users")
-    messages.success(request, _("%(email)s is active again.") % {"email": member.user.email})
-    return redirect("web:account_users")
+    return act(
+        request,
+        lambda: parties.membership_reactivate(actor=_user(request), membership=member),
+        done=_("%(email)s is active again.") % {"email": member.user.email},
+        to="web:account_users",
+    )
 
 
 @require_POST
@@ -360,13 +468,12 @@ def invitation_revoke(
     )
     if invitation is None:
         raise NotFound("Invitation")
-    try:
-        parties.invitation_revoke(actor=_user(request), invitation=invitation)
-    except DomainError as error:
-        _error(request, error)
-        return redirect("web:account_users")
-    messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
-    return redirect("web:account_users")
+    return act(
+        request,
+        lambda: parties.invitation_revoke(actor=_user(request), invitation=invitation),
+        done=_("Invitation to %(email)s revoked.") % {"email": invitation.email},
+        to="web:account_users",
+    )
 
 
 # --- the invitation's landing page -------------------------------------------------------------

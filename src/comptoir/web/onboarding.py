@@ -61,6 +61,7 @@ from comptoir.parties.queries import (
     platform_terms_pending_for,
 )
 from comptoir.web.ordering import _error, page
+from comptoir.web.ratelimit import rate_limited
 
 StrOrPromise = str | Promise
 
@@ -120,7 +121,8 @@ def _decorate(org: Organization) -> Organization:
     return org
 
 
-def _decorate_document(doc: OnboardingDocument) -> OnboardingDocument:
+def decorate_document(doc: OnboardingDocument) -> OnboardingDocument:
+    """A document with its translated kind and status labels and its file name."""
     doc.kind_label = KIND_LABELS.get(doc.kind, doc.kind)  # type: ignore[attr-defined]
     doc.status_label = STATUS_LABELS.get(doc.status, doc.status)  # type: ignore[attr-defined]
     doc.filename = os.path.basename(doc.file.name or "")  # type: ignore[attr-defined]
@@ -145,7 +147,7 @@ def _checklist(actor: Any, organization: Organization) -> list[ChecklistRow]:
                 label=str(KIND_LABELS.get(item.kind, item.label)),
                 problem=item.problem,
                 problem_label=str(PROBLEM_LABELS.get(item.problem, item.problem or "")),
-                document=_decorate_document(item.document) if item.document else None,
+                document=decorate_document(item.document) if item.document else None,
             )
         )
     return rows
@@ -340,6 +342,7 @@ def _register(form: RegistrationForm) -> tuple[Any, Organization]:
 
 @sensitive_post_parameters("owner_password", "owner_password_confirm")
 @never_cache
+@rate_limited("register")
 def register(request: HttpRequest) -> HttpResponse:
     """A company registers as buyer and/or seller with its owner account (P1); it stays pending
     until the operator validates it (P1, P2)."""
@@ -420,7 +423,7 @@ def _onboarding_page(
     request: HttpRequest, membership: Membership, form: DocumentForm | None = None
 ) -> HttpResponse:
     org = _decorate(membership.organization)
-    documents = [_decorate_document(d) for d in org.documents.order_by("-uploaded_at", "-id")]
+    documents = [decorate_document(d) for d in org.documents.order_by("-uploaded_at", "-id")]
     return render(
         request,
         "web/onboarding/status.html",
@@ -568,7 +571,7 @@ def operator_onboarding(request: HttpRequest) -> HttpResponse:
             f"{KIND_LABELS.get(p.kind, p.kind)} — {PROBLEM_LABELS.get(p.problem, p.problem)}"
             for p in document_problems_for(org)
         ]
-        documents = [_decorate_document(d) for d in org.documents.all()]
+        documents = [decorate_document(d) for d in org.documents.all()]
         owners = [m.user.email for m in org.memberships.all() if m.is_owner]
         rows.append({"org": org, "problems": problems, "documents": documents, "owners": owners})
     return render(
@@ -629,7 +632,7 @@ def operator_organization(request: HttpRequest, organization_id: int) -> HttpRes
     actions = [
         action for action, (sources, _target) in parties.TRANSITIONS.items() if org.state in sources
     ]
-    documents = [_decorate_document(d) for d in org.documents.order_by("-uploaded_at", "-id")]
+    documents = [decorate_document(d) for d in org.documents.order_by("-uploaded_at", "-id")]
     return render(
         request,
         "web/onboarding/operator_organization.html",
@@ -733,14 +736,21 @@ def operator_document_review(request: HttpRequest, document_id: int) -> HttpResp
 @operator_page
 def operator_document_file(request: HttpRequest, document_id: int) -> FileResponse:
     """Download an onboarding document (always as an attachment, never shown inline)."""
-    document = _document(document_id)
+    return document_response(_document(document_id))
+
+
+def document_response(document: OnboardingDocument) -> FileResponse:
+    """An onboarding document's file, always as an attachment (never shown inline); a file
+    missing from the storage answers 404."""
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("File not found.") from None
-    return FileResponse(
+    response = FileResponse(
         handle, as_attachment=True, filename=os.path.basename(document.file.name or "document")
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class PlatformTermsForm(forms.Form):

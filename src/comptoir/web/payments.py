@@ -233,8 +233,17 @@ def account_statement(request: HttpRequest, membership: Membership, party_id: in
             "statement": statement,
             "lines": lines,
             "notices": notices,
+            "card_refunds": _card_refunds(buyer, seller),
         },
     )
+
+
+def _card_refunds(buyer: Organization, seller: Organization) -> list:
+    """The card refunds of the seller's credit notes to this buyer (I5, O12): web.refunds."""
+    from comptoir.payments.services.card import card_refunds_list
+    from comptoir.web.refunds import labelled
+
+    return labelled(card_refunds_list(seller_id=seller.pk, buyer_id=buyer.pk, limit=100))
 
 
 # --- formal notices ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from comptoir.web import account, dashboard, fulfilment, ordering, payments, views
+from comptoir.web.ratelimit import rate_limited
 
 app_name = "web"
 
@@ -59,7 +60,7 @@ urlpatterns = [
     path("inbox/", ordering.inbox, name="inbox"),
     path("seller/dashboard/", dashboard.dashboard, name="dashboard"),
     path("seller/dashboard/<slug:name>.svg", dashboard.chart, name="dashboard_chart"),
-    path("track/", ordering.track, name="track"),
+    path("track/", rate_limited("track")(ordering.track), name="track"),  # O16
     path("seller/receivables/", payments.receivables, name="receivables"),
     path("seller/receivables/credit-limit/", payments.credit_limit, name="credit_limit"),
     path("statement/<int:party_id>/", payments.account_statement, name="account_statement"),

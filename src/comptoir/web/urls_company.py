@@ -9,6 +9,17 @@ urlpatterns: list = [
     path("account/", company.account, name="account"),
     path("account/details/", company.account_update, name="account_update"),
     path("account/addresses/", company.address_add, name="account_address_add"),
+    path("account/addresses/<int:address_id>/", company.address_edit, name="account_address_edit"),
+    path(
+        "account/addresses/<int:address_id>/delete/",
+        company.address_delete,
+        name="account_address_delete",
+    ),
+    path(
+        "account/documents/<int:document_id>/",
+        company.document_file,
+        name="account_document_file",
+    ),
     path("account/users/", company.users, name="account_users"),
     path("account/users/invite/", company.member_invite, name="member_invite"),
     path(

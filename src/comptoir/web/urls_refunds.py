@@ -1,5 +1,14 @@
 """Routes of the refunds pages (included in comptoir.web.urls, namespace "web")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from comptoir.web import refunds
+
+urlpatterns: list = [
+    path("seller/card-refunds/", refunds.card_refunds, name="card_refunds"),
+    path(
+        "seller/card-refunds/<int:refund_id>/retry/",
+        refunds.card_refund_retry,
+        name="card_refund_retry",
+    ),
+]

@@ -15,10 +15,17 @@ from comptoir.catalog.services.moderation import (
     report_queue,
 )
 from comptoir.catalog.services.pricing import (
+    customer_condition_delete,
     customer_condition_set,
+    customer_condition_update,
+    price_tier_delete,
     price_tier_set,
+    price_tier_update,
     promotion_create,
+    promotion_delete,
+    promotion_update,
     tariff_create,
+    tariff_price_delete,
     tariff_price_set,
 )
 from comptoir.catalog.services.products import (
@@ -38,8 +45,8 @@ from comptoir.catalog.services.stock import (
     stock_issue,
     stock_managed,
     stock_release,
-    stock_return,
     stock_reserve,
+    stock_return,
 )
 
 __all__ = [
@@ -53,14 +60,20 @@ __all__ = [
     "catalog_export",
     "catalog_import",
     "catalog_import_start",
+    "customer_condition_delete",
     "customer_condition_set",
+    "customer_condition_update",
+    "price_tier_delete",
     "price_tier_set",
+    "price_tier_update",
     "product_create",
     "product_remove",
     "product_report",
     "product_update",
     "product_withdraw",
     "promotion_create",
+    "promotion_delete",
+    "promotion_update",
     "report_action_remove",
     "report_dismiss",
     "report_queue",
@@ -72,5 +85,6 @@ __all__ = [
     "stock_reserve",
     "stock_set",
     "tariff_create",
+    "tariff_price_delete",
     "tariff_price_set",
 ]

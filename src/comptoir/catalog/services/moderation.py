@@ -26,11 +26,11 @@ if TYPE_CHECKING:
 __all__ = [
     "REPORT_TEXT_MAX",
     "ReportGroup",
+    "product_report",
     "report_action_remove",
     "report_clean",
     "report_dismiss",
     "report_queue",
-    "product_report",
 ]
 
 REPORT_TEXT_MAX = 2000

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from comptoir.catalog.models import (
     Brand,
@@ -17,13 +17,15 @@ from comptoir.catalog.models import (
     Tariff,
     TariffPrice,
 )
-from comptoir.core.errors import DomainError
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.parties.models import Organization
 
 if TYPE_CHECKING:
     from comptoir.parties.models import User
 
 from comptoir.catalog.services._common import _audit, _decimal, _percent, _require_seller_member
+
+_Row = TypeVar("_Row", bound=models.Model)
 
 # --- tariffs (C3) ------------------------------------------------------------------------------
 
@@ -138,6 +140,32 @@ def price_tier_set(
     return tier
 
 
+def _check_promotion(
+    *,
+    seller: Organization,
+    name: str,
+    percent: Decimal,
+    valid_from: date,
+    valid_to: date,
+    product: Product | None,
+    brand: Brand | None,
+) -> Decimal:
+    """The checks of a promotion (C4); returns its percent."""
+    if not name.strip():
+        raise DomainError("required", "Nom obligatoire.", "name", "C4")
+    value = _percent(percent, "percent", "C4")
+    if value == 0:
+        raise DomainError("invalid_percent", "Remise nulle.", "percent", "C4")
+    if valid_to < valid_from:
+        raise DomainError("invalid_dates", "La fin précède le début.", "valid_to", "C4")
+    if product is not None and brand is not None:
+        raise DomainError("one_scope", "Produit ou marque, pas les deux.", "brand", "C4")
+    for obj, field in ((product, "product"), (brand, "brand")):
+        if obj is not None and obj.seller_id != seller.pk:
+            raise DomainError("invalid_scope", "Objet d'un autre vendeur.", field, "C4")
+    return value
+
+
 @transaction.atomic
 def promotion_create(
     *,
@@ -152,18 +180,15 @@ def promotion_create(
     stacks_with_tier: bool = False,
 ) -> Promotion:
     _require_seller_member(actor, seller)
-    if not name.strip():
-        raise DomainError("required", "Nom obligatoire.", "name", "C4")
-    value = _percent(percent, "percent", "C4")
-    if value == 0:
-        raise DomainError("invalid_percent", "Remise nulle.", "percent", "C4")
-    if valid_to < valid_from:
-        raise DomainError("invalid_dates", "La fin précède le début.", "valid_to", "C4")
-    if product is not None and brand is not None:
-        raise DomainError("one_scope", "Produit ou marque, pas les deux.", "brand", "C4")
-    for obj, field in ((product, "product"), (brand, "brand")):
-        if obj is not None and obj.seller_id != seller.pk:
-            raise DomainError("invalid_scope", "Objet d'un autre vendeur.", field, "C4")
+    value = _check_promotion(
+        seller=seller,
+        name=name,
+        percent=percent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        product=product,
+        brand=brand,
+    )
     promotion = Promotion.objects.create(
         seller=seller,
         name=name.strip(),
@@ -224,3 +249,211 @@ def customer_condition_set(
         data={"buyer_id": buyer.pk, "discount_percent": percent, "profile": pricing_profile},
     )
     return condition
+
+
+# --- edit and delete (C3, C4, C5) --------------------------------------------------------------
+# Orders keep their own copy of the quote (prices, discounts, promotions applied), so changing or
+# deleting a row below changes the prices of carts and future orders only.
+
+
+def _locked(model: type[_Row], pk: int) -> _Row:
+    """The row locked for the change, with its seller; a missing one is `NotFound`."""
+    manager = model._default_manager
+    row = manager.select_for_update().select_related("seller").filter(pk=pk).first()
+    if row is None:
+        raise NotFound(model.__name__)
+    return row
+
+
+@transaction.atomic
+def tariff_price_delete(*, actor: User | None, tariff: Tariff, product: Product) -> None:
+    """Take a product out of a tariff: it is not sold under this tariff any more (C3)."""
+    tariff = _locked(Tariff, tariff.pk)
+    _require_seller_member(actor, tariff.seller)
+    price = TariffPrice.objects.select_for_update().filter(tariff=tariff, product=product).first()
+    if price is None:
+        raise NotFound("TariffPrice")
+    before = price.unit_price
+    price_id = price.pk
+    price.delete()
+    _audit(
+        actor=actor,
+        organization_id=tariff.seller_id,
+        action="tariff.price_delete",
+        obj_type="catalog.TariffPrice",
+        obj_id=price_id,
+        data={"tariff_id": tariff.pk, "product_id": product.pk, "unit_price": before},
+    )
+
+
+@transaction.atomic
+def price_tier_update(
+    *,
+    actor: User | None,
+    tier: PriceTier,
+    threshold: Decimal,
+    discount_percent: Decimal,
+    profile: str = "standard",
+) -> PriceTier:
+    """Change a tier's profile, threshold or discount (C4); two tiers of a profile may not share
+    a threshold."""
+    tier = _locked(PriceTier, tier.pk)
+    _require_seller_member(actor, tier.seller)
+    amount = _decimal(threshold, "threshold", "C4")
+    if amount < 0:
+        raise DomainError("negative_threshold", "Seuil négatif.", "threshold", "C4")
+    percent = _percent(discount_percent, "discount_percent", "C4")
+    name = profile.strip() or "standard"
+    clash = PriceTier.objects.filter(seller_id=tier.seller_id, profile=name, threshold=amount)
+    if clash.exclude(pk=tier.pk).exists():
+        raise DomainError(
+            "tier_exists",
+            "Ce profil a déjà un palier à ce seuil. / This profile already has a tier there.",
+            "threshold",
+            "C4",
+        )
+    before = _tier_fields(tier)
+    tier.profile, tier.threshold, tier.discount_percent = name, amount, percent
+    _save(actor, tier, "price_tier.update", before, _tier_fields(tier))
+    return tier
+
+
+def _tier_fields(tier: PriceTier) -> dict[str, object]:
+    return {
+        "profile": tier.profile,
+        "threshold": tier.threshold,
+        "discount_percent": tier.discount_percent,
+    }
+
+
+def _save(
+    actor: User | None, row: Any, action: str, before: dict[str, object], after: dict[str, object]
+) -> None:
+    """Save a changed row of the catalog, audited with what it held before and after."""
+    row.save()
+    _audit(
+        actor=actor,
+        organization_id=row.seller_id,
+        action=action,
+        obj_type=f"catalog.{type(row).__name__}",
+        obj_id=row.pk,
+        data={"before": before, "after": after},
+    )
+
+
+def _delete(actor: User | None, row: Any, action: str, fields: dict[str, object]) -> None:
+    """Delete a locked row of the catalog after the seller check, audited with what it held."""
+    _require_seller_member(actor, row.seller)
+    row_id = row.pk
+    row.delete()
+    _audit(
+        actor=actor,
+        organization_id=row.seller_id,
+        action=action,
+        obj_type=f"catalog.{type(row).__name__}",
+        obj_id=row_id,
+        data=fields,
+    )
+
+
+@transaction.atomic
+def price_tier_delete(*, actor: User | None, tier: PriceTier) -> None:
+    tier = _locked(PriceTier, tier.pk)
+    _delete(actor, tier, "price_tier.delete", _tier_fields(tier))
+
+
+def _promotion_fields(promotion: Promotion) -> dict[str, object]:
+    return {
+        "name": promotion.name,
+        "percent": promotion.percent,
+        "valid_from": promotion.valid_from,
+        "valid_to": promotion.valid_to,
+        "product_id": promotion.product_id,
+        "brand_id": promotion.brand_id,
+        "stacks_with_tier": promotion.stacks_with_tier,
+    }
+
+
+@transaction.atomic
+def promotion_update(
+    *,
+    actor: User | None,
+    promotion: Promotion,
+    name: str,
+    percent: Decimal,
+    valid_from: date,
+    valid_to: date,
+    product: Product | None = None,
+    brand: Brand | None = None,
+    stacks_with_tier: bool = False,
+) -> Promotion:
+    """Change a promotion (C4), under the same checks as its creation."""
+    promotion = _locked(Promotion, promotion.pk)
+    _require_seller_member(actor, promotion.seller)
+    value = _check_promotion(
+        seller=promotion.seller,
+        name=name,
+        percent=percent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        product=product,
+        brand=brand,
+    )
+    before = _promotion_fields(promotion)
+    promotion.name = name.strip()
+    promotion.percent = value
+    promotion.valid_from, promotion.valid_to = valid_from, valid_to
+    promotion.product, promotion.brand = product, brand
+    promotion.stacks_with_tier = stacks_with_tier
+    _save(actor, promotion, "promotion.update", before, _promotion_fields(promotion))
+    return promotion
+
+
+@transaction.atomic
+def promotion_delete(*, actor: User | None, promotion: Promotion) -> None:
+    promotion = _locked(Promotion, promotion.pk)
+    _delete(actor, promotion, "promotion.delete", _promotion_fields(promotion))
+
+
+def _condition_fields(condition: CustomerCondition) -> dict[str, object]:
+    return {
+        "buyer_id": condition.buyer_id,
+        "discount_percent": condition.discount_percent,
+        "valid_from": condition.valid_from,
+        "valid_to": condition.valid_to,
+        "pricing_profile": condition.pricing_profile,
+        "note": condition.note,
+    }
+
+
+@transaction.atomic
+def customer_condition_update(
+    *,
+    actor: User | None,
+    condition: CustomerCondition,
+    discount_percent: Decimal,
+    valid_from: date,
+    valid_to: date | None = None,
+    pricing_profile: str = "standard",
+    note: str = "",
+) -> CustomerCondition:
+    """Change a buyer's conditions (C5); the buyer stays the same."""
+    condition = _locked(CustomerCondition, condition.pk)
+    _require_seller_member(actor, condition.seller)
+    percent = _percent(discount_percent, "discount_percent", "C5")
+    if valid_to is not None and valid_to < valid_from:
+        raise DomainError("invalid_dates", "La fin précède le début.", "valid_to", "C5")
+    before = _condition_fields(condition)
+    condition.discount_percent = percent
+    condition.valid_from, condition.valid_to = valid_from, valid_to
+    condition.pricing_profile = pricing_profile.strip() or "standard"
+    condition.note = note.strip()
+    _save(actor, condition, "customer_condition.update", before, _condition_fields(condition))
+    return condition
+
+
+@transaction.atomic
+def customer_condition_delete(*, actor: User | None, condition: CustomerCondition) -> None:
+    """End a buyer's own conditions: the general tariff and the standard tiers apply (C5)."""
+    condition = _locked(CustomerCondition, condition.pk)
+    _delete(actor, condition, "customer_condition.delete", _condition_fields(condition))

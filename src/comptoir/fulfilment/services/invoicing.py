@@ -84,6 +84,26 @@ def _with_mention(draft: billing.DocumentDraft) -> billing.DocumentDraft:
     return dataclasses.replace(draft, mentions=(*draft.mentions, DEPOSIT_MENTION))
 
 
+def buyers_with_pending(seller_id: int, buyer_ids: list[int]) -> set[int]:
+    """The buyers among `buyer_ids` with deposits, charges or deposit refunds waiting for their
+    next invoice from `seller_id` (three queries, for a whole batch)."""
+    pair = {"order__seller_id": seller_id, "order__buyer_id__in": buyer_ids}
+    found = set(
+        PackagingDeposit.objects.filter(invoiced=False, **pair).values_list(
+            "order__buyer_id", flat=True
+        )
+    )
+    found |= set(
+        Charge.objects.filter(invoiced=False, **pair).values_list("order__buyer_id", flat=True)
+    )
+    found |= set(
+        PackagingReturn.objects.filter(
+            seller_id=seller_id, buyer_id__in=buyer_ids, credited=False, refund_due__gt=0
+        ).values_list("buyer_id", flat=True)
+    )
+    return found
+
+
 def next_invoice_items(order: Order, draft: billing.DocumentDraft) -> billing.DocumentDraft:
     """`draft` with the buyer's unbilled packaging deposits added as lines (F10), its pending
     fulfilment charges as fees (F7) and the deposit refunds the invoice's 0 % base can absorb as

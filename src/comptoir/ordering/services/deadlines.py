@@ -17,10 +17,10 @@ from comptoir.billing.services import invoices_issue_batch
 from comptoir.billing.snapshots import party_snapshot
 from comptoir.core import clock
 from comptoir.core.services import audit_record
-from comptoir.ordering.invoicing import draft_for, terms_facts
+from comptoir.ordering.invoicing import buyers_with_pending_items, draft_for, terms_facts
 from comptoir.ordering.models import Order, OrderEvent
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.rules import IN_PROGRESS
+from comptoir.ordering.rules import IN_PROGRESS, schedule_variant
 from comptoir.ordering.services._common import (
     apply,
     refund_if_paid,
@@ -29,6 +29,7 @@ from comptoir.ordering.services._common import (
 )
 from comptoir.parties.models import Organization
 from comptoir.payments.services.debits import debits_schedule_for_invoices
+from comptoir.payments.services.schedule import ScheduleRequest, schedules_for_invoices
 
 BATCH = 500
 
@@ -91,9 +92,16 @@ def _process_batch(ids: list[int], until: datetime) -> int:
     today = clock.today()
     for group in to_invoice.values():
         policy = ordering_policy(group[0].terms_version)
+        pending = buyers_with_pending_items(group[0].seller_id, [o.buyer_id for o in group])
         invoices = invoices_issue_batch(
             drafts=[
-                draft_for(o, invoice_date=today, issuer=snap(o.seller), recipient=snap(o.buyer))
+                draft_for(
+                    o,
+                    invoice_date=today,
+                    issuer=snap(o.seller),
+                    recipient=snap(o.buyer),
+                    pending_buyers=pending,
+                )
                 for o in group
             ],
             terms_facts=terms_facts(policy.document),
@@ -112,6 +120,17 @@ def _process_batch(ids: list[int], until: datetime) -> int:
                 )
             )
         Order.objects.bulk_update(group, ["invoice"], batch_size=BATCH)
+        schedules_for_invoices(  # PT2, PT3: as order_invoice_issue does, in bulk
+            [
+                ScheduleRequest(
+                    invoice=inv,
+                    method=o.payment_method,
+                    order_date=o.placed_at.astimezone(clock.PARIS).date(),
+                    variant=schedule_variant(o.payment_option),
+                )
+                for o, inv in zip(group, invoices, strict=True)
+            ]
+        )
         sepa = [
             inv for o, inv in zip(group, invoices, strict=True) if o.payment_method == "sepa_debit"
         ]

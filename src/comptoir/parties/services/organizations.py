@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from comptoir.core import clock
-from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.core.errors import DomainError, NotFound, PermissionDenied
 from comptoir.parties import permissions as perms
 from comptoir.parties import rules
 from comptoir.parties.models import (
@@ -341,6 +341,81 @@ def address_add(
         data={"kind": created.kind, "city": created.city, "country": created.country},
     )
     return created
+
+
+def _address_fields(address: Address) -> dict[str, str]:
+    return {
+        name: getattr(address, name)
+        for name in ("kind", "label", "line1", "line2", "postcode", "city", "country")
+    }
+
+
+def _own_address(organization: Organization, address_id: int) -> Address:
+    """The organization's delivery or billing address, locked; another organization's address is
+    `NotFound` (P9). The registered office is not changed here: it is the one registered and
+    checked against the Kbis (P1, P2)."""
+    found = (
+        Address.objects.select_for_update()
+        .filter(pk=address_id, organization_id=organization.pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound("Address", field="address")
+    if found.kind == AddressKind.REGISTERED:
+        raise DomainError(
+            "registered_office",
+            "Le siège social ne se modifie pas ici. / The registered office is not changed here.",
+            "address",
+            "P1",
+        )
+    return found
+
+
+@transaction.atomic
+def address_update(
+    *, actor: User | None, organization: Organization, address_id: int, address: AddressInput
+) -> Address:
+    """Change a delivery or billing address (P1). Orders and invoices keep the copy they were
+    given (`Order.delivery_address`, the invoice's party snapshot), so past documents stay as
+    they were."""
+    _require_manager(actor, organization)
+    row = _own_address(organization, address_id)
+    checked = _check_address(address, prefix="address")
+    if checked.kind == AddressKind.REGISTERED:
+        raise DomainError(
+            "invalid_address_kind", "Livraison ou facturation. / Delivery or billing.", "kind", "P1"
+        )
+    before = _address_fields(row)
+    for name in ("kind", "label", "line1", "line2", "postcode", "city", "country"):
+        setattr(row, name, getattr(checked, name))
+    row.save()
+    _audit(
+        actor=actor,
+        organization_id=organization.pk,
+        action="address.update",
+        obj_type="parties.Address",
+        obj_id=row.pk,
+        data={"before": before, "after": _address_fields(row)},
+    )
+    return row
+
+
+@transaction.atomic
+def address_delete(*, actor: User | None, organization: Organization, address_id: int) -> None:
+    """Delete a delivery or billing address. Orders keep their own copy of the delivery address
+    and invoices the billing address they were issued with, so nothing refers to the row."""
+    _require_manager(actor, organization)
+    row = _own_address(organization, address_id)
+    data = _address_fields(row)
+    row.delete()
+    _audit(
+        actor=actor,
+        organization_id=organization.pk,
+        action="address.delete",
+        obj_type="parties.Address",
+        obj_id=address_id,
+        data=data,
+    )
 
 
 @transaction.atomic

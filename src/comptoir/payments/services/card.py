@@ -11,17 +11,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from comptoir.billing.models import Invoice, Kind
 from comptoir.billing.models import Status as InvoiceStatus
 from comptoir.core import clock
-from comptoir.core.errors import DomainError
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.services import (
     matching_create,
 )
-from comptoir.parties.models import Organization
+from comptoir.parties.models import Organization, Permission
+from comptoir.parties.permissions import require_permission
 from comptoir.payments.models import CardIntent, CardRefund, Payment
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.providers import payment_provider
@@ -180,10 +183,32 @@ def credits_allocate(*, buyer_id: int, seller_id: int, order: str | None = None)
 
 
 # --- refunds of credit notes (I5, O12) ------------------------------------------------------
+#
+# The provider is never called in the request that issues the credit note: the reaction to
+# `invoice.issued` enqueues the task `payments.tasks.refund_credit_note_on_card` (after commit),
+# which calls `card_refund_for_credit_note`. A failure waits for the retry sweep, with a growing
+# delay, since the sweep runs every minute. The task, the sweep and the seller's "retry now" all
+# run the same service, under the card payment's row lock: whichever comes second finds the refund
+# done and changes nothing.
+
+#: After the n-th failed attempt the sweep waits RETRY_DELAYS[n - 1] (the last one afterwards).
+RETRY_DELAYS = (
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=24),
+)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a refund that failed `attempts` times waits before the sweep tries again."""
+    return RETRY_DELAYS[min(max(attempts, 1), len(RETRY_DELAYS)) - 1]
 
 
 def _card_intent_for(note: Invoice) -> CardIntent | None:
-    """The card payment at order behind the invoice `note` credits, if that order was paid so."""
+    """The card payment at order behind the invoice `note` credits, if that order was paid so;
+    locked, so that two runs for the same order take turns."""
     original = note.credited_invoice
     order_number = (original.references or {}).get("order_number") if original else None
     if not order_number:
@@ -208,9 +233,12 @@ def card_refund_for_credit_note(*, credit_note: Invoice, actor: Any = None) -> C
     Billing has already set the credit note against the credited invoice and the buyer's other
     open invoices with the seller (`credit_notes_settle`); only what is still a credit goes back,
     and never more than the card paid and was not refunded yet. Idempotent by credit note: a
-    second call returns the same refund. A provider failure is recorded (`failed`) and retried by
-    `card_refunds_retry`; the credit note stays issued. Returns None when it is no card matter."""
-    note = Invoice.objects.select_related("credited_invoice").get(pk=credit_note.pk)
+    second call returns the same refund. A provider failure is recorded (`failed`, with the time
+    of the next retry) and retried by `card_refunds_retry`; the credit note stays issued. Returns
+    None when it is no card matter."""
+    note = Invoice.objects.select_related("credited_invoice").filter(pk=credit_note.pk).first()
+    if note is None:
+        return None
     if note.kind != Kind.CREDIT_NOTE or note.status != InvoiceStatus.ISSUED or not note.number:
         return None
     intent = _card_intent_for(note)
@@ -253,21 +281,32 @@ def _refund_attempt(
     if amount <= 0:
         refund.status = CardRefund.Status.NOTHING
         refund.done_at = clock.now()
-        refund.save(update_fields=["attempts", "amount", "status", "done_at"])
+        refund.next_retry_at = None
+        refund.last_error = ""
+        refund.save(
+            update_fields=["attempts", "amount", "status", "done_at", "next_retry_at", "last_error"]
+        )
         return refund
     try:
         provider_id = payment_provider().refund(intent.provider_reference, amount)
     except Exception as exc:  # any provider failure is recorded, then retried
         refund.status = CardRefund.Status.FAILED
         refund.last_error = str(exc)[:300]
-        refund.save(update_fields=["attempts", "amount", "status", "last_error"])
+        refund.next_retry_at = clock.now() + retry_delay(refund.attempts)
+        refund.save(update_fields=["attempts", "amount", "status", "last_error", "next_retry_at"])
         audit_record(
             actor=actor,
             organization_id=intent.seller_id,
             action="payments.card_refund_failed",
             obj_type="payments.cardrefund",
             obj_id=refund.pk,
-            data={"credit_note": note.number, "amount": amount, "error": refund.last_error},
+            data={
+                "credit_note": note.number,
+                "amount": amount,
+                "attempt": refund.attempts,
+                "error": refund.last_error,
+                "next_retry_at": refund.next_retry_at,
+            },
         )
         return refund
     assert item is not None  # amount > 0 implies an open credit note item
@@ -290,6 +329,7 @@ def _refund_attempt(
     refund.status = CardRefund.Status.SUCCEEDED
     refund.provider_refund_id = provider_id[:100]
     refund.last_error = ""
+    refund.next_retry_at = None
     refund.done_at = clock.now()
     refund.save()
     audit_record(
@@ -313,32 +353,50 @@ def _refund_attempt(
 MISSED_LOOKBACK = timedelta(days=7)
 
 
-def card_refunds_retry(*, until: datetime | None = None) -> int:
-    """Retry the failed card refunds, and refund the credit notes of card-paid orders issued in
-    the last week that the after-issue reaction missed (it runs after commit and may not have
-    run). Returns the number of refunds that went through."""
-    until = until or clock.now()
-    pending = list(
-        CardRefund.objects.filter(status=CardRefund.Status.FAILED).values_list(
-            "credit_note_id", flat=True
+def _card_paid_notes(notes: QuerySet[Invoice]) -> list[int]:
+    """The ids of the credit notes in `notes` whose credited invoice is the one of an order paid
+    by card at order (three queries whatever their number)."""
+    found = list(
+        notes.filter(kind=Kind.CREDIT_NOTE, status=InvoiceStatus.ISSUED).values_list(
+            "pk", "issuer_id", "recipient_id", "credited_invoice__references"
         )
     )
-    recent = dict(
-        Invoice.objects.filter(
-            kind=Kind.CREDIT_NOTE,
-            status=InvoiceStatus.ISSUED,
-            issued_at__gte=until - MISSED_LOOKBACK,
-            card_refund__isnull=True,
-        ).values_list("pk", "credited_invoice__references")
-    )
-    numbers = {pk: (refs or {}).get("order_number") for pk, refs in recent.items()}
-    paid_by_card = set(
+    wanted = {
+        pk: (seller, buyer, (refs or {}).get("order_number"))
+        for pk, seller, buyer, refs in found
+        if (refs or {}).get("order_number")
+    }
+    if not wanted:
+        return []
+    paid = set(
         CardIntent.objects.filter(
-            reference__in={n for n in numbers.values() if n},
+            reference__in={number for _s, _b, number in wanted.values()},
+            seller_id__in={seller for seller, _b, _n in wanted.values()},
             status__in=[CardIntent.Status.SUCCEEDED, CardIntent.Status.REFUNDED],
-        ).values_list("reference", flat=True)
+        ).values_list("seller_id", "buyer_id", "reference")
     )
-    missed = [pk for pk, number in numbers.items() if number in paid_by_card]
+    return sorted(pk for pk, key in wanted.items() if key in paid)
+
+
+def card_refunds_retry(*, until: datetime | None = None) -> int:
+    """Retry the failed card refunds whose next retry has come, and refund the credit notes of
+    card-paid orders issued in the last week that have no refund yet (the task did not run, or
+    has not run yet: the row lock makes the second one a no-op). Returns the number of refunds
+    that went through."""
+    until = until or clock.now()
+    pending = list(
+        CardRefund.objects.filter(status=CardRefund.Status.FAILED)
+        .filter(Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=until))
+        .order_by("next_retry_at", "pk")
+        .values_list("credit_note_id", flat=True)
+    )
+    missed = _card_paid_notes(
+        Invoice.objects.filter(
+            issued_at__gte=until - MISSED_LOOKBACK,
+            issued_at__lte=until,
+            card_refund__isnull=True,
+        )
+    )
     done = 0
     for pk in [*pending, *missed]:
         refund = card_refund_for_credit_note(credit_note=Invoice(pk=pk))
@@ -348,15 +406,59 @@ def card_refunds_retry(*, until: datetime | None = None) -> int:
 
 
 def card_refunds_on_issue(event: str, items: list[tuple[list[int], dict[str, Any]]]) -> None:
-    """The reaction to `invoice.issued` (after commit): refund each credit note of a card-paid
-    order at once. A failure here leaves the work to the retry sweep."""
+    """The reaction to `invoice.issued` (after commit): enqueue the card refund of each credit
+    note of a card-paid order; the provider is called by the worker, not here. A task that is
+    lost leaves the work to the retry sweep."""
     if event != "invoice.issued":
         return
-    for _ids, data in items:
-        if data.get("kind") != Kind.CREDIT_NOTE:
-            continue
-        note = Invoice.objects.filter(
-            issuer_id=data.get("issuer_id"), number=data.get("number")
-        ).first()
-        if note is not None:
-            card_refund_for_credit_note(credit_note=note)
+    keys = {
+        (data.get("issuer_id"), data.get("number"))
+        for _ids, data in items
+        if data.get("kind") == Kind.CREDIT_NOTE and data.get("number")
+    }
+    if not keys:
+        return
+    notes = Invoice.objects.filter(
+        issuer_id__in={issuer for issuer, _n in keys},
+        number__in={number for _i, number in keys},
+    )
+    ids = _card_paid_notes(notes)
+    if ids:
+        from comptoir.payments.tasks import refund_credit_note_on_card
+
+        transaction.on_commit(lambda: [refund_credit_note_on_card.enqueue(pk) for pk in ids])
+
+
+def card_refund_retry_now(*, actor: Any, seller: Organization, refund_id: int) -> CardRefund:
+    """The seller tries a failed card refund again at once, without waiting for the sweep (I5,
+    O12). Needs the right "view credit and invoices" on the seller (P4); another seller's refund
+    is not found; a refund that went through, or had nothing to refund, is not sent again."""
+    require_permission(actor, seller, Permission.VIEW_INVOICES)
+    refund = CardRefund.objects.filter(pk=refund_id, seller=seller).first()
+    if refund is None:
+        raise NotFound("Card refund", field="refund")
+    if refund.status != CardRefund.Status.FAILED:
+        raise DomainError(
+            code="refund_not_failed",
+            message=_("This refund is not waiting for a retry: it is not sent again."),
+            field="refund",
+            rule="I5",
+        )
+    done = card_refund_for_credit_note(credit_note=Invoice(pk=refund.credit_note_id), actor=actor)
+    assert done is not None  # the row exists, so the credit note is one of a card-paid order
+    return done
+
+
+def card_refunds_list(
+    *, seller_id: int, buyer_id: int | None = None, limit: int = 500
+) -> list[CardRefund]:
+    """The card refunds of a seller's credit notes (of one buyer), newest first, with their
+    credit note, credited invoice and buyer (one query)."""
+    rows = CardRefund.objects.filter(seller_id=seller_id)
+    if buyer_id is not None:
+        rows = rows.filter(intent__buyer_id=buyer_id)
+    return list(
+        rows.select_related("intent__buyer", "credit_note__credited_invoice").order_by(
+            "-created_at", "-pk"
+        )[:limit]
+    )

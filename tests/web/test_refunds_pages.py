@@ -1,0 +1,140 @@
+"""The seller's card refunds page and its "retry now" (I5, O12, PT1, P4), and the buyer's view
+of its refunds on its statement of account."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from comptoir.billing.models import Invoice
+from comptoir.billing.rules import LineInput
+from comptoir.billing.services import credit_note_create, invoice_issue
+from comptoir.core import clock
+from comptoir.core.errors import DomainError, NotFound, PermissionDenied
+from comptoir.ordering.services.invoicing import order_invoice_issue
+from comptoir.parties import services as parties
+from comptoir.payments import providers
+from comptoir.payments.models import CardRefund
+from comptoir.payments.services.card import card_refund_for_credit_note, card_refund_retry_now
+from tests.ordering.conftest import make_buyer, make_shop, place
+from tests.parties.factories import make_user
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 12, 1, 10, tzinfo=clock.PARIS)
+ONE_VASE = [LineInput("Retour d'un vase", "VASE", D(1), D("100.00"), D(20))]
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def _down(self, provider_reference: str, amount: D) -> str:
+    raise DomainError(code="provider_unavailable", message="PSP timed out", rule="PT1")
+
+
+@pytest.fixture
+def failed(monkeypatch):
+    """A seller, a buyer, and the card refund of its credit note that the provider refused."""
+    shop = make_shop("marketplace", [("VASE", "100.00", 1, 50)])
+    buyer = make_buyer("Boutique Lumière")
+    with clock.frozen(NOW):
+        order = place(shop, buyer, [("VASE", 3)], payment_method="card")
+        order_invoice_issue(order)
+        invoice = Invoice.objects.get(kind="invoice", references__order_number=order.number)
+        note = invoice_issue(
+            invoice_id=credit_note_create(invoice_id=invoice.pk, lines=ONE_VASE).pk
+        )
+        with monkeypatch.context() as patch:
+            patch.setattr(providers.LocalProvider, "refund", _down)
+            refund = card_refund_for_credit_note(credit_note=note)
+    assert refund is not None and refund.status == "failed"
+    return shop, buyer, note, refund
+
+
+def test_the_seller_sees_each_refund_with_its_error_and_next_retry(client, failed) -> None:
+    shop, _buyer, note, refund = failed
+    client.force_login(shop.seller_user)
+    with clock.frozen(NOW):
+        page = client.get(reverse("web:card_refunds")).content.decode()
+    assert note.number in page and "Boutique Lumière" in page
+    assert "Failed, waiting for retry" in page and "PSP timed out" in page
+    assert (NOW + timedelta(minutes=5)).strftime("%d/%m/%Y %H:%M") in page  # the next retry
+    assert "120.00" in page or "120,00" in page
+    assert reverse("web:card_refund_retry", args=[refund.pk]) in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert 'aria-current="page"' in page and "Card refunds" in page  # in the payments menu
+
+
+def test_retry_now_refunds_once_the_provider_is_back(client, failed) -> None:
+    shop, buyer, _note, refund = failed
+    client.force_login(shop.seller_user)
+    with clock.frozen(NOW + timedelta(minutes=1)):  # before the sweep's next retry
+        response = client.post(reverse("web:card_refund_retry", args=[refund.pk]), follow=True)
+    refund.refresh_from_db()
+    assert (refund.status, refund.attempts, refund.next_retry_at) == ("succeeded", 2, None)
+    assert "refunded on the card" in response.content.decode()
+    again = client.post(reverse("web:card_refund_retry", args=[refund.pk]), follow=True)
+    assert "not sent again" in again.content.decode()  # I5: never twice
+    refund.refresh_from_db()
+    assert refund.attempts == 2
+    # the buyer sees it on its statement of account with the seller
+    client.force_login(buyer.user)
+    statement = client.get(reverse("web:account_statement", args=[shop.seller.pk])).content
+    assert b"statement-card-refunds" in statement
+    assert refund.credit_note_number.encode() in statement
+    assert b"Refunded" in statement
+
+
+def test_retry_now_that_fails_again_keeps_the_credit_and_says_so(
+    client, failed, monkeypatch
+) -> None:
+    shop, _buyer, _note, refund = failed
+    client.force_login(shop.seller_user)
+    monkeypatch.setattr(providers.LocalProvider, "refund", _down)
+    with clock.frozen(NOW + timedelta(minutes=1)):
+        response = client.post(reverse("web:card_refund_retry", args=[refund.pk]), follow=True)
+    assert "failed again" in response.content.decode()
+    refund.refresh_from_db()
+    assert (refund.status, refund.attempts) == ("failed", 2)
+    assert refund.next_retry_at == NOW + timedelta(minutes=1) + timedelta(minutes=30)
+
+
+def test_retry_is_post_only_and_other_sellers_get_404(client, failed) -> None:
+    shop, buyer, _note, refund = failed
+    url = reverse("web:card_refund_retry", args=[refund.pk])
+    client.force_login(shop.seller_user)
+    assert client.get(url).status_code == 405
+    other = make_shop("marketplace", [("POT", "10.00", 1, 5)])
+    client.force_login(other.seller_user)
+    assert client.post(url).status_code == 404
+    assert client.get(reverse("web:card_refunds")).content.decode().count("card-refund-") == 0
+    client.force_login(buyer.user)  # a buyer has no such page
+    assert client.post(url).status_code == 404
+    refund.refresh_from_db()
+    assert refund.attempts == 1
+
+
+def test_an_employee_without_the_finance_right_gets_403(client, failed) -> None:
+    shop, _buyer, _note, refund = failed
+    clerk = make_user("clerk@seller.test")
+    parties.membership_add(
+        actor=shop.seller_user, organization=shop.seller, user=clerk, permissions=[]
+    )
+    client.force_login(clerk)
+    assert client.get(reverse("web:card_refunds")).status_code == 403
+    assert client.post(reverse("web:card_refund_retry", args=[refund.pk])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        card_refund_retry_now(actor=clerk, seller=shop.seller, refund_id=refund.pk)
+    with pytest.raises(NotFound):
+        card_refund_retry_now(actor=shop.seller_user, seller=shop.seller, refund_id=10**9)
+    refund.refresh_from_db()
+    assert refund.attempts == 1 and CardRefund.objects.count() == 1
+
+
+def test_anonymous_is_sent_to_the_login_page(client) -> None:
+    response = client.get(reverse("web:card_refunds"))
+    assert response.status_code == 302 and "login" in response["Location"]
