@@ -1,10 +1,20 @@
-"""Fast multi-row inserts for insert-only rows whose ids the caller does not need back.
+"""Fast set-based writes for large batches (sweeps, batch issuing, statement import).
 
-Django's `bulk_create` prepares every field of every row through the ORM (~10 µs per value);
-for the 100,000+ lines of a large batch that dominates. `insert_rows` sends one parametrized
-parametrized INSERT through `executemany` (psycopg 3 pipelines it: the query is parsed once and
-the rows stream without a round trip each): identifiers come from the model's metadata, values are
-always parameters.
+Django's `bulk_create` and `bulk_update` prepare every field of every row through the ORM (~10 µs
+per value) and `bulk_update` builds one CASE expression per field; for the 100,000+ rows of a
+large batch that dominates. These helpers take the rows as plain tuples of database-ready Python
+values (ints, strings, `Decimal`, `date`, `bool`, None; use `prepared` for a datetime) and send
+few statements: identifiers come from the model's metadata, values are always parameters.
+
+- `insert_rows`: on PostgreSQL one COPY; elsewhere one parametrized INSERT through
+  `executemany`; nothing comes back.
+- `insert_returning`: the same, and the new ids in the order of the rows (PostgreSQL: drawn from
+  the table's sequence before the COPY; SQLite: multi-row `INSERT … RETURNING`).
+- `insert_select`: `INSERT … SELECT` from a queryset, `ON CONFLICT DO NOTHING` if asked; the
+  number of rows inserted. No row goes through Python.
+- `update_rows`: many rows, each with its own values: one prepared UPDATE run for all.
+
+The caller gives every column that has no database default (Django's defaults are Python-side).
 """
 
 from __future__ import annotations
@@ -13,6 +23,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
+
+# rows per statement: under PostgreSQL's 65,535 and SQLite's 32,766 bound parameters
+_PARAMS = 30_000
+_ROWS = 1000
 
 
 def _column(model: type[models.Model], name: str) -> str:
@@ -23,14 +37,118 @@ def _column(model: type[models.Model], name: str) -> str:
     return column
 
 
+def _columns(model: type[models.Model], fields: Sequence[str]) -> str:
+    qn = connection.ops.quote_name
+    return ", ".join(qn(_column(model, name)) for name in fields)
+
+
+def _batches(rows: Sequence[tuple], width: int) -> list[Sequence[tuple]]:
+    size = max(1, min(_ROWS, _PARAMS // max(1, width)))
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def prepared(model: type[models.Model], name: str, value: Any) -> Any:
+    """`value` as the database driver takes it for field `name` (a datetime's time zone)."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def _copy(cursor: Any, model: type[models.Model], fields: Sequence[str], rows: Any) -> None:
+    """PostgreSQL's COPY … FROM STDIN: the rows stream in psycopg's own text format."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    # the driver's errors as Django's (IntegrityError…), as through a Django cursor
+    sql = f"COPY {table} ({_columns(model, fields)}) FROM STDIN"
+    with connection.wrap_database_errors, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert `rows` (one tuple of values per row, in the order of `fields`): COPY on
+    PostgreSQL, one prepared INSERT run for every row elsewhere."""
     if not rows:
         return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, model, fields, rows)
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        table = connection.ops.quote_name(model._meta.db_table)
+        sql = f"INSERT INTO {table} ({_columns(model, fields)}) VALUES ({marks})"  # noqa: S608
+        params: list[Any] = list(rows)
+        cursor.executemany(sql, params)
+
+
+def insert_returning(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]
+) -> list[int]:
+    """Insert `rows` and return their new primary keys, in the order of `rows`.
+
+    PostgreSQL: the ids are drawn from the table's sequence first, then the rows go in by COPY
+    with their ids (ten times less client work than a multi-row INSERT on 70,000 rows). SQLite:
+    multi-row INSERT … RETURNING in batches, as Django's bulk_create does."""
+    if not rows:
+        return []
     meta = model._meta
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(_column(model, name)) for name in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    params: list[Any] = list(rows)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [qn(meta.db_table), meta.pk.column, len(rows)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            _copy(
+                cursor,
+                model,
+                [meta.pk.name, *fields],
+                ((pk, *row) for pk, row in zip(ids, rows, strict=True)),
+            )
+            return ids
+        if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover
+            raise NotImplementedError("insert_returning needs INSERT … RETURNING")
+        table, pk = qn(meta.db_table), qn(meta.pk.column)
+        columns = _columns(model, fields)
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        ids = []
+        for batch in _batches(rows, len(fields)):
+            values = ", ".join([one] * len(batch))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608
+            cursor.execute(sql, [v for row in batch for v in row])
+            ids.extend(r[0] for r in cursor.fetchall())
+    if len(ids) != len(rows):  # pragma: no cover - the database inserts every row or raises
+        raise RuntimeError("INSERT … RETURNING returned fewer ids than rows")
+    return ids
+
+
+def insert_select(
+    model: type[models.Model],
+    fields: Sequence[str],
+    query: models.QuerySet[Any],
+    *,
+    ignore_conflicts: bool = False,
+) -> int:
+    """Insert the rows `query` selects (a `values_list` whose columns are, in order, the values
+    of `fields`); with `ignore_conflicts`, rows breaking a unique constraint are skipped. Returns
+    the number of rows inserted."""
+    select, params = query.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({_columns(model, fields)}) {select}"  # noqa: S608
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Set `fields` of many rows, each to its own values: `rows` are (pk, value, value, …). One
+    prepared UPDATE run for every row (pipelined by psycopg 3); measured on 100,000 rows, it beats
+    `UPDATE … FROM (VALUES …)`, whose long statements psycopg parses again at each batch."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    sets = ", ".join(f"{qn(_column(model, name))} = %s" for name in fields)
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row[1:], row[0]) for row in rows])

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.services import audit_record
-from comptoir.ledger.bulk import insert_rows
+from comptoir.ledger.bulk import insert_returning, insert_rows, prepared
 from comptoir.ledger.models import ZERO, Account, JournalEntry, JournalLine, Matching, OpenItem
 
 CENT = Decimal("0.01")
@@ -123,19 +123,29 @@ def journal_entries_post(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
         _check_lines(spec.lines)
     with transaction.atomic():
         at = clock.now()
-        rows = JournalEntry.objects.bulk_create(
-            [
-                JournalEntry(
-                    journal=spec.journal,
-                    date=spec.date,
-                    label=spec.label[:200],
-                    reference=spec.reference,
-                    created_at=at,
-                )
-                for spec in entries
-            ],
-            batch_size=BATCH,
+        rows = [
+            JournalEntry(
+                journal=spec.journal,
+                date=spec.date,
+                label=spec.label[:200],
+                reference=spec.reference,
+                created_at=at,
+            )
+            for spec in entries
+        ]
+        # multi-row INSERT … RETURNING without the ORM's per-value preparation (bulk.py)
+        fields = ["journal", "date", "label", "reference", "created_at"]
+        stamp = prepared(JournalEntry, "created_at", at)
+        ids = insert_returning(
+            JournalEntry,
+            fields,
+            [(r.journal, r.date, r.label, r.reference, stamp) for r in rows],
         )
+        alias = connection.alias
+        for row, pk in zip(rows, ids, strict=True):
+            row.pk = pk
+            row._state.adding = False
+            row._state.db = alias
         insert_rows(
             JournalLine,
             ["entry", "account", "debit", "credit"],

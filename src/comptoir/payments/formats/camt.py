@@ -30,7 +30,8 @@ def _unreadable(message: str) -> DomainError:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag  # "{namespace}local" or "local"; comments and PIs have no str tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _children(el: etree._Element | None, name: str) -> Iterator[etree._Element]:

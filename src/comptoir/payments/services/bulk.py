@@ -9,7 +9,7 @@ interest to claim first). Every other transfer goes through `payment_record` one
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from django.db import connection
 
 from comptoir.core import clock
 from comptoir.core.services import audit_record
+from comptoir.ledger.bulk import insert_returning, insert_rows, prepared
 from comptoir.ledger.models import Account, Matching, OpenItem
 from comptoir.ledger.services import (
     accounts_get,
@@ -85,6 +86,76 @@ def _save_open_amounts(items: dict[int, Decimal]) -> None:
         )
 
 
+PAYMENT_FIELDS = (
+    "buyer",
+    "seller",
+    "method",
+    "source",
+    "amount",
+    "value_date",
+    "reference",
+    "payer_iban",
+    "idempotency_key",
+    "open_item",
+    "recorded_at",
+    "recorded_by",
+    "reversed_at",
+    "reversal_reason",
+)
+
+
+def _payments_insert(transfers: list[Transfer], items: list[int], actor: Any) -> list[Payment]:
+    """The payments of `transfers`, each with its ledger open item, inserted in one go."""
+    now = clock.now()
+    by = actor if getattr(actor, "pk", None) else None
+    payments = [
+        Payment(
+            buyer_id=t.buyer_id,
+            seller_id=t.seller_id,
+            method="transfer",
+            source=Payment.Source.STATEMENT,
+            amount=t.amount,
+            value_date=t.value_date,
+            reference=t.reference[:140],
+            payer_iban=t.payer_iban,
+            idempotency_key=t.idempotency_key,
+            open_item_id=item,
+            recorded_at=now,
+            recorded_by=by,
+        )
+        for t, item in zip(transfers, items, strict=True)
+    ]
+    stamp = prepared(Payment, "recorded_at", now)
+    ids = insert_returning(
+        Payment,
+        PAYMENT_FIELDS,
+        [
+            (
+                p.buyer_id,
+                p.seller_id,
+                p.method,
+                p.source,
+                p.amount,
+                p.value_date,
+                p.reference,
+                p.payer_iban,
+                p.idempotency_key,
+                p.open_item_id,
+                stamp,
+                p.recorded_by_id,
+                None,
+                "",
+            )
+            for p in payments
+        ],
+    )
+    for payment, pk in zip(payments, ids, strict=True):
+        payment.pk = pk
+        payment._state.adding = False
+        payment._state.db = connection.alias
+    return payments
+
+
 def transfers_record(
     transfers: list[Transfer], debts: dict[tuple[int, int], list[OpenItem]], actor: Any = None
 ) -> list[Payment]:
@@ -93,24 +164,6 @@ def transfers_record(
     if not transfers:
         return []
     now, today = clock.now(), clock.today()
-    payments = Payment.objects.bulk_create(
-        [
-            Payment(
-                buyer_id=t.buyer_id,
-                seller_id=t.seller_id,
-                method="transfer",
-                source=Payment.Source.STATEMENT,
-                amount=t.amount,
-                value_date=t.value_date,
-                reference=t.reference[:140],
-                payer_iban=t.payer_iban,
-                idempotency_key=t.idempotency_key,
-                recorded_at=now,
-                recorded_by=actor if getattr(actor, "pk", None) else None,
-            )
-            for t in transfers
-        ]
-    )
     wanted = {(t.buyer_id, P.RECEIVABLE) for t in transfers} | {
         (t.seller_id, P.BANK) for t in transfers
     }
@@ -131,42 +184,46 @@ def transfers_record(
     credit_of = dict(
         OpenItem.objects.filter(entry__in=[e.pk for e in entries]).values_list("entry_id", "pk")
     )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {Payment._meta.db_table} SET open_item_id = %s WHERE id = %s",  # noqa: S608
-            [(credit_of[e.pk], p.pk) for e, p in zip(entries, payments, strict=True)],
-        )
+    payments = _payments_insert(transfers, [credit_of[e.pk] for e in entries], actor)
     policies: dict[int, Any] = {}
     changed: dict[int, Decimal] = {}
-    matchings: list[Matching] = []
+    matchings: list[tuple[int, int | None, Decimal, Any]] = []
     settled: list[int] = []
-    for t, payment, entry in zip(transfers, payments, entries, strict=True):
-        payment.open_item_id = credit_of[entry.pk]
+    at = prepared(Matching, "at", now)
+    # per pair, its debts still open, as the allocation sees them (settled ones take nothing)
+    live: dict[tuple[int, int], dict[int, Debt]] = {}
+    for t, payment in zip(transfers, payments, strict=True):
         if t.seller_id not in policies:
             policies[t.seller_id] = payment_policy(t.seller_id, t.value_date)
         order = policies[t.seller_id].allocation if policies[t.seller_id] else None
-        pair = debts.get((t.buyer_id, t.seller_id), [])
-        plan = rules.allocate(
-            t.amount,
-            [Debt(d.pk, d.kind, d.reference, d.due_date, d.open_amount) for d in pair],
-            order,
-            t.reference,
-        )
-        by_id = {d.pk: d for d in pair}
+        key = (t.buyer_id, t.seller_id)
+        if key not in live:
+            live[key] = {
+                d.pk: Debt(d.pk, d.kind, d.reference, d.due_date, d.open_amount)
+                for d in debts.get(key, [])
+                if d.open_amount > 0
+            }
+        open_debts = live[key]
+        plan = rules.allocate(t.amount, list(open_debts.values()), order, t.reference)
         used = Decimal("0.00")
         for debt_id, amount in plan:
-            debt = by_id[debt_id]
-            debt.open_amount -= amount
-            changed[debt_id] = debt.open_amount
+            debt = open_debts[debt_id]
+            left = debt.open_amount - amount
+            changed[debt_id] = left
             used += amount
-            matchings.append(
-                Matching(item_a_id=debt_id, item_b_id=payment.open_item_id, amount=amount, at=now)
-            )
-            if debt.open_amount == 0:
+            matchings.append((debt_id, payment.open_item_id, amount, at))
+            if left == 0:
                 settled.append(debt_id)
-        if used:
+                del open_debts[debt_id]
+            else:
+                open_debts[debt_id] = replace(debt, open_amount=left)
+        if used and payment.open_item_id is not None:
             changed[payment.open_item_id] = -(t.amount - used)
-    Matching.objects.bulk_create(matchings, batch_size=1000)
+    for items in debts.values():  # the callers' objects follow, as before
+        for item in items:
+            if item.pk in changed:
+                item.open_amount = changed[item.pk]
+    insert_rows(Matching, ["item_a", "item_b", "amount", "at"], matchings)
     _save_open_amounts(changed)
     if settled:
         LateCase.objects.filter(open_item_id__in=settled).exclude(

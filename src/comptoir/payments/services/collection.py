@@ -11,21 +11,35 @@ overdue. Cases are locked in chunks with skip-locked, so two workers share the w
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    Field,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from comptoir.billing.models import Invoice
 from comptoir.core import clock
 from comptoir.core.calendar import add_months
 from comptoir.core.services import audit_record
+from comptoir.ledger.bulk import insert_select, update_rows
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.payments import notifications, rules
 from comptoir.payments.models import FormalNotice, LateCase, Suspension
@@ -66,7 +80,7 @@ class CollectionResult:
         )
 
 
-def _late_items(on: date, buyer_id: int | None, seller_id: int | None) -> Iterable[OpenItem]:
+def _late_items(on: date, buyer_id: int | None, seller_id: int | None) -> QuerySet[OpenItem]:
     qs = OpenItem.objects.filter(
         kind=OpenItem.Kind.INVOICE,
         account__purpose=Account.Purpose.RECEIVABLE,
@@ -78,58 +92,85 @@ def _late_items(on: date, buyer_id: int | None, seller_id: int | None) -> Iterab
         qs = qs.filter(party_id=buyer_id)
     if seller_id is not None:
         qs = qs.filter(counterparty_id=seller_id)
-    return qs.select_related("entry").iterator(chunk_size=CHUNK)
+    return qs
+
+
+# the columns of a new case, in the order of `_new_cases`'s select
+OPENED = (
+    "open_item",
+    "buyer",
+    "seller",
+    "due_date",
+    "invoice_date",
+    "incl_vat",
+    "excl_vat",
+    "stage",
+    "interest_from",
+    "interest_posted",
+    "interest_accrued",
+    "accrued_on",
+    "indemnity_posted",
+    "collection_costs_posted",
+    "reminders",
+    "opened_at",
+)
+
+
+def _new_cases(on: date, buyer_id: int | None, seller_id: int | None) -> QuerySet[OpenItem]:
+    """One row per late invoice item without a case: the values of its case, in the order of
+    `OPENED`. The invoice date and the amount excl. VAT come from the billing invoice of that
+    number; without one (an item posted directly), the entry's date and the amount incl. VAT."""
+    invoice = Invoice.objects.filter(
+        issuer_id=OuterRef("counterparty_id"), number=OuterRef("reference")
+    )
+
+    def field(name: str) -> Field[Any, Any]:
+        found = LateCase._meta.get_field(name)
+        assert isinstance(found, Field)
+        return found
+
+    due = F("due_date")
+    values = {
+        "c_open_item": F("pk"),
+        "c_buyer": F("party_id"),
+        "c_seller": F("counterparty_id"),
+        "c_due": due,
+        "c_invoice_date": Case(
+            When(
+                Exists(invoice),
+                then=Coalesce(Subquery(invoice.values("issue_date")[:1]), due),
+            ),
+            default=Coalesce(F("entry__date"), due),
+            output_field=DateField(),
+        ),
+        "c_incl": F("amount"),
+        "c_excl": Coalesce(
+            Subquery(invoice.values("total_excl_vat")[:1]),
+            F("amount"),
+            output_field=field("excl_vat"),
+        ),
+        "c_stage": Value(Stage.LATE, output_field=field("stage")),
+        "c_interest_from": due,
+        "c_interest_posted": Value(ZERO, output_field=field("interest_posted")),
+        "c_interest_accrued": Value(ZERO, output_field=field("interest_accrued")),
+        "c_accrued_on": due,
+        "c_indemnity": Value(False, output_field=field("indemnity_posted")),
+        "c_costs": Value(False, output_field=field("collection_costs_posted")),
+        "c_reminders": Value(0, output_field=field("reminders")),
+        "c_opened_at": Value(clock.now(), output_field=field("opened_at")),
+    }
+    assert len(values) == len(OPENED)
+    return _late_items(on, buyer_id, seller_id).order_by().annotate(**values).values_list(*values)
 
 
 def cases_open(*, on: date, buyer_id: int | None = None, seller_id: int | None = None) -> int:
-    """Open a late case for every invoice item still open after its due date (before `on`)."""
-    opened = 0
-    at = clock.now()
-    batch: list[OpenItem] = []
+    """Open a late case for every invoice item still open after its due date (before `on`).
 
-    def flush() -> int:
-        numbers: dict[int, set[str]] = defaultdict(set)
-        for item in batch:
-            numbers[item.counterparty_id or 0].add(item.reference)
-        invoices: dict[tuple[int, str | None], tuple[date | None, Decimal]] = {}
-        for seller, refs in numbers.items():
-            for issuer, number, issued, excl in Invoice.objects.filter(
-                issuer_id=seller, number__in=refs
-            ).values_list("issuer_id", "number", "issue_date", "total_excl_vat"):
-                invoices[(issuer, number)] = (issued, excl)
-        rows = []
-        for item in batch:
-            due = item.due_date or on
-            issued, excl = invoices.get(
-                (item.counterparty_id or 0, item.reference),
-                (item.entry.date if item.entry else due, item.amount),
-            )
-            issued = issued or due
-            rows.append(
-                LateCase(
-                    open_item=item,
-                    buyer_id=item.party_id,
-                    seller_id=item.counterparty_id or 0,
-                    due_date=due,
-                    invoice_date=issued,
-                    incl_vat=item.amount,
-                    excl_vat=excl,
-                    interest_from=due,
-                    accrued_on=due,
-                    opened_at=at,
-                )
-            )
-        made = LateCase.objects.bulk_create(rows, ignore_conflicts=True, batch_size=CHUNK)
-        return len(made)
-
-    for item in _late_items(on, buyer_id, seller_id):
-        batch.append(item)
-        if len(batch) >= CHUNK:
-            opened += flush()
-            batch = []
-    if batch:
-        opened += flush()
-    return opened
+    One INSERT … SELECT: no item goes through Python. A case another worker opened meanwhile is
+    skipped (one case per item, unique); returns the number of cases this call opened."""
+    return insert_select(
+        LateCase, OPENED, _new_cases(on, buyer_id, seller_id), ignore_conflicts=True
+    )
 
 
 def _open_cases(on: date, seller_id: int | None) -> list[int]:
@@ -229,6 +270,7 @@ def _chunk(run: _Run, ids: list[int]) -> None:
     cases = _locked(ids)
     if not cases:
         return
+    before = [_saved(case) for case in cases]
     rows = OpenItem.objects.filter(pk__in=[c.open_item_id for c in cases]).values_list(
         "pk", "open_amount", "reference"
     )
@@ -265,7 +307,7 @@ def _chunk(run: _Run, ids: list[int]) -> None:
                 and policy.document.late_payment.resolution is not None
             ):
                 resolution_apply(run, case, policy, ref, owed)
-    _save(cases)
+    _save([case for case, was in zip(cases, before, strict=True) if _saved(case) != was])
 
 
 SAVED = (
@@ -284,18 +326,13 @@ SAVED = (
 )
 
 
+_saved = attrgetter(*SAVED)  # a case's collection fields, to save only the cases that changed
+
+
 def _save(cases: list[LateCase]) -> None:
-    """Save the cases' collection fields: one prepared UPDATE run for many rows (much faster
-    than bulk_update's CASE expressions on thousands of rows)."""
-    table = LateCase._meta.db_table
-    fields: list[Any] = [LateCase._meta.get_field(name) for name in SAVED]
-    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    rows = [
-        [f.get_db_prep_save(getattr(case, f.attname), connection) for f in fields] + [case.pk]
-        for case in cases
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608
+    """Save the cases' collection fields: on PostgreSQL one UPDATE … FROM (VALUES …) per batch
+    (bulk_update's CASE expressions took minutes on 100,000 cases)."""
+    update_rows(LateCase, SAVED, [(case.pk, *_saved(case)) for case in cases])
 
 
 def _accelerate(run: _Run, buyer_id: int, seller_id: int, policy: PaymentPolicy) -> None:
@@ -375,7 +412,25 @@ def _lift(on: date, seller_id: int | None) -> int:
     if seller_id is not None:
         active = active.filter(seller_id=seller_id)
     pairs = set(active.values_list("buyer_id", "seller_id"))
-    return sum(lift_if_clear(buyer_id=b, seller_id=s, on=on) for b, s in pairs)
+    if not pairs:
+        return 0
+    # what `lift_if_clear` asks pair by pair, in one query: the pairs still overdue
+    overdue = set(
+        OpenItem.objects.filter(
+            party_id__in={b for b, _ in pairs},
+            counterparty_id__in={s for _, s in pairs},
+            account__purpose=Account.Purpose.RECEIVABLE,
+            open_amount__gt=0,
+            due_date__lt=on,
+        )
+        .order_by()
+        .values_list("party_id", "counterparty_id")
+        .distinct()
+    )
+    return sum(
+        active.filter(buyer_id=b, seller_id=s).update(lifted_on=on)
+        for b, s in sorted(pairs - overdue)
+    )
 
 
 def _reminder_mails(

@@ -27,6 +27,7 @@ from comptoir.core.errors import DomainError
 from comptoir.core.jobs import NullProgress, Progress, job_create, operation
 from comptoir.core.models import Job
 from comptoir.core.services import audit_record
+from comptoir.ledger.bulk import insert_rows
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
@@ -56,34 +57,60 @@ class ImportResult:
     skipped: int = 0
 
 
-class _Index:
-    """Open invoice items of the sellers concerned, by number and RF reference; buyers by IBAN."""
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """What reconciliation needs of an open invoice item (lighter than the model)."""
 
-    def __init__(self, seller_ids: set[int]) -> None:
-        self.by_ref: dict[str, OpenItem] = {}
-        self.by_buyer_amount: dict[tuple[int, int, Decimal], list[OpenItem]] = {}
-        items = OpenItem.objects.filter(
-            counterparty_id__in=seller_ids,
-            account__purpose=Account.Purpose.RECEIVABLE,
-            kind=OpenItem.Kind.INVOICE,
-            open_amount__gt=0,
-        ).only("pk", "party_id", "counterparty_id", "reference", "open_amount")
-        for item in items.iterator(chunk_size=5000):
+    pk: int
+    party_id: int
+    counterparty_id: int | None
+    reference: str
+    open_amount: Decimal
+
+
+class _Index:
+    """Open invoice items of the sellers concerned, by number and RF reference; buyers by IBAN.
+
+    The RF reference of every item is computed only when the statement has a token that may be
+    one (starting with "RF"): a statement of invoice numbers is matched without it."""
+
+    def __init__(self, seller_ids: set[int], tokens: set[str] | None = None) -> None:
+        with_rf = tokens is None or any(token.startswith("RF") for token in tokens)
+        self.by_ref: dict[str, _Open] = {}
+        self.by_buyer_amount: dict[tuple[int, int, Decimal], list[_Open]] = {}
+        rows = (
+            OpenItem.objects.filter(
+                counterparty_id__in=seller_ids,
+                account__purpose=Account.Purpose.RECEIVABLE,
+                kind=OpenItem.Kind.INVOICE,
+                open_amount__gt=0,
+            )
+            .order_by()
+            .values_list("pk", "party_id", "counterparty_id", "reference", "open_amount")
+        )
+        for row in rows.iterator(chunk_size=5000):
+            item = _Open(*row)
             ref = item.reference.upper()
             self.by_ref[ref] = item
-            self.by_ref[rules.payment_reference(ref)] = item
+            if with_rf:
+                self.by_ref[rules.payment_reference(ref)] = item
             key = (item.party_id, item.counterparty_id or 0, item.open_amount)
             self.by_buyer_amount.setdefault(key, []).append(item)
         self.buyers_by_iban: dict[str, set[int]] = {}
-        rows = list(Mandate.objects.values_list("iban", "buyer_id"))
-        rows += list(Payment.objects.exclude(payer_iban="").values_list("payer_iban", "buyer_id"))
-        rows += list(
+        rows_iban = list(Mandate.objects.values_list("iban", "buyer_id").distinct())
+        rows_iban += list(
+            Payment.objects.exclude(payer_iban="")
+            .order_by()
+            .values_list("payer_iban", "buyer_id")
+            .distinct()
+        )
+        rows_iban += list(
             Organization.objects.filter(is_buyer=True).exclude(iban="").values_list("iban", "pk")
         )
-        for iban, buyer in rows:
+        for iban, buyer in rows_iban:
             self.buyers_by_iban.setdefault(iban.replace(" ", "").upper(), set()).add(buyer)
 
-    def match(self, line: StatementLine, sellers: set[int]) -> OpenItem | None:
+    def match(self, line: StatementLine, sellers: set[int]) -> _Open | None:
         for token in rules.references_in(line.reference):
             item = self.by_ref.get(token)
             if item is not None and item.counterparty_id in sellers:
@@ -270,27 +297,28 @@ def _import_one(
         )
         result = ImportResult(record, True)
         outcomes = _reconcile_all(statement, sellers, result, actor, progress)
-        StatementEntry.objects.bulk_create(
+        insert_rows(
+            StatementEntry,
+            ENTRY_FIELDS,
             [
-                StatementEntry(
-                    statement=record,
-                    bank_reference=line.bank_reference[:140],
-                    account_iban=statement.account_iban,
-                    booking_date=line.booking_date,
-                    value_date=line.value_date,
-                    amount=line.amount,
-                    reference=line.reference[:280],
-                    counterparty_name=line.counterparty_name[:140],
-                    counterparty_iban=line.counterparty_iban[:34],
-                    end_to_end_id=line.end_to_end_id[:35],
-                    return_reason=line.return_reason[:8],
-                    status=status,
-                    note=note[:300],
-                    payment=payment,
+                (
+                    record.pk,
+                    line.bank_reference[:140],
+                    statement.account_iban,
+                    line.booking_date,
+                    line.value_date,
+                    line.amount,
+                    line.reference[:280],
+                    line.counterparty_name[:140],
+                    line.counterparty_iban[:34],
+                    line.end_to_end_id[:35],
+                    line.return_reason[:8],
+                    status,
+                    note[:300],
+                    payment.pk if payment is not None else None,
                 )
                 for line, (status, note, payment) in outcomes
             ],
-            batch_size=1000,
         )
         for _, (status, _, _) in outcomes:
             if status == Status.MATCHED:
@@ -319,6 +347,22 @@ def _import_one(
 
 
 Outcome = tuple[str, str, Payment | None]
+ENTRY_FIELDS = (
+    "statement",
+    "bank_reference",
+    "account_iban",
+    "booking_date",
+    "value_date",
+    "amount",
+    "reference",
+    "counterparty_name",
+    "counterparty_iban",
+    "end_to_end_id",
+    "return_reason",
+    "status",
+    "note",
+    "payment",
+)
 
 
 def _reconcile_all(
@@ -333,7 +377,10 @@ def _reconcile_all(
             bank_reference__in=[line.bank_reference for line in statement.lines],
         ).values_list("bank_reference", flat=True)
     )
-    index = _Index(sellers)
+    index = _Index(
+        sellers,
+        {token for line in statement.lines for token in rules.references_in(line.reference)},
+    )
     debits = {
         d.end_to_end_id: d
         for d in DirectDebit.objects.filter(
@@ -349,7 +396,7 @@ def _reconcile_all(
         seen.add(line.bank_reference)
         lines.append(line)
     today = clock.today()
-    matched: dict[int, OpenItem] = {}  # line position -> the invoice it names
+    matched: dict[int, _Open] = {}  # line position -> the invoice it names
     for n, line in enumerate(lines):
         if line.amount > 0 and not (line.end_to_end_id and line.end_to_end_id in debits):
             item = index.match(line, sellers)
@@ -410,7 +457,7 @@ def _reconcile_all(
     return out
 
 
-def _record_one(line: StatementLine, item: OpenItem, actor: Any) -> Outcome:
+def _record_one(line: StatementLine, item: _Open, actor: Any) -> Outcome:
     payment = payment_record(
         buyer=item.party_id,
         seller=item.counterparty_id,
