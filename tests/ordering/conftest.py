@@ -16,7 +16,11 @@ from comptoir.ordering.quoting import LineRequest
 from comptoir.ordering.services import Signature, Submission, order_place
 from comptoir.parties.models import Address, AddressKind, Organization, User
 from comptoir.terms.models import TermsVersion
-from comptoir.terms.services import terms_version_create_from_preset, terms_version_publish
+from comptoir.terms.services import (
+    terms_version_create_draft,
+    terms_version_create_from_preset,
+    terms_version_publish,
+)
 from tests.parties.factories import make_marketplace_operator, make_org, make_user
 
 PUBLISHED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=clock.PARIS)
@@ -47,16 +51,21 @@ def make_shop(
     vat: str = "20",
     kind: str = "physical",
     kinds: dict[str, str] | None = None,
+    source: str | None = None,
 ) -> Shop:
     """`products`: (sku, unit price excl. VAT, pack size, stock or None for unmanaged);
-    `kinds` gives some SKUs another product kind than `kind`."""
+    `kinds` gives some SKUs another product kind than `kind`; `source`, terms adapted from the
+    preset (its TOML) instead of the preset itself."""
     user = make_user()
     seller = make_org(seller=True, owner=user)
     _address(seller, "Paris")
     if preset == "marketplace":
         make_marketplace_operator()  # it invoices the commission of each payout (I8)
     with clock.frozen(PUBLISHED_AT):
-        draft = terms_version_create_from_preset(seller=seller, preset=preset)
+        if source is None:
+            draft = terms_version_create_from_preset(seller=seller, preset=preset)
+        else:
+            draft = terms_version_create_draft(seller=seller, source=source, preset=preset)
         version = terms_version_publish(version=draft)
     made: dict[str, Product] = {}
     for sku, _price, pack, stock in products:

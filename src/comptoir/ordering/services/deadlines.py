@@ -12,11 +12,13 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
+from comptoir.billing.models import Invoice
 from comptoir.billing.rules import PartySnapshot
 from comptoir.billing.services import invoices_issue_batch
 from comptoir.billing.snapshots import party_snapshot
 from comptoir.core import clock
 from comptoir.core.services import audit_record
+from comptoir.ledger.models import Account, OpenItem
 from comptoir.ordering.invoicing import buyers_with_pending_items, draft_for, terms_facts
 from comptoir.ordering.models import Order, OrderEvent
 from comptoir.ordering.policy import ordering_policy
@@ -28,7 +30,9 @@ from comptoir.ordering.services._common import (
     restore_voucher,
 )
 from comptoir.parties.models import Organization
+from comptoir.payments.services.card import credits_allocate
 from comptoir.payments.services.debits import debits_schedule_for_invoices
+from comptoir.payments.services.financing import financing_assign
 from comptoir.payments.services.schedule import ScheduleRequest, schedules_for_invoices
 
 BATCH = 500
@@ -77,11 +81,13 @@ def _process_batch(ids: list[int], until: datetime) -> int:
     Order.objects.bulk_update(
         orders, ["state", "state_changed_at", "next_deadline_at", "next_action"], batch_size=BATCH
     )
-    to_invoice: dict[int, list[Order]] = defaultdict(list)
+    # one group per terms version and payment method: the method changes the invoice's
+    # mentions ("Facture cédée à …", PT3), as in order_invoice_issue
+    to_invoice: dict[tuple[int, str], list[Order]] = defaultdict(list)
     for order in orders:
         policy = ordering_policy(order.terms_version)
         if policy.invoicing_moment == "at_order_end" and order.invoice_id is None:
-            to_invoice[order.terms_version_id].append(order)
+            to_invoice[(order.terms_version_id, order.payment_method)].append(order)
     snapshots: dict[int, PartySnapshot] = {}
 
     def snap(org: Organization) -> PartySnapshot:
@@ -104,7 +110,7 @@ def _process_batch(ids: list[int], until: datetime) -> int:
                 )
                 for o in group
             ],
-            terms_facts=terms_facts(policy.document),
+            terms_facts=terms_facts(policy.document, payment_method=group[0].payment_method),
         )
         for order, invoice in zip(group, invoices, strict=True):
             order.invoice = invoice
@@ -135,6 +141,7 @@ def _process_batch(ids: list[int], until: datetime) -> int:
             inv for o, inv in zip(group, invoices, strict=True) if o.payment_method == "sepa_debit"
         ]
         debits_schedule_for_invoices(sepa)  # PT1: collected under the buyers' mandates
+        _settle_after_issue(group, invoices)
     OrderEvent.objects.bulk_create(events, batch_size=BATCH)
     audit_record(
         actor=None,
@@ -145,6 +152,35 @@ def _process_batch(ids: list[int], until: datetime) -> int:
         data={"count": len(orders), "first": orders[0].number, "last": orders[-1].number},
     )
     return len(orders)
+
+
+def _settle_after_issue(group: list[Order], invoices: list[Invoice]) -> None:
+    """What order_invoice_issue does after issuing, for a batch: a financed invoice is assigned
+    to the partner, who pays the seller at once (PT3); a payment made before the invoice (card
+    at order) settles it (PT7). Credits are looked up in one query, so buyers without any cost
+    nothing."""
+    for order, invoice in zip(group, invoices, strict=True):
+        if order.payment_method == "financing_partner" and invoice.total_incl_vat > 0:
+            item = OpenItem.objects.filter(
+                party_id=invoice.recipient_id,
+                counterparty_id=invoice.issuer_id,
+                reference=invoice.number,
+                kind=OpenItem.Kind.INVOICE,
+            ).first()
+            if item is not None:
+                financing_assign(invoice_item=item)
+    seller_id = group[0].seller_id
+    with_credit = set(
+        OpenItem.objects.filter(
+            party_id__in={o.buyer_id for o in group},
+            counterparty_id=seller_id,
+            account__purpose=Account.Purpose.RECEIVABLE,
+            kind=OpenItem.Kind.PAYMENT,
+            open_amount__lt=0,
+        ).values_list("party_id", flat=True)
+    )
+    for buyer_id in sorted(with_credit):
+        credits_allocate(buyer_id=buyer_id, seller_id=seller_id)
 
 
 def _take(order_id: int, until: datetime) -> Order | None:
