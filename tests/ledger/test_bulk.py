@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 
 from comptoir.core import clock
+from comptoir.ledger import bulk
 from comptoir.ledger.bulk import insert_returning, insert_rows, insert_select, prepared, update_rows
 from comptoir.ledger.models import Account, JournalEntry, JournalLine, OpenItem
 from comptoir.ledger.services import accounts_get
@@ -38,7 +39,11 @@ def test_insert_returning_gives_the_ids_in_the_order_of_the_rows():
 
 
 @pytest.mark.django_db
-def test_insert_rows_and_update_rows(buyer, seller):
+@pytest.mark.parametrize("copy_from", [1, 10**9], ids=["copy-update-from", "row-by-row"])
+def test_insert_rows_and_update_rows(buyer, seller, copy_from, monkeypatch):
+    """Both update paths (PostgreSQL takes the COPY one for large batches) give the same rows,
+    also when run twice in one transaction."""
+    monkeypatch.setattr(bulk, "_COPY_UPDATE_FROM", copy_from)
     acc = accounts_get(wanted=[(buyer.pk, P.RECEIVABLE), (seller.pk, P.SELLER_REVENUE)])
     receivable, revenue = acc[(buyer.pk, P.RECEIVABLE)], acc[(seller.pk, P.SELLER_REVENUE)]
     [entry] = _entries(1)
@@ -59,6 +64,11 @@ def test_insert_rows_and_update_rows(buyer, seller):
             + (date(2026, 11, 20), stamp)
             for n in range(3)
         ],
+    )
+    update_rows(
+        OpenItem,
+        ["open_amount", "due_date"],
+        [(ids[0], D("11.00"), date(2026, 11, 30)), (ids[2], D("1.00"), date(2026, 11, 21))],
     )
     update_rows(
         OpenItem,

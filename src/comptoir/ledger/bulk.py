@@ -12,7 +12,8 @@ few statements: identifiers come from the model's metadata, values are always pa
   the table's sequence before the COPY; SQLite: multi-row `INSERT … RETURNING`).
 - `insert_select`: `INSERT … SELECT` from a queryset, `ON CONFLICT DO NOTHING` if asked; the
   number of rows inserted. No row goes through Python.
-- `update_rows`: many rows, each with its own values: one prepared UPDATE run for all.
+- `update_rows`: many rows, each with its own values: on PostgreSQL a large batch by COPY into a
+  temporary table and one `UPDATE … FROM`; otherwise one prepared UPDATE run for all.
 
 The caller gives every column that has no database default (Django's defaults are Python-side).
 """
@@ -140,15 +141,49 @@ def insert_select(
         return max(cursor.rowcount, 0)
 
 
+#: from this many rows, PostgreSQL updates go through COPY into a temporary table
+_COPY_UPDATE_FROM = 2000
+
+
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Set `fields` of many rows, each to its own values: `rows` are (pk, value, value, …). One
-    prepared UPDATE run for every row (pipelined by psycopg 3); measured on 100,000 rows, it beats
-    `UPDATE … FROM (VALUES …)`, whose long statements psycopg parses again at each batch."""
+    """Set `fields` of many rows, each to its own values: `rows` are (pk, value, value, …).
+
+    On PostgreSQL, a large batch is copied into a temporary table and applied by one
+    `UPDATE … FROM` (measured on 100,000 late cases: the statement-per-row way spent 8.6 s in the
+    server alone). Otherwise one prepared UPDATE is run for every row (pipelined by psycopg 3)."""
     if not rows:
         return
     qn = connection.ops.quote_name
     table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
-    sets = ", ".join(f"{qn(_column(model, name))} = %s" for name in fields)
-    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) >= _COPY_UPDATE_FROM:
+            _update_from_copy(cursor, model, fields, rows)
+            return
+        sets = ", ".join(f"{qn(_column(model, name))} = %s" for name in fields)
+        sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
         cursor.executemany(sql, [(*row[1:], row[0]) for row in rows])
+
+
+def _update_from_copy(
+    cursor: Any, model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]
+) -> None:
+    qn = connection.ops.quote_name
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    columns = [qn(_column(model, name)) for name in fields]
+    scratch = qn(f"_upd_{model._meta.db_table}")
+    listed = ", ".join([pk, *columns])
+    # same column types as the table; dropped at the end of the transaction at the latest
+    cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608
+        f"SELECT {listed} FROM {table} WITH NO DATA"
+    )
+    with (
+        connection.wrap_database_errors,
+        cursor.copy(f"COPY {scratch} ({listed}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+    sets = ", ".join(f"{c} = u.{c}" for c in columns)
+    cursor.execute(f"UPDATE {table} t SET {sets} FROM {scratch} u WHERE t.{pk} = u.{pk}")  # noqa: S608
+    cursor.execute(f"DROP TABLE {scratch}")
