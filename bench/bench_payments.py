@@ -20,6 +20,7 @@ size measured).
 
 from __future__ import annotations
 
+import cProfile
 import os
 import random
 import time
@@ -192,8 +193,15 @@ def _sweep(day: date, seller_id: int):
 
     mail.outbox = []
     clock.freeze(_at(day))
+    profile = os.environ.get("BENCH_PROFILE")  # a file to write the sweeps' cProfile stats to
+    profiler = cProfile.Profile() if profile else None
     start, cpu = time.perf_counter(), time.process_time()
+    if profiler is not None:
+        profiler.enable()
     result = collection_run(on=day, seller_id=seller_id)
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{profile}.{day.isoformat()}")
     return result, time.perf_counter() - start, time.process_time() - cpu
 
 

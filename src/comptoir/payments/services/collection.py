@@ -181,7 +181,15 @@ def _open_cases(on: date, seller_id: int | None) -> list[int]:
 
 
 def _locked(ids: list[int]) -> list[LateCase]:
-    qs = LateCase.objects.filter(pk__in=ids).filter(~Q(stage__in=[Stage.SETTLED, Stage.RESOLVED]))
+    """The open cases among `ids` (sorted), locked, each with its item's open amount and
+    reference (`item_open`, `item_reference`). Selected by the range of `ids` rather than a list
+    of 2,000 parameters: a case opened meanwhile inside the range is simply processed too."""
+    qs = LateCase.objects.filter(pk__gte=ids[0], pk__lte=ids[-1]).filter(
+        ~Q(stage__in=[Stage.SETTLED, Stage.RESOLVED])
+    )
+    qs = qs.annotate(
+        item_open=F("open_item__open_amount"), item_reference=F("open_item__reference")
+    )
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     return list(qs.order_by("pk"))
@@ -271,11 +279,8 @@ def _chunk(run: _Run, ids: list[int]) -> None:
     if not cases:
         return
     before = [_saved(case) for case in cases]
-    rows = OpenItem.objects.filter(pk__in=[c.open_item_id for c in cases]).values_list(
-        "pk", "open_amount", "reference"
-    )
-    open_amounts = {pk: amount for pk, amount, _ in rows}
-    references = {pk: ref for pk, _, ref in rows}
+    open_amounts = {c.open_item_id: c.item_open for c in cases}  # type: ignore[attr-defined]
+    references = {c.open_item_id: c.item_reference for c in cases}  # type: ignore[attr-defined]
     run.result.settled += _settle_finished(cases, open_amounts, run.on)
     live = [c for c in cases if c.stage != Stage.SETTLED]
     by_seller: dict[int, list[LateCase]] = defaultdict(list)
