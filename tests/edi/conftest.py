@@ -43,7 +43,7 @@ class Pair:
     other: Buyer
 
 
-def make_pair(preset: str = "electronics-wholesale") -> Pair:
+def make_pair(preset: str = "electronics-wholesale", source: str | None = None) -> Pair:
     shop = make_shop(
         preset,
         [
@@ -52,6 +52,7 @@ def make_pair(preset: str = "electronics-wholesale") -> Pair:
             ("EL-300", "40.00", 4, 100),
             ("EL-400", "9.90", 1, 100),
         ],
+        source=source,
     )
     for sku, gtin in GTINS.items():
         product = shop.products[sku]
@@ -78,13 +79,19 @@ def orders_text(
     buyer: str = BUYER_GLN,
     seller: str = SELLER_GLN,
     lines: tuple[tuple[str, str, str], ...] = (("3760123450010", "", "10"),),
+    function: str = "9",
+    note: str = "",
+    delivery: str = "",
 ) -> str:
-    """An ORDERS interchange: `lines` are (GTIN, SKU, quantity)."""
+    """An ORDERS interchange: `lines` are (GTIN, SKU, quantity); `function` is BGM 1225 (9
+    original, 5 replace, 1 cancellation), `note` an FTX+AAI, `delivery` a NAD+DP segment."""
     body = [
-        f"BGM+220+{number}+9'",
+        f"BGM+220+{number}+{function}'",
         "DTM+137:20261130:102'",
+        *([f"FTX+AAI+++{note}'"] if note else []),
         f"NAD+BY+{buyer}::9'",
         f"NAD+SU+{seller}::9'",
+        *([delivery] if delivery else []),
     ]
     for n, (gtin, sku, qty) in enumerate(lines, start=1):
         body.append(f"LIN+{n}++{gtin}:EN'" if gtin else f"LIN+{n}'")

@@ -30,12 +30,16 @@ from tests.payments.conftest import camt053
 from tests.web import (
     matrix_api_more,
     matrix_catalog_admin,
+    matrix_checkout,
     matrix_company,
     matrix_edi,
+    matrix_fulfilment_docs,
     matrix_imports,
     matrix_onboarding,
     matrix_oversight,
+    matrix_payouts,
     matrix_refunds,
+    matrix_substitutions,
     matrix_terms_editor,
 )
 
@@ -401,6 +405,10 @@ for _area in (
     matrix_api_more,
     matrix_edi,
     matrix_refunds,
+    matrix_checkout,
+    matrix_payouts,
+    matrix_fulfilment_docs,
+    matrix_substitutions,
 ):
     assert not set(_area.ROUTES) & set(ROUTES), _area.__name__
     ROUTES.update(_area.ROUTES)

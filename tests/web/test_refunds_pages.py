@@ -21,6 +21,7 @@ from comptoir.payments.models import CardRefund
 from comptoir.payments.services.card import card_refund_for_credit_note, card_refund_retry_now
 from tests.ordering.conftest import make_buyer, make_shop, place
 from tests.parties.factories import make_user
+from tests.web.test_refund_retry_queue import run_queued_refunds
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 1, 10, tzinfo=clock.PARIS)
@@ -69,14 +70,19 @@ def test_the_seller_sees_each_refund_with_its_error_and_next_retry(client, faile
     assert 'aria-current="page"' in page and "Card refunds" in page  # in the payments menu
 
 
-def test_retry_now_refunds_once_the_provider_is_back(client, failed) -> None:
+def test_retry_now_refunds_once_the_provider_is_back(
+    client, failed, django_capture_on_commit_callbacks
+) -> None:
     shop, buyer, _note, refund = failed
     client.force_login(shop.seller_user)
     with clock.frozen(NOW + timedelta(minutes=1)):  # before the sweep's next retry
-        response = client.post(reverse("web:card_refund_retry", args=[refund.pk]), follow=True)
+        with django_capture_on_commit_callbacks(execute=True):  # queued, answered at once
+            response = client.post(reverse("web:card_refund_retry", args=[refund.pk]), follow=True)
+        assert "retry queued" in response.content.decode()
+        assert run_queued_refunds() == ["succeeded"]  # what the worker does
     refund.refresh_from_db()
     assert (refund.status, refund.attempts, refund.next_retry_at) == ("succeeded", 2, None)
-    assert "refunded on the card" in response.content.decode()
+    assert "Refunded" in client.get(reverse("web:card_refunds")).content.decode()
     again = client.post(reverse("web:card_refund_retry", args=[refund.pk]), follow=True)
     assert "not sent again" in again.content.decode()  # I5: never twice
     refund.refresh_from_db()
@@ -90,16 +96,19 @@ def test_retry_now_refunds_once_the_provider_is_back(client, failed) -> None:
 
 
 def test_retry_now_that_fails_again_keeps_the_credit_and_says_so(
-    client, failed, monkeypatch
+    client, failed, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
     shop, _buyer, _note, refund = failed
     client.force_login(shop.seller_user)
     monkeypatch.setattr(providers.LocalProvider, "refund", _down)
     with clock.frozen(NOW + timedelta(minutes=1)):
-        response = client.post(reverse("web:card_refund_retry", args=[refund.pk]), follow=True)
-    assert "failed again" in response.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("web:card_refund_retry", args=[refund.pk]))
+        assert run_queued_refunds() == ["failed"]  # the worker's attempt fails again
+        page = client.get(reverse("web:card_refunds")).content.decode()
+    assert "Failed, waiting for retry" in page and "PSP timed out" in page
     refund.refresh_from_db()
-    assert (refund.status, refund.attempts) == ("failed", 2)
+    assert (refund.status, refund.attempts, refund.retry_queued_at) == ("failed", 2, None)
     assert refund.next_retry_at == NOW + timedelta(minutes=1) + timedelta(minutes=30)
 
 

@@ -158,6 +158,7 @@ def test_an_orders_life_reaches_its_buyer_and_seller_only(shop, django_capture_o
         "buyer_id": shop.approved_buyer.pk,
         "seller_id": shop.seller.pk,
         "total_incl_vat": str(order.total_incl_vat),
+        "channel": "web",  # O14 (docs/api.md)
     }
     shipped = json.loads(buyer_hook.requests[3].body)
     assert shipped["data"]["order"] == order.number and shipped["data"]["carrier"] == "Colissimo"

@@ -9,6 +9,7 @@ from comptoir.api import (
     orders,
     payments,
     sellers,
+    substitutions,
     webhooks,
 )
 
@@ -30,6 +31,7 @@ api.add_router("", fulfilment.router)
 api.add_router("", invoices.router)
 api.add_router("", sellers.router)
 api.add_router("", edi.router)
+api.add_router("", substitutions.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

@@ -15,6 +15,7 @@ from typing import Any
 from facturx import generate_cii_xml, xml_check_xsd
 
 from comptoir.billing.models import Invoice, Kind
+from comptoir.billing.rules import EXEMPTION_REASONS
 
 LEVEL = "en16931"
 TYPE_CODES = {Kind.INVOICE: "380", Kind.CREDIT_NOTE: "381"}
@@ -55,6 +56,8 @@ def _party(snapshot: dict[str, Any]) -> dict[str, Any]:
 def facturx_data(invoice: Invoice) -> dict[str, Any]:
     """The factur-x `generate_cii_xml` dict (keys are EN 16931 ids) of an issued document."""
     refs = invoice.references or {}
+    # one category per rate (the breakdown's), so lines and adjustments match their group
+    categories = {Decimal(v.rate): v.category for v in invoice.vat_breakdown.all()}
     notes = [
         {"BT-21": m["note_subject"], "BT-22": m["text"]}
         if m.get("note_subject")
@@ -77,7 +80,11 @@ def facturx_data(invoice: Invoice) -> dict[str, Any]:
                 "BT-117": _amount(v.amount),
                 "BT-118": v.category,
                 "BT-119": _rate(v.rate),
-                **({"BT-120": "Taux zéro"} if v.category == "Z" else {}),
+                **(
+                    {"BT-120": EXEMPTION_REASONS[v.category]}
+                    if v.category in EXEMPTION_REASONS
+                    else {}
+                ),
             }
             for v in invoice.vat_breakdown.all()
         ],
@@ -93,7 +100,7 @@ def facturx_data(invoice: Invoice) -> dict[str, Any]:
                 "BT-146": f"{line.net_unit_price.normalize():f}",
                 "BT-129": f"{line.quantity.normalize():f}",
                 "BT-130": line.unit_code,
-                "BT-151": "S" if line.vat_rate > 0 else "Z",
+                "BT-151": categories.get(line.vat_rate, "S" if line.vat_rate > 0 else "Z"),
                 "BT-152": _rate(line.vat_rate),
                 "BT-131": _amount(line.net_amount),
                 **({"BT-155": line.sku} if line.sku else {}),
@@ -125,10 +132,10 @@ def facturx_data(invoice: Invoice) -> dict[str, Any]:
         }
     if invoice.charges:
         data["BT-108"] = _amount(invoice.charge_total)
-        data["BG-21"] = [_allowance_charge(c) for c in invoice.charges]
+        data["BG-21"] = [_allowance_charge(c, categories) for c in invoice.charges]
     if invoice.allowances:
         data["BT-107"] = _amount(invoice.allowance_total)
-        data["BG-20"] = [_allowance_charge(a) for a in invoice.allowances]
+        data["BG-20"] = [_allowance_charge(a, categories) for a in invoice.allowances]
     if any(m["code"] == "vat_on_debits" for m in invoice.mentions):
         data["BT-8"] = "invoice"
     iban = invoice.issuer_snapshot.get("iban")
@@ -145,12 +152,12 @@ def facturx_data(invoice: Invoice) -> dict[str, Any]:
     return data
 
 
-def _allowance_charge(item: dict[str, str]) -> dict[str, str]:
+def _allowance_charge(item: dict[str, str], categories: dict[Decimal, str]) -> dict[str, str]:
     rate = Decimal(item["vat_rate"])
     return {
         "amount": _amount(item["net_amount"]),
         "reason": item["reason"],
-        "vat_category_code": "S" if rate > 0 else "Z",
+        "vat_category_code": categories.get(rate, "S" if rate > 0 else "Z"),
         "vat_rate": _rate(rate),
     }
 

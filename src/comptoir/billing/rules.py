@@ -113,6 +113,7 @@ class LineInput:
     unit_code: str = "C62"  # UN/ECE Rec 20: piece
     gtin: str = ""
     net_amount: Decimal | None = None  # fixed by an earlier document (full credit note)
+    vat_category: str = ""  # UNCL 5305 when not the rate's default (see `vat_category`)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class Adjustment:
     amount: Decimal
     vat_rate: Decimal
     amount_includes_vat: bool = False
+    vat_category: str = ""  # UNCL 5305 when not the rate's default (see `vat_category`)
 
 
 @dataclass(frozen=True)
@@ -200,8 +202,28 @@ class Totals:
 
 
 def vat_category(rate: Decimal) -> str:
-    """UNCL 5305: S standard (any positive rate), Z zero rate."""
+    """UNCL 5305: S standard (any positive rate), Z zero rate. A line or an adjustment may name
+    another category for its rate (E: exempt, e.g. packaging deposits outside the VAT base);
+    one category per rate and document."""
     return "S" if rate > 0 else "Z"
+
+
+# BT-120, the exemption reason of a category other than S (EN 16931 BR-E-10, BR-Z-10)
+EXEMPTION_REASONS = {
+    "Z": "Taux zéro",
+    "E": "Consigne d'emballage hors base d'imposition (CGI art. 267)",
+}
+
+
+def _categories(draft: DocumentDraft) -> dict[Decimal, str]:
+    named: dict[Decimal, str] = {}
+    items: list[LineInput | Adjustment] = [*draft.lines, *draft.fees, *draft.discounts]
+    for item in items:
+        if item.vat_category and named.setdefault(item.vat_rate, item.vat_category) != (
+            item.vat_category
+        ):
+            raise ValueError(f"two VAT categories at {item.vat_rate} %")
+    return named
 
 
 def compute_line(position: int, line: LineInput) -> ComputedLine:
@@ -240,6 +262,7 @@ def compute_totals(draft: DocumentDraft) -> Totals:
     lines = tuple(compute_line(i, line) for i, line in enumerate(draft.lines, start=1))
     charges = tuple(_compute_adjustment(a) for a in draft.fees)
     allowances = tuple(_compute_adjustment(a) for a in draft.discounts)
+    categories = _categories(draft)
     bases: dict[Decimal, Decimal] = defaultdict(Decimal)
     for line in lines:
         bases[line.vat_rate] += line.net_amount
@@ -252,7 +275,7 @@ def compute_totals(draft: DocumentDraft) -> Totals:
             rate=rate,
             base=base,
             amount=round_cent(base * rate / HUNDRED),
-            category=vat_category(rate),
+            category=categories.get(rate) or vat_category(rate),
         )
         for rate, base in sorted(bases.items(), reverse=True)
     )

@@ -151,3 +151,58 @@ class EdiExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} @ {self.exported_at:%Y-%m-%d %H:%M}"
+
+
+class InterchangeCounter(models.Model):
+    """The last UNB control reference a sender issued (O14). Locked (`select_for_update`) while a
+    message is stored, so two messages of one sender never share a reference; a rolled-back
+    message leaves no gap, and a gap would be harmless anyway (the partner only needs them
+    unique)."""
+
+    sender_gln = models.CharField(max_length=35, unique=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.sender_gln}: {self.last}"
+
+
+class RetryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a new attempt"
+    ISSUED = "issued", "Issued"
+    FAILED = "failed", "Given up"
+
+
+class OutboundRetry(models.Model):
+    """An ORDRSP, DESADV or INVOIC that could not be built or stored when its event came (O14):
+    the sweep `edi.retry_outbound` tries it again with a growing delay, then gives up."""
+
+    source = models.CharField(max_length=80, unique=True, help_text="What the message answers.")
+    order = models.ForeignKey(
+        "ordering.Order", on_delete=models.PROTECT, related_name="edi_retries"
+    )
+    status = models.CharField(
+        max_length=8, choices=RetryStatus.choices, default=RetryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    message = models.ForeignKey(
+        EdiMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="retries"
+    )
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["next_attempt_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "issued", "failed"]),
+                name="edi_retry_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="edi_retry_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.status}, {self.attempts})"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from comptoir.core.errors import NotFound
-from comptoir.edi.models import Direction, EdiMessage
+from comptoir.edi.models import Direction, EdiMessage, OutboundRetry, RetryStatus
 from comptoir.parties.models import Organization
 
 
@@ -54,9 +54,25 @@ def pending_exports(seller: Organization | int) -> QuerySet[EdiMessage]:
 
 
 def inbound_order_message(order_id: int) -> EdiMessage | None:
-    """The accepted ORDERS message an order was placed from, if any."""
+    """The accepted ORDERS message that gave the order its lines: the original (BGM 9) or the
+    last replacement (BGM 5), not a cancellation."""
     return (
-        EdiMessage.objects.filter(order_id=order_id, direction=Direction.IN, status="accepted")
-        .order_by("created_at", "id")
+        EdiMessage.objects.filter(
+            order_id=order_id,
+            direction=Direction.IN,
+            status="accepted",
+            function_code__in=("9", "5"),
+        )
+        .order_by("-created_at", "-id")
         .first()
+    )
+
+
+def outbound_retries(seller: Organization | int) -> QuerySet[OutboundRetry]:
+    """The seller's EDI answers that failed (pending a new attempt or given up), oldest first."""
+    return (
+        OutboundRetry.objects.filter(order__seller_id=_org_id(seller))
+        .exclude(status=RetryStatus.ISSUED)
+        .select_related("order")
+        .order_by("created_at", "id")
     )

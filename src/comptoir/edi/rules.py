@@ -7,7 +7,7 @@ despatches, up to 4 decimals on invoices."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from pydifact.segments import Segment
@@ -25,6 +25,22 @@ INVOIC_ID = ("INVOIC", "D", "96A", "UN", "EAN008")
 ACCEPTED, CHANGED, NOT_ACCEPTED = "29", "4", "27"
 LINE_ADDED, LINE_CHANGED, LINE_ACCEPTED, LINE_REFUSED = "1", "3", "5", "7"
 MAX_LINES = 9999
+# BGM 1225 of an ORDERS message: what it asks (O14, docs/edi.md)
+ORIGINAL, CANCELLATION, REPLACE, CHANGE = "9", "1", "5", "4"
+READ_FUNCTIONS = (ORIGINAL, CANCELLATION, REPLACE)
+
+# retry of an outbound message that could not be built or stored: 5 min, 10, 20 … 6 h at most,
+# then given up after MAX_ATTEMPTS attempts (the first, at the event, included)
+RETRY_FIRST_DELAY = timedelta(minutes=5)
+RETRY_MAX_DELAY = timedelta(hours=6)
+RETRY_MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempts: int) -> timedelta | None:
+    """How long to wait after the `attempts`-th failed attempt; None: give up."""
+    if attempts >= RETRY_MAX_ATTEMPTS:
+        return None
+    return min(RETRY_FIRST_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
 
 
 def gln_problem(value: str) -> str | None:
@@ -80,6 +96,8 @@ class LineIn:
 class OrdersIn:
     number: str = ""
     function: str = ""
+    bgm_segment: int | None = None
+    note: str = ""
     document_date: str = ""
     delivery_date: str = ""
     currency: str = "EUR"
@@ -169,7 +187,8 @@ class _Reader:
         tag, found = segment.tag, self.found
         if tag == "BGM":
             found.number = element(segment, 1)
-            found.function = element(segment, 2) or "9"
+            found.function = element(segment, 2) or ORIGINAL
+            found.bgm_segment = at
             if element(segment, 0, 0) not in ("220", "105", "221"):
                 self.problem(
                     "unsupported_document",
@@ -177,16 +196,28 @@ class _Reader:
                     at,
                     tag,
                 )
-            if found.function != "9":
+            if found.function == CHANGE:
                 self.problem(
                     "unsupported_function",
-                    f"BGM function {found.function}: only an original order (9) is accepted; "
-                    "change or cancel the order on Comptoir.",
+                    "BGM function 4 (change) is not read: send the whole order again with "
+                    "function 5 (replace), or cancel it with function 1.",
+                    at,
+                    tag,
+                )
+            elif found.function not in READ_FUNCTIONS:
+                self.problem(
+                    "unsupported_function",
+                    f"BGM function {found.function}: only an original order (9), a replacement "
+                    "(5) or a cancellation (1) is read.",
                     at,
                     tag,
                 )
             if not found.number or len(found.number) > 35:
                 self.problem("missing_order_number", "BGM needs the order number.", at, tag)
+        elif tag == "FTX" and not found.note:
+            found.note = " ".join(
+                part for part in (element(segment, 3, i).strip() for i in range(5)) if part
+            )[:2000]
         elif tag == "DTM":
             if element(segment, 0, 0) == "137":
                 found.document_date = element(segment, 0, 1)
@@ -272,8 +303,13 @@ def read_orders(message: RawMessage) -> tuple[OrdersIn, list[Problem]]:
         )
         return reader.found, problems
     reader.read()
-    problems += reader.problems
     found = reader.found
+    if found.function == CANCELLATION:
+        # the lines of a cancellation are not read: it names the order by its number only
+        problems += [p for p in reader.problems if p.tag not in ("LIN", "QTY", "CNT")]
+        found.lines = []
+    else:
+        problems += reader.problems
     if not found.number and not any(p.tag == "BGM" for p in problems):
         problems.append(Problem("missing_bgm", "The message has no BGM segment.", tag="BGM"))
     for qualifier, who in (("BY", "buyer"), ("SU", "supplier")):
@@ -283,7 +319,7 @@ def read_orders(message: RawMessage) -> tuple[OrdersIn, list[Problem]]:
             problems.append(
                 Problem("missing_party", f"NAD+{qualifier} (the {who}) is missing.", tag="NAD")
             )
-    if not found.lines and not any(p.line for p in problems):
+    if found.function != CANCELLATION and not found.lines and not any(p.line for p in problems):
         problems.append(Problem("no_lines", "The order has no line (LIN).", tag="LIN"))
     if len(reader.seen) > MAX_LINES:
         problems.append(Problem("too_many_lines", f"At most {MAX_LINES} lines.", tag="LIN"))

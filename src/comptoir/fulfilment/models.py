@@ -370,6 +370,14 @@ class Charge(models.Model):
         related_name="+",
         help_text="The order whose invoice carried the charge.",
     )
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The standalone invoice that carried the charge (no next invoice came).",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -572,6 +580,14 @@ class PackagingDeposit(models.Model):
         related_name="+",
         help_text="The order whose invoice carried the deposit.",
     )
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The standalone invoice that carried the deposit (no next invoice came).",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -617,6 +633,10 @@ class PackagingReturn(models.Model):
         related_name="+",
         help_text="The order whose invoice deducted the refund.",
     )
+    kept = models.BooleanField(
+        default=False,
+        help_text="Not returned by the deadline: the packaging is sold, its VAT charged (F10).",
+    )
 
     class Meta:
         ordering = ["returned_on", "pk"]
@@ -627,6 +647,32 @@ class PackagingReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_name} × {self.quantity}"
+
+
+class DepositCredit(models.Model):
+    """The part of a deposit refund (F10, I5) credited by a standalone credit note of the invoice
+    that charged the deposit, when no next invoice came to deduct it."""
+
+    packaging_return = models.ForeignKey(
+        PackagingReturn, on_delete=models.PROTECT, related_name="credits"
+    )
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The invoice that charged the deposit.",
+    )
+    credit_note = models.ForeignKey("billing.Invoice", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fulfilment_credit_amount")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.packaging_return} → {self.amount}"
 
 
 # --- digital delivery (F11) -------------------------------------------------------------------

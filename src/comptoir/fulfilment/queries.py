@@ -19,6 +19,7 @@ from comptoir.fulfilment.models import (
     Shipment,
     WrongGoods,
 )
+from comptoir.fulfilment.services.standalone import waiting_for
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 from comptoir.parties.models import Organization
@@ -124,6 +125,7 @@ class Pending:
     charges: list[Charge] = field(default_factory=list)
     wrong_goods_allowed: bool = False
     notice_allowed: bool = False
+    waiting: int = 0  # charges, deposits and refunds of the pair waiting for a document (F7)
 
 
 def pending_for(org: Organization | int | None, order: Order | int) -> Pending:
@@ -140,4 +142,7 @@ def pending_for(org: Organization | int | None, order: Order | int) -> Pending:
         charges=list(Charge.objects.filter(order=found)),
         wrong_goods_allowed=contest is not None and contest.wrong_goods_return_within is not None,
         notice_allowed=refused is not None and refused.resolution_after_formal_notice is not None,
+        waiting=waiting_for(buyer_id=found.buyer_id, seller_id=found.seller_id)
+        if _org_id(org) == found.seller_id
+        else 0,
     )

@@ -274,6 +274,90 @@ def refunds_within(refunds: Sequence[tuple[int, Decimal]], room: Decimal) -> lis
     return chosen
 
 
+# --- documents of their own when no next invoice comes (F7, F10, I5) ---------------------------
+
+# F10: the 0 % deposit line is exempt (UNCL 5305 "E", reason `billing.rules.EXEMPTION_REASONS`):
+# "O" (not subject to VAT) cannot share an invoice with taxed lines (EN 16931 BR-O-11 … BR-O-14).
+DEPOSIT_VAT_CATEGORY = "E"
+# F10: packaging kept past its return deadline is sold: its deposit becomes taxable at the
+# standard rate (CGI art. 278).
+PACKAGING_SALE_VAT_RATE = Decimal("20.00")
+STANDALONE_AFTER_DAYS = 30  # default of COMPTOIR_STANDALONE_AFTER_DAYS
+PACKAGING_RETURN_DAYS = 90  # default of COMPTOIR_PACKAGING_RETURN_DAYS (the seeds set none)
+GOODS_CHARGES = frozenset({"wrong_goods_kept", "packaging_kept"})
+
+
+def standalone_nature(*, deposits: int, charge_codes: Sequence[str]) -> str:
+    """BT-23 of a standalone invoice: goods (deposits, goods kept), services (fees, transport),
+    or mixed."""
+    goods = deposits > 0 or any(c in GOODS_CHARGES for c in charge_codes)
+    services = any(c not in GOODS_CHARGES for c in charge_codes)
+    if goods and services:
+        return "mixed"
+    return "services" if services else "goods"
+
+
+def deposit_credits(
+    *,
+    deposits: Sequence[tuple[int, Decimal]],
+    consumed: Decimal,
+    refunds: Sequence[tuple[int, Decimal]],
+    room: dict[int, Decimal],
+) -> dict[int, list[tuple[int, Decimal]]]:
+    """Which invoice credits each deposit refund (F10, I5), for one item of one buyer.
+
+    `deposits` are the (invoice id, amount) of the deposits billed, oldest first; `consumed` is
+    what earlier refunds took already (they take the oldest deposits first); `refunds` (id,
+    amount), oldest first; `room` what each invoice can still be credited at 0 % (its 0 % base
+    less its credit notes: EN 16931 allows no negative base), lowered here as credits are chosen.
+    A refund is credited whole, on one or several invoices (one credit note per invoice), or
+    waits with every later one."""
+    invoices: list[int] = []
+    left: list[Decimal] = []
+    skip = consumed
+    for invoice_id, amount in deposits:
+        taken = min(skip, amount)
+        skip -= taken
+        if amount - taken > 0:
+            invoices.append(invoice_id)
+            left.append(amount - taken)
+    chosen: dict[int, list[tuple[int, Decimal]]] = {}
+    for refund_id, amount in refunds:
+        need, trial, used = amount, dict(room), [ZERO] * len(left)
+        for i, invoice_id in enumerate(invoices):
+            take = min(need, left[i], trial.get(invoice_id, ZERO))
+            if take > 0:
+                trial[invoice_id] -= take
+                used[i] = take
+                need -= take
+        if need > 0:
+            break  # waits, and every later refund with it (oldest first)
+        room.update(trial)
+        parts: dict[int, Decimal] = {}
+        for i, take in enumerate(used):
+            left[i] -= take
+            if take > 0:
+                parts[invoices[i]] = parts.get(invoices[i], ZERO) + take
+        chosen[refund_id] = list(parts.items())
+    return chosen
+
+
+def packaging_kept(
+    *, deposits: Sequence[tuple[int, Decimal, bool]], returned: int
+) -> tuple[int, Decimal]:
+    """F10: the units kept past their deadline and what their deposits amount to. `deposits` are
+    (quantity, unit deposit, deadline passed), oldest first; `returned` every unit returned or
+    already declared kept, which the oldest deposits account for first."""
+    quantity, amount, skip = 0, Decimal("0.00"), returned
+    for units, unit_deposit, due in deposits:
+        taken = min(skip, units)
+        skip -= taken
+        if due and units - taken > 0:
+            quantity += units - taken
+            amount += (unit_deposit * (units - taken)).quantize(CENTS)
+    return quantity, amount
+
+
 # --- A5 ---------------------------------------------------------------------------------------
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -9,7 +9,9 @@ from comptoir.core.sweeps import register
 from comptoir.fulfilment.services import (
     collection_notices_expire_due,
     contestations_freeze_due,
+    packaging_kept_due,
     reserve_follow_ups_lapse_due,
+    standalone_documents_due,
     wrong_goods_charge_due,
 )
 
@@ -37,3 +39,17 @@ def expire_collection_notices(*, until: datetime) -> int:
 def freeze_uncontested(*, until: datetime) -> int:
     """Freeze delivered orders whose contestation deadline passed without contest (F4, F5)."""
     return contestations_freeze_due(until=until)
+
+
+@register("fulfilment.sell_kept_packaging", order=72)
+def sell_kept_packaging(*, until: datetime) -> int:
+    """Packaging not returned by its deadline is sold: its deposit is credited back at 0 % and
+    invoiced with VAT (F10)."""
+    return packaging_kept_due(until=until)
+
+
+@register("fulfilment.issue_standalone_documents", order=75)
+def issue_standalone_documents(*, until: datetime) -> int:
+    """Charges, deposits and deposit refunds no next invoice took within the setting's days get a
+    standalone invoice and credit notes (F7, F10, I5)."""
+    return standalone_documents_due(until=until)

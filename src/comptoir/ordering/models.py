@@ -313,6 +313,8 @@ class SubstitutionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the buyer")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+    # C6: the order ended, shipped or was invoiced before the buyer answered
+    LAPSED = "lapsed", _("No longer answerable")
 
 
 class SubstitutionProposal(models.Model):

@@ -84,6 +84,10 @@ ORDER_EVENTS = {
     "auto_accept": "order.accepted",
     "modify": "order.modified",
     "refuse": "order.refused",
+    "confirm_modification": "order.modification_confirmed",
+    "lapse": "order.lapsed",
+    "cancel": "order.cancelled",
+    "decline_modification": "order.cancelled",
     "freeze": "order.frozen",
 }
 """The actions outside systems follow (webhooks)."""
@@ -100,6 +104,7 @@ def publish(order: Order, action: str) -> None:
             "buyer_id": order.buyer_id,
             "seller_id": order.seller_id,
             "total_incl_vat": order.total_incl_vat,
+            "channel": order.channel,  # O14: lets listeners (EDI) skip other channels' orders
         },
     )
 

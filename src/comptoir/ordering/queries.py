@@ -18,7 +18,7 @@ from comptoir.ordering.models import (
     OrderWithdrawal,
     SubstitutionProposal,
 )
-from comptoir.ordering.rules import TRANSITIONS, withdrawal_excluded
+from comptoir.ordering.rules import HELD, SUBMITTED, TRANSITIONS, withdrawal_excluded
 from comptoir.parties.models import Organization
 
 INBOX_STATES = (OrderState.SUBMITTED, OrderState.HELD)
@@ -125,6 +125,7 @@ NEXT_LABELS = {
     "acceptance_overdue": _("the seller's time to answer ends"),
     "process": _("processed in the monthly batch"),
     "terminate": _("terminated if the suspension is not lifted"),
+    "await_seller": _("waiting for the seller's answer; its terms set no time limit"),
 }
 NEXT_STEPS = {
     "lapse": "O8",
@@ -140,12 +141,30 @@ def next_step(order: Order) -> NextStep | None:
         return NextStep(
             order.next_action, order.next_deadline_at, NEXT_STEPS.get(order.next_action, "N2")
         )
+    if order.state in (SUBMITTED, HELD):  # O8: terms without an acceptance deadline
+        return NextStep("await_seller", None, "O8")
     return None
 
 
 def substitutions_for(order: Order) -> QuerySet[SubstitutionProposal]:
     """The replacement proposals of an order the caller already read through `order_for` (C6)."""
     return SubstitutionProposal.objects.filter(order=order).select_related("product")
+
+
+def substitution_for(org: Organization | int | None, proposal_id: int) -> SubstitutionProposal:
+    """One replacement proposal, if the company is the buyer or the seller of its order (C6)."""
+    org_id = _org_id(org)
+    found = (
+        SubstitutionProposal.objects.filter(pk=proposal_id)
+        .filter(Q(order__buyer_id=org_id) | Q(order__seller_id=org_id))
+        .select_related("order", "product")
+        .first()
+        if org_id is not None
+        else None
+    )
+    if found is None:
+        raise NotFound("Substitution proposal", field="proposal_id")
+    return found
 
 
 @dataclass(frozen=True, slots=True)

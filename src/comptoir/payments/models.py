@@ -364,6 +364,7 @@ class Payout(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         EXPORTED = "exported", "Sent to the bank"
+        PAID = "paid", "Paid"  # the operator's bank debited the transfer (statement or by hand)
 
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="payouts")
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="payout")
@@ -375,6 +376,7 @@ class Payout(models.Model):
     message_id = models.CharField(max_length=35, blank=True)
     created_at = models.DateTimeField()
     exported_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)  # PT14: the transfer left the account
     commission_invoice = models.OneToOneField(
         "billing.Invoice",
         null=True,
@@ -482,6 +484,8 @@ class CardRefund(models.Model):
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
     next_retry_at = models.DateTimeField(null=True, blank=True)  # failed: when the sweep retries
+    # the seller asked "retry now": the attempt is queued for the worker until it runs
+    retry_queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -514,6 +518,21 @@ class FinancingPlan(models.Model):
         return f"financing {self.invoice_item_id} {self.partner}"
 
 
+class LcrRemittance(models.Model):
+    """One CFONB 160 "remise de LCR" file handed to the seller's bank (PT4): each LCR it carries
+    points to it, so that an LCR is never remitted twice."""
+
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="lcr_remittances")
+    reference = models.CharField(max_length=11, unique=True)  # the header's remittance reference
+    created_at = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    content = models.TextField()  # the file as sent, records separated by CR LF
+
+    def __str__(self) -> str:
+        return self.reference
+
+
 class ScheduledPayment(models.Model):
     """What the buyer is to pay for an invoice, when and how (PT2): from the invoice and the
     option the buyer chose, as the terms engine computes it; one row per instalment."""
@@ -531,6 +550,14 @@ class ScheduledPayment(models.Model):
     discount_deadline = models.DateField(null=True, blank=True)  # cash discount (PT2 [003 §7])
     discount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     explanation = models.CharField(max_length=400, blank=True)
+    lcr_remittance = models.ForeignKey(
+        LcrRemittance,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lcrs",
+        help_text="LCR only: the CFONB file that remitted it to the bank (exported once).",
+    )
 
     class Meta:
         constraints = [

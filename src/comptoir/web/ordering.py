@@ -95,6 +95,11 @@ def _cart_context(
         except DomainError as error:
             context["error"] = error
     context["idempotency_key"] = uuid.uuid4().hex
+    # O1: with carts at two sellers or more, one checkout places them all (web/checkout.py)
+    context["marketplace_checkout"] = (
+        Permission.PLACE_ORDERS in membership.effective_permissions
+        and queries.carts_for(org).count() >= 2
+    )
     return context
 
 
@@ -236,6 +241,8 @@ def orders(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @page(Permission.VIEW_ORDERS)
 def order_detail(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    from comptoir.web.substitutions import panel  # C6 section (it imports `page` from here)
+
     org = membership.organization
     order = queries.order_for(org, number)
     return render(
@@ -257,6 +264,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             ),
             "contestation": fulfilment_queries.contestation_for(org, order),
             "reserve_kinds": ReserveKind.choices,
+            "substitutions": panel(membership, order),
         },
     )
 

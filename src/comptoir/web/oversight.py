@@ -205,7 +205,11 @@ def audit_verify_chain(request: HttpRequest) -> HttpResponse:
 
 
 def _status_labels() -> dict[str, str]:
-    return {Payout.Status.PENDING: _("Pending"), Payout.Status.EXPORTED: _("Sent to the bank")}
+    return {
+        Payout.Status.PENDING: _("Pending"),
+        Payout.Status.EXPORTED: _("Sent to the bank"),
+        Payout.Status.PAID: _("Paid"),
+    }
 
 
 @dataclass
@@ -436,6 +440,7 @@ def payout_report(request: HttpRequest, seller_id: int) -> HttpResponse:
                 labels.get(payout.status, payout.status),
                 payout.message_id,
                 payout.exported_at,
+                payout.paid_at,
                 payout.gross,
                 split[0] if split else None,
                 split[1] if split else None,
@@ -448,6 +453,7 @@ def payout_report(request: HttpRequest, seller_id: int) -> HttpResponse:
         [
             _("Total"),
             totals.count,
+            "",
             "",
             "",
             "",
@@ -468,6 +474,7 @@ def payout_report(request: HttpRequest, seller_id: int) -> HttpResponse:
         _("Status"),
         _("Bank file"),
         _("Sent"),
+        _("Paid"),
         _("Collected incl. VAT"),
         _("Commission excl. VAT"),
         _("VAT on commission"),

@@ -2,6 +2,9 @@
 credit notes with its status, and the "retry now" of a failed one. The buyer sees its own
 refunds on its statement of account with the seller (`_statement_refunds.html`).
 
+"Retry now" queues the attempt for the worker (`payments.tasks.refund_credit_note_on_card`) and
+answers at once; the payment provider is never called in the request.
+
 Permissions. As the receivables pages: "view credit and invoices" (`Permission.VIEW_INVOICES`,
 P4) and the seller role (404 otherwise). The retry is a POST with its CSRF token; the service
 checks the right again and answers 404 for another seller's refund."""
@@ -14,12 +17,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.parties.models import Membership
 from comptoir.payments.models import CardRefund
-from comptoir.payments.services.card import card_refund_retry_now, card_refunds_list
+from comptoir.payments.services.card import (
+    QUEUE_STALE,
+    card_refund_retry_now,
+    card_refunds_list,
+)
 from comptoir.web.ordering import _error, page
-from comptoir.web.payments import FINANCE, _money, _seller
+from comptoir.web.payments import FINANCE, _seller
 
 
 def refund_statuses() -> dict[str, str]:
@@ -34,7 +42,14 @@ def refund_statuses() -> dict[str, str]:
 def labelled(refunds: list[CardRefund]) -> list[CardRefund]:
     statuses = refund_statuses()
     for refund in refunds:
-        refund.status_label = statuses.get(refund.status, refund.status)  # type: ignore[attr-defined]
+        queued = (
+            refund.status == CardRefund.Status.FAILED
+            and refund.retry_queued_at is not None
+            and refund.retry_queued_at > clock.now() - QUEUE_STALE
+        )
+        label = _("Retry queued") if queued else statuses.get(refund.status, refund.status)
+        refund.status_label = label  # type: ignore[attr-defined]
+        refund.queued = queued  # type: ignore[attr-defined]
     return refunds
 
 
@@ -55,7 +70,8 @@ def card_refunds(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_POST
 @page(FINANCE)
 def card_refund_retry(request: HttpRequest, membership: Membership, refund_id: int) -> HttpResponse:
-    """Try a failed card refund again now, through the same service as the task and the sweep."""
+    """Queue a new attempt of a failed card refund for the worker and answer at once: the same
+    service as the task and the sweep runs it; the page shows it queued until then."""
     seller = _seller(membership)
     try:
         refund = card_refund_retry_now(actor=request.user, seller=seller, refund_id=refund_id)
@@ -64,23 +80,12 @@ def card_refund_retry(request: HttpRequest, membership: Membership, refund_id: i
             raise
         _error(request, error)
         return redirect("web:card_refunds")
-    number = refund.credit_note_number
-    if refund.status == CardRefund.Status.SUCCEEDED:
-        messages.success(
-            request,
-            _("Credit note %(number)s: %(amount)s refunded on the card (I5).")
-            % {"number": number, "amount": _money(refund.amount)},
+    messages.info(
+        request,
+        _(
+            "Credit note %(number)s: retry queued. The refund is tried again in a moment; "
+            "this page shows the outcome once the payment provider has answered (I5)."
         )
-    elif refund.status == CardRefund.Status.NOTHING:
-        messages.info(
-            request,
-            _("Credit note %(number)s: nothing left to refund; the credit was used meanwhile.")
-            % {"number": number},
-        )
-    else:
-        messages.error(
-            request,
-            _("Credit note %(number)s: the payment provider failed again (%(error)s).")
-            % {"number": number, "error": refund.last_error},
-        )
+        % {"number": refund.credit_note_number},
+    )
     return redirect("web:card_refunds")

@@ -110,4 +110,8 @@ urlpatterns = [
     path("", include("comptoir.web.urls_company")),
     path("", include("comptoir.web.urls_edi")),
     path("", include("comptoir.web.urls_refunds")),
+    path("", include("comptoir.web.urls_checkout")),
+    path("", include("comptoir.web.urls_payouts")),
+    path("", include("comptoir.web.urls_substitutions")),
+    path("", include("comptoir.web.urls_fulfilment_docs")),
 ]

@@ -107,6 +107,19 @@ def product_detail(request: HttpRequest, seller_id: int, product_id: int) -> Htt
         price = catalog.price_for(
             buyer=org, product=product, at=clock.today(), user=request.user if org else None
         )
+    # P4: "use the cart" is what adding needs; a storekeeper without "see prices" adds without
+    # seeing the price, which the product must still have for the buyer (C2, C3)
+    may_add = (
+        org is not None
+        and _granted(request, Permission.USE_CART)
+        and (
+            price is not None
+            or (
+                not _prices_visible(request)
+                and catalog.price_for(buyer=org, product=product, at=clock.today()) is not None
+            )
+        )
+    )
     return render(
         request,
         "web/product_detail.html",
@@ -116,5 +129,6 @@ def product_detail(request: HttpRequest, seller_id: int, product_id: int) -> Htt
             "price": price,
             "prices_hidden": not _prices_visible(request),
             "stock": getattr(product, "stock", None),
+            "may_add_to_cart": may_add,
         },
     )

@@ -296,6 +296,7 @@ def credit_note_create(
 
 def draft_from_invoice(invoice: Invoice) -> rules.DocumentDraft:
     """The draft a stored document was built from (amounts excl. VAT), e.g. to credit it."""
+    categories = {v.rate: v.category for v in invoice.vat_breakdown.all()}  # E kept (F10)
     return rules.DocumentDraft(
         issuer=rules.PartySnapshot.from_dict(invoice.issuer_snapshot),
         recipient=rules.PartySnapshot.from_dict(invoice.recipient_snapshot),
@@ -309,11 +310,12 @@ def draft_from_invoice(invoice: Invoice) -> rules.DocumentDraft:
                 unit_code=line.unit_code,
                 gtin=line.gtin,
                 net_amount=line.net_amount,
+                vat_category=categories.get(line.vat_rate, ""),
             )
             for line in invoice.lines.all()
         ),
-        fees=tuple(_adjustment(c) for c in invoice.charges),
-        discounts=tuple(_adjustment(a) for a in invoice.allowances),
+        fees=tuple(_adjustment(c, categories) for c in invoice.charges),
+        discounts=tuple(_adjustment(a, categories) for a in invoice.allowances),
         sale_date=invoice.sale_date,
         due_date=invoice.due_date,
         delivery_address=(
@@ -326,9 +328,11 @@ def draft_from_invoice(invoice: Invoice) -> rules.DocumentDraft:
     )
 
 
-def _adjustment(data: dict[str, str]) -> rules.Adjustment:
+def _adjustment(data: dict[str, str], categories: dict[Decimal, str]) -> rules.Adjustment:
+    rate = Decimal(data["vat_rate"])
     return rules.Adjustment(
         reason=data["reason"],
         amount=Decimal(data["net_amount"]),
-        vat_rate=Decimal(data["vat_rate"]),
+        vat_rate=rate,
+        vat_category=categories.get(rate, ""),
     )

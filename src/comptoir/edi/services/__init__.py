@@ -8,6 +8,7 @@ from comptoir.edi.services.outbound import (
     ordrsp_issue,
     outbound_on_event,
 )
+from comptoir.edi.services.retries import outbound_retry_due
 
 __all__ = [
     "ImportResult",
@@ -18,4 +19,5 @@ __all__ = [
     "invoic_issue",
     "ordrsp_issue",
     "outbound_on_event",
+    "outbound_retry_due",
 ]

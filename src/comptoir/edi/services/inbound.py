@@ -4,12 +4,16 @@ ordering service like any other order, in its own transaction; every outcome is 
 The interchange's sender is the buyer: a member importing for its organization may only send in
 its own name (UNB sender = its GLN, NAD+BY = its GLN). The same interchange again (same sender,
 control and message references) creates nothing and answers what the first import did; an order
-number sent again in another interchange returns the order it placed (idempotency key)."""
+number sent again in another interchange returns the order it placed (idempotency key).
+
+A message with BGM function 1 cancels, and one with function 5 replaces, the order the same
+sender placed under the same number (docs/edi.md): through `order_cancel` (by the buyer, O11,
+O12) and `order_edit` (O6, O7), only while the seller has not answered for a replacement."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,8 +26,15 @@ from comptoir.core.services import audit_record
 from comptoir.edi import edifact, rules
 from comptoir.edi.edifact import Problem, RawInterchange, RawMessage
 from comptoir.edi.models import Direction, EdiMessage, MessageStatus, MessageType
+from comptoir.ordering.models import Order
 from comptoir.ordering.quoting import LineRequest
-from comptoir.ordering.services import Signature, Submission, order_place
+from comptoir.ordering.services import (
+    Signature,
+    Submission,
+    order_cancel,
+    order_edit,
+    order_place,
+)
 from comptoir.parties.models import Organization, OrganizationState, Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.terms.models import TermsVersion
@@ -402,6 +413,13 @@ def _one(
         "source": channel,
     }
     placed: list[tuple[rules.LineIn, Product]] = []
+    if (
+        not problems
+        and buyer is not None
+        and seller is not None
+        and orders.function in (rules.CANCELLATION, rules.REPLACE)
+    ):
+        return _amend(actor, orders, found, record, buyer, seller)
     if not problems and buyer is not None and seller is not None:
         problems += _seller_problems(orders, buyer, seller)
     if not problems and buyer is not None and seller is not None:
@@ -450,6 +468,10 @@ def _one(
                 problems.append(Problem(error.code, error.message, error.rule or "P4"))
             except DomainError as error:
                 problems += _error_problems(error, placed)
+    return _refuse(actor, record, problems)
+
+
+def _refuse(actor: Any, record: dict[str, Any], problems: list[Problem]) -> EdiMessage:
     if not problems:  # defensive: never store a refusal without its reason
         problems.append(Problem("not_placed", "The order could not be placed."))
     with transaction.atomic():
@@ -458,6 +480,170 @@ def _one(
         )
         _audit(actor, message)
     return message
+
+
+def _accept(actor: Any, record: dict[str, Any], order: Order) -> EdiMessage:
+    message = _store(**record, status=MessageStatus.ACCEPTED, order=order, errors=[])
+    _audit(actor, message)
+    return message
+
+
+# --- cancellation (BGM 1) and replacement (BGM 5) ----------------------------------------------
+
+NOT_ANSWERED = ("submitted", "held")
+"""The states in which the seller has not answered yet: the only ones a replacement reaches."""
+
+
+def _previous_order(
+    sender: str, number: str, buyer: Organization, seller: Organization
+) -> Order | None:
+    """The order the sender placed (or last replaced) under its number at this seller."""
+    message = (
+        EdiMessage.objects.filter(
+            direction=Direction.IN,
+            status=MessageStatus.ACCEPTED,
+            sender_gln=sender,
+            document_number=number[:35],
+            function_code__in=(rules.ORIGINAL, rules.REPLACE),
+            order__buyer=buyer,
+            order__seller=seller,
+        )
+        .select_related("order")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return message.order if message is not None else None
+
+
+def _amend(
+    actor: Any,
+    orders: rules.OrdersIn,
+    found: RawInterchange,
+    record: dict[str, Any],
+    buyer: Organization,
+    seller: Organization,
+) -> EdiMessage:
+    """Cancel (BGM 1) or replace (BGM 5) the order placed under the same number; a refusal is
+    stored like any other, located on the BGM segment."""
+    at = orders.bgm_segment
+    cancel = orders.function == rules.CANCELLATION
+    order = _previous_order(found.sender, orders.number, buyer, seller)
+    if order is None:
+        what = "cancel" if cancel else "replace"
+        return _refuse(
+            actor,
+            record,
+            [
+                Problem(
+                    "unknown_order",
+                    f"No order {orders.number} was received by EDI from you at this seller: "
+                    f"nothing to {what}.",
+                    RULE,
+                    at,
+                    "BGM",
+                )
+            ],
+        )
+    if order.state == "cancelled":
+        return _refuse(
+            actor,
+            record,
+            [
+                Problem(
+                    "already_cancelled",
+                    f"Order {order.number} is already cancelled.",
+                    "O12",
+                    at,
+                    "BGM",
+                )
+            ],
+        )
+    if cancel:
+        reason = orders.note or (
+            f"Cancelled by the buyer's EDI message {found.control_reference}/"
+            f"{record['message_ref']} (BGM function 1)."
+        )
+        try:
+            with transaction.atomic():
+                # O11, O12: the service lets the buyer cancel until the seller accepts
+                order_cancel(actor=actor, order_id=order.pk, reason=reason, by="buyer")
+                return _accept(actor, record, order)
+        except DomainError as error:
+            return _refuse(
+                actor, record, [Problem(error.code, error.message, error.rule or "O12", at, "BGM")]
+            )
+    return _replace(actor, orders, record, order, buyer, seller)
+
+
+def _replace(
+    actor: Any,
+    orders: rules.OrdersIn,
+    record: dict[str, Any],
+    order: Order,
+    buyer: Organization,
+    seller: Organization,
+) -> EdiMessage:
+    """BGM 5: the new lines replace the order's while the seller has not answered (O7); the
+    delivery place stays (it is not something the buyer changes alone)."""
+    at = orders.bgm_segment
+    if order.state not in NOT_ANSWERED:
+        answered = order.state in ("accepted", "in_progress")
+        return _refuse(
+            actor,
+            record,
+            [
+                Problem(
+                    "change_not_allowed",
+                    (
+                        f"Order {order.number} is accepted: a change needs the seller's written "
+                        "consent; ask the seller."
+                        if answered
+                        else f"Order {order.number} is {order.state}: it can no longer be "
+                        "replaced by EDI."
+                    ),
+                    "O11" if answered else "O7",
+                    at,
+                    "BGM",
+                )
+            ],
+        )
+    problems = _seller_problems(orders, buyer, seller)
+    placed: list[tuple[rules.LineIn, Product]] = []
+    if not problems:
+        placed, problems = _products(buyer, seller, orders.lines)
+        address, _country, where = _delivery(orders, buyer)
+        problems += where
+        if not problems and (address or {}) != (order.delivery_address or {}):
+            dp = orders.parties.get("DP")
+            problems.append(
+                Problem(
+                    "change_not_allowed",
+                    f"A replacement keeps the delivery place of order {order.number}: cancel "
+                    "it (function 1) and send a new order to deliver elsewhere.",
+                    "O7",
+                    dp.segment if dp else at,
+                    "NAD",
+                )
+            )
+    if not problems:
+        try:
+            with transaction.atomic():
+                order_edit(
+                    actor=actor,
+                    order_id=order.pk,
+                    lines=[LineRequest(p.sku, line.quantity) for line, p in placed],
+                )
+                return _accept(actor, record, order)
+        except NotFound as error:
+            problems.append(_not_available(orders, error))
+        except PermissionDenied as error:
+            problems.append(Problem(error.code, error.message, error.rule or "P4"))
+        except DomainError as error:  # O6, O7, O11: the terms' edit policy, per the service
+            problems += [
+                p if p.segment is not None else replace(p, segment=at, tag="BGM")
+                for p in _error_problems(error, placed)
+            ]
+    return _refuse(actor, record, problems)
 
 
 def _audit(actor: Any, message: EdiMessage) -> None:

@@ -1,28 +1,42 @@
 """Issuing ORDRSP, DESADV and INVOIC for orders received by EDI (O14).
 
 `outbound_on_event` listens to the published events (after their transaction commits): the
-seller's answer (`order.accepted`, `order.modified`, `order.refused`), a shipment
-(`order.shipped`) and an issued invoice or credit note (`invoice.issued`). Only orders placed
-through the EDI channel get messages. Each message is stored once per source (the order's
-timeline entry, the shipment, the invoice), so a repeated event writes nothing new. An INVOIC is
-a business copy: the legal invoice is the Factur-X document issued by billing."""
+seller's answer (`order.accepted`, `order.modified`, `order.refused`), the buyer's confirmation of
+a modification (`order.modification_confirmed`), the end of an order that will not go ahead
+(`order.lapsed`, `order.cancelled`), a shipment (`order.shipped`) and an issued invoice or credit
+note (`invoice.issued`). Only orders placed through the EDI channel get messages: the order
+events carry the order's `channel`, so other orders cost no query. Each message is stored once
+per source (the order's timeline entry, the shipment, the invoice), so a repeated event writes
+nothing new. A message that cannot be built or stored is kept for `edi.retry_outbound`
+(`OutboundRetry`). An INVOIC is a business copy: the legal invoice is the Factur-X document
+issued by billing."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from comptoir.billing.models import Invoice, Kind
 from comptoir.core import clock
 from comptoir.core.services import audit_record
 from comptoir.edi import edifact, rules
-from comptoir.edi.models import Direction, EdiMessage, MessageStatus, MessageType
+from comptoir.edi.models import (
+    Direction,
+    EdiMessage,
+    InterchangeCounter,
+    MessageStatus,
+    MessageType,
+    OutboundRetry,
+    RetryStatus,
+)
 from comptoir.edi.queries import inbound_order_message
 from comptoir.fulfilment.models import Shipment
 from comptoir.ordering.models import Order, OrderEvent
@@ -34,7 +48,12 @@ ORDER_ACTIONS = {
     "order.accepted": ("accept", "auto_accept"),
     "order.modified": ("modify",),
     "order.refused": ("refuse",),
+    "order.modification_confirmed": ("confirm_modification",),
+    "order.lapsed": ("lapse",),
+    "order.cancelled": ("cancel", "decline_modification"),
 }
+#: the timeline actions after which the order will not go ahead: ORDRSP "not accepted" (27)
+ENDED = frozenset({"refuse", "lapse", "cancel", "decline_modification"})
 
 
 # --- parties and lines -------------------------------------------------------------------------
@@ -103,9 +122,45 @@ class _Lines:
 # --- storing -----------------------------------------------------------------------------------
 
 
-def _reference(sender: str) -> str:
-    count = EdiMessage.objects.filter(direction=Direction.OUT, sender_gln=sender).count()
-    return f"{count + 1:08d}"
+class OutboundError(Exception):
+    """A message that cannot be built now (kept for a retry)."""
+
+
+def _highest_reference(sender: str) -> int:
+    """The highest numeric reference the sender issued (seeds its counter, once)."""
+    references = (
+        EdiMessage.objects.filter(direction=Direction.OUT, sender_gln=sender)
+        .order_by(Length("interchange_ref").desc(), "-interchange_ref")
+        .values_list("interchange_ref", flat=True)
+    )
+    for reference in references[:20]:
+        if reference.isdigit():
+            return int(reference)
+    return 0
+
+
+def _next_reference(sender: str) -> str:
+    """The sender's next UNB control reference. Call inside the transaction that stores the
+    message: the counter row stays locked until it ends, so concurrent issuers of one sender
+    queue there (one short lock, no count); a rollback gives the number back."""
+    counters = InterchangeCounter.objects.select_for_update()
+    counter = counters.filter(sender_gln=sender).first()
+    if counter is None:  # the sender's first message since counters exist (a race is handled)
+        counter, _created = counters.get_or_create(
+            sender_gln=sender, defaults={"last": _highest_reference(sender)}
+        )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{counter.last:08d}"
+
+
+def _resync_counter(sender: str) -> None:
+    """Move the counter past every stored reference (one was stored another way)."""
+    with transaction.atomic():
+        counter = InterchangeCounter.objects.select_for_update().filter(sender_gln=sender).first()
+        if counter is not None:
+            counter.last = max(counter.last, _highest_reference(sender))
+            counter.save(update_fields=["last"])
 
 
 def _issue(
@@ -118,20 +173,20 @@ def _issue(
     function_code: str,
     build: Callable[[], list[Any]],
 ) -> EdiMessage | None:
-    """Store the message of `source` once; None when it exists already or cannot be built."""
+    """Store the message of `source` once; None when it exists already. Raises when it cannot
+    be built (`OutboundError`, or whatever building or storing raised)."""
     if EdiMessage.objects.filter(direction=Direction.OUT, source=source).exists():
         return None
     seller, buyer = order.seller, order.buyer
     if not seller.gln or not buyer.gln:
-        logger.warning("no GLN for the EDI answer %s of order %s", source, order.number)
-        return None
+        raise OutboundError(f"no GLN for the seller or the buyer of order {order.number}")
     segments = build()
     for _attempt in range(3):
-        reference = _reference(seller.gln)
         prepared_at = clock.now().astimezone(clock.PARIS)
-        envelope = edifact.Envelope(seller.gln, buyer.gln, reference, prepared_at)
         try:
             with transaction.atomic():
+                reference = _next_reference(seller.gln)
+                envelope = edifact.Envelope(seller.gln, buyer.gln, reference, prepared_at)
                 message = EdiMessage(
                     direction=Direction.OUT,
                     message_type=message_type,
@@ -161,7 +216,8 @@ def _issue(
         except IntegrityError:
             if EdiMessage.objects.filter(direction=Direction.OUT, source=source).exists():
                 return None  # issued concurrently
-    raise RuntimeError(f"no free interchange reference for {seller.gln}")
+            _resync_counter(seller.gln)  # a reference stored outside the counter
+    raise OutboundError(f"no free interchange reference for {seller.gln}")
 
 
 # --- ORDRSP ------------------------------------------------------------------------------------
@@ -187,6 +243,10 @@ def _response_lines(order: Order, event: OrderEvent, lines: _Lines) -> list[rule
         n, gtin = lines.of(line.sku)
         if event.action == "refuse":
             action, quantity = rules.LINE_REFUSED, line.requested_quantity
+        elif event.action in ENDED:  # lapsed or cancelled: the order as it stood
+            action, quantity = rules.LINE_REFUSED, line.quantity
+        elif event.action == "confirm_modification":  # O8: concluded on the modified lines
+            action, quantity = rules.LINE_ACCEPTED, line.quantity
         elif line.quantity != line.requested_quantity:  # O4: adjusted under the seller's terms
             action, quantity = rules.LINE_CHANGED, line.quantity
         else:
@@ -196,9 +256,12 @@ def _response_lines(order: Order, event: OrderEvent, lines: _Lines) -> list[rule
 
 
 def ordrsp_issue(order: Order, event: OrderEvent) -> EdiMessage | None:
+    """The ORDRSP of one timeline entry: acceptance 29 (4 when the terms adjusted a line, O4),
+    modification 4 (O8), refusal, lapse and cancellation 27 (O8, O10, O12) with the reason,
+    the buyer's confirmation of a modification 29 on the modified lines."""
     inbound = inbound_order_message(order.pk)
     lines = _response_lines(order, event, _Lines(order, inbound))
-    if event.action == "refuse":
+    if event.action in ENDED:
         function = rules.NOT_ACCEPTED
     elif event.action == "modify" or any(line.action != rules.LINE_ACCEPTED for line in lines):
         function = rules.CHANGED
@@ -215,7 +278,7 @@ def ordrsp_issue(order: Order, event: OrderEvent) -> EdiMessage | None:
         buyer=_party(order.buyer),
         lines=tuple(lines),
         delivery_on=order.estimated_delivery_on,
-        reason=event.note if event.action in ("refuse", "modify") else "",
+        reason=event.note if event.action in ENDED or event.action == "modify" else "",
     )
     return _issue(
         source=f"ORDRSP:{event.pk}",
@@ -354,13 +417,72 @@ def invoic_issue(invoice: Invoice, order: Order) -> EdiMessage | None:
     )
 
 
+# --- failures and retries --------------------------------------------------------------------
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+def record_failure(source: str, order: Order, error: BaseException, at: datetime) -> OutboundRetry:
+    """Count one failed attempt of `source` and plan the next one (`rules.retry_delay`), or give
+    up after `rules.RETRY_MAX_ATTEMPTS` (O14). A message issued meanwhile is left alone."""
+    with transaction.atomic():
+        retry, _created = OutboundRetry.objects.select_for_update().get_or_create(
+            source=source, defaults={"order": order, "created_at": at, "updated_at": at}
+        )
+        if retry.status != RetryStatus.PENDING:
+            return retry
+        retry.attempts += 1
+        retry.last_error = _error_text(error)
+        retry.updated_at = at
+        delay = rules.retry_delay(retry.attempts)
+        if delay is None:
+            retry.status = RetryStatus.FAILED
+            retry.next_attempt_at = None
+        else:
+            retry.next_attempt_at = at + delay
+        retry.save()
+        audit_record(
+            actor=None,
+            organization_id=order.seller_id,
+            action="edi.out.failed" if delay is None else "edi.out.retry_planned",
+            obj_type="edi.OutboundRetry",
+            obj_id=str(retry.pk),
+            data={
+                "source": source,
+                "order": order.number,
+                "attempts": retry.attempts,
+                "error": retry.last_error,
+            },
+        )
+        return retry
+
+
+def _safely(source: str, order: Order, issue: Callable[[], EdiMessage | None]) -> None:
+    """Issue now; a failure leaves the change that caused it done and is kept for a retry."""
+    try:
+        with transaction.atomic():
+            issue()
+    except Exception as error:  # noqa: BLE001 - any failure is retried, then given up
+        logger.exception("EDI answer %s of order %s not issued", source, order.number)
+        record_failure(source, order, error, clock.now())
+
+
 # --- the listener ------------------------------------------------------------------------------
 
 
 def outbound_on_event(event: str, items: list[tuple[list[int], dict[str, Any]]]) -> None:
-    """The subscriber of `core.events`: the EDI answers to what happened to EDI orders."""
+    """The subscriber of `core.events`: the EDI answers to what happened to EDI orders. The order
+    events carry the order's channel: an item of another channel costs nothing, an item without
+    it (published before the channel was added) is looked up."""
     if event in ORDER_ACTIONS or event == "order.shipped":
-        orders = _orders_by_number({str(d["order"]) for _ids, d in items if d.get("order")})
+        numbers = {
+            str(d["order"])
+            for _ids, d in items
+            if d.get("order") and d.get("channel", "edi") == "edi"  # absent: looked up
+        }
+        orders = _orders_by_number(numbers)
         for _ids, data in items:
             order = orders.get(str(data.get("order", "")))
             if order is None:
@@ -368,13 +490,13 @@ def outbound_on_event(event: str, items: list[tuple[list[int], dict[str, Any]]])
             if event == "order.shipped":
                 shipment = Shipment.objects.filter(order=order, number=data.get("shipment")).first()
                 if shipment is not None:
-                    desadv_issue(shipment)
+                    _safely(f"DESADV:{shipment.pk}", order, partial(desadv_issue, shipment))
                 continue
             entry = (
                 order.events.filter(action__in=ORDER_ACTIONS[event]).order_by("-at", "-pk").first()
             )
             if entry is not None:
-                ordrsp_issue(order, entry)
+                _safely(f"ORDRSP:{entry.pk}", order, partial(ordrsp_issue, order, entry))
     elif event == "invoice.issued":
         wanted = [
             (int(d["issuer_id"]), str(d["number"]))
@@ -418,7 +540,14 @@ def _invoices(wanted: list[tuple[int, str]]) -> None:
     for order in orders:
         for invoice in by_order.get(order.number or "", []):
             if invoice.issuer_id == order.seller_id:
-                invoic_issue(invoice, order)
+                _safely(f"INVOIC:{invoice.pk}", order, partial(invoic_issue, invoice, order))
 
 
-__all__ = ["desadv_issue", "invoic_issue", "ordrsp_issue", "outbound_on_event"]
+__all__ = [
+    "OutboundError",
+    "desadv_issue",
+    "invoic_issue",
+    "ordrsp_issue",
+    "outbound_on_event",
+    "record_failure",
+]

@@ -32,6 +32,11 @@ from comptoir.fulfilment.services.shipments import (
     hold_check,
     shipment_create,
 )
+from comptoir.fulfilment.services.standalone import (
+    packaging_kept_due,
+    pending_documents_issue,
+    standalone_documents_due,
+)
 
 __all__ = [
     "ReserveInput",
@@ -51,11 +56,14 @@ __all__ = [
     "digital_delivery_send",
     "hold_check",
     "order_resolve_uncollected",
+    "pending_documents_issue",
     "packaging_deposit_record",
+    "packaging_kept_due",
     "packaging_return_record",
     "reserve_follow_up_record",
     "reserve_follow_ups_lapse_due",
     "shipment_create",
+    "standalone_documents_due",
     "wrong_goods_charge_due",
     "wrong_goods_report",
     "wrong_goods_return",

@@ -21,7 +21,12 @@ from django.db import connection, transaction
 
 from comptoir.billing import rules as billing
 from comptoir.fulfilment.models import Charge, PackagingDeposit, PackagingReturn
-from comptoir.fulfilment.rules import DEPOSIT_VAT_RATE, deposit_line_text, refunds_within
+from comptoir.fulfilment.rules import (
+    DEPOSIT_VAT_CATEGORY,
+    DEPOSIT_VAT_RATE,
+    deposit_line_text,
+    refunds_within,
+)
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 
@@ -31,17 +36,17 @@ DEPOSIT_MENTION = (
 )
 
 
-def _locked(query):  # type: ignore[no-untyped-def]
+def locked(query):  # type: ignore[no-untyped-def]
     if connection.vendor == "postgresql":
         return query.select_for_update(of=("self",))
     return query.select_for_update()
 
 
-def _charge_reason(charge: Charge) -> str:
+def charge_reason(charge: Charge) -> str:
     return f"{charge.explanation} ({charge.rule})"[:200]
 
 
-def _deposit_line(deposit: PackagingDeposit) -> billing.LineInput:
+def deposit_line(deposit: PackagingDeposit) -> billing.LineInput:
     terms = ordering_policy(deposit.order.terms_version).document.fulfilment.returnable_deposits
     clause = terms.clause if terms is not None else None
     return billing.LineInput(
@@ -56,13 +61,14 @@ def _deposit_line(deposit: PackagingDeposit) -> billing.LineInput:
         quantity=Decimal(deposit.quantity),
         unit_price=Decimal(deposit.unit_deposit),
         vat_rate=Decimal(deposit.vat_rate),
+        vat_category=DEPOSIT_VAT_CATEGORY if deposit.vat_rate == DEPOSIT_VAT_RATE else "",
     )
 
 
 def _with_deposits(order: Order, draft: billing.DocumentDraft) -> billing.DocumentDraft:
     """F10: every deposit of the pair not yet billed, oldest first, as its own line."""
     deposits = list(
-        _locked(
+        locked(
             PackagingDeposit.objects.filter(
                 invoiced=False, order__buyer_id=order.buyer_id, order__seller_id=order.seller_id
             )
@@ -75,7 +81,7 @@ def _with_deposits(order: Order, draft: billing.DocumentDraft) -> billing.Docume
     PackagingDeposit.objects.filter(pk__in=[d.pk for d in deposits]).update(
         invoiced=True, invoiced_with=order
     )
-    return dataclasses.replace(draft, lines=(*draft.lines, *(_deposit_line(d) for d in deposits)))
+    return dataclasses.replace(draft, lines=(*draft.lines, *(deposit_line(d) for d in deposits)))
 
 
 def _with_mention(draft: billing.DocumentDraft) -> billing.DocumentDraft:
@@ -115,11 +121,11 @@ def next_invoice_items(order: Order, draft: billing.DocumentDraft) -> billing.Do
         lines_before = len(draft.lines)
         draft = _with_deposits(order, draft)
         charges = list(
-            _locked(Charge.objects.filter(invoiced=False, **pair)).order_by("created_at", "pk")
+            locked(Charge.objects.filter(invoiced=False, **pair)).order_by("created_at", "pk")
         )
         fees = tuple(
             billing.Adjustment(
-                reason=_charge_reason(c), amount=c.amount_excl_vat, vat_rate=c.vat_rate
+                reason=charge_reason(c), amount=c.amount_excl_vat, vat_rate=c.vat_rate
             )
             for c in charges
         )
@@ -131,7 +137,7 @@ def next_invoice_items(order: Order, draft: billing.DocumentDraft) -> billing.Do
         if len(draft.lines) > lines_before:
             draft = _with_mention(draft)
         refunds = list(
-            _locked(
+            locked(
                 PackagingReturn.objects.filter(
                     buyer_id=order.buyer_id,
                     seller_id=order.seller_id,
@@ -158,6 +164,7 @@ def next_invoice_items(order: Order, draft: billing.DocumentDraft) -> billing.Do
                 )[:200],
                 amount=Decimal(r.refund_due),
                 vat_rate=DEPOSIT_VAT_RATE,
+                vat_category=DEPOSIT_VAT_CATEGORY,
             )
             for r in picked
         )

@@ -157,7 +157,13 @@ def shipment_create(
             "risk_passes_at": choice.risk_passes_at,
         },
     )
-    data = {"order": order.number, "shipment": number, "carrier": carrier, "parcels": tracking}
+    data = {
+        "order": order.number,
+        "shipment": number,
+        "carrier": carrier,
+        "parcels": tracking,
+        "channel": order.channel,  # O14
+    }
     events.emit("order.shipped", [order.buyer_id, order.seller_id], data)
     return shipment
 

@@ -13,14 +13,24 @@ from comptoir.core import clock
 from comptoir.core.audit import jsonable
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.services import audit_record
-from comptoir.ordering.models import Order, OrderEvent, OrderLine, Voucher
+from comptoir.ordering.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    SubstitutionProposal,
+    SubstitutionStatus,
+    Voucher,
+)
 from comptoir.ordering.notifications import publish
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest, PricedCart, charges_from_json, quote_cart
 from comptoir.ordering.rules import (
     ACCEPTED,
+    DELIVERED,
+    FINAL_STATES,
     IN_PROGRESS,
     SAME,
+    SHIPPED,
     line_withdrawal_exception,
     next_deadline,
     transition_check,
@@ -114,6 +124,18 @@ def reschedule(order: Order, *, acceptance_overdue_noted: bool = False) -> None:
     order.next_action = step.action
 
 
+SUBSTITUTIONS_CLOSE_IN = FINAL_STATES | {SHIPPED, DELIVERED}
+"""C6: states in which a replacement proposal can no longer be answered (before shipment only)."""
+
+
+def lapse_substitutions(order_ids: Sequence[int]) -> int:
+    """C6: the proposals still waiting for the buyer on these orders become "lapsed", in one
+    UPDATE; called when an order ends, ships or gets its invoice."""
+    return SubstitutionProposal.objects.filter(
+        order_id__in=order_ids, status=SubstitutionStatus.PENDING
+    ).update(status=SubstitutionStatus.LAPSED, answered_at=clock.now())
+
+
 def apply(
     order: Order,
     action: str,
@@ -146,6 +168,8 @@ def apply(
             *fields,
         ]
     )
+    if order.state in SUBSTITUTIONS_CLOSE_IN and before not in SUBSTITUTIONS_CLOSE_IN:
+        lapse_substitutions([order.pk])  # C6
     record(
         order,
         action=action,

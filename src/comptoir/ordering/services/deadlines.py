@@ -25,6 +25,7 @@ from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import IN_PROGRESS, schedule_variant
 from comptoir.ordering.services._common import (
     apply,
+    lapse_substitutions,
     refund_if_paid,
     release_stock,
     restore_voucher,
@@ -88,6 +89,8 @@ def _process_batch(ids: list[int], until: datetime) -> int:
         policy = ordering_policy(order.terms_version)
         if policy.invoicing_moment == "at_order_end" and order.invoice_id is None:
             to_invoice[(order.terms_version_id, order.payment_method)].append(order)
+    if to_invoice:  # C6: invoiced orders' pending proposals lapse, one UPDATE for the batch
+        lapse_substitutions([o.pk for group in to_invoice.values() for o in group])
     snapshots: dict[int, PartySnapshot] = {}
 
     def snap(org: Organization) -> PartySnapshot:

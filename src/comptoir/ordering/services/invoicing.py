@@ -14,7 +14,11 @@ from comptoir.ordering.invoicing import draft_for, terms_facts
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import schedule_variant
-from comptoir.ordering.services._common import record
+from comptoir.ordering.services._common import (
+    SUBSTITUTIONS_CLOSE_IN,
+    lapse_substitutions,
+    record,
+)
 from comptoir.payments.services import debit_schedule
 from comptoir.payments.services.card import credits_allocate
 from comptoir.payments.services.financing import financing_assign
@@ -57,6 +61,8 @@ def order_invoice_issue(order: Order, *, actor: Any = None) -> Order:
     invoice = invoice_issue(invoice_id=invoice.pk, actor=actor)
     order.invoice = invoice
     order.save(update_fields=["invoice"])
+    if order.state not in SUBSTITUTIONS_CLOSE_IN:  # else closed when it got there
+        lapse_substitutions([order.pk])  # C6: invoiced lines no longer change (I9)
     schedule_for_invoice(
         invoice=invoice,
         method=order.payment_method,

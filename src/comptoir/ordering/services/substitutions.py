@@ -7,6 +7,7 @@ leaves the order: a partial order, or, when it was the last line, the order is c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +23,7 @@ from comptoir.ordering.models import (
 )
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest
-from comptoir.ordering.rules import transition_check
+from comptoir.ordering.rules import TRANSITIONS, transition_check
 from comptoir.ordering.services._common import (
     REQUOTED,
     apply,
@@ -43,10 +44,38 @@ def _user(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "pk", None) else None
 
 
+def substitution_offered(order: Order) -> bool:
+    """The order's terms version provides substitution (C6 [002 §4.6])."""
+    flag = ordering_policy(order.terms_version).document.ordering.substitution
+    return flag is not None and bool(flag.enabled)
+
+
+@dataclass(frozen=True, slots=True)
+class SubstitutionOptions:
+    """What the order's C6 section may offer now: whether its terms provide substitution, and
+    whether its state and invoice still let the seller propose and the buyer answer. Who acts
+    (seller or buyer, with place_orders) is checked by the services."""
+
+    offered: bool
+    may_propose: bool
+    may_answer: bool
+
+
+def substitution_options(order: Order) -> SubstitutionOptions:
+    offered = substitution_offered(order)
+    open_ = order.invoice_id is None
+    return SubstitutionOptions(
+        offered=offered,
+        may_propose=offered
+        and open_
+        and order.state in TRANSITIONS["propose_substitution"].sources,
+        may_answer=open_ and order.state in TRANSITIONS["answer_substitution"].sources,
+    )
+
+
 def _check_offered(order: Order) -> None:
     """The seller's terms provide substitution (C6); without the clause nothing is proposed."""
-    flag = ordering_policy(order.terms_version).document.ordering.substitution
-    if flag is None or not flag.enabled:
+    if not substitution_offered(order):
         raise DomainError(
             "substitution_not_offered",
             "These terms provide no substitution of products.",
@@ -85,14 +114,17 @@ def order_substitution_propose(
     actor: Any,
     order_id: int,
     line_id: int,
-    product_id: int,
+    product_id: int | None = None,
+    sku: str = "",
     quantity: int,
     note: str = "",
 ) -> SubstitutionProposal:
-    """The seller proposes `quantity` of its product `product_id` in place of the line it
-    cannot supply (C6). The order with the replacement is quoted under its terms version at
-    its date: what the buyer could not order (no price, selective brand, kind not sold) is
-    refused now, and the proposal shows the buyer's price."""
+    """The seller proposes `quantity` of its product (`product_id`, or its `sku`) in place of
+    the line it cannot supply (C6). The order with the replacement is quoted under its terms
+    version at its date: what the buyer could not order (no price, selective brand, kind not
+    sold) is refused now, and the proposal shows the buyer's price. Proposals are for orders
+    not yet shipped; one waits per line at a time; it lapses when the order ends, ships or
+    gets its invoice."""
     order = locked(order_id)
     require_seller(actor, order)
     transition_check("propose_substitution", order.state)
@@ -103,9 +135,7 @@ def order_substitution_propose(
         raise DomainError(
             "invalid_quantity", "Quantities must be at least 1.", field="quantity", rule="C6"
         )
-    product = Product.objects.filter(pk=product_id, seller_id=order.seller_id).first()
-    if product is None:  # C6: a product of the same seller
-        raise NotFound("Product", field="product_id")
+    product = _replacement(order, product_id, sku)
     current = list(order.lines.all())
     if any(other.sku == product.sku for other in current):
         raise DomainError(
@@ -164,6 +194,33 @@ def order_substitution_propose(
     return proposal
 
 
+def _replacement(order: Order, product_id: int | None, sku: str) -> Product:
+    """The seller's product chosen by id or by SKU (C6: a product of the same seller)."""
+    sku = (sku or "").strip()
+    if product_id is None and not sku:
+        raise DomainError(
+            "product_required",
+            "Choose the replacement product (by SKU or from the list).",
+            field="product_id",
+            rule="C6",
+        )
+    products = Product.objects.filter(seller_id=order.seller_id)
+    if product_id is not None:
+        product = products.filter(pk=product_id).first()
+        if product is None:
+            raise NotFound("Product", field="product_id")
+        return product
+    product = products.filter(sku=sku[:64]).first()
+    if product is None:
+        raise DomainError(
+            "unknown_sku",
+            f"The seller has no product {sku[:64]!r}.",
+            field="sku",
+            rule="C6",
+        )
+    return product
+
+
 def _with_replacement(
     lines: list[OrderLine], original: str, replacement: str, quantity: int
 ) -> list[LineRequest]:
@@ -193,6 +250,13 @@ def order_substitution_answer(
     order = locked(order_id)  # the order first, as every ordering service locks it
     proposal = SubstitutionProposal.objects.select_for_update().get(pk=proposal_id)
     require_buyer(actor, order)
+    if proposal.status == SubstitutionStatus.LAPSED:
+        raise DomainError(
+            "proposal_lapsed",
+            "This proposal can no longer be answered: the order ended, shipped or was invoiced.",
+            field="proposal_id",
+            rule="C6",
+        )
     transition_check("answer_substitution", order.state)
     if proposal.status != SubstitutionStatus.PENDING:
         raise DomainError(

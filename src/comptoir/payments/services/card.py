@@ -283,8 +283,17 @@ def _refund_attempt(
         refund.done_at = clock.now()
         refund.next_retry_at = None
         refund.last_error = ""
+        refund.retry_queued_at = None
         refund.save(
-            update_fields=["attempts", "amount", "status", "done_at", "next_retry_at", "last_error"]
+            update_fields=[
+                "attempts",
+                "amount",
+                "status",
+                "done_at",
+                "next_retry_at",
+                "last_error",
+                "retry_queued_at",
+            ]
         )
         return refund
     try:
@@ -293,7 +302,17 @@ def _refund_attempt(
         refund.status = CardRefund.Status.FAILED
         refund.last_error = str(exc)[:300]
         refund.next_retry_at = clock.now() + retry_delay(refund.attempts)
-        refund.save(update_fields=["attempts", "amount", "status", "last_error", "next_retry_at"])
+        refund.retry_queued_at = None
+        refund.save(
+            update_fields=[
+                "attempts",
+                "amount",
+                "status",
+                "last_error",
+                "next_retry_at",
+                "retry_queued_at",
+            ]
+        )
         audit_record(
             actor=actor,
             organization_id=intent.seller_id,
@@ -330,6 +349,7 @@ def _refund_attempt(
     refund.provider_refund_id = provider_id[:100]
     refund.last_error = ""
     refund.next_retry_at = None
+    refund.retry_queued_at = None
     refund.done_at = clock.now()
     refund.save()
     audit_record(
@@ -429,12 +449,20 @@ def card_refunds_on_issue(event: str, items: list[tuple[list[int], dict[str, Any
         transaction.on_commit(lambda: [refund_credit_note_on_card.enqueue(pk) for pk in ids])
 
 
+#: A "retry now" still queued after this long (the worker lost it) may be queued again.
+QUEUE_STALE = timedelta(minutes=15)
+
+
+@transaction.atomic
 def card_refund_retry_now(*, actor: Any, seller: Organization, refund_id: int) -> CardRefund:
-    """The seller tries a failed card refund again at once, without waiting for the sweep (I5,
-    O12). Needs the right "view credit and invoices" on the seller (P4); another seller's refund
-    is not found; a refund that went through, or had nothing to refund, is not sent again."""
+    """The seller asks to try a failed card refund again now, without waiting for the sweep (I5,
+    O12): the attempt is queued for the worker (`payments.tasks.refund_credit_note_on_card`,
+    after commit) and the refund shows it queued until the attempt runs; the provider is never
+    called in the seller's request. Needs the right "view credit and invoices" on the seller
+    (P4); another seller's refund is not found; a refund that went through, or had nothing to
+    refund, is not sent again. Asking again while queued queues nothing more."""
     require_permission(actor, seller, Permission.VIEW_INVOICES)
-    refund = CardRefund.objects.filter(pk=refund_id, seller=seller).first()
+    refund = CardRefund.objects.select_for_update().filter(pk=refund_id, seller=seller).first()
     if refund is None:
         raise NotFound("Card refund", field="refund")
     if refund.status != CardRefund.Status.FAILED:
@@ -444,9 +472,23 @@ def card_refund_retry_now(*, actor: Any, seller: Organization, refund_id: int) -
             field="refund",
             rule="I5",
         )
-    done = card_refund_for_credit_note(credit_note=Invoice(pk=refund.credit_note_id), actor=actor)
-    assert done is not None  # the row exists, so the credit note is one of a card-paid order
-    return done
+    if refund.retry_queued_at is not None and refund.retry_queued_at > clock.now() - QUEUE_STALE:
+        return refund  # one queued attempt is enough; the row lock keeps it single
+    refund.retry_queued_at = clock.now()
+    refund.save(update_fields=["retry_queued_at"])
+    audit_record(
+        actor=actor,
+        organization_id=seller.pk,
+        action="payments.card_refund_retry_queued",
+        obj_type="payments.cardrefund",
+        obj_id=refund.pk,
+        data={"credit_note": refund.credit_note_number, "attempts": refund.attempts, "rule": "I5"},
+    )
+    from comptoir.payments.tasks import refund_credit_note_on_card
+
+    note_id = refund.credit_note_id
+    transaction.on_commit(lambda: refund_credit_note_on_card.enqueue(note_id))
+    return refund
 
 
 def card_refunds_list(

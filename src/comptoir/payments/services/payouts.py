@@ -3,16 +3,19 @@ credit transfers (pain.001): the amount incl. VAT minus the commission and its V
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.billing.models import Invoice
 from comptoir.billing.services import commission_invoice_create, invoice_issue
 from comptoir.billing.snapshots import party_snapshot
 from comptoir.core import clock
-from comptoir.core.errors import DomainError
+from comptoir.core.errors import DomainError, NotFound, PermissionDenied
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.services import (
@@ -23,6 +26,7 @@ from comptoir.ledger.services import (
     matching_create,
 )
 from comptoir.parties.models import Organization
+from comptoir.parties.permissions import is_operator
 from comptoir.payments import rules
 from comptoir.payments.formats.sepa import CreditTransfer, Party, pain001
 from comptoir.payments.models import Payment, Payout
@@ -251,3 +255,96 @@ def payouts_export(*, actor: Any = None) -> tuple[bytes, list[Payout]]:
         data={"count": len(payouts), "total": sum((p.net for p in payouts), Decimal(0))},
     )
     return xml, payouts
+
+
+# --- paid (PT14) ------------------------------------------------------------------------------
+#
+# A payout is `exported` once its pain.001 file is made; it is `paid` when the operator's bank
+# has debited the transfer: the operator says so on the payouts page, or the import of the
+# operator's CAMT.053 statement finds the debit (DBIT) carrying the payout's end-to-end id.
+
+
+def _refuse_unless_exported(payout: Payout) -> None:
+    if payout.status == Payout.Status.PENDING:
+        raise DomainError(
+            code="payout_not_exported",
+            message=_(
+                "Payout %(ref)s has not been sent to the bank yet: export it in a credit-transfer "
+                "file first."
+            )
+            % {"ref": payout.end_to_end_id},
+            field="payout",
+            rule="PT14",
+        )
+    if payout.status == Payout.Status.PAID:
+        paid = timezone.localtime(payout.paid_at) if payout.paid_at else None
+        raise DomainError(
+            code="payout_already_paid",
+            message=_("Payout %(ref)s is already marked paid (%(date)s): nothing changed.")
+            % {"ref": payout.end_to_end_id, "date": f"{paid:%d/%m/%Y}" if paid else "—"},
+            field="payout",
+            rule="PT14",
+        )
+
+
+def _mark_paid(payout: Payout, *, at: datetime, actor: Any, data: dict[str, Any]) -> Payout:
+    payout.status = Payout.Status.PAID
+    payout.paid_at = at
+    payout.save(update_fields=["status", "paid_at"])
+    audit_record(
+        actor=actor,
+        organization_id=payout.seller_id,
+        action="payments.payout_paid",
+        obj_type="payments.payout",
+        obj_id=payout.pk,
+        data={
+            "end_to_end_id": payout.end_to_end_id,
+            "net": payout.net,
+            "paid_at": at,
+            "rule": "PT14",
+            **data,
+        },
+    )
+    return payout
+
+
+@transaction.atomic
+def payout_mark_paid(*, actor: Any, payout_id: int) -> Payout:
+    """The operator says an exported payout was paid (its bank debited the transfer), now
+    (PT14). Only the operator may; a pending payout (not sent yet) or one already paid is
+    refused and nothing changes."""
+    if not is_operator(actor):
+        raise PermissionDenied(_("Only the marketplace operator marks payouts paid."), rule="PT14")
+    payout = Payout.objects.select_for_update().filter(pk=payout_id).first()
+    if payout is None:
+        raise NotFound("Payout", field="payout")
+    _refuse_unless_exported(payout)
+    return _mark_paid(payout, at=clock.now(), actor=actor, data={"source": "operator"})
+
+
+def payout_paid_from_statement(
+    *, end_to_end_id: str, amount: Decimal, booked_on: date, bank_reference: str, actor: Any = None
+) -> tuple[bool, str]:
+    """A debit of the operator's statement that carries a payout's end-to-end id (PT14): an
+    exported payout of exactly that net amount becomes paid on the booking day. Returns whether
+    it matched a payout (paid now or before) and the note for the statement line; a line with
+    another amount, or for a payout never exported, matches nothing and is left for review."""
+    payout = Payout.objects.select_for_update().filter(end_to_end_id=end_to_end_id).first()
+    if payout is None:
+        return False, ""
+    if -amount != payout.net:
+        return False, (
+            f"Reversement {end_to_end_id} : montant débité {-amount} ≠ montant du reversement "
+            f"{payout.net}"
+        )
+    if payout.status == Payout.Status.PENDING:
+        return False, f"Reversement {end_to_end_id} débité mais jamais exporté"
+    if payout.status == Payout.Status.PAID:
+        return True, f"Reversement {end_to_end_id} (déjà payé)"
+    _mark_paid(
+        payout,
+        at=datetime.combine(booked_on, time.min, tzinfo=clock.PARIS),
+        actor=actor,
+        data={"source": "statement", "bank_reference": bank_reference},
+    )
+    return True, f"Reversement {end_to_end_id} payé"

@@ -224,18 +224,24 @@ class LcrToPresent:
     amount: Any
     due_date: date
     present_by: date  # PT4 [003 §7]: received 12 days before the due date counts on time
+    schedule_id: int = 0
+    buyer_id: int = 0
+    remittance: str = ""  # the CFONB file that remitted it to the bank, once exported
 
 
-def lcr_to_present(*, seller: Any, until: date) -> list[LcrToPresent]:
+def lcr_to_present(*, seller: Any, until: date, not_exported: bool = False) -> list[LcrToPresent]:
     """The LCR of `seller` still open and due by `until`, with the day each must reach the bank
-    (PT4: `lcr_received_days_before_due`, 12 days in the selective-beauty terms)."""
+    (PT4: `lcr_received_days_before_due`, 12 days in the selective-beauty terms), and the
+    remittance file that carried each one already (`not_exported`: only the others)."""
     rows: QuerySet[ScheduledPayment] = (
         ScheduledPayment.objects.filter(
             seller=seller, method="lcr", due_date__lte=until, invoice_item__open_amount__gt=0
         )
-        .select_related("invoice_item", "buyer")
+        .select_related("invoice_item", "buyer", "lcr_remittance")
         .order_by("due_date", "pk")
     )
+    if not_exported:
+        rows = rows.filter(lcr_remittance__isnull=True)
     out = []
     for row in rows:
         policy = payment_policy(row.seller_id, row.due_date)
@@ -247,6 +253,9 @@ def lcr_to_present(*, seller: Any, until: date) -> list[LcrToPresent]:
                 min(row.amount, row.invoice_item.open_amount),
                 row.due_date,
                 row.due_date - timedelta(days=days or 0),
+                schedule_id=row.pk,
+                buyer_id=row.buyer_id,
+                remittance=row.lcr_remittance.reference if row.lcr_remittance else "",
             )
         )
     return out

@@ -34,9 +34,17 @@ from comptoir.parties.permissions import require_permission
 from comptoir.payments import rules
 from comptoir.payments.formats import parse_statement
 from comptoir.payments.formats.statement import StatementLine
-from comptoir.payments.models import DirectDebit, Mandate, Payment, StatementEntry, StatementImport
+from comptoir.payments.models import (
+    DirectDebit,
+    Mandate,
+    Payment,
+    Payout,
+    StatementEntry,
+    StatementImport,
+)
 from comptoir.payments.services import bulk
 from comptoir.payments.services.debits import debit_return
+from comptoir.payments.services.payouts import payout_paid_from_statement
 from comptoir.payments.services.recording import payment_record
 
 if TYPE_CHECKING:
@@ -387,6 +395,7 @@ def _reconcile_all(
             end_to_end_id__in=[line.end_to_end_id for line in statement.lines if line.end_to_end_id]
         )
     }
+    payouts = _payout_references(statement)
     lines: list[StatementLine] = []
     for line in statement.lines:
         if line.bank_reference in seen:
@@ -451,10 +460,38 @@ def _reconcile_all(
             out.append((line, _record_one(line, matched[n], actor)))
         elif line.amount > 0 and not (line.end_to_end_id and line.end_to_end_id in debits):
             out.append((line, (Status.REVIEW, "Aucune facture ouverte ne correspond", None)))
+        elif line.amount < 0 and line.end_to_end_id in payouts:
+            out.append((line, _payout_paid(line, actor)))
         else:
             out.append((line, _reconcile(line, index, sellers, debits, actor)))
         progress.advance()
     return out
+
+
+def _payout_references(statement: Any) -> set[str]:
+    """The end-to-end ids of the statement's debits that name a payout, when the statement is of
+    the operator's account (the one that pays sellers out, PT14); none otherwise."""
+    ids = {line.end_to_end_id for line in statement.lines if line.amount < 0 and line.end_to_end_id}
+    if not ids:
+        return set()
+    compact = statement.account_iban.replace(" ", "").upper()
+    if not Organization.objects.filter(is_operator=True, iban=compact).exists():
+        return set()
+    return set(Payout.objects.filter(end_to_end_id__in=ids).values_list("end_to_end_id", flat=True))
+
+
+def _payout_paid(line: StatementLine, actor: Any) -> Outcome:
+    """PT14: the operator's bank debited a payout's transfer: the payout is paid on the booking
+    day (once: a payout already paid stays as it is). Another amount, or a payout that was never
+    exported, goes to review."""
+    paid, note = payout_paid_from_statement(
+        end_to_end_id=line.end_to_end_id,
+        amount=line.amount,
+        booked_on=line.booking_date,
+        bank_reference=line.bank_reference,
+        actor=actor,
+    )
+    return (Status.MATCHED if paid else Status.REVIEW), note, None
 
 
 def _record_one(line: StatementLine, item: _Open, actor: Any) -> Outcome:

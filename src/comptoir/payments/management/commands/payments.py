@@ -1,6 +1,9 @@
 """`comptoir payments import-statement FILE | sepa-debits --seller S --out PATH |
-payouts --out PATH | statement --buyer B --seller S [--json] | lcr --seller S [--until DAY] |
-collect [--on DAY]`.
+payouts --out PATH | statement --buyer B --seller S [--json] |
+lcr --seller S [--until DAY] [--out PATH] | collect [--on DAY]`.
+
+`lcr` lists the open LCR as CSV; with `--out` it writes those not remitted yet as a CFONB 160
+"remise de LCR" file and marks them remitted (a second run writes nothing new).
 
 `import-statement` shows its progress on stderr, as `comptoir catalog import` does: a percentage
 line per step of 5 % of the file's entries ("  50 % (2/4) Recording 1 payment(s)")."""
@@ -26,6 +29,7 @@ from comptoir.payments.services import (
     payouts_export,
     statement_import,
 )
+from comptoir.payments.services.lcr import lcr_export
 from comptoir.payments.services.schedule import lcr_to_present
 
 
@@ -69,6 +73,9 @@ class Command(BaseCommand):
         )
         p.add_argument("--seller", required=True)
         p.add_argument("--until", type=date.fromisoformat)
+        p.add_argument(
+            "--out", help="write the LCR not remitted yet as a CFONB 160 file and mark them"
+        )
         p = sub.add_parser("collect", help="run the collection sweep for a day (default today)")
         p.add_argument("--on", type=date.fromisoformat)
 
@@ -158,13 +165,34 @@ class Command(BaseCommand):
             f"{s.interest_accrued} €."
         )
 
-    def _lcr(self, seller: str, until: date | None = None, **_: Any) -> None:
+    def _lcr(
+        self, seller: str, until: date | None = None, out: str | None = None, **_: Any
+    ) -> None:
         day = until or clock.today() + timedelta(days=60)
+        if out:
+            self._lcr_file(_org(seller), day, out)
+            return
         rows = lcr_to_present(seller=_org(seller), until=day)
         writer = csv.writer(self.stdout)
-        writer.writerow(["invoice", "buyer", "amount", "due_date", "present_by"])
+        writer.writerow(["invoice", "buyer", "amount", "due_date", "present_by", "remittance"])
         for r in rows:
-            writer.writerow([r.reference, r.buyer, r.amount, r.due_date, r.present_by])
+            writer.writerow(
+                [r.reference, r.buyer, r.amount, r.due_date, r.present_by, r.remittance]
+            )
+
+    def _lcr_file(self, seller: Organization, day: date, out: str) -> None:
+        done = lcr_export(seller=seller, until=day)
+        if done is None:
+            self.stdout.write(f"No LCR due by {day} left to remit; nothing written.")
+            return
+        r = done.remittance
+        Path(out).write_bytes(r.content.encode("ascii"))
+        self.stdout.write(f"{out}: {r.count} LCR, {r.total} € (remittance {r.reference}).")
+        for number in done.without_bank_details:
+            self.stderr.write(
+                f"{number}: no French IBAN known for the buyer; the LCR goes without its bank "
+                "details."
+            )
 
     def _collect(self, on: date | None = None, **_: Any) -> None:
         r = collection_run(on=on)

@@ -1,0 +1,14 @@
+"""Time-driven work of the EDI channel (O14)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from comptoir.core.sweeps import register
+from comptoir.edi.services import outbound_retry_due
+
+
+@register("edi.retry_outbound", order=120)
+def retry_outbound(*, until: datetime) -> int:
+    """Issue again the ORDRSP, DESADV and INVOIC that failed, once their delay has passed."""
+    return outbound_retry_due(until=until)

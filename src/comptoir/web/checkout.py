@@ -1,0 +1,384 @@
+"""One-step marketplace checkout (O1, K1, O9, N3, P4): every non-empty cart of the buyer on one
+page, each with its seller's quote, delivery address, payment option and terms version to accept,
+then one confirmation that places one independent order per seller through `orders_place`.
+
+Decisions (docs/ordering.md, "One-step marketplace checkout"):
+- a seller whose cart the terms refuse (violations, eligibility) or cannot quote is shown with
+  the reason and left out; the buyer still places the others (O1: one refusal binds no other);
+- a mistake in the buyer's own input (terms not accepted, an address or option not offered, a
+  terms version no longer in force) places nothing and shows the page again with each field's
+  problem and rule;
+- a seller refusing at placing time (stock, terms changed meanwhile…) is left out and the others
+  are placed: `orders_place` stops at the first refusal, so the sellers after it are submitted
+  again (the ones already placed are answered by their idempotency keys, never placed twice).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comptoir.core.errors import DomainError
+from comptoir.ordering import queries
+from comptoir.ordering import services as ordering
+from comptoir.ordering.models import CartLine, Order
+from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.parties.models import Address, AddressKind, Membership, Organization, Permission
+from comptoir.parties.queries import addresses_of
+from comptoir.terms.engine.quote import Quote
+from comptoir.terms.models import TermsVersion
+from comptoir.terms.queries import terms_in_force
+from comptoir.web.ordering import page
+
+MAX_KEY = 64  # the per-seller key adds "-<seller id>" and must stay within 80 characters
+
+
+@dataclass
+class Choice:
+    """What the buyer chose for one seller (from the form, or the defaults)."""
+
+    address_id: int | None = None
+    payment_option: str = ""
+    accepted: bool = False
+    included: bool = True
+
+
+@dataclass
+class Entry:
+    """One seller's cart on the page: its quote, or why it cannot be ordered now."""
+
+    seller: Organization
+    lines: list[CartLine]
+    version: TermsVersion | None
+    country: str
+    address: Address | None
+    choice: Choice
+    quote: Quote | None = None
+    refusal: DomainError | None = None
+    errors: list[DomainError] = field(default_factory=list)
+
+    @property
+    def orderable(self) -> bool:
+        return self.refusal is None and self.version is not None and self.quote is not None
+
+
+def _delivery_addresses(org: Organization) -> list[Address]:
+    """The buyer's delivery addresses, else its registered office (where goods go by default)."""
+    found = list(addresses_of(org))
+    delivery = [a for a in found if a.kind == AddressKind.DELIVERY]
+    return delivery or [a for a in found if a.kind == AddressKind.REGISTERED]
+
+
+def _address_dict(org: Organization, address: Address) -> dict[str, str]:
+    """The copy of the address the order keeps (O9): later edits of the address leave it."""
+    return {
+        "name": org.legal_name,
+        "label": address.label,
+        "line1": address.line1,
+        "line2": address.line2,
+        "postcode": address.postcode,
+        "city": address.city,
+        "country": address.country,
+    }
+
+
+def _entries(
+    org: Organization, choices: dict[int, Choice], addresses: Sequence[Address]
+) -> list[Entry]:
+    """Each non-empty cart with its quote under the seller's terms in force, for the country of
+    the chosen delivery address (fees by zone, O2, O3)."""
+    by_id = {a.pk: a for a in addresses}
+    entries = []
+    carts = sorted(
+        queries.carts_for(org).select_related("seller"), key=lambda c: c.seller.display_name
+    )
+    for cart in carts:
+        seller = cart.seller
+        choice = choices.get(seller.pk) or Choice()
+        address = by_id.get(choice.address_id or 0) or (addresses[0] if addresses else None)
+        choice.address_id = address.pk if address else None
+        lines = list(cart.lines.select_related("product").order_by("pk"))
+        entry = Entry(
+            seller=seller,
+            lines=lines,
+            version=terms_in_force(seller),
+            country=address.country if address else "FR",
+            address=address,
+            choice=choice,
+        )
+        if entry.version is None:
+            entry.refusal = DomainError(
+                "no_terms", _("This seller has no terms of sale in force."), rule="N3"
+            )
+        else:
+            try:
+                entry.quote = quote_cart(
+                    buyer=org,
+                    seller=seller,
+                    requests=[LineRequest(line.product.sku, line.quantity) for line in lines],
+                    delivery_country=entry.country,
+                    version=entry.version,
+                ).quote
+            except DomainError as error:
+                entry.refusal = error
+        if entry.quote is not None and entry.quote.violations:
+            first = entry.quote.violations[0]
+            entry.refusal = DomainError(
+                first.code, _("The seller's terms refuse this cart."), rule=first.rule
+            )
+        entries.append(entry)
+    return entries
+
+
+def _context(
+    request: HttpRequest,
+    membership: Membership,
+    entries: list[Entry],
+    key: str,
+    errors: Iterable[DomainError] = (),
+) -> dict[str, Any]:
+    return {
+        "entries": entries,
+        "orderable": [e for e in entries if e.orderable],
+        "addresses": _delivery_addresses(membership.organization),
+        "idempotency_key": key,
+        "errors": list(errors),
+        # P4: a user without "see prices" orders without the amounts
+        "show_prices": Permission.VIEW_PRICES in membership.effective_permissions,
+    }
+
+
+@page(Permission.PLACE_ORDERS)
+def marketplace_checkout(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """All the buyer's carts, one per seller, each under its own terms (O1, K1)."""
+    org = membership.organization
+    entries = _entries(org, {}, _delivery_addresses(org))
+    return render(
+        request,
+        "web/checkout/marketplace.html",
+        _context(request, membership, entries, uuid.uuid4().hex),
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _choices(request: HttpRequest) -> dict[int, Choice]:
+    post = request.POST
+    selected = {n for n in (_int(v) for v in post.getlist("seller")) if n is not None}
+    shown = {_int(n.removeprefix("terms_version_")) for n in post if n.startswith("terms_version_")}
+    choices = {}
+    for seller_id in selected | {n for n in shown if n is not None}:
+        choices[seller_id] = Choice(
+            address_id=_int(post.get(f"address_{seller_id}")),
+            payment_option=post.get(f"payment_option_{seller_id}", "")[:48],
+            accepted=post.get(f"accept_terms_{seller_id}") == "yes",
+            included=seller_id in selected,
+        )
+    return choices
+
+
+def _input_errors(request: HttpRequest, entry: Entry) -> list[DomainError]:
+    """The buyer's own mistakes for one seller: nothing is placed while any remains."""
+    sid, post, errors = entry.seller.pk, request.POST, []
+    assert entry.version is not None and entry.quote is not None
+    if _int(post.get(f"terms_version_{sid}")) != entry.version.version:
+        errors.append(
+            DomainError(
+                "terms_version_changed",
+                _(
+                    "The seller's terms in force are version %(v)s: read and accept them "
+                    "before ordering."
+                )
+                % {"v": entry.version.version},
+                field=f"terms_version_{sid}",
+                rule="N3",
+            )
+        )
+    if not entry.choice.accepted:
+        errors.append(
+            DomainError(
+                "terms_not_accepted",
+                _("Read and accept the terms of sale of this seller to order, or leave it out."),
+                field=f"accept_terms_{sid}",
+                rule="O9",
+            )
+        )
+    chosen = post.get(f"address_{sid}", "")
+    if entry.address is not None and _int(chosen) != entry.address.pk:
+        errors.append(
+            DomainError(
+                "address_not_offered",
+                _("Choose one of your delivery addresses."),
+                field=f"address_{sid}",
+                rule="O9",
+            )
+        )
+    elif post.get(f"quoted_country_{sid}", "") != entry.country:
+        errors.append(
+            DomainError(
+                "quote_changed",
+                _(
+                    "The delivery country changes this seller's quote: check the new quote "
+                    "and confirm again."
+                ),
+                field=f"address_{sid}",
+                rule="O9",
+            )
+        )
+    option = entry.choice.payment_option
+    if option and option not in {o.key for o in entry.quote.payment_options}:
+        errors.append(
+            DomainError(
+                "payment_option_not_offered",
+                _("Choose one of the payment options this seller's terms offer."),
+                field=f"payment_option_{sid}",
+                rule="PT2",
+            )
+        )
+    return errors
+
+
+def _submission(org: Organization, entry: Entry, key: str) -> ordering.Submission:
+    assert entry.version is not None
+    return ordering.Submission(
+        buyer=org,
+        seller=entry.seller,
+        lines=tuple(LineRequest(line.product.sku, line.quantity) for line in entry.lines),
+        accepted_terms_version=entry.version.version,
+        idempotency_key=f"{key}-{entry.seller.pk}",
+        payment_option=entry.choice.payment_option,
+        delivery_country=entry.country,
+        delivery_address=_address_dict(org, entry.address) if entry.address else None,
+    )
+
+
+def _place(
+    request: HttpRequest, org: Organization, submissions: list[ordering.Submission]
+) -> tuple[dict[int, Order], dict[int, DomainError]]:
+    """Submit through `orders_place`; it stops at the first seller refusing (the ones before are
+    placed, each in its own transaction): that seller is left out and the rest submitted again."""
+    signature = ordering.Signature(
+        ip=request.META.get("REMOTE_ADDR"),
+        user_agent=request.headers.get("User-Agent", "")[:300],
+    )
+    placed: dict[int, Order] = {}
+    refused: dict[int, DomainError] = {}
+    pending = list(submissions)
+    while pending:
+        try:
+            orders = ordering.orders_place(
+                actor=request.user, submissions=pending, signature=signature
+            )
+        except DomainError as error:
+            for sub in pending:
+                done = queries.order_by_idempotency_key(org, sub.idempotency_key)
+                if done is None:
+                    refused[sub.seller.pk] = error
+                    break
+                placed[sub.seller.pk] = done
+            pending = [s for s in pending if s.seller.pk not in placed | refused]
+        else:
+            placed.update({s.seller.pk: o for s, o in zip(pending, orders, strict=True)})
+            pending = []
+    return placed, refused
+
+
+def _done(request: HttpRequest, membership: Membership, placed: Iterable[Order]) -> HttpResponse:
+    numbers = ", ".join(str(o.number) for o in placed)
+    if numbers:
+        messages.success(request, _("Orders placed: %(numbers)s.") % {"numbers": numbers})
+    if Permission.VIEW_ORDERS in membership.effective_permissions:
+        return redirect("web:orders")
+    return redirect("web:marketplace_checkout")
+
+
+def _refusal_message(seller: Organization, error: DomainError) -> str:
+    where = f" [{error.field}]" if error.field else ""
+    rule = f" ({error.rule})" if error.rule else ""
+    return _("Not ordered from %(seller)s%(where)s: %(problem)s%(rule)s") % {
+        "seller": seller.display_name,
+        "where": where,
+        "problem": error.message,
+        "rule": rule,
+    }
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def marketplace_confirm(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """One confirmation, one order per seller (O1, K1), each signed (O9) under the terms version
+    the buyer read for it (N3)."""
+    if Permission.VIEW_PRICES not in membership.effective_permissions:
+        # P4, O9: the signature covers amounts the signer must be able to read, as on the cart
+        raise PermissionDenied(_("Confirming orders needs the permission to see prices (P4)."))
+    org = membership.organization
+    key = request.POST.get("idempotency_key", "")
+    choices = _choices(request)
+    addresses = _delivery_addresses(org)
+    entries = _entries(org, choices, addresses)
+    if not key or len(key) > MAX_KEY or not key.isprintable():
+        error = DomainError(
+            "invalid_idempotency_key",
+            _("The form is incomplete: load the page again."),
+            field="idempotency_key",
+            rule="O9",
+        )
+        context = _context(request, membership, entries, uuid.uuid4().hex, [error])
+        return render(request, "web/checkout/marketplace.html", context, status=400)
+    selected = [sid for sid, c in choices.items() if c.included]
+    # a double click: the sellers the first click placed answer with their orders
+    replayed = {
+        sid: order
+        for sid in selected
+        if (order := queries.order_by_idempotency_key(org, f"{key}-{sid}")) is not None
+    }
+    todo = [e for e in entries if e.seller.pk in selected and e.seller.pk not in replayed]
+    if replayed and not todo:
+        return _done(request, membership, replayed.values())
+    if "refresh" in request.POST:  # the quotes again for the addresses chosen; nothing placed
+        context = _context(request, membership, entries, key)
+        return render(request, "web/checkout/marketplace.html", context)
+    errors: list[DomainError] = []
+    if not todo:
+        errors.append(
+            DomainError(
+                "nothing_selected",
+                _("Choose at least one seller whose cart you order."),
+                field="seller",
+                rule="O1",
+            )
+        )
+    for entry in todo:
+        if entry.orderable:
+            entry.errors = _input_errors(request, entry)
+            errors += entry.errors
+    if errors:  # nothing placed: the page again, with the choices made and each field's problem
+        context = _context(request, membership, entries, key, errors)
+        return render(request, "web/checkout/marketplace.html", context, status=400)
+    left_out = {e.seller.pk: e.refusal for e in todo if e.refusal is not None}
+    submissions = [_submission(org, e, key) for e in todo if e.orderable]
+    placed, refused = _place(request, org, submissions)
+    sellers = {e.seller.pk: e.seller for e in entries}
+    for sid, error in {**left_out, **refused}.items():
+        messages.error(request, _refusal_message(sellers[sid], error))
+    placed_all = [*replayed.values(), *placed.values()]
+    if left_out or refused:
+        if placed_all:
+            numbers = ", ".join(str(o.number) for o in placed_all)
+            messages.success(request, _("Orders placed: %(numbers)s.") % {"numbers": numbers})
+        return redirect("web:marketplace_checkout")
+    return _done(request, membership, placed_all)

@@ -1,0 +1,50 @@
+"""Authorization matrix entries of the payouts routes (merged into test_authorization_matrix).
+
+Each entry: name -> (args builder taking the `shop` fixture, method, {actor: status}, secret).
+
+Marking a payout paid is the operator's (PT14), and none of the matrix actors is one: a visitor
+is sent to the login page, every other user gets 404, the seller whose payout it is included
+(the operator's own use is tested in test_payouts_pages).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from comptoir.core import clock
+from comptoir.payments.models import Payment, Payout
+
+ACTORS = ("anonymous", "buyer_a", "buyer_b", "employee_no_rights", "seller")
+OPERATOR_ONLY = {**dict.fromkeys(ACTORS, 404), "anonymous": 302}
+
+
+def _exported_payout(shop) -> list[int]:
+    """An exported payout of the seller (built directly: the flows are in test_payouts_pages)."""
+    now = clock.now()
+    payment = Payment.objects.create(
+        buyer=shop.approved_buyer,
+        seller=shop.seller,
+        method="card",
+        amount=Decimal("1200.00"),
+        value_date=now.date(),
+        idempotency_key="matrix-payout",
+        recorded_at=now,
+    )
+    payout = Payout.objects.create(
+        seller=shop.seller,
+        payment=payment,
+        gross=Decimal("1200.00"),
+        commission=Decimal("216.00"),
+        net=Decimal("984.00"),
+        status=Payout.Status.EXPORTED,
+        end_to_end_id="PO-MATRIX",
+        created_at=now,
+        exported_at=now,
+    )
+    return [payout.pk]
+
+
+ROUTES: dict = {
+    "web:payout_paid": (_exported_payout, "post", OPERATOR_ONLY, None),
+}
+PAYLOADS: dict = {}
