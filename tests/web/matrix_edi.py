@@ -5,15 +5,20 @@ Each entry: name -> (args builder taking the `shop` fixture, method, {actor: sta
 The builders give the shop's companies their GLNs and store one ORDERS message of buyer A to the
 seller: buyer A and the seller read it, buyer B gets 404. Posting buyer A's interchange is
 refused to anybody acting for another company (403: orders only in one's own name, O14, P4).
+
+The retry routes use one failed answer of the seller to buyer A's order (`OutboundRetry`): only
+the seller lists and retries it; buyers list nothing (200, empty) and get 404 on the retry.
 """
 
 from __future__ import annotations
 
-from comptoir.edi.models import EdiMessage
+from comptoir.core import clock
+from comptoir.edi.models import EdiMessage, OutboundRetry
 from comptoir.parties.models import Organization
 
 ACTORS = ("anonymous", "buyer_a", "buyer_b", "employee_no_rights", "seller")
 SECRET = "PO-MATRIX-4711"
+RETRY_SECRET = "GLN-MATRIX-4712"
 GLNS = {
     "seller": "3012345000024",
     "approved_buyer": "3012345000017",
@@ -68,6 +73,20 @@ def _interchange(s) -> dict:
     return {"text": text}
 
 
+def _retry(s) -> list:
+    """A given-up answer of the seller to buyer A's order, its error naming RETRY_SECRET."""
+    retry = OutboundRetry.objects.create(
+        source=f"ORDRSP:{s.order.events.order_by('pk').first().pk}",
+        order=s.order,
+        status="failed",
+        attempts=8,
+        last_error=f"OutboundError: {RETRY_SECRET}",
+        created_at=clock.now(),
+        updated_at=clock.now(),
+    )
+    return [retry.pk]
+
+
 def _with_glns(s) -> list:
     _glns(s)
     return []
@@ -81,6 +100,13 @@ MESSAGE_READ = {
     "buyer_b": 404,
     "employee_no_rights": 403,
     "seller": 200,
+}
+RETRY_POST = {
+    "anonymous": 302,
+    "buyer_a": 404,
+    "buyer_b": 404,
+    "employee_no_rights": 403,
+    "seller": 302,
 }
 
 ROUTES: dict = {
@@ -101,5 +127,19 @@ ROUTES: dict = {
         None,
     ),
     "api:edi_message_raw": (_message, "get", {**MESSAGE_READ, "anonymous": 401}, SECRET),
+    # the seller's messages not sent: listed to members (buyers see none), retried by the seller
+    "web:edi_retry_now": (_retry, "post", RETRY_POST, RETRY_SECRET),
+    "api:edi_outbound_retries": (
+        lambda s: _retry(s) and [],
+        "get",
+        {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403},
+        None,
+    ),
+    "api:edi_outbound_retry": (
+        _retry,
+        "post",
+        {**RETRY_POST, "anonymous": 401, "seller": 200},
+        RETRY_SECRET,
+    ),
 }
 PAYLOADS: dict = {"api:edi_import_interchange": _interchange}

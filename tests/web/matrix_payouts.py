@@ -5,6 +5,10 @@ Each entry: name -> (args builder taking the `shop` fixture, method, {actor: sta
 Marking a payout paid is the operator's (PT14), and none of the matrix actors is one: a visitor
 is sent to the login page, every other user gets 404, the seller whose payout it is included
 (the operator's own use is tested in test_payouts_pages).
+
+The seller's own payouts page and its CSV are seller pages under view_invoices (P4): buyers'
+organizations get 404, the employee without the right 403; the API answers a buyer an empty list
+(as /receivables) and never another seller's payout (test_seller_payouts, test_api_payouts).
 """
 
 from __future__ import annotations
@@ -44,7 +48,28 @@ def _exported_payout(shop) -> list[int]:
     return [payout.pk]
 
 
+def _seller_has_a_payout(shop) -> list:
+    _exported_payout(shop)
+    return []
+
+
+SELLER_ONLY = {**dict.fromkeys(ACTORS, 404), "anonymous": 302, "employee_no_rights": 403}
+API_READ = {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403}
+
 ROUTES: dict = {
     "web:payout_paid": (_exported_payout, "post", OPERATOR_ONLY, None),
+    "web:seller_payouts": (
+        _seller_has_a_payout,
+        "get",
+        {**SELLER_ONLY, "seller": 200},
+        "PO-MATRIX",
+    ),
+    "web:seller_payouts_csv": (
+        _seller_has_a_payout,
+        "get",
+        {**SELLER_ONLY, "seller": 200},
+        "PO-MATRIX",
+    ),
+    "api:list_payouts": (_seller_has_a_payout, "get", API_READ, None),
 }
 PAYLOADS: dict = {}

@@ -35,6 +35,7 @@ from tests.web import (
     matrix_edi,
     matrix_fulfilment_docs,
     matrix_imports,
+    matrix_lcr,
     matrix_onboarding,
     matrix_oversight,
     matrix_payouts,
@@ -409,6 +410,7 @@ for _area in (
     matrix_payouts,
     matrix_fulfilment_docs,
     matrix_substitutions,
+    matrix_lcr,
 ):
     assert not set(_area.ROUTES) & set(ROUTES), _area.__name__
     ROUTES.update(_area.ROUTES)

@@ -3,7 +3,8 @@
 A buyer posts an interchange of ORDERS in its own name (the UNB sender and NAD+BY must be its
 GLN: another company's name answers 403); each message is answered with its status, its order
 or its problems. Both parties list their messages and download each one's text; another
-company's message answers 404."""
+company's message answers 404. A seller lists the answers that could not be issued (pending a
+new attempt or given up) and retries one at once (`place_orders`)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from pydantic import Field
 from comptoir.api.auth import MEMBER
 from comptoir.core.errors import DomainError, PermissionDenied
 from comptoir.edi import queries
-from comptoir.edi.models import EdiMessage
-from comptoir.edi.services import edi_import
+from comptoir.edi.models import EdiMessage, OutboundRetry
+from comptoir.edi.services import edi_import, outbound_retry_now
 from comptoir.edi.services.inbound import MAX_INTERCHANGE_BYTES
 from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Permission
@@ -181,3 +182,61 @@ def edi_message_raw(request: HttpRequest, message_id: int) -> HttpResponse:
     response = HttpResponse(message.raw, content_type="application/edifact; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{message.filename}"'
     return response
+
+
+class OutboundRetryOut(Schema):
+    id: int
+    source: str
+    message_type: str
+    order: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
+    message_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OutboundRetryPageOut(Schema):
+    items: list[OutboundRetryOut]
+    count: int
+    offset: int
+    limit: int
+
+
+class PageFilter(Schema):
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(50, ge=1, le=200)
+
+
+def _retry_out(retry: OutboundRetry) -> dict:
+    return {
+        **{f: getattr(retry, f) for f in OutboundRetryOut.model_fields if f != "order"},
+        "order": retry.order.number,
+    }
+
+
+@router.get("/edi/outbound-retries", response=OutboundRetryPageOut, auth=MEMBER)
+def edi_outbound_retries(request: HttpRequest, filters: Query[PageFilter]):
+    """The EDI answers (ORDRSP, DESADV, INVOIC) your company could not issue as a seller:
+    `pending` (tried again automatically) or `failed` (given up after 8 attempts), oldest
+    first (O14)."""
+    membership = _member(request, Permission.VIEW_ORDERS)
+    found = queries.outbound_retries(membership.organization)
+    return {
+        "items": [_retry_out(r) for r in found[filters.offset : filters.offset + filters.limit]],
+        "count": found.count(),
+        "offset": filters.offset,
+        "limit": filters.limit,
+    }
+
+
+@router.post("/edi/outbound-retries/{retry_id}/retry", response=OutboundRetryOut, auth=MEMBER)
+def edi_outbound_retry(request: HttpRequest, retry_id: int):
+    """Try one of them again now: `status` is `issued` (with `message_id`) or, still failing,
+    `pending` / `failed` with the attempt counted and `last_error`. An issued one answers 422
+    `already_issued` (O14)."""
+    membership = _member(request, Permission.PLACE_ORDERS)
+    retry = outbound_retry_now(request.user, retry_id, organization=membership.organization)
+    return _retry_out(retry)

@@ -8,6 +8,7 @@ from comptoir.api import (
     invoices,
     orders,
     payments,
+    payouts,
     sellers,
     substitutions,
     webhooks,
@@ -26,6 +27,7 @@ errors.install(api)
 api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
+api.add_router("", payouts.router)
 api.add_router("", webhooks.router)
 api.add_router("", fulfilment.router)
 api.add_router("", invoices.router)

@@ -206,3 +206,8 @@ class OutboundRetry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} ({self.status}, {self.attempts})"
+
+    @property
+    def message_type(self) -> str:
+        """ORDRSP, DESADV or INVOIC: the kind written before the colon of `source`."""
+        return self.source.partition(":")[0]

@@ -5,19 +5,39 @@ formula and clause."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
+from comptoir.core.errors import DomainError
 from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.queries import money
 from comptoir.parties.models import Organization
 from comptoir.payments import rules
-from comptoir.payments.models import CreditLimit, Deposit, LateCase, Payment, Suspension
+from comptoir.payments.models import (
+    CreditLimit,
+    Deposit,
+    LateCase,
+    Payment,
+    Payout,
+    Suspension,
+)
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.rules import ZERO
 from comptoir.payments.services.credit import deposit_held
@@ -337,3 +357,72 @@ def statement_pairs_for(party: Any) -> list[tuple[Organization, Organization]]:
     )
     orgs = Organization.objects.in_bulk({pk for pair in pairs for pk in pair})
     return [(orgs[b], orgs[s]) for b, s in sorted(pairs)]
+
+
+# --- a marketplace seller's own payouts (PT14) ----------------------------------------------------
+
+#: Days outside this range bound nothing (no payout is that old or that far ahead); clamping them
+#: keeps the instants they stand for within what the database can store.
+PAYOUT_DAYS = (date(1970, 1, 1), date(9000, 1, 1))
+
+
+@dataclass(frozen=True)
+class PayoutTotals:
+    """Sums over a selection of payouts, exact to the cent."""
+
+    count: int
+    gross: Decimal  # collected incl. VAT
+    commission: Decimal  # incl. its VAT
+    net: Decimal  # paid out (or to be)
+
+
+@dataclass(frozen=True)
+class SellerPayouts:
+    rows: QuerySet[Payout]  # newest first, with their payment and commission invoice
+    totals: PayoutTotals
+
+
+def seller_payouts(
+    *,
+    seller: Any,
+    status: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> SellerPayouts:
+    """The seller's own payouts (PT14), filtered by status and by the day each was created
+    (Paris time, both days included), newest first; the totals of the whole selection come from
+    one aggregate query. A status that does not exist or a period ending before it starts is
+    refused (`invalid_status`, `invalid_period`)."""
+    if status and status not in Payout.Status.values:
+        raise DomainError(
+            code="invalid_status",
+            message=_("Unknown payout status “%(status)s”: choose one of %(choices)s.")
+            % {"status": status[:20], "choices": ", ".join(Payout.Status.values)},
+            field="status",
+            rule="PT14",
+        )
+    if since and until and until < since:
+        raise DomainError(
+            code="invalid_period",
+            message=_("The end of the period is before its start."),
+            field="to",
+        )
+    qs = Payout.objects.filter(seller_id=_id(seller))
+    if status:
+        qs = qs.filter(status=status)
+    if since and since > PAYOUT_DAYS[0]:
+        qs = qs.filter(created_at__gte=datetime.combine(since, time.min, tzinfo=clock.PARIS))
+    if until and until < PAYOUT_DAYS[1]:
+        end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=clock.PARIS)
+        qs = qs.filter(created_at__lt=end)
+    sums = qs.aggregate(
+        count=Count("pk"), gross=Sum("gross"), commission=Sum("commission"), net=Sum("net")
+    )
+    totals = PayoutTotals(
+        count=sums["count"],
+        gross=money(sums["gross"]),
+        commission=money(sums["commission"]),
+        net=money(sums["net"]),
+    )
+    rows = qs.select_related("payment", "commission_invoice").order_by("-created_at", "-pk")
+    return SellerPayouts(rows=rows, totals=totals)

@@ -1,9 +1,13 @@
 """EDI pages (O14): the organization's EDIFACT messages, received and issued, each downloadable,
 and for a buyer the upload of an ORDERS interchange.
 
+For a seller, the answers that could not be issued ("Messages not sent": pending a new attempt
+or given up, `OutboundRetry`) with a "Retry now" button.
+
 Permissions. Listing and downloading need `view_orders`; uploading places orders, so it needs
 `place_orders` and the buyer role (404 for a seller-only organization, as other buyer pages).
-Another company's message answers 404."""
+Retrying acts on the seller's orders: `place_orders` too. Another company's message or retry
+answers 404."""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError
 from comptoir.edi import queries
-from comptoir.edi.services import edi_import
+from comptoir.edi.models import RetryStatus
+from comptoir.edi.services import edi_import, outbound_retry_now
 from comptoir.edi.services.inbound import MAX_INTERCHANGE_BYTES
 from comptoir.parties.models import Membership, Permission
 from comptoir.web.ordering import _error, page
@@ -45,6 +50,8 @@ def messages(request: HttpRequest, membership: Membership) -> HttpResponse:
             "can_upload": org.is_buyer
             and Permission.PLACE_ORDERS in membership.effective_permissions,
             "max_mb": MAX_INTERCHANGE_BYTES // 1024**2,
+            "retries": list(queries.outbound_retries(org)[:LIST_LIMIT]) if org.is_seller else [],
+            "can_retry": Permission.PLACE_ORDERS in membership.effective_permissions,
         },
     )
 
@@ -107,3 +114,26 @@ def download(request: HttpRequest, membership: Membership, message_id: int) -> H
     response = HttpResponse(message.raw, content_type="application/edifact; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{message.filename}"'
     return response
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def retry_now(request: HttpRequest, membership: Membership, retry_id: int) -> HttpResponse:
+    """One attempt at once at a message not sent (O14); the outcome is shown as a message."""
+    try:
+        retry = outbound_retry_now(request.user, retry_id, organization=membership.organization)
+    except DomainError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from None
+        _error(request, error)
+        return redirect("web:edi_messages")
+    names = {"type": retry.message_type, "order": retry.order.number}
+    if retry.status == RetryStatus.ISSUED:
+        flash.success(request, _("%(type)s of order %(order)s issued.") % names)
+    else:
+        flash.error(
+            request,
+            _("%(type)s of order %(order)s still not issued: %(error)s (O14)")
+            % {**names, "error": retry.last_error},
+        )
+    return redirect("web:edi_messages")

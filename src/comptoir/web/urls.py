@@ -113,5 +113,6 @@ urlpatterns = [
     path("", include("comptoir.web.urls_checkout")),
     path("", include("comptoir.web.urls_payouts")),
     path("", include("comptoir.web.urls_substitutions")),
+    path("", include("comptoir.web.urls_lcr")),
     path("", include("comptoir.web.urls_fulfilment_docs")),
 ]

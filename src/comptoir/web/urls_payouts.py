@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from comptoir.web import payouts
+from comptoir.web import payouts, seller_payouts
 
 urlpatterns: list = [
     path("operator/payouts/<int:payout_id>/paid/", payouts.payout_paid, name="payout_paid"),
+    path("seller/payouts/", seller_payouts.payouts, name="seller_payouts"),
+    path("seller/payouts.csv", seller_payouts.payouts_csv, name="seller_payouts_csv"),
 ]

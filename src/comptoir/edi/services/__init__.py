@@ -8,7 +8,7 @@ from comptoir.edi.services.outbound import (
     ordrsp_issue,
     outbound_on_event,
 )
-from comptoir.edi.services.retries import outbound_retry_due
+from comptoir.edi.services.retries import outbound_retry_due, outbound_retry_now
 
 __all__ = [
     "ImportResult",
@@ -20,4 +20,5 @@ __all__ = [
     "ordrsp_issue",
     "outbound_on_event",
     "outbound_retry_due",
+    "outbound_retry_now",
 ]
