@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from django.utils import translation
 
 from comptoir.core import clock
 from comptoir.ordering import queries
@@ -23,7 +24,8 @@ def test_a_marketplace_order_waits_for_its_seller_without_a_deadline() -> None:
     assert order.next_deadline_at is None  # the marketplace terms set no time to answer
     step = queries.next_step(order)
     assert step is not None and (step.action, step.at, step.rule) == ("await_seller", None, "O8")
-    assert "no time limit" in step.label
+    with translation.override("en"):
+        assert "no time limit" in step.label
     with clock.frozen(NOW):
         order_accept(actor=shop.seller_user, order_id=order.pk)
     order.refresh_from_db()

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -67,7 +68,8 @@ def _proposal_updates(queries) -> list[str]:
 def _assert_lapsed(proposal: SubstitutionProposal, at: datetime) -> None:
     proposal.refresh_from_db()
     assert proposal.status == "lapsed" and proposal.answered_at == at
-    assert proposal.get_status_display() == "No longer answerable"
+    with translation.override("en"):
+        assert proposal.get_status_display() == "No longer answerable"
     assert proposal.answered_by is None
 
 

@@ -41,7 +41,7 @@ def _ordrsp() -> list[EdiMessage]:
 def test_the_seller_sees_the_message_not_sent_and_retries_it(client, pair, retry):
     client.force_login(pair.shop.seller_user)
     page = client.get(reverse("web:edi_messages")).content.decode()
-    assert "Messages not sent" in page
+    assert "Messages non envoyés" in page  # the page speaks French by default
     assert retry.order.number in page and "no GLN" in page
     action = reverse("web:edi_retry_now", args=[retry.pk])
     assert f'action="{action}"' in page and "csrfmiddlewaretoken" in page
@@ -49,27 +49,27 @@ def test_the_seller_sees_the_message_not_sent_and_retries_it(client, pair, retry
     # still failing: the attempt is counted and the error shown
     response = client.post(action, follow=True)
     assert response.redirect_chain[-1][0] == reverse("web:edi_messages")
-    assert "still not issued" in response.content.decode()
+    assert "toujours pas émis" in response.content.decode()
     retry.refresh_from_db()
     assert (retry.status, retry.attempts) == ("pending", 2)
 
     set_gln(pair.buyer.org, BUYER_GLN)
     response = client.post(action, follow=True)
-    assert f"ORDRSP of order {retry.order.number} issued." in response.content.decode()
+    assert f"ORDRSP de la commande {retry.order.number} émis." in response.content.decode()
     retry.refresh_from_db()
     assert retry.status == "issued" and len(_ordrsp()) == 1
     assert 'data-testid="edi-retries"' not in response.content.decode()  # nothing left
 
     # a second click: refused, nothing more
     page = client.post(action, follow=True).content.decode()
-    assert "already been issued" in page and "(O14)" in page
+    assert "a déjà été émis" in page and "(O14)" in page
     assert len(_ordrsp()) == 1
 
 
 def test_buyers_see_no_retry_and_cannot_reach_one(client, pair, retry):
     client.force_login(pair.buyer.user)
     page = client.get(reverse("web:edi_messages")).content.decode()
-    assert "Messages not sent" not in page and "no GLN" not in page
+    assert "Messages non envoyés" not in page and "no GLN" not in page
     assert client.post(reverse("web:edi_retry_now", args=[retry.pk])).status_code == 404
     retry.refresh_from_db()
     assert retry.attempts == 1
@@ -85,7 +85,7 @@ def test_a_clerk_without_place_orders_sees_the_list_but_cannot_retry(client, pai
     )
     client.force_login(clerk)
     page = client.get(reverse("web:edi_messages")).content.decode()
-    assert "Messages not sent" in page and "Retry now" not in page
+    assert "Messages non envoyés" in page and "Retenter maintenant" not in page
     assert client.post(reverse("web:edi_retry_now", args=[retry.pk])).status_code == 403
     retry.refresh_from_db()
     assert retry.attempts == 1

@@ -31,14 +31,15 @@ def test_the_seller_sees_its_lcr_remits_them_once_and_downloads_the_file(client)
         for order in orders:
             assert order.invoice.number in html
         assert "18/04/2026" in html  # due 30 Apr, to reach the bank 12 days before (PT4)
-        assert 'data-testid="lcr-export"' in html and "Remit 2 LCR" in html
+        # the page speaks French by default
+        assert 'data-testid="lcr-export"' in html and "Remettre 2 LCR" in html
         done = client.post(reverse("web:lcr_export"), {"until": "2026-05-31"}, follow=True)
         text = done.content.decode()
-        assert "no French IBAN known for the buyer" in text  # the second buyer: no bank details
+        assert "aucun IBAN français connu" in text  # the second buyer: no bank details
         remittance = LcrRemittance.objects.get()
-        assert remittance.reference in text and "No LCR left to remit" in text
+        assert remittance.reference in text and "Aucune LCR à remettre" in text
         again = client.post(reverse("web:lcr_export"), {"until": "2026-05-31"}, follow=True)
-    assert "No LCR left to remit by that date." in again.content.decode()
+    assert "Aucune LCR à remettre à cette date." in again.content.decode()
     assert LcrRemittance.objects.count() == 1  # nothing remitted twice
     assert not ScheduledPayment.objects.filter(method="lcr", lcr_remittance__isnull=True).exists()
     file = client.get(reverse("web:lcr_file", args=[remittance.pk]))
@@ -53,7 +54,7 @@ def test_errors_are_shown_not_raised(client) -> None:
     client.force_login(owner_of(shop.seller))
     with clock.frozen(NOW):
         bad_day = client.get(reverse("web:lcr"), {"until": "31/05/2026"}, follow=True)
-        assert bad_day.status_code == 200 and "YYYY-MM-DD" in bad_day.content.decode()
+        assert bad_day.status_code == 200 and "AAAA-MM-JJ" in bad_day.content.decode()
         shop.seller.iban = "DE89370400440532013000"
         shop.seller.save()
         refused = client.post(reverse("web:lcr_export"), {"until": "2026-05-31"}, follow=True)
