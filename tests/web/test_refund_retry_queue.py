@@ -4,46 +4,27 @@ refund queued, and asking twice, or the sweep beside the task, still refunds onc
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from comptoir.billing.models import Invoice
-from comptoir.billing.rules import LineInput
-from comptoir.billing.services import credit_note_create, invoice_issue
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.models import AuditEntry
-from comptoir.ordering.services.invoicing import order_invoice_issue
 from comptoir.payments import providers
 from comptoir.payments.models import CardRefund
 from comptoir.payments.services.card import (
     QUEUE_STALE,
-    card_refund_for_credit_note,
     card_refund_retry_now,
     card_refunds_retry,
 )
 from comptoir.payments.tasks import refund_credit_note_on_card
-from tests.ordering.conftest import make_buyer, make_shop, place
+from tests.web.refund_helpers import NOW, refused_card_refund, run_queued_refunds
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 12, 1, 10, tzinfo=clock.PARIS)
-ONE_VASE = [LineInput("Retour d'un vase", "VASE", D(1), D("100.00"), D(20))]
-
-
-def run_queued_refunds() -> list[str]:
-    """What the worker does: run each queued card refund task once, oldest first."""
-    tasks = DBTaskResult.objects.filter(
-        task_path=refund_credit_note_on_card.module_path, status="READY"
-    ).order_by("enqueued_at", "pk")
-    out = []
-    for task in tasks:
-        out.append(refund_credit_note_on_card.call(*task.args_kwargs["args"]))
-        DBTaskResult.objects.filter(pk=task.pk).update(status="SUCCESSFUL")
-    return out
 
 
 def _queued() -> int:
@@ -55,10 +36,6 @@ def _queued() -> int:
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-def _down(self, provider_reference: str, amount: D) -> str:
-    raise DomainError(code="provider_unavailable", message="PSP timed out", rule="PT1")
 
 
 @pytest.fixture
@@ -77,21 +54,9 @@ def calls(monkeypatch):
 
 @pytest.fixture
 def failed(monkeypatch):
-    """A seller, a buyer, and the card refund of its credit note that the provider refused."""
-    shop = make_shop("marketplace", [("VASE", "100.00", 1, 50)])
-    buyer = make_buyer("Boutique Lumière")
-    with clock.frozen(NOW):
-        order = place(shop, buyer, [("VASE", 3)], payment_method="card")
-        order_invoice_issue(order)
-        invoice = Invoice.objects.get(kind="invoice", references__order_number=order.number)
-        note = invoice_issue(
-            invoice_id=credit_note_create(invoice_id=invoice.pk, lines=ONE_VASE).pk
-        )
-        with monkeypatch.context() as patch:
-            patch.setattr(providers.LocalProvider, "refund", _down)
-            refund = card_refund_for_credit_note(credit_note=note)
-    assert refund is not None and refund.status == "failed"
-    DBTaskResult.objects.all().delete()  # the task of the issue: already run above
+    """The card refund the provider refused (built as in test_refunds_pages), no task left."""
+    shop, _buyer, note, refund = refused_card_refund(monkeypatch)
+    DBTaskResult.objects.all().delete()  # the task of the issue: already run there
     return shop, note, refund
 
 

@@ -3,29 +3,22 @@ of its refunds on its statement of account."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from decimal import Decimal as D
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from comptoir.billing.models import Invoice
-from comptoir.billing.rules import LineInput
-from comptoir.billing.services import credit_note_create, invoice_issue
 from comptoir.core import clock
-from comptoir.core.errors import DomainError, NotFound, PermissionDenied
-from comptoir.ordering.services.invoicing import order_invoice_issue
+from comptoir.core.errors import NotFound, PermissionDenied
 from comptoir.parties import services as parties
 from comptoir.payments import providers
 from comptoir.payments.models import CardRefund
-from comptoir.payments.services.card import card_refund_for_credit_note, card_refund_retry_now
-from tests.ordering.conftest import make_buyer, make_shop, place
+from comptoir.payments.services.card import card_refund_retry_now
+from tests.ordering.conftest import make_shop
 from tests.parties.factories import make_user
-from tests.web.test_refund_retry_queue import run_queued_refunds
+from tests.web.refund_helpers import NOW, _down, refused_card_refund, run_queued_refunds
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 12, 1, 10, tzinfo=clock.PARIS)
-ONE_VASE = [LineInput("Retour d'un vase", "VASE", D(1), D("100.00"), D(20))]
 
 
 @pytest.fixture(autouse=True)
@@ -33,27 +26,9 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-def _down(self, provider_reference: str, amount: D) -> str:
-    raise DomainError(code="provider_unavailable", message="PSP timed out", rule="PT1")
-
-
 @pytest.fixture
 def failed(monkeypatch):
-    """A seller, a buyer, and the card refund of its credit note that the provider refused."""
-    shop = make_shop("marketplace", [("VASE", "100.00", 1, 50)])
-    buyer = make_buyer("Boutique Lumière")
-    with clock.frozen(NOW):
-        order = place(shop, buyer, [("VASE", 3)], payment_method="card")
-        order_invoice_issue(order)
-        invoice = Invoice.objects.get(kind="invoice", references__order_number=order.number)
-        note = invoice_issue(
-            invoice_id=credit_note_create(invoice_id=invoice.pk, lines=ONE_VASE).pk
-        )
-        with monkeypatch.context() as patch:
-            patch.setattr(providers.LocalProvider, "refund", _down)
-            refund = card_refund_for_credit_note(credit_note=note)
-    assert refund is not None and refund.status == "failed"
-    return shop, buyer, note, refund
+    return refused_card_refund(monkeypatch)
 
 
 def test_the_seller_sees_each_refund_with_its_error_and_next_retry(client, failed) -> None:

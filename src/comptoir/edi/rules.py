@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pydifact.segments import Segment
 from stdnum import ean
 
+from comptoir.billing.rules import VatLine
 from comptoir.edi.edifact import Problem, RawMessage, element
 
 RULE = "O14"
@@ -495,14 +496,6 @@ class Adjustment:
     reason: str
     amount: Decimal
     vat_rate: Decimal
-
-
-@dataclass(frozen=True)
-class VatLine:
-    rate: Decimal
-    base: Decimal
-    amount: Decimal
-    category: str = "S"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from comptoir.ordering.services._common import (
     release_stock,
     restore_voucher,
 )
+from comptoir.ordering.services.invoicing import invoice_open_item
 from comptoir.parties.models import Organization
 from comptoir.payments.services.card import credits_allocate
 from comptoir.payments.services.debits import debits_schedule_for_invoices
@@ -164,12 +165,7 @@ def _settle_after_issue(group: list[Order], invoices: list[Invoice]) -> None:
     nothing."""
     for order, invoice in zip(group, invoices, strict=True):
         if order.payment_method == "financing_partner" and invoice.total_incl_vat > 0:
-            item = OpenItem.objects.filter(
-                party_id=invoice.recipient_id,
-                counterparty_id=invoice.issuer_id,
-                reference=invoice.number,
-                kind=OpenItem.Kind.INVOICE,
-            ).first()
+            item = invoice_open_item(invoice)
             if item is not None:
                 financing_assign(invoice_item=item)
     seller_id = group[0].seller_id

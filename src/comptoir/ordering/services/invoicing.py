@@ -25,7 +25,7 @@ from comptoir.payments.services.financing import financing_assign
 from comptoir.payments.services.schedule import schedule_for_invoice
 
 
-def _open_item(invoice: Invoice) -> OpenItem | None:
+def invoice_open_item(invoice: Invoice) -> OpenItem | None:
     return OpenItem.objects.filter(
         party_id=invoice.recipient_id,
         counterparty_id=invoice.issuer_id,
@@ -37,7 +37,7 @@ def _open_item(invoice: Invoice) -> OpenItem | None:
 def _debit_schedule(invoice: Invoice) -> None:
     """PT1/PT2: a SEPA debit order's invoice is collected on its due date under the buyer's
     mandate (pre-notified by payments); without a mandate it waits for another payment."""
-    item = _open_item(invoice)
+    item = invoice_open_item(invoice)
     if item is not None:
         debit_schedule(open_item=item, collection_date=invoice.due_date or clock.today())
 
@@ -72,7 +72,7 @@ def order_invoice_issue(order: Order, *, actor: Any = None) -> Order:
     if order.payment_method == "sepa_debit" and invoice.total_incl_vat > 0:
         _debit_schedule(invoice)
     if order.payment_method == "financing_partner" and invoice.total_incl_vat > 0:
-        item = _open_item(invoice)
+        item = invoice_open_item(invoice)
         if item is not None:
             financing_assign(invoice_item=item)  # PT3: the partner pays the seller at once
     # a payment made before the invoice (card at order) settles it now (PT7)
