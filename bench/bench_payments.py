@@ -185,6 +185,22 @@ def _counts(result) -> str:
     return ", ".join(f"{name} {getattr(result, name)}" for name in names)
 
 
+def _server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine), else 0."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _sweep(day: date, seller_id: int):
     from django.core import mail
 
@@ -195,6 +211,7 @@ def _sweep(day: date, seller_id: int):
     clock.freeze(_at(day))
     profile = os.environ.get("BENCH_PROFILE")  # a file to write the sweeps' cProfile stats to
     profiler = cProfile.Profile() if profile else None
+    server = _server_cpu()
     start, cpu = time.perf_counter(), time.process_time()
     if profiler is not None:
         profiler.enable()
@@ -202,7 +219,8 @@ def _sweep(day: date, seller_id: int):
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(f"{profile}.{day.isoformat()}")
-    return result, time.perf_counter() - start, time.process_time() - cpu
+    took, client = time.perf_counter() - start, time.process_time() - cpu
+    return result, took, (round(client, 2), round(_server_cpu() - server, 2))
 
 
 def _collection() -> list[dict]:
@@ -228,7 +246,7 @@ def _collection() -> list[dict]:
         {
             "name": f"collection sweep, first day: {size}",
             "total_s": round(first_s, 2),
-            "cpu_s": round(first_cpu, 2),
+            "cpu_s (client, server)": first_cpu,
             "budget": "≤ 30 s (PostgreSQL, 100,000 items)",
             "ok": first_s <= 30 if on_pg and full else None,
         },
@@ -240,7 +258,7 @@ def _collection() -> list[dict]:
         {
             "name": f"collection sweep, next day: {OPEN_ITEMS} open items (accelerated now late)",
             "total_s": round(second_s, 2),
-            "cpu_s": round(second_cpu, 2),
+            "cpu_s (client, server)": second_cpu,
             "budget": "≤ 30 s (PostgreSQL, 100,000 items)",
             "ok": second_s <= 30 if on_pg and full else None,
         },

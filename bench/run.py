@@ -112,7 +112,11 @@ def main() -> int:
                     row.setdefault("db", db)
                     row["module"] = module
                     results.append(row)
-                    print(f"   {row['name']:<60} {figure(row):>16}  budget {row.get('budget', '')}")
+                    cpu = {k: v for k, v in row.items() if k.startswith("cpu_s")}
+                    print(
+                        f"   {row['name']:<60} {figure(row):>16}  budget {row.get('budget', '')}"
+                        + (f"  {cpu}" if cpu else "")
+                    )
     finally:
         pg_plugin.stop_cluster()
 

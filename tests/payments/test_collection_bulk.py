@@ -94,3 +94,55 @@ def test_a_case_is_charged_once_and_accrues_each_day() -> None:
     assert later.indemnities == 0 and fees.count() == 2
     assert set(LateCase.objects.values_list("accrued_on", flat=True)) == {date(2026, 3, 20)}
     assert set(accrued.values()) == {date(2026, 3, 17)}
+
+
+def test_new_cases_are_inserted_once_with_the_days_work() -> None:
+    """A new case goes in once, already worked on: same figures as opening then working it, and
+    a 30-day-late one has its formal notice, naming the case (PT11, N1)."""
+    pair = make_pair("monthly-intranet")
+    old = issue(pair, on=date(2026, 1, 20), due=date(2026, 2, 5))
+    recent = issue(pair, on=date(2026, 3, 1), due=date(2026, 3, 16))
+    day = date(2026, 3, 17)
+    with clock.frozen(at(day)):
+        result = collection_run(on=day)
+    assert (result.opened, result.indemnities, result.notices) == (2, 2, 1)
+    cases = {c.open_item.reference: c for c in LateCase.objects.select_related("open_item")}
+    assert cases[recent.number].stage == LateCase.Stage.REMINDED
+    assert cases[recent.number].reminders == 1 and cases[recent.number].indemnity_posted
+    assert cases[recent.number].accrued_on == day
+    noticed = cases[old.number]
+    assert noticed.stage == LateCase.Stage.FORMAL_NOTICE and noticed.notice_deadline is not None
+    [notice] = noticed.notices.all()
+    assert notice.letter["reference"].startswith(f"MED-{noticed.pk:06d}-")
+
+
+def test_cases_another_worker_opened_meanwhile_are_worked_once(monkeypatch) -> None:
+    """Between reading the late items and inserting their cases, another worker opens one of
+    them: the chunk is rolled back and done the locking way, each consequence once."""
+    from comptoir.payments.services import collection
+
+    pair = make_pair("monthly-intranet")
+    invoices = [issue(pair, on=date(2026, 3, 1), due=date(2026, 3, 16)) for _ in range(3)]
+    day = date(2026, 3, 17)
+    real = collection._new_cases
+
+    def stale(*args, **kwargs):
+        if not kwargs.get("with_item"):
+            return real(*args, **kwargs)
+        rows = list(real(*args, **kwargs))
+        cases_open(on=day, items=[rows[0][0]])  # the other worker commits its case now
+        return rows
+
+    monkeypatch.setattr(collection, "_new_cases", stale)
+    with clock.frozen(at(day)):
+        result = collection_run(on=day)
+    assert result.opened == 2  # the third was the other worker's
+    assert LateCase.objects.count() == 3
+    assert OpenItem.objects.filter(kind="fee").count() == 3  # one indemnity per late invoice
+    assert set(LateCase.objects.values_list("stage", flat=True)) == {"reminded"}
+    monkeypatch.setattr(collection, "_new_cases", real)
+    with clock.frozen(at(day)):
+        assert collection_run(on=day).changes == 0
+    assert {c.open_item.reference for c in LateCase.objects.select_related("open_item")} == {
+        i.number for i in invoices
+    }

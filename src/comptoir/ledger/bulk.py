@@ -12,6 +12,8 @@ few statements: identifiers come from the model's metadata, values are always pa
   the table's sequence before the COPY; SQLite: multi-row `INSERT … RETURNING`).
 - `insert_select`: `INSERT … SELECT` from a queryset, `ON CONFLICT DO NOTHING` if asked; the
   number of rows inserted. No row goes through Python.
+- `insert_new`: insert rows, skipping those a unique constraint refuses (a concurrent writer's),
+  and return columns of the rows inserted (PostgreSQL: COPY into a temporary table first).
 - `update_rows`: many rows, each with its own values: on PostgreSQL a large batch by COPY into a
   temporary table and one `UPDATE … FROM`; otherwise one prepared UPDATE run for all.
 
@@ -141,6 +143,63 @@ def insert_select(
         return max(cursor.rowcount, 0)
 
 
+def _scratch(cursor: Any, model: type[models.Model], columns: str) -> str:
+    """A temporary table with `columns` of `model`'s table (same types), dropped at commit."""
+    qn = connection.ops.quote_name
+    scratch = qn(f"_tmp_{model._meta.db_table}")
+    cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608
+        f"SELECT {columns} FROM {qn(model._meta.db_table)} WITH NO DATA"
+    )
+    return scratch
+
+
+def insert_new(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[tuple],
+    *,
+    returning: Sequence[str],
+) -> list[tuple]:
+    """Insert `rows` (in the order of `fields`) except those a unique constraint refuses, and
+    return the `returning` columns of each row inserted. A row another transaction is inserting
+    waits for it and is skipped once it commits, so concurrent writers never insert one twice."""
+    if not rows:
+        return []
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = _columns(model, fields)
+    back = _columns(model, returning)
+    out: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            scratch = _scratch(cursor, model, columns)
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "  # noqa: S608
+                f"ON CONFLICT DO NOTHING RETURNING {back}"
+            )
+            out = [tuple(r) for r in cursor.fetchall()]
+            cursor.execute(f"DROP TABLE {scratch}")
+            return out
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for batch in _batches(rows, len(fields)):
+            values = ", ".join([one] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT DO NOTHING RETURNING {back}",
+                [v for row in batch for v in row],
+            )
+            out.extend(tuple(r) for r in cursor.fetchall())
+    return out
+
+
 #: from this many rows, PostgreSQL updates go through COPY into a temporary table
 _COPY_UPDATE_FROM = 2000
 
@@ -170,14 +229,8 @@ def _update_from_copy(
     qn = connection.ops.quote_name
     table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
     columns = [qn(_column(model, name)) for name in fields]
-    scratch = qn(f"_upd_{model._meta.db_table}")
     listed = ", ".join([pk, *columns])
-    # same column types as the table; dropped at the end of the transaction at the latest
-    cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "  # noqa: S608
-        f"SELECT {listed} FROM {table} WITH NO DATA"
-    )
+    scratch = _scratch(cursor, model, listed)
     with (
         connection.wrap_database_errors,
         cursor.copy(f"COPY {scratch} ({listed}) FROM STDIN") as copy,

@@ -5,12 +5,15 @@ on the case, posted when claimed), charges the 40 € indemnity once, reminder f
 and the formal notice on the calendar, resolves the sale when the notice's time runs out, and
 applies the consequences the seller's terms allow: acceleration of the buyer's other debts,
 suspension of its orders and deliveries, terms cut to cash. Suspensions lift once nothing is
-overdue. Cases are locked in chunks with skip-locked, so two workers share the work.
+overdue. Existing cases are locked in chunks with skip-locked, so two workers share the work; a
+new case is worked on in memory and inserted once with the day's values, and a chunk whose cases
+another worker inserted meanwhile is rolled back and redone the locking way.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -39,7 +42,7 @@ from comptoir.billing.models import Invoice
 from comptoir.core import clock
 from comptoir.core.calendar import add_months
 from comptoir.core.services import audit_record
-from comptoir.ledger.bulk import insert_select, update_rows
+from comptoir.ledger.bulk import insert_new, insert_select, prepared, update_rows
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.payments import notifications, rules
 from comptoir.payments.models import FormalNotice, LateCase, Suspension
@@ -63,7 +66,10 @@ class CollectionResult:
     accelerated: int = 0
     suspended: int = 0
     lifted: int = 0
-    touched: list[int] = field(default_factory=list)
+
+    def add(self, other: CollectionResult) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def changes(self) -> int:
@@ -80,7 +86,9 @@ class CollectionResult:
         )
 
 
-def _late_items(on: date, buyer_id: int | None, seller_id: int | None) -> QuerySet[OpenItem]:
+def _late_items(
+    on: date, buyer_id: int | None, seller_id: int | None, items: Sequence[int] | None = None
+) -> QuerySet[OpenItem]:
     qs = OpenItem.objects.filter(
         kind=OpenItem.Kind.INVOICE,
         account__purpose=Account.Purpose.RECEIVABLE,
@@ -92,6 +100,8 @@ def _late_items(on: date, buyer_id: int | None, seller_id: int | None) -> QueryS
         qs = qs.filter(party_id=buyer_id)
     if seller_id is not None:
         qs = qs.filter(counterparty_id=seller_id)
+    if items is not None:
+        qs = qs.filter(pk__in=items)
     return qs
 
 
@@ -116,10 +126,18 @@ OPENED = (
 )
 
 
-def _new_cases(on: date, buyer_id: int | None, seller_id: int | None) -> QuerySet[OpenItem]:
+def _new_cases(
+    on: date,
+    buyer_id: int | None,
+    seller_id: int | None,
+    *,
+    items: Sequence[int] | None = None,
+    with_item: bool = False,
+) -> QuerySet[OpenItem]:
     """One row per late invoice item without a case: the values of its case, in the order of
-    `OPENED`. The invoice date and the amount excl. VAT come from the billing invoice of that
-    number; without one (an item posted directly), the entry's date and the amount incl. VAT."""
+    `OPENED` (`with_item`: then the item's open amount and reference). The invoice date and the
+    amount excl. VAT come from the billing invoice of that number; without one (an item posted
+    directly), the entry's date and the amount incl. VAT."""
     invoice = Invoice.objects.filter(
         issuer_id=OuterRef("counterparty_id"), number=OuterRef("reference")
     )
@@ -160,17 +178,35 @@ def _new_cases(on: date, buyer_id: int | None, seller_id: int | None) -> QuerySe
         "c_opened_at": Value(clock.now(), output_field=field("opened_at")),
     }
     assert len(values) == len(OPENED)
-    return _late_items(on, buyer_id, seller_id).order_by().annotate(**values).values_list(*values)
+    if with_item:
+        values |= {"c_item_open": F("open_amount"), "c_item_reference": F("reference")}
+    qs = _late_items(on, buyer_id, seller_id, items).annotate(**values)
+    return qs.order_by(*(["pk"] if with_item else [])).values_list(*values)
 
 
-def cases_open(*, on: date, buyer_id: int | None = None, seller_id: int | None = None) -> int:
+def cases_open(
+    *,
+    on: date,
+    buyer_id: int | None = None,
+    seller_id: int | None = None,
+    items: Sequence[int] | None = None,
+) -> int:
     """Open a late case for every invoice item still open after its due date (before `on`).
 
     One INSERT … SELECT: no item goes through Python. A case another worker opened meanwhile is
     skipped (one case per item, unique); returns the number of cases this call opened."""
     return insert_select(
-        LateCase, OPENED, _new_cases(on, buyer_id, seller_id), ignore_conflicts=True
+        LateCase, OPENED, _new_cases(on, buyer_id, seller_id, items=items), ignore_conflicts=True
     )
+
+
+# a new case as inserted once worked on: its opening values, then the collection fields
+INSERTED = (*OPENED, "last_reminder_on", "notice_deadline", "resolved_on", "settled_on")
+_ATTNAMES = [LateCase._meta.get_field(name).attname for name in INSERTED]  # type: ignore[union-attr]
+# where each model field's value sits in a row of `_new_cases(with_item=True)` (None: no value)
+_POSITIONS = [
+    OPENED.index(f.name) if f.name in OPENED else None for f in LateCase._meta.concrete_fields
+]
 
 
 def _open_cases(on: date, seller_id: int | None) -> list[int]:
@@ -272,15 +308,74 @@ def _settle_finished(cases: list[LateCase], open_amounts: dict[int, Decimal], on
     return done
 
 
-def _chunk(run: _Run, ids: list[int]) -> None:
-    from comptoir.payments.services.notices import notice_send, resolution_apply
+_Notice = tuple[LateCase, PaymentPolicy, str, Decimal]
 
+
+def _chunk(run: _Run, ids: list[int]) -> None:
+    """Work on the open cases among `ids`, locked; save those that changed."""
     cases = _locked(ids)
     if not cases:
         return
     before = [_saved(case) for case in cases]
     open_amounts = {c.open_item_id: c.item_open for c in cases}  # type: ignore[attr-defined]
     references = {c.open_item_id: c.item_reference for c in cases}  # type: ignore[attr-defined]
+    _work(run, cases, open_amounts, references)
+    _save([case for case, was in zip(cases, before, strict=True) if _saved(case) != was])
+
+
+class _Taken(Exception):
+    """Another worker opened some of the cases of a chunk meanwhile."""
+
+
+def _open_chunk(run: _Run, rows: Sequence[tuple]) -> None:
+    """New cases (rows of `_new_cases(with_item=True)`): worked on in memory, then inserted once
+    with the day's values, so they are neither locked nor updated. If another worker inserted
+    any of them meanwhile, `_Taken` is raised for the caller to roll this chunk back."""
+    cases = [
+        LateCase(None, *[row[i] if i is not None else None for i in _POSITIONS[1:]])  # type: ignore[misc]
+        for row in rows
+    ]
+    width = len(OPENED)
+    open_amounts = {row[0]: row[width] for row in rows}
+    references = {row[0]: row[width + 1] for row in rows}
+    notices = _work(run, cases, open_amounts, references)
+    values = attrgetter(*_ATTNAMES)
+    at = INSERTED.index("opened_at")
+    opened_at = prepared(LateCase, "opened_at", clock.now())
+    inserted = insert_new(
+        LateCase,
+        INSERTED,
+        [(*row[:at], opened_at, *row[at + 1 :]) for row in map(values, cases)],
+        returning=("open_item", "id"),
+    )
+    if len(inserted) != len(cases):
+        raise _Taken
+    ids = dict(inserted)
+    for case in cases:
+        case.pk = ids[case.open_item_id]
+    for notice in notices:
+        _notice(run, *notice)
+    _save([case for case, *_ in notices])
+
+
+def _notice(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: Decimal) -> None:
+    from comptoir.payments.services.notices import notice_send
+
+    run.charges.extend(c for _, c in interest_charges([case], policy, run.on))
+    notice_send(run, case, policy, ref, owed)
+
+
+def _work(
+    run: _Run,
+    cases: list[LateCase],
+    open_amounts: dict[int, Decimal],
+    references: dict[int, str],
+) -> list[_Notice]:
+    """The day's work on `cases`: interest, indemnity, reminders, notice, resolution. A case not
+    saved yet gets its formal notice later (the letter names the case): returned for that."""
+    from comptoir.payments.services.notices import resolution_apply
+
+    later: list[_Notice] = []
     run.result.settled += _settle_finished(cases, open_amounts, run.on)
     live = [c for c in cases if c.stage != Stage.SETTLED]
     by_seller: dict[int, list[LateCase]] = defaultdict(list)
@@ -303,8 +398,10 @@ def _chunk(run: _Run, ids: list[int]) -> None:
             if case.stage != Stage.FORMAL_NOTICE and rules.formal_notice_due(
                 case.due_date, run.on, False
             ):
-                run.charges.extend(c for _, c in interest_charges([case], policy, run.on))
-                notice_send(run, case, policy, ref, owed)
+                if case.pk is None:
+                    later.append((case, policy, ref, owed))
+                else:
+                    _notice(run, case, policy, ref, owed)
             elif (
                 case.stage == Stage.FORMAL_NOTICE
                 and case.notice_deadline is not None
@@ -312,7 +409,7 @@ def _chunk(run: _Run, ids: list[int]) -> None:
                 and policy.document.late_payment.resolution is not None
             ):
                 resolution_apply(run, case, policy, ref, owed)
-    _save([case for case, was in zip(cases, before, strict=True) if _saved(case) != was])
+    return later
 
 
 SAVED = (
@@ -485,23 +582,45 @@ def collection_run(*, on: date | None = None, seller_id: int | None = None) -> C
     """The collection sweep for day `on` (default today): see the module's docstring."""
     on = on or clock.today()
     result = CollectionResult()
-    result.opened = cases_open(on=on, seller_id=seller_id)
-    ids = _open_cases(on, seller_id)
+    ids = _open_cases(on, seller_id)  # the cases opened before this run
+    new: list[tuple] = list(_new_cases(on, None, seller_id, with_item=True))  # type: ignore[arg-type]
     pairs_done: set[tuple[int, int]] = set()  # acceleration and suspension: once per run
     reminded: dict[tuple[int, int], list[tuple[str, date, Decimal]]] = defaultdict(list)
+    policies: dict[int, PaymentPolicy | None] = {}
+
+    def finish(run: _Run) -> None:
+        charges_post(run.charges)
+        for buyer_id, seller_id_ in sorted(run.late_pairs - pairs_done):
+            pairs_done.add((buyer_id, seller_id_))
+            policy = run.policy(seller_id_)
+            if policy is not None:
+                _accelerate(run, buyer_id, seller_id_, policy)
+                _suspend(run, buyer_id, seller_id_, policy)
+        transaction.on_commit(partial(_send_all, list(run.mails)))
+        transaction.on_commit(partial(_notices_enqueue, list(run.notices)))
+        result.add(run.result)
+        for pair, rows in run.reminded.items():
+            reminded[pair].extend(rows)
+
     for start in range(0, len(ids), CHUNK):
-        run = _Run(on=on, result=result, reminded=reminded)
+        run = _Run(on=on, result=CollectionResult(), policies=policies)
         with transaction.atomic():
             _chunk(run, ids[start : start + CHUNK])
-            charges_post(run.charges)
-            for buyer_id, seller_id_ in sorted(run.late_pairs - pairs_done):
-                pairs_done.add((buyer_id, seller_id_))
-                policy = run.policy(seller_id_)
-                if policy is not None:
-                    _accelerate(run, buyer_id, seller_id_, policy)
-                    _suspend(run, buyer_id, seller_id_, policy)
-            transaction.on_commit(partial(_send_all, list(run.mails)))
-            transaction.on_commit(partial(_notices_enqueue, list(run.notices)))
+            finish(run)
+    for start in range(0, len(new), CHUNK):
+        rows = new[start : start + CHUNK]
+        with transaction.atomic():
+            run = _Run(on=on, result=CollectionResult(opened=len(rows)), policies=policies)
+            try:
+                with transaction.atomic():
+                    _open_chunk(run, rows)
+            except _Taken:  # another worker is on these items too: open the rest, then lock
+                items = [row[0] for row in rows]
+                run = _Run(on=on, result=CollectionResult(), policies=policies)
+                run.result.opened = cases_open(on=on, seller_id=seller_id, items=items)
+                taken = LateCase.objects.filter(open_item_id__in=items).order_by("pk")
+                _chunk(run, list(taken.values_list("pk", flat=True)))
+            finish(run)
     transaction.on_commit(partial(_send_all, _reminder_mails(reminded)))
     with transaction.atomic():
         result.lifted = _lift(on, seller_id)
