@@ -172,6 +172,8 @@ def test_seller_pages(audit, demo):
     audit.check("seller catalog list", "/seller/catalog/")
     audit.check("seller stock", "/seller/catalog/stock/")
     audit.check("seller receivables", "/seller/receivables/")
+    audit.check("seller LCR to present", "/seller/lcr/")
+    audit.check("EDI messages", "/edi/")
     audit.check("terms versions", "/seller/terms/")
     page.get_by_test_id("new-from-in-force").get_by_role("button").click()
     expect(page.locator("textarea").first).to_be_visible()
@@ -182,8 +184,16 @@ def test_seller_pages(audit, demo):
     audit.assert_clean()
 
 
+def test_marketplace_seller_pages(audit, demo):
+    log_in(audit.page, audit.base, "sales@atelier-carmin.example")
+    audit.check("payouts received (marketplace seller)", "/seller/payouts/")
+    audit.check("receivables (marketplace seller)", "/seller/receivables/")
+    audit.assert_clean()
+
+
 def test_operator_pages(audit, demo):
     log_in(audit.page, audit.base, "admin@comptoir.example")
+    audit.check("operator payouts", "/operator/payouts/")
     audit.check("operator onboarding queue", "/operator/onboarding/")
     audit.check("operator organizations", "/operator/organizations/")
     audit.check("operator audit log", "/operator/audit/")
