@@ -1,5 +1,6 @@
 """EDI use cases (O14): import ORDERS, issue ORDRSP/DESADV/INVOIC, export pending messages."""
 
+from comptoir.edi.services.catch_up import outbound_catch_up
 from comptoir.edi.services.exports import edi_export
 from comptoir.edi.services.inbound import ImportResult, Outcome, edi_import
 from comptoir.edi.services.outbound import (
@@ -18,6 +19,7 @@ __all__ = [
     "edi_import",
     "invoic_issue",
     "ordrsp_issue",
+    "outbound_catch_up",
     "outbound_on_event",
     "outbound_retry_due",
     "outbound_retry_now",
