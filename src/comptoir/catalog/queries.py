@@ -325,13 +325,13 @@ def prices_for(
         return {}
     if buyer is None:
         products = [p for p in products if not p.members_only_price]
-    approved = approved_brand_ids(buyer)
     brand_ids = {p.brand_id for p in products if p.brand_id is not None}
     selective_ids = (
         set(Brand.objects.filter(pk__in=brand_ids, selective=True).values_list("pk", flat=True))
         if brand_ids
         else set()
     )
+    approved = approved_brand_ids(buyer) if selective_ids else set()
     products = [
         p
         for p in products

@@ -67,7 +67,8 @@ def audit_record(
             raise ValueError(f"audit {name} must be 1 to {limit} characters: {value!r}")
     if len(object_id) > 64:
         raise ValueError(f"audit obj_id must be at most 64 characters: {object_id!r}")
-    with transaction.atomic():
+    # no savepoint of its own: the entry lives and dies with the caller's transaction
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
         seq = last["seq"] + 1 if last else 1

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Min, QuerySet, Sum
+from django.db.models import Max, Min, Q, QuerySet, Sum
 
 from comptoir.core import clock
 from comptoir.core.money import quantize
@@ -46,6 +46,14 @@ def _overdue(party: Any, seller: Any, on: date) -> QuerySet[OpenItem]:
 def overdue_amount(party: Any, seller: Any = None, on: date | None = None) -> Decimal:
     """Σ open amounts of debit items due before `on` (unmatched credits are not netted)."""
     return money(_overdue(party, seller, on or clock.today()).aggregate(s=Sum("open_amount"))["s"])
+
+
+def balance_and_overdue(party: Any, seller: Any, on: date) -> tuple[Decimal, Decimal]:
+    """`balance` and `overdue_amount` on `on` in one query (what a checkout asks)."""
+    sums = open_items(party, seller).aggregate(
+        s=Sum("open_amount"), o=Sum("open_amount", filter=Q(open_amount__gt=0, due_date__lt=on))
+    )
+    return money(sums["s"]), money(sums["o"])
 
 
 def oldest_overdue_date(party: Any, seller: Any = None, on: date | None = None) -> date | None:

@@ -172,7 +172,8 @@ def buyer_context(
         if approved:
             names = frozenset(Brand.objects.filter(pk__in=approved).values_list("name", flat=True))
     zero = Decimal("0.00")
-    unpaid = max(ledger.balance(buyer, seller), zero) if needs_ledger else zero
+    owed, overdue = ledger.balance_and_overdue(buyer, seller, on) if needs_ledger else (zero, zero)
+    unpaid = max(owed, zero)
     standing = (
         credit_facts(
             buyer=buyer,
@@ -190,7 +191,7 @@ def buyer_context(
             else 0
         ),
         unpaid_amount=unpaid,
-        overdue_amount=ledger.overdue_amount(buyer, seller, on) if needs_ledger else zero,
+        overdue_amount=overdue,
         outstanding=unpaid
         + (
             pending_orders_amount(buyer=buyer, seller=seller, exclude=exclude)

@@ -46,6 +46,7 @@ from comptoir.catalog.services.stock import (
     stock_managed,
     stock_release,
     stock_reserve,
+    stock_reserve_many,
     stock_return,
 )
 
@@ -83,6 +84,7 @@ __all__ = [
     "stock_release",
     "stock_return",
     "stock_reserve",
+    "stock_reserve_many",
     "stock_set",
     "tariff_create",
     "tariff_price_delete",

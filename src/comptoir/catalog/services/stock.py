@@ -8,6 +8,9 @@ transaction (checkout, cancellation, shipment)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.db import connection
 from django.db.models import F
 
 from comptoir.catalog.models import ProductKind, StockLevel
@@ -31,6 +34,37 @@ def stock_reserve(*, product_id: int, quantity: int) -> bool:
         product_id=product_id, on_hand__gte=F("reserved") + quantity
     ).update(reserved=F("reserved") + quantity, updated_at=clock.now())
     return changed == 1
+
+
+def stock_reserve_many(quantities: Mapping[int, int]) -> set[int]:
+    """Hold several products' quantities in one UPDATE; returns the products that lacked stock.
+
+    The rows are taken in product order, so two checkouts never wait on each other crosswise.
+    When the result is not empty, the products that had enough are held: the caller refuses the
+    order and its transaction rolls back."""
+    wanted = sorted((pid, q) for pid, q in quantities.items() if q > 0)
+    if not wanted:
+        return set()
+    qn = connection.ops.quote_name
+    table = qn(StockLevel._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(wanted))
+    sql = (
+        f"WITH v (pid, q) AS (VALUES {values}) "  # noqa: S608
+        f"UPDATE {table} SET reserved = reserved + v.q, updated_at = %s FROM v "
+        f"WHERE {table}.product_id = v.pid AND {table}.on_hand >= {table}.reserved + v.q "
+        f"RETURNING {table}.product_id"
+    )
+    params: list[object] = [x for row in wanted for x in row]
+    params.append(_now_for_db())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        held = {row[0] for row in cursor.fetchall()}
+    return {pid for pid, _q in wanted} - held
+
+
+def _now_for_db() -> object:
+    """The clock's instant as the database driver takes it for `updated_at`."""
+    return StockLevel._meta.get_field("updated_at").get_db_prep_save(clock.now(), connection)
 
 
 def stock_release(*, product_id: int, quantity: int) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from comptoir.catalog.services import stock_managed, stock_release, stock_reserve
+from comptoir.catalog.services import stock_managed, stock_release, stock_reserve_many
 from comptoir.core import clock
 from comptoir.core.audit import jsonable
 from comptoir.core.errors import DomainError, NotFound
@@ -206,16 +206,20 @@ def reserve_stock(order: Order, lines: list[OrderLine]) -> None:
     """Hold the stock of every physical line (O13), or refuse the whole order; sets each line's
     `reserved_quantity` (the caller saves the lines)."""
     managed = stock_managed([line.product_id for line in lines])
+    held = [line for line in lines if line.product_id in managed]
+    wanted: dict[int, int] = {}
+    for line in held:  # a product on two lines is held once for both
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    short = stock_reserve_many(wanted)
     for i, line in enumerate(lines):
-        if line.product_id not in managed:
-            continue
-        if not stock_reserve(product_id=line.product_id, quantity=line.quantity):
+        if line.product_id in short:
             raise DomainError(
                 "insufficient_stock",
                 f"Not enough stock of {line.sku} for {line.quantity} unit(s).",
                 field=f"lines[{i}].quantity",
                 rule="O13",
             )
+    for line in held:
         line.reserved_quantity = line.quantity
 
 

@@ -1,0 +1,41 @@
+"""Holding several products' stock at once (O13): one UPDATE, the short products named, the
+rest held until the caller's transaction rolls back."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from comptoir.catalog.models import StockLevel
+from comptoir.catalog.services import stock_reserve_many
+from tests.ordering.conftest import make_shop
+
+pytestmark = pytest.mark.django_db
+
+
+def reserved(shop) -> dict[str, int]:
+    return {
+        s.product.sku: s.reserved
+        for s in StockLevel.objects.select_related("product").filter(product__seller=shop.seller)
+    }
+
+
+def test_every_product_with_enough_stock_is_held_in_one_query(django_assert_num_queries) -> None:
+    shop = make_shop("electronics-wholesale", [("A", "1.00", 1, 10), ("B", "1.00", 1, 5)])
+    a, b = shop.products["A"].pk, shop.products["B"].pk
+    with django_assert_num_queries(1):
+        assert stock_reserve_many({a: 10, b: 2}) == set()
+    assert reserved(shop) == {"A": 10, "B": 2}
+    assert stock_reserve_many({a: 0, b: -1}) == set()  # nothing asked, nothing held
+    assert reserved(shop) == {"A": 10, "B": 2}
+
+
+def test_a_short_product_is_named_and_the_rollback_releases_the_rest() -> None:
+    shop = make_shop("electronics-wholesale", [("A", "1.00", 1, 10), ("B", "1.00", 1, 5)])
+    a, b = shop.products["A"].pk, shop.products["B"].pk
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert stock_reserve_many({a: 3, b: 6}) == {b}  # 5 on hand for B
+        raise RuntimeError("the caller refuses the order")
+    assert reserved(shop) == {"A": 0, "B": 0}
+    assert stock_reserve_many({a: 10, b: 5}) == set()  # exactly what is on hand
+    assert stock_reserve_many({a: 1}) == {a}
