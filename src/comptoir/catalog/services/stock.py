@@ -9,6 +9,7 @@ transaction (checkout, cancellation, shipment)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import connection
 from django.db.models import F
@@ -54,7 +55,7 @@ def stock_reserve_many(quantities: Mapping[int, int]) -> set[int]:
         f"WHERE {table}.product_id = v.pid AND {table}.on_hand >= {table}.reserved + v.q "
         f"RETURNING {table}.product_id"
     )
-    params: list[object] = [x for row in wanted for x in row]
+    params: list[Any] = [x for row in wanted for x in row]
     params.append(_now_for_db())
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -62,7 +63,7 @@ def stock_reserve_many(quantities: Mapping[int, int]) -> set[int]:
     return {pid for pid, _q in wanted} - held
 
 
-def _now_for_db() -> object:
+def _now_for_db() -> Any:
     """The clock's instant as the database driver takes it for `updated_at`."""
     return StockLevel._meta.get_field("updated_at").get_db_prep_save(clock.now(), connection)
 
