@@ -27,6 +27,7 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
+from pathlib import Path
 
 NEEDS_DB = True
 OPEN_ITEMS = int(os.environ.get("BENCH_OPEN_ITEMS", "100000"))
@@ -195,7 +196,7 @@ def _server_cpu() -> float:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
     try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

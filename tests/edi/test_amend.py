@@ -32,6 +32,18 @@ def _codes(message: EdiMessage) -> list[tuple[str, str, int | None, str]]:
     return [(e["code"], e["rule"], e["segment"], e["tag"]) for e in message.errors]
 
 
+REVOCABLE = preset_text("electronics-wholesale").replace(
+    "buyer_order_irrevocable = true", "buyer_order_irrevocable = false", 1
+)
+
+
+@pytest.fixture
+def pair(db):
+    """Electronics terms whose buyer may revoke its order before acceptance (O8 off), so that
+    the cancellations below reach the services' other rules."""
+    return make_pair(source=REVOCABLE)
+
+
 @pytest.fixture
 def placed(pair) -> Order:
     message = _import(orders_text(reference="P1", number="PO-77"))
@@ -58,6 +70,17 @@ def test_cancellation_cancels_a_submitted_order_and_answers_ordrsp_27(
     assert ["ON", "PO-77"] in [e[0] for e in seg(parsed, "RFF")]
     # the cancellation names no lines: the ORDRSP repeats the order's, refused
     assert [(e[0], e[1]) for e in seg(parsed, "LIN")] == [("1", "7")]
+
+
+def test_cancellation_of_an_irrevocable_order_is_refused_o8(db):
+    """002 §4.2: "Le bon de commande de l'Acheteur ne peut être révoqué" (O8)."""
+    make_pair()
+    placed = _import(orders_text(reference="P1", number="PO-77")).order
+    message = _import(orders_text(**CANCEL))
+    assert message.status == "refused" and message.order is None
+    assert _codes(message) == [("order_irrevocable", "O8", 2, "BGM")]
+    placed.refresh_from_db()
+    assert placed.state == "submitted"
 
 
 def test_cancellation_without_text_gets_a_default_reason(pair, placed):

@@ -85,10 +85,19 @@ def test_seller_cancellation_issues_ordrsp_27(pair, edi_order, django_capture_on
     assert ["ON", "PO-2026-0451"] in [e[0] for e in seg(message, "RFF")]
 
 
-def test_buyer_cancellation_on_the_site_issues_ordrsp_27(
-    pair, edi_order, django_capture_on_commit_callbacks
-):
+def _revocable_pair():
+    """Electronics terms without the irrevocable buyer's order (O8), so the buyer may cancel."""
+    source = preset_text("electronics-wholesale").replace(
+        "buyer_order_irrevocable = true", "buyer_order_irrevocable = false", 1
+    )
+    return make_pair(source=source)
+
+
+def test_buyer_cancellation_on_the_site_issues_ordrsp_27(db, django_capture_on_commit_callbacks):
+    pair = _revocable_pair()
     with clock.frozen(ORDERED_AT), django_capture_on_commit_callbacks(execute=True):
+        result = edi_import(actor=None, text=sample("orders_two_messages.edi"))
+        edi_order = result.outcomes[0].message.order
         order_cancel(actor=pair.buyer.user, order_id=edi_order.pk, reason="Doublon.", by="buyer")
     response, _message = _only_ordrsp()
     assert response.function_code == "27" and "Doublon" in response.raw
@@ -152,9 +161,10 @@ def test_events_of_other_channels_cost_no_query(pair, django_assert_num_queries)
             outbound_on_event(event, items)
 
 
-def test_the_order_events_carry_the_channel(pair, django_capture_on_commit_callbacks):
+def test_the_order_events_carry_the_channel(db, django_capture_on_commit_callbacks):
     from comptoir.core import events
 
+    pair = _revocable_pair()
     seen: list[tuple[str, dict]] = []
 
     def listener(event, items):

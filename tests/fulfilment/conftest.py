@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -10,6 +11,7 @@ from comptoir.core import clock
 from comptoir.fulfilment.services import delivery_record, shipment_create
 from comptoir.ordering.models import Order
 from comptoir.ordering.services import order_accept
+from comptoir.payments.services import deposit_receive
 from tests.ordering.conftest import Buyer, Shop, make_buyer, make_shop, place
 
 PLACED = datetime(2026, 12, 14, 10, 0, tzinfo=clock.PARIS)  # Monday
@@ -27,6 +29,18 @@ def accepted_order(shop: Shop, buyer: Buyer, lines: list[tuple[str, int]], when=
         if order.state != "accepted":
             order = order_accept(actor=shop.seller_user, order_id=order.pk)
     return order
+
+
+def deposited_buyer(shop: Shop, when=PLACED) -> Buyer:
+    """A buyer that paid the security deposit its contract provides (PT9 [001 §4]: 2,000 €).
+    Without it any order exceeds the deposit and waits for its prepayment before it ships
+    (O10)."""
+    buyer = make_buyer()
+    with clock.frozen(when):
+        deposit_receive(
+            buyer=buyer.org, seller=shop.seller, amount=Decimal("2000.00"), received_on=when.date()
+        )
+    return buyer
 
 
 def ship_all(shop: Shop, order: Order, when=SHIPPED, tracking: str | None = None):

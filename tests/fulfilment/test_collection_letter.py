@@ -13,7 +13,7 @@ from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.fulfilment.services import collection_notice_send
 from comptoir.fulfilment.tasks import mail_collection_notice
-from tests.fulfilment.conftest import accepted_order, at, ship_all
+from tests.fulfilment.conftest import accepted_order, at, deposited_buyer, ship_all
 from tests.ordering.conftest import make_buyer, make_shop
 
 PLACED = at(2026, 4, 27, 10)
@@ -24,7 +24,7 @@ NOTICE = at(2026, 5, 7, 10)
 @pytest.fixture
 def sent(db):
     intranet = make_shop("monthly-intranet", [("MIEL-1", "9.00", 1, 200)])
-    buyer = make_buyer()
+    buyer = deposited_buyer(intranet)
     order = accepted_order(intranet, buyer, [("MIEL-1", 4)], when=PLACED)
     shipment = ship_all(intranet, order, when=SHIPPED)
     with clock.frozen(NOTICE):
@@ -62,7 +62,7 @@ def test_a_copy_goes_to_the_buyer_after_commit_with_the_pdf(
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     intranet = make_shop("monthly-intranet", [("MIEL-1", "9.00", 1, 200)])
-    buyer = make_buyer()
+    buyer = deposited_buyer(intranet)
     order = accepted_order(intranet, buyer, [("MIEL-1", 4)], when=PLACED)
     shipment = ship_all(intranet, order, when=SHIPPED)
     mailoutbox.clear()

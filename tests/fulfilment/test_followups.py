@@ -35,8 +35,9 @@ from comptoir.fulfilment.services import (
     wrong_goods_report,
     wrong_goods_return,
 )
+from comptoir.fulfilment.services.prepayment import order_prepayment_record
 from comptoir.ordering.models import Order
-from tests.fulfilment.conftest import accepted_order, at, deliver, ship_all
+from tests.fulfilment.conftest import accepted_order, at, deliver, deposited_buyer, ship_all
 from tests.ordering.conftest import make_buyer, make_shop
 
 PLACED = at(2026, 4, 27, 10)  # Monday
@@ -234,7 +235,7 @@ def test_wrong_goods_need_a_price_and_the_clause(electronics, beauty):
 
 
 def _intranet_shipped(intranet):
-    buyer = make_buyer()
+    buyer = deposited_buyer(intranet)
     order = accepted_order(intranet, buyer, [("MIEL-1", 4)], when=PLACED)
     return buyer, order, ship_all(intranet, order, when=SHIPPED)
 
@@ -353,6 +354,17 @@ def test_a_deposit_refund_is_deducted_from_the_next_invoice_once(electronics):
     refund.refresh_from_db()
     assert (refund.credited, refund.credited_with_id) == (True, first.pk)
     second = accepted_order(electronics, buyer, [("USB-1", 10)], when=PLACED)
+    # O10 [002 §4.5]: the first invoice is unpaid, so the second order is paid before it ships
+    assert second.prepayment_required
+    with clock.frozen(SHIPPED):
+        order_prepayment_record(
+            actor=electronics.seller_user,
+            order_id=second.pk,
+            amount=second.total_incl_vat,
+            method="transfer",
+            on=SHIPPED.date(),
+            idempotency_key="second",
+        )
     ship_all(electronics, second, when=SHIPPED, tracking="P-2")
     second.refresh_from_db()
     assert second.invoice.total_excl_vat == second.total_excl_vat

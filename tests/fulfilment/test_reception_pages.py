@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from comptoir.core import clock
 from comptoir.fulfilment.models import CollectionNotice, ReserveFollowUp
-from tests.fulfilment.conftest import accepted_order, at, deliver, ship_all
+from tests.fulfilment.conftest import accepted_order, at, deliver, deposited_buyer, ship_all
 from tests.fulfilment.test_followups import PLACED, RECEIVED, SHIPPED
 from tests.ordering.conftest import make_buyer, make_shop
 
@@ -49,7 +49,7 @@ def test_the_buyer_confirms_its_reserves_from_the_order_page(client):
 
 def test_the_seller_sends_a_formal_notice_from_the_order_page(client):
     shop = make_shop("monthly-intranet", [("MIEL-1", "9.00", 1, 200)])
-    order = accepted_order(shop, make_buyer(), [("MIEL-1", 2)], when=PLACED)
+    order = accepted_order(shop, deposited_buyer(shop), [("MIEL-1", 2)], when=PLACED)
     shipment = ship_all(shop, order, when=SHIPPED)
     client.force_login(shop.seller_user)
     with clock.frozen(at(2026, 5, 7, 10)):

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from comptoir.billing.services import commission_invoice_create, invoice_issue
+from comptoir.billing.snapshots import party_snapshot
 from comptoir.core import clock
 from comptoir.payments.models import Payment, Payout
+from tests.parties.factories import make_marketplace_operator
 
 ACTORS = ("anonymous", "buyer_a", "buyer_b", "employee_no_rights", "seller")
 OPERATOR_ONLY = {**dict.fromkeys(ACTORS, 404), "anonymous": 302}
@@ -53,6 +56,24 @@ def _seller_has_a_payout(shop) -> list:
     return []
 
 
+def _payout_with_invoice(shop) -> list[int]:
+    """An exported payout with its issued commission invoice, operator to seller (I8)."""
+    [payout_id] = _exported_payout(shop)
+    invoice = commission_invoice_create(
+        operator=party_snapshot(make_marketplace_operator()),
+        seller=party_snapshot(shop.seller),
+        order_number="MATRIX",
+        order_total_incl_vat=Decimal("1200.00"),
+        sale_date=clock.today(),
+        due_date=clock.today(),
+        percent=Decimal("15"),
+        vat_rate=Decimal("20"),
+    )
+    invoice = invoice_issue(invoice_id=invoice.pk)
+    Payout.objects.filter(pk=payout_id).update(commission_invoice=invoice)
+    return [payout_id]
+
+
 SELLER_ONLY = {**dict.fromkeys(ACTORS, 404), "anonymous": 302, "employee_no_rights": 403}
 API_READ = {**dict.fromkeys(ACTORS, 200), "anonymous": 401, "employee_no_rights": 403}
 
@@ -71,5 +92,11 @@ ROUTES: dict = {
         "PO-MATRIX",
     ),
     "api:list_payouts": (_seller_has_a_payout, "get", API_READ, None),
+    "web:seller_payout_invoice_pdf": (
+        _payout_with_invoice,
+        "get",
+        {**SELLER_ONLY, "seller": 200},
+        None,
+    ),
 }
 PAYLOADS: dict = {}

@@ -39,6 +39,7 @@ from tests.web import (
     matrix_onboarding,
     matrix_oversight,
     matrix_payouts,
+    matrix_prepayment,
     matrix_refunds,
     matrix_substitutions,
     matrix_terms_editor,
@@ -411,6 +412,7 @@ for _area in (
     matrix_fulfilment_docs,
     matrix_substitutions,
     matrix_lcr,
+    matrix_prepayment,
 ):
     assert not set(_area.ROUTES) & set(ROUTES), _area.__name__
     ROUTES.update(_area.ROUTES)

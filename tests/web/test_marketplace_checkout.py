@@ -141,8 +141,8 @@ def test_a_cart_the_terms_refuse_is_shown_with_its_clause_and_left_out(client, s
 
 
 def test_a_seller_refusing_at_placing_binds_no_other(client, shop, terms, second):
-    """The first seller's stock cannot hold the order (O13): `orders_place` stops there; the
-    second seller, after it, is still placed (O1)."""
+    """The first seller's stock cannot hold the order (O13): `orders_place` tries the second
+    seller all the same, which is placed (O1); the page lists each seller with its outcome."""
     client.force_login(shop.owner)
     _add(client, shop.seller, "HD-001", 12)  # 10 on hand
     _add(client, second, "ZP-001", 6)
@@ -151,6 +151,9 @@ def test_a_seller_refusing_at_placing_binds_no_other(client, shop, terms, second
     assert [o.seller_id for o in Order.objects.all()] == [second.pk]
     page = response.content.decode()
     assert "O13" in page and Order.objects.get().number in page
+    # the placed seller's cart is empty now: its name is on the page in its outcome's message
+    assert not CartLine.objects.filter(cart__seller=second).exists()
+    assert second.display_name in page and shop.seller.display_name in page
 
 
 def test_terms_not_accepted_places_nothing_and_names_the_field_and_rule(

@@ -120,11 +120,18 @@ def test_the_commission_invoice_pdf_opens_for_the_seller(client, market) -> None
     assert invoice is not None and invoice.recipient_id == market.pair.seller.pk
     client.force_login(market.owner)
     page = client.get(reverse("web:seller_payouts")).content.decode()
-    url = reverse("api:invoice_pdf", kwargs={"number": invoice.number})
-    link = f"{url}?issuer_id={invoice.issuer_id}"
-    assert f'href="{link}"' in page
+    # the page's own route (the web session), not the API's
+    link = reverse("web:seller_payout_invoice_pdf", args=[market.paid.pk])
+    assert f'href="{link}"' in page and "/api/invoices/" not in page
     pdf = client.get(link)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert f"{invoice.number}.pdf" in pdf["Content-Disposition"]
+    # another seller's payout, and a payout whose invoice is not issued: nothing
+    other = reverse("web:seller_payout_invoice_pdf", args=[market.other.pk])
+    assert client.get(other).status_code == 404
+    Payout.objects.filter(pk=market.pending.pk).update(commission_invoice=None)
+    pending = reverse("web:seller_payout_invoice_pdf", args=[market.pending.pk])
+    assert client.get(pending).status_code == 404
 
 
 def test_filters_by_status_and_period(client, market) -> None:

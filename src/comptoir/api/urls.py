@@ -6,6 +6,7 @@ from comptoir.api import (
     errors,
     fulfilment,
     invoices,
+    lcr,
     orders,
     payments,
     payouts,
@@ -28,6 +29,7 @@ api.add_router("", catalog.router)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
 api.add_router("", payouts.router)
+api.add_router("", lcr.router)
 api.add_router("", webhooks.router)
 api.add_router("", fulfilment.router)
 api.add_router("", invoices.router)

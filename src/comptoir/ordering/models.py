@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "propose_substitution": _("Replacement proposed by the seller"),
     "answer_substitution": _("Replacement answered by the buyer"),
     "withdraw": _("Withdrawal by the consumer"),
+    "waive_prepayment": _("Immediate payment not required by the seller"),
 }
 
 

@@ -569,3 +569,28 @@ class ScheduledPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.amount} on {self.due_date}"
+
+
+class LcrReturn(models.Model):
+    """An LCR its bank returned unpaid (effet impayé, PT4): the LCR it was, the bank's reason, the
+    day, and what the return did — the payment reversed when its funds had been deemed
+    available, the debt owed anew, the fee charged (none while the terms set none). One per LCR:
+    a second return of the same LCR changes nothing."""
+
+    lcr = models.OneToOneField(
+        ScheduledPayment, on_delete=models.PROTECT, related_name="lcr_return"
+    )
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=24)  # a code of services.lcr.REASONS, or "other"
+    detail = models.CharField(max_length=80, blank=True)  # the bank's own words
+    returned_on = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reversed_payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversed_amount = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    fee = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"LCR {self.lcr_id} returned {self.returned_on} ({self.reason})"

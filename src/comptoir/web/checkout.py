@@ -9,8 +9,8 @@ Decisions (docs/ordering.md, "One-step marketplace checkout"):
   terms version no longer in force) places nothing and shows the page again with each field's
   problem and rule;
 - a seller refusing at placing time (stock, terms changed meanwhile…) is left out and the others
-  are placed: `orders_place` stops at the first refusal, so the sellers after it are submitted
-  again (the ones already placed are answered by their idempotency keys, never placed twice).
+  are placed: `orders_place` tries every seller and answers, per seller, its order or its
+  refusal; the page then lists each seller with the one or the other (and the rule).
 """
 
 from __future__ import annotations
@@ -267,34 +267,18 @@ def _submission(org: Organization, entry: Entry, key: str) -> ordering.Submissio
 
 
 def _place(
-    request: HttpRequest, org: Organization, submissions: list[ordering.Submission]
-) -> tuple[dict[int, Order], dict[int, DomainError]]:
-    """Submit through `orders_place`; it stops at the first seller refusing (the ones before are
-    placed, each in its own transaction): that seller is left out and the rest submitted again."""
+    request: HttpRequest, submissions: list[ordering.Submission]
+) -> list[tuple[ordering.Submission, Order | DomainError]]:
+    """Submit every seller through `orders_place`: each is tried on its own (O1, K1) and answers
+    with its order or its refusal."""
     signature = ordering.Signature(
         ip=request.META.get("REMOTE_ADDR"),
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
-    placed: dict[int, Order] = {}
-    refused: dict[int, DomainError] = {}
-    pending = list(submissions)
-    while pending:
-        try:
-            orders = ordering.orders_place(
-                actor=request.user, submissions=pending, signature=signature
-            )
-        except DomainError as error:
-            for sub in pending:
-                done = queries.order_by_idempotency_key(org, sub.idempotency_key)
-                if done is None:
-                    refused[sub.seller.pk] = error
-                    break
-                placed[sub.seller.pk] = done
-            pending = [s for s in pending if s.seller.pk not in placed | refused]
-        else:
-            placed.update({s.seller.pk: o for s, o in zip(pending, orders, strict=True)})
-            pending = []
-    return placed, refused
+    outcomes = ordering.orders_place(
+        actor=request.user, submissions=submissions, signature=signature
+    )
+    return list(zip(submissions, outcomes, strict=True))
 
 
 def _done(request: HttpRequest, membership: Membership, placed: Iterable[Order]) -> HttpResponse:
@@ -304,6 +288,13 @@ def _done(request: HttpRequest, membership: Membership, placed: Iterable[Order])
     if Permission.VIEW_ORDERS in membership.effective_permissions:
         return redirect("web:orders")
     return redirect("web:marketplace_checkout")
+
+
+def _placed_message(seller: Organization, order: Order) -> str:
+    return _("Ordered from %(seller)s: order %(number)s.") % {
+        "seller": seller.display_name,
+        "number": order.number,
+    }
 
 
 def _refusal_message(seller: Organization, error: DomainError) -> str:
@@ -371,14 +362,22 @@ def marketplace_confirm(request: HttpRequest, membership: Membership) -> HttpRes
         return render(request, "web/checkout/marketplace.html", context, status=400)
     left_out = {e.seller.pk: e.refusal for e in todo if e.refusal is not None}
     submissions = [_submission(org, e, key) for e in todo if e.orderable]
-    placed, refused = _place(request, org, submissions)
-    sellers = {e.seller.pk: e.seller for e in entries}
-    for sid, error in {**left_out, **refused}.items():
-        messages.error(request, _refusal_message(sellers[sid], error))
-    placed_all = [*replayed.values(), *placed.values()]
-    if left_out or refused:
-        if placed_all:
-            numbers = ", ".join(str(o.number) for o in placed_all)
-            messages.success(request, _("Orders placed: %(numbers)s.") % {"numbers": numbers})
-        return redirect("web:marketplace_checkout")
-    return _done(request, membership, placed_all)
+    outcomes = _place(request, submissions)
+    placed = [o for _s, o in outcomes if isinstance(o, Order)]
+    if not left_out and len(placed) == len(outcomes):
+        return _done(request, membership, [*replayed.values(), *placed])
+    # some seller left out: the page lists each seller with its order or its refusal and rule
+    for order in replayed.values():
+        messages.success(request, _placed_message(order.seller, order))
+    for seller_id, refusal in left_out.items():
+        messages.error(request, _refusal_message(_seller_of(entries, seller_id), refusal))
+    for submission, outcome in outcomes:
+        if isinstance(outcome, Order):
+            messages.success(request, _placed_message(submission.seller, outcome))
+        else:
+            messages.error(request, _refusal_message(submission.seller, outcome))
+    return redirect("web:marketplace_checkout")
+
+
+def _seller_of(entries: Sequence[Entry], seller_id: int) -> Organization:
+    return next(e.seller for e in entries if e.seller.pk == seller_id)

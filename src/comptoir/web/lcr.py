@@ -1,12 +1,13 @@
 """The seller's LCR (PT1, PT4): the bills of exchange to present to its bank with the day each must
-reach it, the CFONB 160 remittance files already made, and an export of those not remitted yet.
-Views call payments' queries and services only."""
+reach it, the CFONB 160 remittance files already made, an export of those not remitted yet, and
+the LCR the bank returned unpaid. Views call payments' queries and services only."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.parties.models import Membership
 from comptoir.payments.models import LcrRemittance
-from comptoir.payments.services.lcr import lcr_export
+from comptoir.payments.services.lcr import REASONS, lcr_export, lcr_remitted, lcr_return
 from comptoir.payments.services.schedule import lcr_to_present
 from comptoir.web.ordering import _error, page
 from comptoir.web.payments import FINANCE, LIST_LIMIT, _money, _seller
@@ -24,16 +25,20 @@ from comptoir.web.payments import FINANCE, LIST_LIMIT, _money, _seller
 HORIZON = timedelta(days=60)  # as the command: the LCR due within two months
 
 
-def _until(raw: str | None) -> date:
-    """The last due date to include: the form's day, or today + 60 days."""
+def _day(raw: str | None, field: str) -> date | None:
     if not raw:
-        return clock.today() + HORIZON
+        return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
         raise DomainError(
-            "invalid_date", _("Give the date as YYYY-MM-DD."), field="until", rule="PT4"
+            "invalid_date", _("Give the date as YYYY-MM-DD."), field=field, rule="PT4"
         ) from None
+
+
+def _until(raw: str | None) -> date:
+    """The last due date to include: the form's day, or today + 60 days."""
+    return _day(raw, "until") or clock.today() + HORIZON
 
 
 @page(FINANCE)
@@ -55,6 +60,10 @@ def lcr(request: HttpRequest, membership: Membership) -> HttpResponse:
             "more": len(bills) > LIST_LIMIT,
             "to_remit": sum(1 for b in bills if not b.remittance),
             "late": [b for b in bills if not b.remittance and b.present_by < clock.today()],
+            "remitted": lcr_remitted(seller=seller, limit=LIST_LIMIT),
+            "reasons": list(REASONS.items()),
+            "may_return": membership.is_owner,  # it cancels a payment: an owner's act
+            "today": clock.today(),
             "remittances": list(
                 LcrRemittance.objects.filter(seller=seller)
                 .defer("content")
@@ -102,3 +111,37 @@ def lcr_file(request: HttpRequest, membership: Membership, remittance_id: int) -
     response = HttpResponse(remittance.content.encode("ascii"), content_type="text/plain")
     response["Content-Disposition"] = f'attachment; filename="LCR-{remittance.reference}.txt"'
     return response
+
+
+@require_POST
+@page(FINANCE)
+def lcr_returned(request: HttpRequest, membership: Membership, lcr_id: int) -> HttpResponse:
+    """The bank returned this remitted LCR unpaid: its payment is reversed, the invoice is owed
+    again from its due date (PT4); a second time changes nothing. Another seller's LCR: 404.
+    It cancels a recorded payment, so only an owner records it, as only an owner records one."""
+    seller = _seller(membership)
+    if not membership.is_owner:
+        raise HttpForbidden(_("Only an owner of the company may record an unpaid LCR (P4)."))
+    try:
+        done = lcr_return(
+            seller=seller,
+            lcr=lcr_id,
+            reason=request.POST.get("reason", "")[:40],
+            detail=request.POST.get("detail", "")[:200],
+            on=_day(request.POST.get("on"), "on"),
+            actor=request.user,
+        )
+    except NotFound:
+        raise  # another seller's LCR, or none: 404
+    except DomainError as error:
+        _error(request, error)
+        return redirect("web:lcr")
+    messages.success(
+        request,
+        _(
+            "%(ref)s: LCR returned unpaid on %(day)s; the invoice is owed again from its due "
+            "date (PT4)."
+        )
+        % {"ref": done.lcr.invoice_item.reference, "day": done.returned_on.strftime("%d/%m/%Y")},
+    )
+    return redirect("web:lcr")

@@ -25,6 +25,7 @@ from comptoir.ordering import queries
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Order, OrderState
 from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.ordering.services.transitions import buyer_may_cancel
 from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Organization, Permission
 from comptoir.terms.queries import terms_document, terms_in_force, terms_version_get
@@ -241,6 +242,7 @@ def orders(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @page(Permission.VIEW_ORDERS)
 def order_detail(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    from comptoir.web.prepayment import panel as prepayment_panel  # O10 (imports `page` too)
     from comptoir.web.substitutions import panel  # C6 section (it imports `page` from here)
 
     org = membership.organization
@@ -265,6 +267,9 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "contestation": fulfilment_queries.contestation_for(org, order),
             "reserve_kinds": ReserveKind.choices,
             "substitutions": panel(membership, order),
+            "prepayment": prepayment_panel(membership, order),
+            # O8, O11: the buyer cancels alone before acceptance, unless its order is irrevocable
+            "buyer_may_cancel": order.buyer_id == org.pk and buyer_may_cancel(order),
         },
     )
 
@@ -289,6 +294,9 @@ def _act(action: str, request: HttpRequest, membership: Membership, order: Order
             by="seller" if order.seller_id == membership.organization_id else "buyer",
         ),
         "reorder": lambda: ordering.cart_reorder(actor=user, order=order),
+        "waive_prepayment": lambda: ordering.order_prepayment_waive(
+            actor=user, order_id=order.pk, reason=reason
+        ),
     }
     if action not in actions:
         raise DomainError("unknown_action", f"Unknown action {action!r}.", field="action")

@@ -21,7 +21,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comptoir.core.errors import DomainError
+from comptoir.billing.services import invoice_render
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.parties.models import Membership, Permission
 from comptoir.payments.models import Payout
 from comptoir.payments.queries import PayoutTotals, seller_payouts
@@ -111,13 +112,35 @@ def _select(membership: Membership, form: PayoutFilterForm) -> tuple[Any, Payout
 
 
 def _pdf_url(payout: Payout) -> str | None:
-    """The commission invoice as issued (I8), through the invoices route the seller may open as
-    its recipient (view_invoices, P4)."""
+    """The commission invoice as issued (I8), through the seller's own page route below (the web
+    session's, not the API's)."""
     invoice = payout.commission_invoice
     if invoice is None or not invoice.number:
         return None
-    url = reverse("api:invoice_pdf", kwargs={"number": invoice.number})
-    return f"{url}?{urlencode({'issuer_id': invoice.issuer_id})}"
+    return reverse("web:seller_payout_invoice_pdf", args=[payout.pk])
+
+
+@page(Permission.VIEW_INVOICES)
+def commission_invoice_pdf(
+    request: HttpRequest, membership: Membership, payout_id: int
+) -> HttpResponse:
+    """The commission invoice of one of the seller's payouts (I8, PT14), as issued (PDF/A-3):
+    the operator issues it, the seller receives it, so the seller's members with view_invoices
+    (P4) open it; another company's payout, or one without an issued invoice, answers 404."""
+    seller = _seller(membership)
+    payout = (
+        Payout.objects.filter(pk=payout_id, seller=seller)
+        .select_related("commission_invoice")
+        .first()
+    )
+    invoice = payout.commission_invoice if payout else None
+    if invoice is None or not invoice.number or invoice.recipient_id != seller.pk:
+        raise NotFound("Invoice", field="payout")
+    document = invoice_render(invoice_id=invoice.pk)
+    with document.pdf.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+    return response
 
 
 @page(Permission.VIEW_INVOICES)

@@ -115,4 +115,5 @@ urlpatterns = [
     path("", include("comptoir.web.urls_substitutions")),
     path("", include("comptoir.web.urls_lcr")),
     path("", include("comptoir.web.urls_fulfilment_docs")),
+    path("", include("comptoir.web.urls_prepayment")),
 ]

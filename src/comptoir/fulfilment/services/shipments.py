@@ -34,6 +34,7 @@ from comptoir.fulfilment.services._common import (
 )
 from comptoir.fulfilment.services.collection import collection_notice_close
 from comptoir.fulfilment.services.followups import store_follow_ups
+from comptoir.fulfilment.services.prepayment import prepayment_hold_check
 from comptoir.ordering.models import Order
 from comptoir.ordering.services import (
     order_fully_shipped,
@@ -57,7 +58,8 @@ def _clause(clause: Any) -> str:
 
 
 def hold_check(order: Order) -> None:
-    """F8: no shipment while the buyer is behind on its obligations towards the seller."""
+    """F8: no shipment while the buyer is behind on its obligations towards the seller, nor
+    before an order under "immediate payment required" is paid (PT2 by card, O10 otherwise)."""
     flag = policy_of(order).document.fulfilment.hold_when_behind
     enabled = flag is not None and flag.enabled
     today = clock.today()
@@ -69,6 +71,9 @@ def hold_check(order: Order) -> None:
             field="order",
             rule="PT2",
         )
+    # O10, PT9, PT10: "immediate payment required" paid otherwise than by card: held until the
+    # payments recorded for the order cover its total incl. VAT
+    prepayment_hold_check(order)
     standing = buyer_standing(buyer=order.buyer, seller=order.seller, on=today)
     overdue = standing.overdue
     # PT11/F8: suspended by collection, or behind where the terms hold deliveries

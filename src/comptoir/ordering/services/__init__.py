@@ -22,6 +22,7 @@ from comptoir.ordering.services.invoicing import (
     order_invoice_issue,
 )
 from comptoir.ordering.services.placing import Signature, Submission, order_place, orders_place
+from comptoir.ordering.services.prepayment import order_prepayment_waive
 from comptoir.ordering.services.substitutions import (
     order_substitution_answer,
     order_substitution_propose,
@@ -74,6 +75,7 @@ __all__ = [
     "order_suspend",
     "order_withdraw",
     "orders_apply_deadlines",
+    "order_prepayment_waive",
     "orders_place",
     "parse_quick_order",
     "voucher_create",

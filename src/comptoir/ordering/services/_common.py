@@ -136,6 +136,26 @@ def lapse_substitutions(order_ids: Sequence[int]) -> int:
     ).update(status=SubstitutionStatus.LAPSED, answered_at=clock.now())
 
 
+LINE_CHANGING_ACTIONS = frozenset(
+    {"edit", "change", "modify", "answer_substitution", "mark_manual_handling", "withdraw"}
+)
+"""Actions that may take a line off the order or make it no longer to supply (C6)."""
+
+
+def lapse_substitutions_of_removed_lines(order: Order) -> list[str]:
+    """C6: the proposals still waiting for the buyer whose line is no longer on the order (an
+    edit, a change, a modification removed it) or no longer to supply (withdrawn, O17) cannot be
+    answered: they become "lapsed". Returns the SKUs of the lines they were for."""
+    open_skus = order.lines.filter(withdrawn_at__isnull=True).values_list("sku", flat=True)
+    orphans = SubstitutionProposal.objects.filter(
+        order=order, status=SubstitutionStatus.PENDING
+    ).exclude(original_sku__in=list(open_skus))
+    skus = sorted(orphans.values_list("original_sku", flat=True))
+    if skus:
+        orphans.update(status=SubstitutionStatus.LAPSED, answered_at=clock.now())
+    return skus
+
+
 def apply(
     order: Order,
     action: str,
@@ -170,6 +190,15 @@ def apply(
     )
     if order.state in SUBSTITUTIONS_CLOSE_IN and before not in SUBSTITUTIONS_CLOSE_IN:
         lapse_substitutions([order.pk])  # C6
+    elif action in LINE_CHANGING_ACTIONS:
+        lapsed = lapse_substitutions_of_removed_lines(order)  # C6
+        if lapsed:
+            text = (
+                "Proposition de remplacement caduque, la ligne n'étant plus à fournir : "
+                + ", ".join(lapsed)
+            )
+            note = f"{note} — {text}" if note else text
+            data = {**(data or {}), "lapsed_substitutions": lapsed}
     record(
         order,
         action=action,

@@ -327,15 +327,23 @@ def order_place(*, actor: Any, submission: Submission, signature: Signature | No
 
 def orders_place(
     *, actor: Any, submissions: Sequence[Submission], signature: Signature | None = None
-) -> list[Order]:
+) -> list[Order | DomainError]:
     """Marketplace checkout over several sellers (O1, K1): one independent order per seller, each
-    under its own terms, each in its own transaction (one seller refusing binds no other)."""
+    under its own terms, each in its own transaction. Every seller is tried: the outcome of each
+    submission, in their order, is its order or the DomainError that seller's placing raised (one
+    seller refusing binds no other). Two submissions for one seller refuse the whole call."""
     sellers = [s.seller.pk for s in submissions]
     if len(set(sellers)) != len(sellers):
         raise DomainError(
             "duplicate_seller", "One submission per seller.", field="submissions", rule="O1"
         )
-    return [order_place(actor=actor, submission=s, signature=signature) for s in submissions]
+    outcomes: list[Order | DomainError] = []
+    for submission in submissions:
+        try:
+            outcomes.append(order_place(actor=actor, submission=submission, signature=signature))
+        except DomainError as error:
+            outcomes.append(error)
+    return outcomes
 
 
 __all__ = ["Cart", "Signature", "Submission", "order_place", "orders_place"]

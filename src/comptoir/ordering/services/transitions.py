@@ -192,23 +192,61 @@ def order_change(
     return apply(order, "change", actor=actor, note=note, fields=fields, data=data)
 
 
+BUYER_CANCELS_IN = frozenset({"submitted", "held", "modified"})
+"""Before acceptance the buyer may withdraw its order alone, unless its terms make it
+irrevocable (O8); afterwards the seller's written consent is needed (O11)."""
+
+
+def buyer_cancel_refusal(order: Order) -> DomainError | None:
+    """Why the buyer may not cancel `order` on its own now, or None when it may."""
+    if order.state not in BUYER_CANCELS_IN:
+        return DomainError(
+            "seller_consent_required",
+            "Once accepted, a cancellation needs the seller's written consent.",
+            field="state",
+            rule="O11",
+        )
+    acceptance = ordering_policy(order.terms_version).document.ordering.acceptance
+    if acceptance.buyer_order_irrevocable:
+        # O8 [002 §4.2]: "Le bon de commande de l'Acheteur ne peut être révoqué."
+        clause = str(acceptance.clause) if acceptance.clause is not None else ""
+        return DomainError(
+            "order_irrevocable",
+            "Under the seller's terms the buyer's order cannot be revoked: only the seller can "
+            "cancel it (with its written consent) or refuse it." + (f" {clause}" if clause else ""),
+            field="state",
+            rule="O8",
+            details={"clause": clause},
+        )
+    if order.invoice_id is not None:
+        return DomainError(
+            "already_invoiced",
+            "The order is invoiced: cancel it with a credit note.",
+            field="state",
+            rule="I9",
+        )
+    return None
+
+
+def buyer_may_cancel(order: Order) -> bool:
+    """Whether the buyer's own cancellation is offered on the order (O8, O11)."""
+    return buyer_cancel_refusal(order) is None
+
+
 @transaction.atomic
 def order_cancel(*, actor: Any, order_id: int, reason: str, by: str) -> Order:
-    """Cancellation by the buyer (only before acceptance, or with the seller's consent once
-    accepted) or by the seller (O11, O12); the stock held is given back. A refund of what the
-    buyer paid follows through payments (O12)."""
+    """Cancellation by the buyer (only before acceptance and where its terms do not make its
+    order irrevocable, O8; once accepted only with the seller's consent, O11) or by the seller
+    (O11, O12); the stock held is given back. A refund of what the buyer paid follows through
+    payments (O12)."""
     order = locked(order_id)
     if by == "seller":
         require_seller(actor, order)
     elif by == "buyer":
         require_buyer(actor, order)
-        if order.state not in {"submitted", "held", "modified"}:
-            raise DomainError(
-                "seller_consent_required",
-                "Once accepted, a cancellation needs the seller's written consent.",
-                field="state",
-                rule="O11",
-            )
+        refusal = buyer_cancel_refusal(order)
+        if refusal is not None:
+            raise refusal
     else:
         raise DomainError("invalid_party", "by is 'buyer' or 'seller'.", field="by")
     if order.invoice_id is not None:

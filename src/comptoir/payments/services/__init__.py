@@ -15,6 +15,7 @@ from comptoir.payments.services.debits import (
     mandate_create,
 )
 from comptoir.payments.services.payouts import payouts_export
+from comptoir.payments.services.prepayments import prepaid_amount, prepayment_record
 from comptoir.payments.services.rebates import rebate_agreement_set, rebates_settle
 from comptoir.payments.services.recording import allocate_to_debts, payment_record
 from comptoir.payments.services.statements import (
@@ -44,6 +45,8 @@ __all__ = [
     "mandate_create",
     "payment_record",
     "payouts_export",
+    "prepaid_amount",
+    "prepayment_record",
     "rebate_agreement_set",
     "rebates_settle",
     "statement_import",

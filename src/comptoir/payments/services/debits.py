@@ -21,7 +21,7 @@ from comptoir.payments import notifications
 from comptoir.payments.formats.sepa import Creditor, Party, pain008
 from comptoir.payments.formats.sepa import DirectDebit as DebitLine
 from comptoir.payments.models import DebitBatch, DirectDebit, Mandate, Payment, SepaCreditor
-from comptoir.payments.policy import payment_policy
+from comptoir.payments.policy import PaymentPolicy, payment_policy
 from comptoir.payments.services._posting import Charge, charges_post, money_back_post
 
 #: ISO 20022 return reasons caused by the debtor (PT12: the buyer bears the bank's fees)
@@ -274,6 +274,36 @@ def debits_collect(*, on: date) -> int:
     return done
 
 
+def payment_reverse(
+    *,
+    payment_id: int,
+    amount: Decimal,
+    on: date,
+    reference: str,
+    due_date: date,
+    reason: str,
+    policy: PaymentPolicy | None,
+) -> int:
+    """Money that had come in leaves again (a returned debit, an unpaid LCR): `amount` of the
+    payment is owed anew from `due_date` under `reference` (the debt's), on the account the funds
+    had reached (held for the seller on a marketplace, PT14), and the payment is marked reversed.
+    Returns the reopened open item."""
+    payment = Payment.objects.get(pk=payment_id)
+    item = money_back_post(
+        buyer_id=payment.buyer_id,
+        seller_id=payment.seller_id,
+        amount=amount,
+        on=on,
+        reference=reference,
+        due_date=due_date,
+        held=bool(policy and policy.is_marketplace),
+    )
+    Payment.objects.filter(pk=payment_id).update(
+        reversed_at=clock.now(), reversal_reason=reason[:200]
+    )
+    return item
+
+
 @transaction.atomic
 def debit_return(*, debit: DirectDebit, reason: str, on: date, actor: Any = None) -> DirectDebit:
     """A debit came back (R-transaction): the money leaves again, the invoice is owed anew from
@@ -283,18 +313,14 @@ def debit_return(*, debit: DirectDebit, reason: str, on: date, actor: Any = None
         return debit
     policy = payment_policy(debit.seller_id, on)
     if debit.payment_id is not None:
-        held = bool(policy and policy.is_marketplace)
-        money_back_post(
-            buyer_id=debit.buyer_id,
-            seller_id=debit.seller_id,
+        payment_reverse(
+            payment_id=debit.payment_id,
             amount=debit.amount,
             on=on,
             reference=debit.open_item.reference,
             due_date=debit.open_item.due_date or on,
-            held=held,
-        )
-        Payment.objects.filter(pk=debit.payment_id).update(
-            reversed_at=clock.now(), reversal_reason=f"R-transaction {reason}"
+            reason=f"R-transaction {reason}",
+            policy=policy,
         )
     fee = Decimal(0)
     failed = policy.document.payment.failed_debit if policy else None

@@ -1,9 +1,11 @@
 """`comptoir payments import-statement FILE | sepa-debits --seller S --out PATH |
 payouts --out PATH | statement --buyer B --seller S [--json] |
-lcr --seller S [--until DAY] [--out PATH] | collect [--on DAY]`.
+lcr --seller S [--until DAY] [--out PATH] | lcr-return --seller S --reference R --reason CODE
+[--on DAY] | collect [--on DAY]`.
 
 `lcr` lists the open LCR as CSV; with `--out` it writes those not remitted yet as a CFONB 160
-"remise de LCR" file and marks them remitted (a second run writes nothing new).
+"remise de LCR" file and marks them remitted (a second run writes nothing new). `lcr-return`
+records a remitted LCR the bank returned unpaid (a second run changes nothing).
 
 `import-statement` shows its progress on stderr, as `comptoir catalog import` does: a percentage
 line per step of 5 % of the file's entries ("  50 % (2/4) Recording 1 payment(s)")."""
@@ -22,6 +24,7 @@ from comptoir.catalog.management.commands.catalog import TerminalProgress
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.parties.models import Organization
+from comptoir.payments.models import LcrReturn
 from comptoir.payments.queries import statement_of_account
 from comptoir.payments.services import (
     collection_run,
@@ -29,7 +32,7 @@ from comptoir.payments.services import (
     payouts_export,
     statement_import,
 )
-from comptoir.payments.services.lcr import lcr_export
+from comptoir.payments.services.lcr import REASONS, lcr_export, lcr_return
 from comptoir.payments.services.schedule import lcr_to_present
 
 
@@ -76,6 +79,13 @@ class Command(BaseCommand):
         p.add_argument(
             "--out", help="write the LCR not remitted yet as a CFONB 160 file and mark them"
         )
+        p = sub.add_parser("lcr-return", help="a remitted LCR the bank returned unpaid (PT4)")
+        p.add_argument("--seller", required=True)
+        p.add_argument("--reference", required=True, help="the invoice number, or lcr:ID")
+        p.add_argument(
+            "--reason", required=True, help=f"{', '.join(REASONS)}, or the bank's own words"
+        )
+        p.add_argument("--on", type=date.fromisoformat, help="the day it came back (today)")
         p = sub.add_parser("collect", help="run the collection sweep for a day (default today)")
         p.add_argument("--on", type=date.fromisoformat)
 
@@ -193,6 +203,24 @@ class Command(BaseCommand):
                 f"{number}: no French IBAN known for the buyer; the LCR goes without its bank "
                 "details."
             )
+
+    def _lcr_return(
+        self, seller: str, reference: str, reason: str, on: date | None = None, **_: Any
+    ) -> None:
+        org = _org(seller)
+        lcr_id = reference[4:] if reference.startswith("lcr:") else ""
+        target = {"lcr": int(lcr_id)} if lcr_id.isdigit() else {"reference": reference}
+        before = LcrReturn.objects.filter(seller=org).count()
+        done = lcr_return(seller=org, reason=reason, on=on, **target)  # type: ignore[arg-type]
+        ref = done.lcr.invoice_item.reference
+        if LcrReturn.objects.filter(seller=org).count() == before:
+            self.stdout.write(f"{ref}: already returned unpaid on {done.returned_on}; unchanged.")
+            return
+        self.stdout.write(
+            f"{ref}: LCR of {done.amount} € returned unpaid on {done.returned_on} "
+            f"({done.reason}{' ' + done.detail if done.detail else ''}); "
+            f"payment reversed {done.reversed_amount} €, fee {done.fee} €."
+        )
 
     def _collect(self, on: date | None = None, **_: Any) -> None:
         r = collection_run(on=on)
