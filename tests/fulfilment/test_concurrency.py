@@ -9,7 +9,7 @@ from comptoir.core import clock
 from comptoir.fulfilment.models import Contestation
 from comptoir.fulfilment.services import contestations_freeze_due
 from comptoir.ordering.models import Order, OrderEvent
-from tests.fulfilment.conftest import accepted_order, at, deliver, ship_all
+from tests.fulfilment.conftest import accepted_order, at, deliver, deposited_buyer, ship_all
 from tests.ordering.conftest import make_buyer, make_shop
 from tests.ordering.test_concurrency import run_threads
 
@@ -75,7 +75,9 @@ def test_the_reception_sweeps_side_by_side_apply_each_deadline_once(transactiona
                 quantity=1,
                 sku="USB-1",
             )
-        order = accepted_order(intranet, make_buyer(), [("MIEL-1", 2)], when=placed)
+        # a buyer that paid its deposit (PT9), so the order ships without prepayment (O10)
+        buyer = deposited_buyer(intranet, when=placed)
+        order = accepted_order(intranet, buyer, [("MIEL-1", 2)], when=placed)
         shipment = ship_all(intranet, order, when=shipped)
         with clock.frozen(at(2026, 5, 7, 10)):
             collection_notice_send(actor=intranet.seller_user, shipment_id=shipment.pk)
