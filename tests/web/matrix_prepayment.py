@@ -20,5 +20,38 @@ ORDER_POST = {
 
 ROUTES: dict = {
     "web:prepayment_record": (lambda s: [s.order.number], "post", ORDER_POST, None),
+    # sent without its Idempotency-Key header: refused before anything else, once logged in
+    "api:record_prepayment": (
+        lambda s: [s.order.number],
+        "post",
+        {
+            "anonymous": 401,
+            "buyer_a": 422,
+            "buyer_b": 422,
+            "employee_no_rights": 422,
+            "seller": 422,
+        },
+        None,
+    ),
+    # the order awaits no prepayment: the seller is told so (O10); the buyer may not waive
+    "api:waive_prepayment": (
+        lambda s: [s.order.number],
+        "post",
+        {
+            "anonymous": 401,
+            "buyer_a": 403,
+            "buyer_b": 404,
+            "employee_no_rights": 403,
+            "seller": 422,
+        },
+        None,
+    ),
 }
-PAYLOADS: dict = {}
+PAYLOADS: dict = {
+    "api:record_prepayment": lambda s: {
+        "amount": "1.00",
+        "method": "transfer",
+        "value_date": "2026-11-30",
+    },
+    "api:waive_prepayment": lambda s: {"reason": "Client fidèle."},
+}

@@ -16,6 +16,7 @@ from pydantic import Field
 from comptoir.api.auth import MEMBER
 from comptoir.catalog.queries import seller_for
 from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.fulfilment.services.prepayment import order_prepayment_record, prepayment_status
 from comptoir.ordering import queries
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Order
@@ -91,6 +92,10 @@ class OrderOut(Schema):
     total_vat: Decimal
     total_incl_vat: Decimal
     prepayment_required: bool
+    prepayment_due: Decimal | None = Field(
+        description="awaiting its prepayment (O10): what is still to pay before it ships; "
+        "null when no prepayment is awaited"
+    )
     acceptance_due_on: date | None
     processing_on: date | None
     estimated_delivery_on: date | None
@@ -127,6 +132,24 @@ class OrderFilter(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
+def _prepayment_due(order: Order) -> Decimal | None:
+    status = prepayment_status(order)
+    return None if status is None else status.due
+
+
+class PrepaymentIn(Schema):
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="euros received")
+    method: str = Field(min_length=1, max_length=20, description="transfer, sepa_debit, …")
+    value_date: date = Field(description="the day the funds were available (PT4)")
+
+
+class PrepaymentOut(Schema):
+    payment_id: int
+    amount: Decimal
+    method: str
+    still_due: Decimal
+
+
 def _out(order: Order) -> dict:
     return {
         **{f: getattr(order, f) for f in OrderSummaryOut.model_fields if f != "number"},
@@ -137,6 +160,7 @@ def _out(order: Order) -> dict:
         "total_excl_vat": order.total_excl_vat,
         "total_vat": order.total_vat,
         "prepayment_required": order.prepayment_required,
+        "prepayment_due": _prepayment_due(order),
         "acceptance_due_on": order.acceptance_due_on,
         "processing_on": order.processing_on,
         "estimated_delivery_on": order.estimated_delivery_on,
@@ -226,6 +250,50 @@ def cancel_order(request: HttpRequest, number: str, payload: ReasonIn):
     by = "seller" if order.seller_id == membership.organization_id else "buyer"
     return _out(
         ordering.order_cancel(actor=request.user, order_id=order.pk, reason=payload.reason, by=by)
+    )
+
+
+@router.post("/orders/{number}/prepayment", response={201: PrepaymentOut}, auth=MEMBER)
+def record_prepayment(
+    request: HttpRequest,
+    number: str,
+    payload: PrepaymentIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=64),
+):
+    """The seller records money received for an order awaiting its prepayment (O10, PT9,
+    PT10); never more than is still due. The same `Idempotency-Key` again records nothing."""
+    membership = _member(request, Permission.VIEW_INVOICES)
+    order = queries.order_for(membership.organization, number)
+    if order.seller_id != membership.organization_id:
+        raise PermissionDenied("Only the seller records a prepayment received.", rule="O10")
+    payment = order_prepayment_record(
+        actor=request.user,
+        order_id=order.pk,
+        amount=payload.amount,
+        method=payload.method,
+        on=payload.value_date,
+        idempotency_key=idempotency_key,
+    )
+    order.refresh_from_db()
+    return Status(
+        201,
+        {
+            "payment_id": payment.pk,
+            "amount": payment.amount,
+            "method": payment.method,
+            "still_due": _prepayment_due(order) or Decimal("0.00"),
+        },
+    )
+
+
+@router.post("/orders/{number}/waive-prepayment", response=OrderOut, auth=MEMBER)
+def waive_prepayment(request: HttpRequest, number: str, payload: ReasonIn | None = None):
+    """The seller does not require the immediate payment checkout flagged (PT9, PT10: its
+    faculty); the order follows its usual terms."""
+    _, order = _answer(request, number)
+    reason = payload.reason if payload is not None else ""
+    return _out(
+        ordering.order_prepayment_waive(actor=request.user, order_id=order.pk, reason=reason)
     )
 
 
