@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from comptoir.core import clock
@@ -31,20 +29,7 @@ from comptoir.ordering.services import (
 from comptoir.ordering.services.transitions import buyer_may_cancel
 from comptoir.terms.loader import preset_text
 from tests.ordering.conftest import make_shop, place
-
-
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=clock.PARIS)
-
-
-NOW = paris(2026, 11, 19, 15)  # a Thursday
-LATER = paris(2026, 11, 20, 9)
-PRODUCTS = [("USB-C", "4.20", 1, 500), ("USB-C-PRO", "5.10", 1, 100), ("HDMI-2", "3.00", 1, 50)]
-SUBSTITUTION = """
-[ordering.substitution]
-enabled = true
-clause = { article = "Art. 4.6", text = "Le Vendeur propose un Produit de remplacement." }
-"""
+from tests.ordering.test_substitutions_lapse import LATER, NOW, PRODUCTS, SUBSTITUTION, paris
 
 
 @pytest.fixture

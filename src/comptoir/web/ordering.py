@@ -5,7 +5,7 @@ the services and the scoped queries, and render; refusals show the rule they com
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -68,9 +68,15 @@ def page(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
     return decorate
 
 
-def _error(request: HttpRequest, error: DomainError) -> None:
+def _error(
+    request: HttpRequest, error: DomainError, labels: Mapping[str, Any] | None = None
+) -> None:
+    """The refusal as the page shows it: with `labels`, the field at fault first (its label),
+    then the problem and its rule."""
     rule = f" ({error.rule})" if error.rule else ""
-    messages.error(request, f"{error.message}{rule}")
+    field = labels.get(error.field or "", error.field or "") if labels is not None else ""
+    where = f"{field} — " if field else ""
+    messages.error(request, f"{where}{error.message}{rule}")
 
 
 def _seller(org: Organization, seller_id: int) -> Organization:

@@ -29,7 +29,7 @@ from comptoir.ordering.models import Order
 from comptoir.parties.models import Membership, Permission
 from comptoir.payments.models import Method
 from comptoir.payments.services.prepayments import PREPAYMENT_METHODS
-from comptoir.web.ordering import page
+from comptoir.web.ordering import _error, page
 
 FIELD_LABELS = {
     "amount": gettext_lazy("Amount received"),
@@ -73,11 +73,7 @@ def panel(membership: Membership, order: Order) -> dict[str, Any]:
 
 
 def _refusal(request: HttpRequest, error: DomainError) -> None:
-    """The refusal as the page shows it: the field at fault, the problem and its rule."""
-    field = FIELD_LABELS.get(error.field or "", error.field or "")
-    where = f"{field} — " if field else ""
-    rule = f" ({error.rule})" if error.rule else ""
-    messages.error(request, f"{where}{error.message}{rule}")
+    _error(request, error, FIELD_LABELS)
 
 
 def _date(value: str | None) -> date:

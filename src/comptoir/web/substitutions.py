@@ -28,7 +28,7 @@ from comptoir.ordering.services.substitutions import (
     substitution_options,
 )
 from comptoir.parties.models import Membership, Permission
-from comptoir.web.ordering import page
+from comptoir.web.ordering import _error, page
 
 PRODUCT_CHOICES = 200
 """Products offered in the select; a larger catalog is reached by SKU."""
@@ -48,11 +48,7 @@ FIELD_LABELS = {
 
 
 def _refusal(request: HttpRequest, error: DomainError) -> None:
-    """The refusal as the page shows it: the field at fault, the problem and its rule."""
-    field = FIELD_LABELS.get(error.field or "", error.field or "")
-    where = f"{field} — " if field else ""
-    rule = f" ({error.rule})" if error.rule else ""
-    messages.error(request, f"{where}{error.message}{rule}")
+    _error(request, error, FIELD_LABELS)
 
 
 def _int(value: str | None, field: str) -> int:

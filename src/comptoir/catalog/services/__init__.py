@@ -45,7 +45,6 @@ from comptoir.catalog.services.stock import (
     stock_issue,
     stock_managed,
     stock_release,
-    stock_reserve,
     stock_reserve_many,
     stock_return,
 )
@@ -83,7 +82,6 @@ __all__ = [
     "stock_managed",
     "stock_release",
     "stock_return",
-    "stock_reserve",
     "stock_reserve_many",
     "stock_set",
     "tariff_create",

@@ -27,16 +27,6 @@ def stock_managed(product_ids: list[int]) -> set[int]:
     )
 
 
-def stock_reserve(*, product_id: int, quantity: int) -> bool:
-    """Hold `quantity` units for an order; False (and nothing held) when fewer are available."""
-    if quantity <= 0:
-        return True
-    changed = StockLevel.objects.filter(
-        product_id=product_id, on_hand__gte=F("reserved") + quantity
-    ).update(reserved=F("reserved") + quantity, updated_at=clock.now())
-    return changed == 1
-
-
 def stock_reserve_many(quantities: Mapping[int, int]) -> set[int]:
     """Hold several products' quantities in one UPDATE; returns the products that lacked stock.
 
