@@ -58,7 +58,10 @@ def machine() -> str:
 
 
 def figure(row: dict) -> str:
-    for key, unit in (("median_ms", "ms median"), ("total_s", "s total"), ("per_s", "/s")):
+    keys = (("median_ms", "ms median"), ("total_s", "s total"), ("per_s", "/s"))
+    if "/s" in str(row.get("budget", "")):  # a throughput budget: show the throughput first
+        keys = (("per_s", "/s"), *keys)
+    for key, unit in keys:
         if key in row:
             return f"{row[key]} {unit}"
     return row.get("value", "")

@@ -156,6 +156,12 @@ def test_buyer_pages(audit, demo):
     audit.check("company account", "/account/")
     audit.check("company users", "/account/users/")
     audit.check("claims", "/claims/")
+    audit.check("product page, again", f"/sellers/{product.seller_id}/products/{product.pk}/")
+    form = page.get_by_test_id("add-to-cart")
+    form.get_by_role("spinbutton").fill("10")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("quote")).to_be_visible()
+    audit.check("one-step checkout over the carts", "/checkout/")
     audit.assert_clean()
 
 
@@ -173,6 +179,7 @@ def test_seller_pages(audit, demo):
     audit.check("seller stock", "/seller/catalog/stock/")
     audit.check("seller receivables", "/seller/receivables/")
     audit.check("seller LCR to present", "/seller/lcr/")
+    audit.check("card refunds", "/seller/card-refunds/")
     audit.check("EDI messages", "/edi/")
     audit.check("terms versions", "/seller/terms/")
     page.get_by_test_id("new-from-in-force").get_by_role("button").click()

@@ -371,6 +371,8 @@ def test_the_queue_groups_reports_per_product(client, operator, shop):
     html = page.content.decode()
     assert "2 open reports" in html and "Logo imité" in html
     assert "Counterfeit or infringing (1)" in html and "Misleading description (1)" in html
+    # C7: the seller's name leads to its page, where the operator may suspend it
+    assert reverse("web:operator_organization", args=[shop.seller.pk]) in html
 
 
 def test_the_operator_dismisses_the_reports(client, operator, shop):

@@ -124,7 +124,7 @@ class AuditEntry(models.Model):
         related_name="+",
         help_text="Empty for the system (sweeps, tasks).",
     )
-    organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    organization_id = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64, blank=True)
@@ -137,7 +137,12 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["seq"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="core_audit_object"),
+            # the operator's log viewer: one company's entries newest first, or a date range
+            models.Index(fields=["organization_id", "seq"], name="core_audit_org_seq"),
+            models.Index(fields=["at"], name="core_audit_at"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}"
