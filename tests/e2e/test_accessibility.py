@@ -180,6 +180,7 @@ def test_seller_pages(audit, demo):
     audit.check("seller receivables", "/seller/receivables/")
     audit.check("seller LCR to present", "/seller/lcr/")
     audit.check("card refunds", "/seller/card-refunds/")
+    audit.check("refunds by transfer", "/seller/refunds/")
     audit.check("EDI messages", "/edi/")
     audit.check("terms versions", "/seller/terms/")
     page.get_by_test_id("new-from-in-force").get_by_role("button").click()

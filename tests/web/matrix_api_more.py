@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from comptoir.catalog.models import Tariff
 from comptoir.terms.loader import preset_text
+from tests.web.matrix_company import _attachment, _claim
 
 ACTORS = ("anonymous", "buyer_a", "buyer_b", "employee_no_rights", "seller")
 
@@ -38,6 +39,11 @@ SELLER_OWN = {
 }
 # Without the body they need: refused by validation once authenticated.
 NO_BODY = {**dict.fromkeys(ACTORS, 422), "anonymous": 401}
+# The seller's act on buyer A's shipped and invoiced order: its state (or its terms) refuse it.
+SELLER_ACT_REFUSED = {**SELLER_ACT, "seller": 422}
+# A row of buyer A's order that the matrix does not create: buyer A does not find it (404); the
+# seller is refused first, as the wrong side (403).
+BUYER_ACT_NO_ROW = {**BUYER_ACT, "buyer_a": 404}
 
 
 def _invoice(s) -> list:
@@ -82,6 +88,60 @@ ROUTES: dict = {
         {**SELLER_OWN, "seller": 422},
         None,
     ),
+    # the order's other transitions (O6–O11, O17, N4): the order is shipped and invoiced
+    "api:start_order": (lambda s: [s.order.number], "post", SELLER_ACT_REFUSED, None),
+    "api:release_order": (lambda s: [s.order.number], "post", SELLER_ACT_REFUSED, None),
+    "api:modify_order": (lambda s: [s.order.number], "post", SELLER_ACT_REFUSED, None),
+    "api:change_order": (lambda s: [s.order.number], "post", SELLER_ACT_REFUSED, None),
+    "api:suspend_order": (lambda s: [s.order.number], "post", SELLER_ACT_REFUSED, None),
+    "api:resume_order": (lambda s: [s.order.number], "post", SELLER_ACT_REFUSED, None),
+    "api:decline_modification": (lambda s: [s.order.number], "post", BUYER_ACT, None),
+    "api:edit_order": (lambda s: [s.order.number], "post", BUYER_ACT, None),
+    "api:withdraw_order": (lambda s: [s.order.number], "post", BUYER_ACT, None),  # not a consumer
+    # fulfilment (F4–F7, F10): the shipment is in transit, nothing else is pending
+    "api:refuse_delivery": (  # the refusal is recorded (F7)
+        lambda s: [s.shipment.pk],
+        "post",
+        {**SELLER_ACT, "seller": 200},
+        "6A000000001FR",
+    ),
+    "api:resolve_contestation": (lambda s: [s.order.number], "post", SELLER_ACT_REFUSED, None),
+    "api:reception": (lambda s: [s.order.number], "get", ORDER_READ, None),
+    "api:follow_up_done": (lambda s: [s.order.number, 1], "post", BUYER_ACT_NO_ROW, None),
+    "api:report_wrong_goods": (lambda s: [s.order.number], "post", NO_BODY, None),  # no key
+    "api:return_wrong_goods": (lambda s: [s.order.number, 1], "post", BUYER_ACT_NO_ROW, None),
+    "api:request_address_change": (lambda s: [s.order.number], "post", NO_BODY, None),  # no key
+    "api:decide_address_change": (  # none pending (F6)
+        lambda s: [s.order.number],
+        "post",
+        SELLER_ACT_REFUSED,
+        None,
+    ),
+    "api:send_collection_notice": (  # these terms provide no resolution (F7)
+        lambda s: [s.shipment.pk],
+        "post",
+        SELLER_ACT_REFUSED,
+        "6A000000001FR",
+    ),
+    "api:resolve_uncollected": (  # no formal notice was sent (F7)
+        lambda s: [s.shipment.pk],
+        "post",
+        SELLER_ACT_REFUSED,
+        "6A000000001FR",
+    ),
+    "api:record_packaging_return": (lambda s: [], "post", NO_BODY, None),  # no key
+    # claims (A5): read and written by the order's two parties with view_orders
+    "api:list_order_claims": (
+        lambda s: [_claim(s) and s.order.number],
+        "get",
+        ORDER_READ,
+        "Colis abîmé matrix",
+    ),
+    "api:get_claim": (lambda s: [_claim(s).pk], "get", ORDER_READ, "Colis abîmé matrix"),
+    "api:open_claim": (lambda s: [s.order.number], "post", NO_BODY, None),  # no key
+    "api:reply_claim": (lambda s: [_claim(s).pk], "post", NO_BODY, None),  # no key
+    "api:close_claim": (lambda s: [_claim(s).pk], "post", ORDER_READ, "Colis abîmé matrix"),
+    "api:claim_attachment": (_attachment, "get", ORDER_READ, "\x89PNG"),
 }
 
 PAYLOADS: dict = {
@@ -91,4 +151,31 @@ PAYLOADS: dict = {
     "api:create_product": lambda s: {"sku": "MX-NEW-1", "title": "Produit matrice"},
     "api:create_terms_version": lambda s: {"source": preset_text("selective-beauty")},
     "api:publish_terms_version": lambda s: {},
+    "api:modify_order": lambda s: {
+        "lines": [{"sku": "HD-001", "quantity": 6}],
+        "reason": "Rupture partielle.",
+    },
+    "api:change_order": lambda s: {"consent": "Accord écrit."},
+    "api:suspend_order": lambda s: {"reason": "Inondation."},
+    "api:decline_modification": lambda s: {},
+    "api:edit_order": lambda s: {"lines": [{"sku": "HD-001", "quantity": 12}]},
+    "api:withdraw_order": lambda s: {},
+    "api:refuse_delivery": lambda s: {"reason": "Refusé par le client."},
+    "api:resolve_contestation": lambda s: {},
+    "api:follow_up_done": lambda s: {},
+    "api:return_wrong_goods": lambda s: {},
+    "api:decide_address_change": lambda s: {"approve": False},
+    "api:send_collection_notice": lambda s: {},
+    "api:resolve_uncollected": lambda s: {},
+    # valid bodies, posted without their Idempotency-Key header (422)
+    "api:report_wrong_goods": lambda s: {"kind": "excess", "description": "x", "quantity": 1},
+    "api:request_address_change": lambda s: {
+        "address": {"line1": "3 quai Voltaire", "postcode": "75007", "city": "Paris"}
+    },
+    "api:record_packaging_return": lambda s: {
+        "buyer_id": s.approved_buyer.pk,
+        "item": "Palette",
+        "quantity": 1,
+        "clean": True,
+    },
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from comptoir.core import clock
-from comptoir.payments.models import CardIntent, CardRefund
+from comptoir.payments.models import CardIntent, CardRefund, Refund
 
 SELLER_ONLY = {
     "anonymous": 302,
@@ -45,8 +45,51 @@ def _refund(shop) -> list[int]:
     return [refund.pk]
 
 
+def _transfer_refund(shop) -> list[int]:
+    """A refund by transfer the seller owes buyer A (built directly: the flows are in
+    tests/payments/test_refunds_transfer.py and tests/web/test_transfer_refunds_pages.py)."""
+    shop.order.refresh_from_db()
+    refund = Refund.objects.create(
+        buyer=shop.approved_buyer,
+        seller=shop.seller,
+        amount=Decimal("12.34"),
+        reference=shop.order.number,
+        rule="O12",
+        reason="SECRET-REFUND-MATRIX",
+        source_key=f"O12:{shop.order.number}",
+        creditor_name="Acheteur A",
+        creditor_iban="FR7630006000011234567890189",
+        due_on=clock.today(),
+        end_to_end_id="RB9999999999",
+        created_at=clock.now(),
+    )
+    return [refund.pk]
+
+
+def _with_refund(shop) -> list[int]:
+    _transfer_refund(shop)
+    return []
+
+
+# the API: a visitor without a key gets 401; other companies have no such refund (404)
+API_SELLER = {
+    "anonymous": 401,
+    "buyer_a": 404,
+    "buyer_b": 404,
+    "employee_no_rights": 403,
+    "seller": 200,
+}
+# the list: each company its own refunds (a buyer's company: an empty list)
+API_LIST = {**API_SELLER, "buyer_a": 200, "buyer_b": 200}
+
 ROUTES: dict = {
     "web:card_refunds": (lambda s: [], "get", SELLER_ONLY, None),
     "web:card_refund_retry": (_refund, "post", SELLER_POST, None),
+    "web:transfer_refunds": (_with_refund, "get", SELLER_ONLY, "SECRET-REFUND-MATRIX"),
+    # nothing with an IBAN to export for the seller here? there is one: the file is answered
+    "web:transfer_refunds_export": (_with_refund, "post", SELLER_ONLY, None),
+    "web:transfer_refund_paid": (_transfer_refund, "post", SELLER_POST, None),
+    "api:list_refunds": (_with_refund, "get", API_LIST, None),
+    "api:mark_refund_paid": (_transfer_refund, "post", API_SELLER, None),
 }
-PAYLOADS: dict = {}
+PAYLOADS: dict = {"api:mark_refund_paid": lambda s: {}}

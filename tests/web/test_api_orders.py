@@ -93,3 +93,22 @@ def test_the_payment_option_is_chosen_among_the_quote_s(client, shop, ready):
     assert placed.status_code == 201
     assert placed.json()["payment_method"] == "transfer"
     assert placed.json()["payment_option"] == "transfer"
+
+
+def test_a_text_the_database_refuses_is_a_422_and_changes_nothing(client, shop, ready):
+    """PostgreSQL stores no NUL character in a text: the answer is the API's error shape, never
+    a 500, and the refusal is not half-recorded. SQLite stores it, so the act goes through."""
+    from django.db import connection
+
+    client.force_login(shop.owner)
+    number = _place(client, shop).json()["number"]
+    client.force_login(ready)
+    answer = client.post(
+        f"/api/orders/{number}/refuse", {"reason": "Rupture\x00"}, content_type="application/json"
+    )
+    state = client.get(f"/api/orders/{number}").json()["state"]
+    if connection.vendor == "postgresql":
+        assert answer.status_code == 422 and answer.json()["code"] == "invalid_value"
+        assert state == "submitted"
+    else:
+        assert answer.status_code == 200 and state == "refused"

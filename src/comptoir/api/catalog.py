@@ -54,6 +54,9 @@ class ProductOut(Schema):
     title: str
     brand: str | None
     kind: str
+    withdrawal_nature: str = Field(
+        description="O17: L221-28 nature excluding a consumer's withdrawal (empty: none)"
+    )
     pack_size: int
     vat_rate: Decimal
     price: PriceOut | None
@@ -111,6 +114,7 @@ def _product(product, price) -> dict:
         "title": product.title,
         "brand": product.brand.name if product.brand else None,
         "kind": product.kind,
+        "withdrawal_nature": product.withdrawal_nature,
         "pack_size": product.pack_size,
         "vat_rate": product.vat_rate,
         "price": _price(price),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -62,3 +63,12 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = "malformed_body" if exc.status_code == 400 else f"http_{exc.status_code}"
         return api.create_response(request, _body(code, str(exc)), status=exc.status_code)
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # a value the database refuses, e.g. a NUL character in a text on PostgreSQL: the use
+        # case's transaction has rolled back, nothing was stored
+        body = _body(
+            "invalid_value", "A value cannot be stored (a text may not contain a NUL character)."
+        )
+        return api.create_response(request, body, status=422)

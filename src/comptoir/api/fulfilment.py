@@ -8,6 +8,7 @@ which side acts and answer 403 to the other). Other companies' orders and shipme
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -15,11 +16,22 @@ from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from comptoir.api.auth import MEMBER
+from comptoir.api.idempotency import IdempotencyHeader, fingerprint, once
+from comptoir.api.orders import OrderOut
+from comptoir.api.orders import _out as order_out
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
 from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment import services as fulfilment
-from comptoir.fulfilment.models import ReserveKind, Shipment, ShipmentState
+from comptoir.fulfilment.models import (
+    AddressChangeRequest,
+    CollectionNotice,
+    RequestStatus,
+    ReserveKind,
+    Shipment,
+    ShipmentState,
+    WrongGoodsKind,
+)
 from comptoir.ordering import queries as ordering_queries
 from comptoir.ordering.models import Order
 from comptoir.parties.acting import acting_membership
@@ -322,3 +334,428 @@ def contest_delivery(request: HttpRequest, number: str, payload: ContestIn):
     )
     order = ordering_queries.order_for(membership.organization, number)
     return _contestation(membership, order)
+
+
+# --- refusals, contests settled, address changes, reception deadlines, uncollected goods,
+# --- returnable packaging (F4, F5, F6, F7, F10) ------------------------------------------------
+# Acting needs place_orders (P4), as on the order page; the order's other side is refused (403,
+# with the rule) before the service is called, and the service checks again.
+
+
+def _acting_side(membership: Membership, order: Order, side: str, rule: str) -> None:
+    party_id = order.seller_id if side == "seller" else order.buyer_id
+    if party_id != membership.organization_id:
+        raise PermissionDenied(f"Only the order's {side} may do this.", rule=rule)
+
+
+def _order_side(
+    request: HttpRequest, number: str, side: str, rule: str
+) -> tuple[Membership, Order]:
+    membership = _member(request, Permission.PLACE_ORDERS)
+    order = ordering_queries.order_for(membership.organization, number)
+    _acting_side(membership, order, side, rule)
+    return membership, order
+
+
+def _shipment_side(
+    request: HttpRequest, shipment_id: int, side: str, rule: str
+) -> tuple[Membership, Order, Shipment]:
+    """A shipment of one of the company's orders (else 404), acted on by the order's `side`."""
+    membership = _member(request, Permission.PLACE_ORDERS)
+    org = membership.organization
+    order = ordering_queries.orders_for(org).filter(shipments__pk=shipment_id).first()
+    shipment = (
+        fulfilment_queries.shipments_for(org, order).filter(pk=shipment_id).first()
+        if order is not None
+        else None
+    )
+    if order is None or shipment is None:
+        raise NotFound("Shipment", field="shipment_id")
+    _acting_side(membership, order, side, rule)
+    return membership, order, shipment
+
+
+def _pending_row(rows: list[Any], row_id: int, kind: str, field: str) -> Any:
+    found = next((row for row in rows if row.pk == row_id), None)
+    if found is None:
+        raise NotFound(kind, field=field)
+    return found
+
+
+Money = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=14, decimal_places=2)]
+RowId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+class RefusalIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+    valid_reason: bool = Field(
+        False, description="a valid reason: no fee, the goods are not due (F7)"
+    )
+    transport_cost: Money | None = Field(
+        None, description="outward and return transport, excl. VAT, when the terms charge it"
+    )
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class AddressIn(Schema):
+    name: str = Field("", max_length=200)
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str = Field("", max_length=200)
+    postcode: str = Field(min_length=1, max_length=20)
+    city: str = Field(min_length=1, max_length=100)
+    country: str = Field("FR", pattern="^[A-Za-z]{2}$")
+
+
+class AddressChangeIn(Schema):
+    address: AddressIn
+
+
+class AddressDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=2000)
+
+
+class AddressChangeOut(Schema):
+    id: int
+    order: str
+    status: str
+    requested_address: dict[str, str]
+    requested_at: datetime
+    decided_at: datetime | None
+    note: str
+
+
+class WrongGoodsIn(Schema):
+    kind: str = Field(pattern="^(" + "|".join(WrongGoodsKind.values) + ")$")
+    description: str = Field(min_length=1, max_length=300, description="what was delivered")
+    quantity: int = Field(ge=1, le=1_000_000)
+    sku: str = Field("", max_length=64, description="a SKU of the order: its usual price")
+    unit_price: Money | None = Field(None, description="the usual price, excl. VAT, without SKU")
+
+
+class DoneIn(Schema):
+    done_on: date | None = Field(None, description="default: today")
+    reference: str = Field("", max_length=120, description="e.g. the registered letter")
+
+
+class ReturnIn(Schema):
+    returned_on: date | None = Field(None, description="default: today")
+    reference: str = Field("", max_length=120)
+
+
+class WrongGoodsOut(Schema):
+    id: int
+    order: str
+    kind: str
+    description: str
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    vat_rate: Decimal
+    received_on: date
+    deadline_on: date
+    deadline_at: datetime
+    clause: str
+    status: str
+    returned_on: date | None
+    return_reference: str
+
+
+class FollowUpOut(Schema):
+    id: int
+    order: str
+    kind: str
+    deadline_on: date
+    deadline_at: datetime
+    counting: str
+    clause: str
+    status: str
+    done_on: date | None
+    reference: str
+    consequence: str
+
+
+class CollectionNoticeIn(Schema):
+    reference: str = Field("", max_length=120, description="the registered letter's reference")
+
+
+class CollectionNoticeOut(Schema):
+    id: int
+    order: str
+    shipment: str
+    status: str
+    sent_at: datetime
+    deadline_at: datetime
+    letter_reference: str
+    letter: str
+    clause: str
+
+
+class ResolveIn(Schema):
+    return_cost: Money | None = Field(None, description="the return at the buyer's cost, excl. VAT")
+
+
+class ReceptionOut(Schema):
+    follow_ups: list[FollowUpOut]
+    wrong_goods: list[WrongGoodsOut]
+    collection_notices: list[CollectionNoticeOut]
+
+
+class PackagingReturnIn(Schema):
+    buyer_id: int = Field(ge=1, le=2**62)
+    item: str = Field(min_length=1, max_length=100, description="a returnable item of the terms")
+    quantity: int = Field(ge=1, le=1_000_000)
+    returned_on: date | None = Field(None, description="default: today")
+    clean: bool = Field(description="returned clean and unlabelled (F10)")
+
+
+class PackagingReturnOut(Schema):
+    id: int
+    buyer_id: int
+    seller_id: int
+    item: str
+    quantity: int
+    returned_on: date
+    returned_clean: bool
+    refund_due: Decimal
+    explanation: str
+
+
+def _fields(row: Any, schema: type[Schema], **given: Any) -> dict:
+    """The attributes of `row` that `schema` answers, and the values `given` for the others."""
+    return {**{f: getattr(row, f) for f in schema.model_fields if f not in given}, **given}
+
+
+def _notice(notice: CollectionNotice, number: str) -> dict:
+    return _fields(notice, CollectionNoticeOut, order=number, shipment=notice.shipment.number)
+
+
+@router.post("/shipments/{shipment_id}/refusal", response=ShipmentOut, auth=MEMBER)
+def refuse_delivery(request: HttpRequest, shipment_id: ShipmentId, payload: RefusalIn):
+    """The seller reports that the buyer refused the delivery (F7): without a valid reason the
+    terms' fee, and the transport given, are charged on the buyer's next invoice."""
+    membership, order, shipment = _shipment_side(request, shipment_id, "seller", "F7")
+    fulfilment.delivery_refuse(
+        actor=request.user,
+        shipment_id=shipment.pk,
+        reason=payload.reason,
+        valid_reason=payload.valid_reason,
+        transport_cost=payload.transport_cost,
+    )
+    updated = fulfilment_queries.shipments_for(membership.organization, order).get(pk=shipment.pk)
+    return _shipment(updated, order.number or "")
+
+
+@router.post("/orders/{number}/contestation/resolve", response=ContestationOut, auth=MEMBER)
+def resolve_contestation(request: HttpRequest, number: str, payload: NoteIn | None = None):
+    """The seller settles the buyer's contest (agreement, credit note or replacement handled
+    elsewhere): the order is final (F4, F5)."""
+    membership, order = _order_side(request, number, "seller", "F5")
+    note = payload.note if payload is not None else ""
+    order = fulfilment.contestation_resolve(actor=request.user, order_id=order.pk, note=note)
+    return _contestation(membership, order)
+
+
+@router.get("/orders/{number}/reception", response=ReceptionOut, auth=MEMBER)
+def reception(request: HttpRequest, number: str):
+    """The deadlines after reception still tracked for the order and what became of them: the
+    reserves to confirm and the carrier protest (F4), wrong or excess goods to return (F4), the
+    formal notices to collect (F7)."""
+    membership = _member(request, Permission.VIEW_ORDERS)
+    order = ordering_queries.order_for(membership.organization, number)
+    pending = fulfilment_queries.pending_for(membership.organization, order)
+    number = order.number or ""
+    return {
+        "follow_ups": [_fields(row, FollowUpOut, order=number) for row in pending.follow_ups],
+        "wrong_goods": [_fields(row, WrongGoodsOut, order=number) for row in pending.wrong_goods],
+        "collection_notices": [_notice(row, number) for row in pending.notices],
+    }
+
+
+@router.post("/orders/{number}/follow-ups/{follow_up_id}/done", response=FollowUpOut, auth=MEMBER)
+def follow_up_done(request: HttpRequest, number: str, follow_up_id: RowId, payload: DoneIn):
+    """The buyer records that it confirmed its reserves, or protested to the carrier, within
+    the deadline (F4)."""
+    membership, order = _order_side(request, number, "buyer", "F4")
+    pending = fulfilment_queries.pending_for(membership.organization, order)
+    found = _pending_row(pending.follow_ups, follow_up_id, "ReserveFollowUp", "follow_up_id")
+    row = fulfilment.reserve_follow_up_record(
+        actor=request.user,
+        follow_up_id=found.pk,
+        done_on=payload.done_on or clock.today(),
+        reference=payload.reference,
+    )
+    return _fields(row, FollowUpOut, order=order.number or "")
+
+
+@router.post("/orders/{number}/wrong-goods", response={201: WrongGoodsOut}, auth=MEMBER)
+def report_wrong_goods(
+    request: HttpRequest, number: str, payload: WrongGoodsIn, idempotency_key: IdempotencyHeader
+):
+    """The buyer or the seller reports wrong or excess goods delivered (F4): the buyer returns
+    them before the deadline or pays them at the usual price. The same `Idempotency-Key` again
+    returns the same report."""
+    membership = _member(request, Permission.PLACE_ORDERS)
+    order = ordering_queries.order_for(membership.organization, number)
+    operation = "wrong_goods_report"
+    row_id = once(
+        organization=membership.organization,
+        key=idempotency_key,
+        operation=operation,
+        print_=fingerprint(operation, [order.pk, payload.dict()]),
+        create=lambda: (
+            fulfilment.wrong_goods_report(
+                actor=request.user,
+                order_id=order.pk,
+                kind=payload.kind,
+                description=payload.description,
+                quantity=payload.quantity,
+                sku=payload.sku,
+                unit_price=payload.unit_price,
+            ).pk
+        ),
+    )
+    pending = fulfilment_queries.pending_for(membership.organization, order)
+    row = _pending_row(pending.wrong_goods, row_id, "WrongGoods", "wrong_goods_id")
+    return Status(201, _fields(row, WrongGoodsOut, order=order.number or ""))
+
+
+@router.post(
+    "/orders/{number}/wrong-goods/{wrong_goods_id}/return", response=WrongGoodsOut, auth=MEMBER
+)
+def return_wrong_goods(request: HttpRequest, number: str, wrong_goods_id: RowId, payload: ReturnIn):
+    """The buyer records that it sent the wrong or excess goods back in time (F4)."""
+    membership, order = _order_side(request, number, "buyer", "F4")
+    pending = fulfilment_queries.pending_for(membership.organization, order)
+    found = _pending_row(pending.wrong_goods, wrong_goods_id, "WrongGoods", "wrong_goods_id")
+    row = fulfilment.wrong_goods_return(
+        actor=request.user,
+        wrong_goods_id=found.pk,
+        returned_on=payload.returned_on or clock.today(),
+        reference=payload.reference,
+    )
+    return _fields(row, WrongGoodsOut, order=order.number or "")
+
+
+@router.post("/orders/{number}/address-change", response={201: AddressChangeOut}, auth=MEMBER)
+def request_address_change(
+    request: HttpRequest,
+    number: str,
+    payload: AddressChangeIn,
+    idempotency_key: IdempotencyHeader,
+):
+    """The buyer asks, in writing, to be delivered elsewhere before the order ships; the seller
+    approves or refuses (F6). One request waits at a time. The same `Idempotency-Key` again
+    returns the same request."""
+    membership, order = _order_side(request, number, "buyer", "F6")
+    address = {k: v for k, v in payload.address.dict().items() if v}
+    operation = "address_change_request"
+    request_id = once(
+        organization=membership.organization,
+        key=idempotency_key,
+        operation=operation,
+        print_=fingerprint(operation, [order.pk, address]),
+        create=lambda: (
+            fulfilment.address_change_request(
+                actor=request.user, order_id=order.pk, address=address
+            ).pk
+        ),
+    )
+    return Status(201, _address_change(order, request_id))
+
+
+@router.post("/orders/{number}/address-change/decide", response=AddressChangeOut, auth=MEMBER)
+def decide_address_change(request: HttpRequest, number: str, payload: AddressDecisionIn):
+    """The seller approves the pending request (the delivery address changes) or refuses it
+    (F6); none pending: `no_pending_request`."""
+    _, order = _order_side(request, number, "seller", "F6")
+    found = AddressChangeRequest.objects.filter(order=order, status=RequestStatus.PENDING).first()
+    if found is None:
+        raise DomainError(
+            "no_pending_request", "No address change is waiting.", field="order", rule="F6"
+        )
+    decided = fulfilment.address_change_decide(
+        actor=request.user, request_id=found.pk, approve=payload.approve, note=payload.note
+    )
+    return _address_change(order, decided.pk)
+
+
+def _address_change(order: Order, request_id: int) -> dict:
+    row = AddressChangeRequest.objects.get(order=order, pk=request_id)
+    return _fields(row, AddressChangeOut, order=order.number or "")
+
+
+@router.post(
+    "/shipments/{shipment_id}/collection-notice",
+    response={201: CollectionNoticeOut},
+    auth=MEMBER,
+)
+def send_collection_notice(
+    request: HttpRequest, shipment_id: ShipmentId, payload: CollectionNoticeIn | None = None
+):
+    """The seller gives the buyer formal notice to collect goods it did not take (F7, N1); the
+    registered letter and its deadline are kept. A second notice: `notice_already_sent`."""
+    membership, order, shipment = _shipment_side(request, shipment_id, "seller", "F7")
+    notice = fulfilment.collection_notice_send(
+        actor=request.user,
+        shipment_id=shipment.pk,
+        letter_reference=payload.reference if payload is not None else "",
+    )
+    found = fulfilment_queries.collection_notice_for(
+        membership.organization, order, notice.shipment.number
+    )
+    return Status(201, _notice(found, order.number or ""))
+
+
+@router.post("/shipments/{shipment_id}/resolve-uncollected", response=OrderOut, auth=MEMBER)
+def resolve_uncollected(
+    request: HttpRequest, shipment_id: ShipmentId, payload: ResolveIn | None = None
+):
+    """The formal notice stayed unanswered: the seller resolves the order at the buyer's
+    exclusive fault, the parcel going back at its cost (F7)."""
+    _, order, shipment = _shipment_side(request, shipment_id, "seller", "F7")
+    resolved = fulfilment.order_resolve_uncollected(
+        actor=request.user,
+        shipment_id=shipment.pk,
+        return_cost=payload.return_cost if payload is not None else None,
+    )
+    return order_out(resolved)
+
+
+@router.post("/packaging-returns", response={201: PackagingReturnOut}, auth=MEMBER)
+def record_packaging_return(
+    request: HttpRequest, payload: PackagingReturnIn, idempotency_key: IdempotencyHeader
+):
+    """The seller records empty returnable packaging taken back from a buyer it sold to, and
+    what it owes back (F10). The same `Idempotency-Key` again records nothing more."""
+    membership = _member(request, Permission.PLACE_ORDERS)
+    seller = membership.organization
+    if (
+        not ordering_queries.orders_for(seller, role="seller")
+        .filter(buyer_id=payload.buyer_id)
+        .exists()
+    ):
+        raise NotFound("Buyer", field="buyer_id")
+    operation = "packaging_return"
+    row_id = once(
+        organization=seller,
+        key=idempotency_key,
+        operation=operation,
+        print_=fingerprint(operation, payload.dict()),
+        create=lambda: (
+            fulfilment.packaging_return_record(
+                actor=request.user,
+                buyer_id=payload.buyer_id,
+                seller_id=seller.pk,
+                item=payload.item,
+                quantity=payload.quantity,
+                returned_on=payload.returned_on or clock.today(),
+                clean=payload.clean,
+            ).pk
+        ),
+    )
+    row = fulfilment_queries.packaging_returns_for(seller).get(pk=row_id)
+    return Status(201, _fields(row, PackagingReturnOut, item=row.item_name))

@@ -53,6 +53,16 @@ class OrderIn(Schema):
     )
     delivery_country: str = Field("FR", min_length=2, max_length=2)
     voucher_code: str = Field("", max_length=40)
+    as_consumer: bool = Field(
+        False,
+        description="a natural person ordering outside its trade (O17: the withdrawal right); "
+        "refused for a company and where the seller's terms serve no consumers",
+    )
+    withdrawal_waiver: bool = Field(
+        False,
+        description="as a consumer, the express request that digital content or a service "
+        "start at once, waiving the withdrawal right once performed (O17, L221-28)",
+    )
 
 
 class ReasonIn(Schema):
@@ -103,6 +113,10 @@ class OrderOut(Schema):
     next_deadline_at: datetime | None
     reason: str
     invoice: str | None
+    consumer: bool = Field(description="placed by a consumer (O17)")
+    withdrawal_due_on: date | None = Field(
+        description="a consumer's last day to withdraw (O17); null until it is known"
+    )
     lines: list[OrderLineOut]
     events: list[EventOut]
 
@@ -166,6 +180,8 @@ def _out(order: Order) -> dict:
         "estimated_delivery_on": order.estimated_delivery_on,
         "reason": order.reason,
         "invoice": order.invoice.number if order.invoice_id and order.invoice else None,
+        "consumer": order.consumer,
+        "withdrawal_due_on": order.withdrawal_due_on,
         "lines": list(order.lines.all()),
         "events": list(order.events.all()),
     }
@@ -192,6 +208,8 @@ def place_order(
         payment_option=payload.payment_option,
         delivery_country=payload.delivery_country.upper(),
         voucher_code=payload.voucher_code,
+        as_consumer=payload.as_consumer,
+        withdrawal_waiver=payload.withdrawal_waiver,
         channel="api",
     )
     order = ordering.order_place(
@@ -302,3 +320,175 @@ def confirm_modification(request: HttpRequest, number: str):
     """The buyer confirms the seller's modification (O8)."""
     _, order = _answer(request, number)
     return _out(ordering.order_confirm_modification(actor=request.user, order_id=order.pk))
+
+
+# --- the other transitions of an order (O6–O11, O17, N4) --------------------------------------
+# Each needs place_orders (P4), as the order page's actions; the order's other side is refused
+# (403, with the rule) before the service is called, and the service checks again.
+
+
+def _side(request: HttpRequest, number: str, side: str, rule: str) -> Order:
+    """The order, acted on by its `side` ("buyer" or "seller") only."""
+    membership, order = _answer(request, number)
+    party_id = order.seller_id if side == "seller" else order.buyer_id
+    if party_id != membership.organization_id:
+        raise PermissionDenied(f"Only the order's {side} may do this.", rule=rule)
+    return order
+
+
+class OptionalReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class LinesIn(Schema):
+    lines: list[OrderLineIn] = Field(
+        min_length=1, max_length=1000, description="the order's new lines, by SKU"
+    )
+
+
+class ModifyIn(LinesIn):
+    reason: str = Field(min_length=1, max_length=2000, description="why the order changes")
+
+
+class ChangeIn(Schema):
+    lines: list[OrderLineIn] | None = Field(
+        None, min_length=1, max_length=1000, description="the new lines; omitted: unchanged"
+    )
+    consent: str = Field(
+        min_length=1, max_length=2000, description="the seller's written consent (O11)"
+    )
+    fee: Decimal | None = Field(
+        None, gt=0, le=100_000, max_digits=14, decimal_places=2, description="euros excl. VAT"
+    )
+    fee_reason: str = Field("", max_length=150)
+    new_delivery_date: date | None = None
+
+
+class WithdrawIn(Schema):
+    lines: list[str] | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description="SKUs of the lines withdrawn from; omitted: every line still withdrawable",
+    )
+    note: str = Field("", max_length=2000)
+
+
+def _requests(lines: list[OrderLineIn]) -> list[LineRequest]:
+    return [LineRequest(line.sku, line.quantity) for line in lines]
+
+
+def _line_ids(order: Order, skus: list[str], rule: str) -> list[int]:
+    """The ids of the order's lines named by SKU, each once (unknown or twice: 422)."""
+    by_sku = {line.sku: line.pk for line in order.lines.all()}
+    ids: list[int] = []
+    for i, sku in enumerate(skus):
+        line_id = by_sku.get(sku)
+        if line_id is None:
+            raise DomainError(
+                "unknown_line", f"No line {sku!r} in this order.", f"lines[{i}]", rule
+            )
+        if line_id in ids:
+            raise DomainError("duplicate_line", f"{sku} is given twice.", f"lines[{i}]", rule)
+        ids.append(line_id)
+    return ids
+
+
+@router.post("/orders/{number}/start", response=OrderOut, auth=MEMBER)
+def start_order(request: HttpRequest, number: str):
+    """The seller starts preparing an accepted order: the buyer can no longer edit it (O7)."""
+    order = _side(request, number, "seller", "O7")
+    return _out(ordering.order_start(actor=request.user, order_id=order.pk))
+
+
+@router.post("/orders/{number}/release", response=OrderOut, auth=MEMBER)
+def release_order(request: HttpRequest, number: str):
+    """The seller lifts the review hold; the order then waits for acceptance (O10)."""
+    order = _side(request, number, "seller", "O10")
+    return _out(ordering.order_release(actor=request.user, order_id=order.pk))
+
+
+@router.post("/orders/{number}/modify", response=OrderOut, auth=MEMBER)
+def modify_order(request: HttpRequest, number: str, payload: ModifyIn):
+    """The seller answers with a modification of the lines, with its reason: it goes back to the
+    buyer, who confirms or declines it (O8)."""
+    order = _side(request, number, "seller", "O8")
+    return _out(
+        ordering.order_modify(
+            actor=request.user,
+            order_id=order.pk,
+            lines=_requests(payload.lines),
+            reason=payload.reason,
+        )
+    )
+
+
+@router.post("/orders/{number}/decline-modification", response=OrderOut, auth=MEMBER)
+def decline_modification(
+    request: HttpRequest, number: str, payload: OptionalReasonIn | None = None
+):
+    """The buyer declines the seller's modification: the order ends (O8)."""
+    order = _side(request, number, "buyer", "O8")
+    reason = payload.reason if payload is not None else ""
+    return _out(
+        ordering.order_decline_modification(actor=request.user, order_id=order.pk, reason=reason)
+    )
+
+
+@router.post("/orders/{number}/edit", response=OrderOut, auth=MEMBER)
+def edit_order(request: HttpRequest, number: str, payload: LinesIn):
+    """The buyer changes the lines while its seller's terms allow it (O6, O7); after that, a
+    change needs the seller's consent (`seller_consent_required`, O11)."""
+    order = _side(request, number, "buyer", "O6")
+    return _out(
+        ordering.order_edit(actor=request.user, order_id=order.pk, lines=_requests(payload.lines))
+    )
+
+
+@router.post("/orders/{number}/change", response=OrderOut, auth=MEMBER)
+def change_order(request: HttpRequest, number: str, payload: ChangeIn):
+    """The seller changes an accepted order with its written consent, optionally with a fee and
+    a new delivery date (O6, O11)."""
+    order = _side(request, number, "seller", "O11")
+    return _out(
+        ordering.order_change(
+            actor=request.user,
+            order_id=order.pk,
+            lines=_requests(payload.lines) if payload.lines is not None else None,
+            consent=payload.consent,
+            fee=payload.fee,
+            fee_reason=payload.fee_reason,
+            new_delivery_date=payload.new_delivery_date,
+        )
+    )
+
+
+@router.post("/orders/{number}/suspend", response=OrderOut, auth=MEMBER)
+def suspend_order(request: HttpRequest, number: str, payload: ReasonIn):
+    """Force majeure: the seller suspends the order for at most its terms' period (N4)."""
+    order = _side(request, number, "seller", "N4")
+    return _out(
+        ordering.order_suspend(actor=request.user, order_id=order.pk, reason=payload.reason)
+    )
+
+
+@router.post("/orders/{number}/resume", response=OrderOut, auth=MEMBER)
+def resume_order(request: HttpRequest, number: str):
+    """The seller resumes a suspended order where it stood (N4)."""
+    order = _side(request, number, "seller", "N4")
+    return _out(ordering.order_resume(actor=request.user, order_id=order.pk))
+
+
+@router.post("/orders/{number}/withdraw", response=OrderOut, auth=MEMBER)
+def withdraw_order(request: HttpRequest, number: str, payload: WithdrawIn | None = None):
+    """The consumer withdraws from the order, or from the lines named, within the period (O17)."""
+    order = _side(request, number, "buyer", "O17")
+    skus = payload.lines if payload is not None else None
+    return _out(
+        ordering.order_withdraw(
+            actor=request.user,
+            order_id=order.pk,
+            lines=_line_ids(order, skus, "O17") if skus is not None else None,
+            note=payload.note if payload is not None else "",
+        )
+    )

@@ -19,7 +19,7 @@ from pydantic import Field
 from comptoir.api.auth import MEMBER
 from comptoir.catalog import queries as catalog
 from comptoir.catalog import services as catalog_services
-from comptoir.catalog.models import Product, ProductKind, Tariff
+from comptoir.catalog.models import Product, ProductKind, Tariff, WithdrawalNature
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
 from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Organization, Permission, User
@@ -52,6 +52,8 @@ def _actor(request: HttpRequest) -> User:
 # --- products and stock (C1, C2) ---------------------------------------------------------------
 
 KINDS = "^(" + "|".join(ProductKind.values) + ")$"
+NATURES = "^(" + "|".join(WithdrawalNature.values) + ")?$"
+NATURE_HELP = "O17: L221-28 nature excluding a consumer's withdrawal; empty: none"
 
 
 class ProductIn(Schema):
@@ -60,6 +62,7 @@ class ProductIn(Schema):
     gtin: str = Field("", max_length=14, description="EAN/GTIN, checksum-validated (C1)")
     description: str = Field("", max_length=20_000)
     kind: str = Field(ProductKind.PHYSICAL.value, pattern=KINDS)
+    withdrawal_nature: str = Field("", pattern=NATURES, description=NATURE_HELP)
     seats: int | None = Field(None, ge=1, le=100_000, description="software purchase")
     rental_term_months: int | None = Field(None, ge=1, le=1200, description="software rental")
     vat_rate: Decimal = Field(Decimal("20"), ge=0, le=100, max_digits=4, decimal_places=2)
@@ -78,6 +81,7 @@ class ProductPatch(Schema):
     gtin: str | None = Field(None, max_length=14)
     description: str | None = Field(None, max_length=20_000)
     kind: str | None = Field(None, pattern=KINDS)
+    withdrawal_nature: str | None = Field(None, pattern=NATURES, description=NATURE_HELP)
     seats: int | None = Field(None, ge=1, le=100_000)
     rental_term_months: int | None = Field(None, ge=1, le=1200)
     vat_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=4, decimal_places=2)
@@ -99,6 +103,7 @@ class SellerProductOut(Schema):
     title: str
     description: str
     kind: str
+    withdrawal_nature: str
     seats: int | None
     rental_term_months: int | None
     vat_rate: Decimal

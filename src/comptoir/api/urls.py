@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from comptoir.api import (
     catalog,
+    claims,
     edi,
     errors,
     fulfilment,
@@ -10,6 +11,7 @@ from comptoir.api import (
     orders,
     payments,
     payouts,
+    refunds,
     sellers,
     substitutions,
     webhooks,
@@ -30,12 +32,14 @@ api.add_router("", orders.router)
 api.add_router("", payments.router)
 api.add_router("", payouts.router)
 api.add_router("", lcr.router)
+api.add_router("", refunds.router)
 api.add_router("", webhooks.router)
 api.add_router("", fulfilment.router)
 api.add_router("", invoices.router)
 api.add_router("", sellers.router)
 api.add_router("", edi.router)
 api.add_router("", substitutions.router)
+api.add_router("", claims.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

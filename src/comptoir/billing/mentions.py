@@ -3,7 +3,10 @@
 `mentions_for(draft, facts)` decides which mentions appear from the facts of the sale, never from a
 template per seller. Each mention carries a code and, when it maps to an EN 16931 invoice note
 (BG-1), its subject code: PMT (recovery indemnity), PMD (late penalties), AAB (cash discount);
-the French CTC schematron requires those three notes (BR-FR-05).
+the French CTC schematron requires those three notes (BR-FR-05) on B2B invoices. A consumer's
+invoice (`draft.consumer`, O17) has neither the penalty rate nor the 40 € indemnity: both apply
+between professionals only (C. com. L441-10; DOMAIN-NOTES 1.1), and B2C sales are e-reported, not
+e-invoiced (DOMAIN-NOTES 3).
 """
 
 from __future__ import annotations
@@ -79,24 +82,27 @@ def mentions_for(draft: DocumentDraft, facts: TermsFacts) -> list[Mention]:
         out.append(Mention("cash_discount", f"Escompte : {facts.cash_discount_text}.", "AAB"))
     else:
         out.append(Mention("cash_discount", NO_CASH_DISCOUNT, "AAB"))
-    out.append(
-        Mention(
-            "late_penalties",
-            "Pénalités de retard exigibles dès le lendemain de la date d'échéance : "
-            f"{facts.late_penalty_rate_text}.",
-            "PMD",
+    if not draft.consumer:
+        # C. com. L441-9 / L441-10: between professionals only; not for consumers (DOMAIN-NOTES
+        # 1.1: "must be printed on invoices and in CGV (not for consumers)"; O17)
+        out.append(
+            Mention(
+                "late_penalties",
+                "Pénalités de retard exigibles dès le lendemain de la date d'échéance : "
+                f"{facts.late_penalty_rate_text}.",
+                "PMD",
+            )
         )
-    )
-    out.append(
-        Mention(
-            "recovery_indemnity",
-            "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
-            f"{_euros(facts.recovery_indemnity)} € (C. com. art. L441-10 et D441-5) ; une "
-            "indemnisation complémentaire peut être demandée, sur justification, lorsque les "
-            "frais de recouvrement exposés sont supérieurs à ce montant.",
-            "PMT",
+        out.append(
+            Mention(
+                "recovery_indemnity",
+                "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
+                f"{_euros(facts.recovery_indemnity)} € (C. com. art. L441-10 et D441-5) ; une "
+                "indemnisation complémentaire peut être demandée, sur justification, lorsque les "
+                "frais de recouvrement exposés sont supérieurs à ce montant.",
+                "PMT",
+            )
         )
-    )
     if facts.retention_of_title:
         out.append(
             Mention(

@@ -73,6 +73,8 @@ class Invoice(models.Model):
     nature = models.CharField(max_length=8, default="goods")
     currency = models.CharField(max_length=3, default="EUR")
     mentions = models.JSONField(default=list, blank=True)
+    # O17: the buyer bought as a consumer: no B2B late-payment mentions, no recovery indemnity
+    consumer = models.BooleanField(default=False)
     charges = models.JSONField(default=list, blank=True)
     allowances = models.JSONField(default=list, blank=True)
     line_total = models.DecimalField(max_digits=14, decimal_places=2)

@@ -157,6 +157,7 @@ class DocumentDraft:
     nature: str = NATURE_GOODS
     currency: str = "EUR"
     mentions: tuple[str, ...] = ()  # extra mentions given by the caller, printed after ours
+    consumer: bool = False  # O17: sold to a consumer (no B2B late-payment mentions)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.clock import now
 from comptoir.parties.models import Organization
@@ -73,6 +74,26 @@ class ProductKind(models.TextChoices):
     SERVICE = "service", "Service"
 
 
+class WithdrawalNature(models.TextChoices):
+    """O17: what a product is that takes it out of the consumer's withdrawal right (C. conso.
+    L221-28), when the seller's terms list the matching exception (ordering.rules maps each
+    nature to its exception key). Blank: none, the withdrawal right applies."""
+
+    MARKET_PRICE = "market_price", _("Price depends on financial market fluctuations (2°)")
+    CUSTOM = "custom", _("Made to the consumer's specifications or clearly personalised (3°)")
+    PERISHABLE = "perishable", _("Liable to deteriorate or expire rapidly (4°)")
+    MIXED = "mixed", _("Inseparably mixed with other items once delivered (6°)")
+    ALCOHOL_MARKET = (
+        "alcohol_market",
+        _("Alcoholic beverage delivered after 30 days at a market-dependent value (7°)"),
+    )
+    NEWSPAPER = "newspaper", _("Newspaper, periodical or magazine, outside subscriptions (10°)")
+    DATED_SERVICE = (
+        "dated_service",
+        _("Accommodation, transport, car rental, catering or leisure at a set date (12°)"),
+    )
+
+
 class Product(models.Model):
     seller = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="products")
     brand = models.ForeignKey(
@@ -84,6 +105,13 @@ class Product(models.Model):
     description = models.TextField(blank=True)
     kind = models.CharField(
         max_length=32, choices=ProductKind.choices, default=ProductKind.PHYSICAL
+    )
+    withdrawal_nature = models.CharField(
+        max_length=32,
+        choices=WithdrawalNature.choices,
+        blank=True,
+        default="",
+        help_text="O17: the L221-28 nature excluding a consumer's withdrawal (blank: none).",
     )
     seats = models.PositiveIntegerField(null=True, blank=True, help_text="Software purchase.")
     rental_term_months = models.PositiveIntegerField(
@@ -109,6 +137,10 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(pack_size__gte=1), name="product_pack_size_min_1"),
             models.CheckConstraint(
                 condition=Q(kind__in=ProductKind.values), name="product_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawal_nature__in=["", *WithdrawalNature.values]),
+                name="product_withdrawal_nature_valid",
             ),
             models.CheckConstraint(
                 condition=Q(vat_rate__in=VAT_RATES), name="product_vat_rate_valid"

@@ -87,6 +87,17 @@ SCRIPTS = (
         ((1, "start", ""), (2, "ship", ""), (4, "deliver", ""), (6, "pay", "")),  # on time
     ),
     Script("lumiere-2", "lumiere", "buyer2", 1, (("ML-P-SER-HYA", 6),)),
+    # paid by LCR at 30 days end of month (PT1, PT4): its invoice, issued at shipment, is open
+    # and due ahead, so the LCR page and `comptoir payments lcr --out` have a bill to remit
+    Script(
+        "lumiere-3",
+        "lumiere",
+        "buyer2",
+        6,
+        (("ML-P-CRE-NUI", 6),),
+        ((1, "start", ""), (2, "ship", "")),
+        payment_method="lcr",
+    ),
     # digital goods (5 days from the next day, then the offer lapses)
     Script("logitheque-1", "logitheque", "buyer1", 15, (("LN-CPT-PRO-1", 2),)),
     Script("logitheque-2", "logitheque", "buyer3", 1, (("LN-CPT-PRO-5", 1),)),

@@ -15,3 +15,17 @@ class FulfilmentConfig(AppConfig):
             NEXT_INVOICE_ITEMS.append(next_invoice_items)
         if buyers_with_pending not in NEXT_INVOICE_PENDING:
             NEXT_INVOICE_PENDING.append(buyers_with_pending)
+
+        # O10: a bank statement line naming an order awaiting its prepayment pays it; payments
+        # may not read orders, so it asks through its hooks
+        from comptoir.fulfilment.services.prepayment import (
+            orders_awaiting_prepayment_by_number,
+            prepayments_noted,
+        )
+        from comptoir.payments.hooks import (
+            register_order_reference_resolver,
+            register_prepayment_listener,
+        )
+
+        register_order_reference_resolver(orders_awaiting_prepayment_by_number)
+        register_prepayment_listener(prepayments_noted)

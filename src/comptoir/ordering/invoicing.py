@@ -156,6 +156,7 @@ def draft_for(
         fees=_adjustments(quote.get("fees", [])),
         discounts=_adjustments(quote.get("discounts", [])),
         references=billing.References(order_number=order.number or ""),
+        consumer=order.consumer,  # O17: no B2B late-payment mentions on a consumer's invoice
     )
     if pending_buyers is not None and order.buyer_id not in pending_buyers:
         return draft

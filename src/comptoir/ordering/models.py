@@ -98,6 +98,7 @@ ACTION_LABELS = {
     "answer_substitution": _("Replacement answered by the buyer"),
     "withdraw": _("Withdrawal by the consumer"),
     "waive_prepayment": _("Immediate payment not required by the seller"),
+    "prepayment_received": _("Prepayment received (bank statement)"),
 }
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from comptoir.core import events
-from comptoir.ordering.models import Order
+from comptoir.ordering.models import Order, SubstitutionProposal
 
 logger = logging.getLogger("comptoir.ordering")
 
@@ -78,6 +78,31 @@ def _body(order: Order, action: str, lang: str, note: str) -> str:
     return "\n".join(lines)
 
 
+def substitution_reason(proposal: SubstitutionProposal, lang: str) -> str:
+    """C6: what a replacement proposal says, in French (the timeline's note) or English, from
+    what the proposal stores; the seller's own words are added as written."""
+    if lang == "fr":
+        text = (
+            f"{proposal.original_sku} × {proposal.original_quantity} indisponible : remplacement "
+            f"proposé par {proposal.sku} × {proposal.quantity} ({proposal.net_amount} € HT)"
+        )
+    else:
+        text = (
+            f"{proposal.original_sku} × {proposal.original_quantity} unavailable: replacement "
+            f"proposed: {proposal.sku} × {proposal.quantity} (€{proposal.net_amount} excl. VAT)"
+        )
+    return text + (f". {proposal.note}" if proposal.note else "")
+
+
+def _proposal_of(order: Order, note: str) -> SubstitutionProposal | None:
+    """The proposal whose timeline event carries `note` (the e-mail task gets the note)."""
+    event = order.events.filter(action="propose_substitution", note=note).order_by("-pk").first()
+    proposal_id = event.data.get("proposal") if event is not None else None
+    if proposal_id is None:
+        return None
+    return SubstitutionProposal.objects.filter(pk=proposal_id, order=order).first()
+
+
 ORDER_EVENTS = {
     "place": "order.placed",
     "accept": "order.accepted",
@@ -120,12 +145,15 @@ def notify(order_id: int, action: str, note: str = "") -> None:
         recipients.append((order.placed_by.email, order.placed_by.language))
     if action in TO_SELLER and order.seller.email:
         recipients.append((order.seller.email, "fr"))
+    # C6: the reason of a proposal follows the recipient's language, rebuilt from the proposal
+    proposal = _proposal_of(order, note) if action == "propose_substitution" and note else None
     for email, lang in recipients:
         fr_subject, en_subject = SUBJECTS.get(action, ("Commande {n}", "Order {n}"))
         subject = (fr_subject if lang == "fr" else en_subject).format(n=order.number)
+        reason = substitution_reason(proposal, lang) if proposal is not None else note
         try:
             send_mail(
-                subject, _body(order, action, lang, note), settings.DEFAULT_FROM_EMAIL, [email]
+                subject, _body(order, action, lang, reason), settings.DEFAULT_FROM_EMAIL, [email]
             )
         except OSError:  # the mail server is down: the order stands, the log says so
             logger.exception("could not send %s of order %s to %s", action, order.number, email)

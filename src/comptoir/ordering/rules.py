@@ -237,6 +237,19 @@ UNSEALING_EXCEPTIONS = ("hygiene_goods_unsealed", "sealed_media_or_software_unse
 on the line as a condition, established by the seller when the goods come back, never applied
 by the system at the withdrawal."""
 
+NATURE_EXCEPTIONS: dict[str, str] = {
+    "market_price": "financial_market_prices",
+    "custom": "custom_goods",
+    "perishable": "perishable_goods",
+    "mixed": "goods_mixed_inseparably",
+    "alcohol_market": "alcohol_market_value",
+    "newspaper": "newspapers",
+    "dated_service": "dated_leisure_services",
+}
+"""The exception of ``WITHDRAWAL_EXCEPTIONS`` each product nature (``Product.withdrawal_nature``)
+falls under (L221-28 2°, 3°, 4°, 6°, 7°, 10°, 12°): these follow from what the product is, so the
+line is excluded from a withdrawal from the start, whatever the consumer does."""
+
 EXCEPTION_TEXTS: dict[str, tuple[str, str]] = {
     "digital_content_started_with_waiver": (
         "contenu numérique fourni sans support matériel, exécuté dès la conclusion avec "
@@ -258,13 +271,56 @@ EXCEPTION_TEXTS: dict[str, tuple[str, str]] = {
         "sauf si l'enregistrement ou le logiciel est descellé après la livraison",
         "unless the recording or software is unsealed after delivery",
     ),
+    "financial_market_prices": (
+        "bien ou service dont le prix dépend de fluctuations sur le marché financier échappant "
+        "au contrôle du professionnel",
+        "goods or service whose price depends on financial market fluctuations beyond the "
+        "seller's control",
+    ),
+    "custom_goods": (
+        "bien confectionné selon les spécifications du consommateur ou nettement personnalisé",
+        "goods made to the consumer's specifications or clearly personalised",
+    ),
+    "perishable_goods": (
+        "bien susceptible de se détériorer ou de se périmer rapidement",
+        "goods liable to deteriorate or expire rapidly",
+    ),
+    "goods_mixed_inseparably": (
+        "bien qui, après livraison et de par sa nature, est mélangé de manière indissociable "
+        "avec d'autres articles",
+        "goods which, once delivered, are by nature inseparably mixed with other items",
+    ),
+    "alcohol_market_value": (
+        "boisson alcoolisée livrée au-delà de trente jours, dont la valeur dépend de "
+        "fluctuations sur le marché échappant au contrôle du professionnel",
+        "alcoholic beverage delivered after thirty days, whose value depends on market "
+        "fluctuations beyond the seller's control",
+    ),
+    "newspapers": (
+        "journal, périodique ou magazine (hors abonnement)",
+        "newspaper, periodical or magazine (outside a subscription)",
+    ),
+    "dated_leisure_services": (
+        "hébergement, transport de biens, location de voitures, restauration ou loisirs "
+        "fournis à une date ou une période déterminée",
+        "accommodation, transport of goods, car rental, catering or leisure services provided "
+        "at a set date or period",
+    ),
 }
 
 
-def line_withdrawal_exception(kind: str, exceptions: frozenset[str], waiver: bool) -> str:
+def line_withdrawal_exception(
+    kind: str, exceptions: frozenset[str], waiver: bool, nature: str = ""
+) -> str:
     """The key of ``WITHDRAWAL_EXCEPTIONS`` the seller's terms attach to a line of product kind
-    `kind` (O17), or "". Digital content and services fall under their exception only with the
-    consumer's express waiver recorded at checkout (L221-28 1° and 13°; 004 §7.2, D4)."""
+    `kind` and withdrawal nature `nature` (O17), or "". A nature whose exception the terms list
+    comes first (``NATURE_EXCEPTIONS``: excluded whatever the consumer does); a nature the
+    terms do not list gives no exception of its own. Digital content and services fall under
+    their exception only with the consumer's express waiver recorded at checkout (L221-28 1° and
+    13°; 004 §7.2, D4)."""
+    by_nature = NATURE_EXCEPTIONS.get(nature, "")
+    if by_nature and by_nature in exceptions:
+        return by_nature
     if kind in DIGITAL_KINDS:
         key = "digital_content_started_with_waiver"
         return key if key in exceptions and waiver else ""
@@ -276,7 +332,8 @@ def line_withdrawal_exception(kind: str, exceptions: frozenset[str], waiver: boo
 
 def withdrawal_excluded(key: str, *, performed: bool) -> bool:
     """Whether a line under exception `key` is excluded from a withdrawal now: digital content
-    with the waiver at once, a service once fully performed; unsealing exceptions never here."""
+    with the waiver and the nature-based exceptions at once, a service once fully performed;
+    unsealing exceptions never here."""
     if not key or key in UNSEALING_EXCEPTIONS:
         return False
     if key == "services_fully_performed":

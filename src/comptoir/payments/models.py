@@ -594,3 +594,65 @@ class LcrReturn(models.Model):
 
     def __str__(self) -> str:
         return f"LCR {self.lcr_id} returned {self.returned_on} ({self.reason})"
+
+
+class Refund(models.Model):
+    """What a seller owes back to a buyer for money received otherwise than by card (O12, O17):
+    a prepayment of an order that did not go ahead, or the sums a consumer's withdrawal makes
+    due. Paid back by SEPA credit transfer (pain.001) or by hand; one per source (`source_key`:
+    the order for O12, the withdrawal for O17), so that creating it again changes nothing."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        EXPORTED = "exported", "Sent to the bank"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Rule(models.TextChoices):
+        O12 = "O12", "O12 — the seller cancelled after payment"
+        O17 = "O17", "O17 — consumer's withdrawal"
+
+    buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="refunds_owed")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reference = models.CharField(max_length=64, help_text="The order number.")
+    rule = models.CharField(max_length=3, choices=Rule.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.TRANSFER)
+    source_key = models.CharField(max_length=80)
+    creditor_name = models.CharField(max_length=70, blank=True)
+    creditor_iban = models.CharField(max_length=34, blank=True)
+    creditor_bic = models.CharField(max_length=11, blank=True)
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    end_to_end_id = models.CharField(max_length=35, unique=True)
+    message_id = models.CharField(max_length=35, blank=True)
+    created_at = models.DateTimeField()
+    exported_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        "parties.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    open_item = models.OneToOneField(
+        "ledger.OpenItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refund",
+        help_text="Money going out, matched against the buyer's credit once paid.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "source_key"], name="payments_refund_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["due", "exported", "paid", "cancelled"]),
+                name="payments_refund_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["seller", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"refund {self.reference} {self.amount} {self.status}"

@@ -217,11 +217,28 @@ def payment_reference(invoice_number: str) -> str:
     return iso11649.compact(f"RF{check:02d}{body}")
 
 
+_ORDER_NUMBER = re.compile(r"(?<![0-9A-Z])CO[ -]?(\d{4})[ -]?(\d{6,})(?![0-9])")
+"""An order number as ordering writes it, CO-YYYY-NNNNNN (O10), also without its hyphens or
+with spaces, as payers type it in a remittance text."""
+
+
+def order_numbers_in(text: str) -> set[str]:
+    """The order numbers (CO-YYYY-NNNNNN) a remittance text names, in their canonical form."""
+    return {f"CO-{year}-{serial}" for year, serial in _ORDER_NUMBER.findall(text.upper())}
+
+
+def is_order_number(token: str) -> bool:
+    """Whether a token of `references_in` is an order number in its canonical form (O10)."""
+    return _ORDER_NUMBER.fullmatch(token) is not None and token.count("-") == 2
+
+
 def references_in(text: str) -> set[str]:
-    """RF references and bare words of a remittance text, upper-cased and compacted."""
+    """RF references, order numbers (canonical CO-YYYY-NNNNNN, O10) and bare words of a
+    remittance text, upper-cased and compacted."""
     upper = text.upper()
     found = set(_RF.findall(upper.replace(" ", "")))
     found.update(re.findall(r"[0-9A-Z][0-9A-Z/_.-]{3,}", upper))
+    found.update(order_numbers_in(upper))
     return found
 
 

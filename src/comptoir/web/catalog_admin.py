@@ -27,7 +27,14 @@ from django.views.decorators.http import require_POST
 
 from comptoir.catalog import queries as catalog
 from comptoir.catalog import services
-from comptoir.catalog.models import VAT_RATES, Brand, BrandApproval, Product, ProductKind
+from comptoir.catalog.models import (
+    VAT_RATES,
+    Brand,
+    BrandApproval,
+    Product,
+    ProductKind,
+    WithdrawalNature,
+)
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Order
@@ -244,6 +251,18 @@ class ProductForm(RuleForm):
         label=gettext_lazy("Brand"), required=False, queryset=Brand.objects.none()
     )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ProductKind.choices)
+    withdrawal_nature = forms.ChoiceField(
+        label=gettext_lazy("Nature excluding a consumer's withdrawal (O17)"),
+        choices=[
+            ("", gettext_lazy("None: the withdrawal right applies")),
+            *WithdrawalNature.choices,
+        ],
+        required=False,
+        help_text=gettext_lazy(
+            "C. conso. L221-28: applies to consumer orders only when your terms of sale list "
+            "the matching exception."
+        ),
+    )
     vat_rate = forms.ChoiceField(
         label=gettext_lazy("VAT rate (%)"),
         choices=[(f"{rate.normalize():f}", f"{rate.normalize():f} %") for rate in VAT_RATES],

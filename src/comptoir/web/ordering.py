@@ -102,6 +102,8 @@ def _cart_context(
         except DomainError as error:
             context["error"] = error
     context["idempotency_key"] = uuid.uuid4().hex
+    # O17: a natural person may order as a consumer (a company never does)
+    context["may_order_as_consumer"] = not org.is_company
     # O1: with carts at two sellers or more, one checkout places them all (web/checkout.py)
     context["marketplace_checkout"] = (
         Permission.PLACE_ORDERS in membership.effective_permissions
@@ -197,6 +199,8 @@ def checkout(request: HttpRequest, membership: Membership, seller_id: int) -> Ht
         idempotency_key=key,
         payment_method=request.POST.get("payment_method", "")[:32],
         payment_option=request.POST.get("payment_option", "")[:48],  # PT2, PT3
+        as_consumer=request.POST.get("as_consumer") == "yes",  # O17
+        withdrawal_waiver=request.POST.get("withdrawal_waiver") == "yes",
     )
     signature = ordering.Signature(
         ip=request.META.get("REMOTE_ADDR"),

@@ -234,6 +234,7 @@ def account_statement(request: HttpRequest, membership: Membership, party_id: in
             "lines": lines,
             "notices": notices,
             "card_refunds": _card_refunds(buyer, seller),
+            "transfer_refunds": _transfer_refunds(buyer, seller),
         },
     )
 
@@ -244,6 +245,13 @@ def _card_refunds(buyer: Organization, seller: Organization) -> list:
     from comptoir.web.refunds import labelled
 
     return labelled(card_refunds_list(seller_id=seller.pk, buyer_id=buyer.pk, limit=100))
+
+
+def _transfer_refunds(buyer: Organization, seller: Organization) -> list:
+    """The refunds by transfer the seller owes this buyer (O12, O17): web.refunds."""
+    from comptoir.web.refunds import statement_transfer_refunds
+
+    return statement_transfer_refunds(buyer.pk, seller.pk)
 
 
 # --- formal notices ----------------------------------------------------------------------------

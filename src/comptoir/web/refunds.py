@@ -2,6 +2,10 @@
 credit notes with its status, and the "retry now" of a failed one. The buyer sees its own
 refunds on its statement of account with the seller (`_statement_refunds.html`).
 
+Refunds by transfer (O12, O17): the seller's page `/seller/refunds/` lists what it owes back
+for money received otherwise than by card (due, late, sent to the bank, paid), exports the due
+ones as one pain.001 file (the POST answers the file) and marks each one paid. Same rights.
+
 "Retry now" queues the attempt for the worker (`payments.tasks.refund_credit_note_on_card`) and
 answers at once; the payment provider is never called in the request.
 
@@ -11,6 +15,8 @@ checks the right again and answers 404 for another seller's refund."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,16 +24,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.core import clock
-from comptoir.core.errors import DomainError
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.parties.models import Membership
-from comptoir.payments.models import CardRefund
+from comptoir.payments.models import CardRefund, Refund
 from comptoir.payments.services.card import (
     QUEUE_STALE,
     card_refund_retry_now,
     card_refunds_list,
 )
+from comptoir.payments.services.refunds import (
+    is_late,
+    refund_mark_paid,
+    refunds_export,
+    refunds_late,
+    refunds_of,
+)
 from comptoir.web.ordering import _error, page
-from comptoir.web.payments import FINANCE, _seller
+from comptoir.web.payments import FINANCE, LIST_LIMIT, _money, _seller
 
 
 def refund_statuses() -> dict[str, str]:
@@ -89,3 +102,114 @@ def card_refund_retry(request: HttpRequest, membership: Membership, refund_id: i
         % {"number": refund.credit_note_number},
     )
     return redirect("web:card_refunds")
+
+
+# --- refunds by transfer (O12, O17) -----------------------------------------------------------
+
+
+def transfer_refund_statuses() -> dict[str, str]:
+    """What each status of a refund by transfer says to people (the page, the statement)."""
+    return {
+        Refund.Status.DUE: _("Due"),
+        Refund.Status.EXPORTED: _("Sent to the bank"),
+        Refund.Status.PAID: _("Paid"),
+        Refund.Status.CANCELLED: _("Cancelled"),
+    }
+
+
+def transfer_labelled(refunds: list[Refund]) -> list[Refund]:
+    statuses, today = transfer_refund_statuses(), clock.today()
+    for refund in refunds:
+        late = is_late(refund, today)
+        refund.late = late  # type: ignore[attr-defined]
+        refund.status_label = _("Late") if late else statuses.get(refund.status, refund.status)  # type: ignore[attr-defined]
+    return refunds
+
+
+def statement_transfer_refunds(buyer_id: int, seller_id: int) -> list[Refund]:
+    """The refunds by transfer the seller owes this buyer (its statement of account)."""
+    return transfer_labelled(list(refunds_of(seller_id=seller_id, buyer_id=buyer_id)[:100]))
+
+
+@page(FINANCE)
+def transfer_refunds(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """What the seller owes back by transfer (O12, O17): the late ones first, then every refund
+    with its order, buyer, amount, due day and rule; the export and "mark paid" forms."""
+    seller = _seller(membership)
+    rows = transfer_labelled(list(refunds_of(seller_id=seller.pk)[: LIST_LIMIT + 1]))
+    late = transfer_labelled(list(refunds_late(seller_id=seller.pk)[:LIST_LIMIT]))
+    exportable = [r for r in rows if r.status == Refund.Status.DUE and r.creditor_iban]
+    return render(
+        request,
+        "web/refunds/transfer_refunds.html",
+        {
+            "seller": seller,
+            "refunds": rows[:LIST_LIMIT],
+            "more": len(rows) > LIST_LIMIT,
+            "late": late,
+            "exportable": len(exportable),
+            "no_iban": sum(
+                1 for r in rows if r.status == Refund.Status.DUE and not r.creditor_iban
+            ),
+            "today": clock.today(),
+        },
+    )
+
+
+@require_POST
+@page(FINANCE)
+def transfer_refunds_export(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The due refunds with a known IBAN as one pain.001 file, answered as a download; they are
+    marked sent to the bank. Nothing to send: back to the page with the reason."""
+    seller = _seller(membership)
+    try:
+        done = refunds_export(seller=seller, actor=request.user)
+    except DomainError as error:
+        _error(request, error)
+        return redirect("web:transfer_refunds")
+    response = HttpResponse(done.xml, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{done.message_id}.xml"'
+    return response
+
+
+def _paid_on(raw: str | None) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(
+            "invalid_date", _("Give the date as YYYY-MM-DD."), field="on", rule="O12"
+        ) from None
+
+
+@require_POST
+@page(FINANCE)
+def transfer_refund_paid(
+    request: HttpRequest, membership: Membership, refund_id: int
+) -> HttpResponse:
+    """The seller's bank paid this refund (its file, or a transfer made by hand): posted and set
+    against the buyer's credit. Another seller's refund: 404; paid already: refused."""
+    seller = _seller(membership)
+    try:
+        refund = refund_mark_paid(
+            seller=seller,
+            refund=refund_id,
+            on=_paid_on(request.POST.get("on")),
+            actor=request.user,
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        _error(request, error)
+        return redirect("web:transfer_refunds")
+    messages.success(
+        request,
+        _("Refund of %(ref)s (%(amount)s) marked paid on %(day)s.")
+        % {
+            "ref": refund.reference,
+            "amount": _money(refund.amount),
+            "day": f"{refund.paid_on:%d/%m/%Y}" if refund.paid_on else "",
+        },
+    )
+    return redirect("web:transfer_refunds")

@@ -11,4 +11,11 @@ urlpatterns: list = [
         refunds.card_refund_retry,
         name="card_refund_retry",
     ),
+    path("seller/refunds/", refunds.transfer_refunds, name="transfer_refunds"),
+    path("seller/refunds/export/", refunds.transfer_refunds_export, name="transfer_refunds_export"),
+    path(
+        "seller/refunds/<int:refund_id>/paid/",
+        refunds.transfer_refund_paid,
+        name="transfer_refund_paid",
+    ),
 ]

@@ -55,7 +55,7 @@ def invoices_issue_batch(
     mentions_cache: dict[tuple, list] = {}
 
     def mentions_of(d: rules.DocumentDraft) -> list:
-        key = (d.issuer, d.recipient, d.delivery_address, d.nature, d.mentions)
+        key = (d.issuer, d.recipient, d.delivery_address, d.nature, d.mentions, d.consumer)
         if key not in mentions_cache:
             mentions_cache[key] = mentions_for(d, facts)
         return mentions_cache[key]

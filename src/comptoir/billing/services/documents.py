@@ -63,6 +63,7 @@ def _fields(draft: rules.DocumentDraft, mentions: list[Mention]) -> dict[str, An
         "nature": draft.nature,
         "currency": draft.currency,
         "mentions": [m.as_dict() for m in mentions],
+        "consumer": draft.consumer,
     }
 
 
@@ -325,6 +326,7 @@ def draft_from_invoice(invoice: Invoice) -> rules.DocumentDraft:
         payment_terms_text=invoice.payment_terms_text,
         nature=invoice.nature,
         currency=invoice.currency,
+        consumer=invoice.consumer,
     )
 
 

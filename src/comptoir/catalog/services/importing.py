@@ -11,9 +11,9 @@ number of queries whatever the number of lines.
 Columns (header names are case- and accent-insensitive; French names are accepted, see ALIASES):
 only `sku` and `title` are required. A column that is absent leaves that field as it is (or at
 its default for a new product); an empty cell clears the text fields (gtin, brand, description,
-seats, rental term) and leaves the others as they are (pack size, VAT rate, kind, flags, price,
-stock). Numbers take a decimal point or comma ("5,5"); flags take 1/0, yes/no, oui/non,
-true/false.
+seats, rental term, withdrawal nature) and leaves the others as they are (pack size, VAT rate,
+kind, flags, price, stock). Numbers take a decimal point or comma ("5,5"); flags take 1/0,
+yes/no, oui/non, true/false. The withdrawal nature (O17) is one of `WithdrawalNature`'s values.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from comptoir.catalog.models import (
     StockLevel,
     Tariff,
     TariffPrice,
+    WithdrawalNature,
 )
 from comptoir.catalog.services._common import _audit, _require_seller_member
 from comptoir.core import clock
@@ -85,6 +86,7 @@ COLUMNS = (
     "active",
     "seats",
     "rental_term_months",
+    "withdrawal_nature",
     "description",
 )
 REQUIRED = ("sku", "title")
@@ -122,6 +124,8 @@ ALIASES = {
     "is_active": "active",
     "postes": "seats",
     "duree_location_mois": "rental_term_months",
+    "nature": "withdrawal_nature",
+    "nature_retractation": "withdrawal_nature",
 }
 
 TRUE = {"1", "yes", "y", "oui", "o", "true", "vrai", "x"}
@@ -138,6 +142,7 @@ PRODUCT_COLUMNS = {
     "active": "is_active",
     "seats": "seats",
     "rental_term_months": "rental_term_months",
+    "withdrawal_nature": "withdrawal_nature",
     "description": "description",
 }
 DEFAULTS: dict[str, Any] = {
@@ -149,6 +154,7 @@ DEFAULTS: dict[str, Any] = {
     "is_active": True,
     "seats": None,
     "rental_term_months": None,
+    "withdrawal_nature": "",
     "description": "",
 }
 #: Columns whose empty cell means "leave as it is" (the others' empty cell clears the field).
@@ -417,6 +423,17 @@ def _check_line(
                     "invalid_kind",
                     _("Unknown kind; expected one of: %(kinds)s.")
                     % {"kinds": ", ".join(ProductKind.values)},
+                )
+        elif key == "withdrawal_nature":
+            if not text or text.lower() in WithdrawalNature.values:
+                values["withdrawal_nature"] = text.lower()
+            else:
+                bad(
+                    key,
+                    "invalid_withdrawal_nature",
+                    _("Unknown withdrawal nature; expected one of: %(natures)s, or empty.")
+                    % {"natures": ", ".join(WithdrawalNature.values)},
+                    "O17",
                 )
         elif key == "pack_size":
             pack = _whole(text, 1)
@@ -907,6 +924,7 @@ def _export_rows(seller: Organization, tariff: Tariff | None) -> Iterable[list[s
             "active": "1" if p.is_active else "0",
             "seats": "" if p.seats is None else str(p.seats),
             "rental_term_months": "" if p.rental_term_months is None else str(p.rental_term_months),
+            "withdrawal_nature": p.withdrawal_nature,
             "description": p.description,
         }
         yield [row[c] for c in COLUMNS]

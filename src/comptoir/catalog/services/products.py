@@ -15,6 +15,7 @@ from comptoir.catalog.models import (
     Product,
     ProductKind,
     StockLevel,
+    WithdrawalNature,
 )
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -34,6 +35,7 @@ PRODUCT_FIELDS = (
     "title",
     "description",
     "kind",
+    "withdrawal_nature",
     "seats",
     "rental_term_months",
     "vat_rate",
@@ -69,6 +71,15 @@ def _clean_product(seller: Organization, values: dict[str, Any], *, product_id: 
     if kind not in ProductKind.values:
         raise DomainError("invalid_kind", "Type de produit inconnu.", "kind", "C1")
     out["kind"] = kind
+    nature = out.get("withdrawal_nature") or ""
+    if nature and nature not in WithdrawalNature.values:
+        raise DomainError(
+            "invalid_withdrawal_nature",
+            "Nature inconnue (C. conso. L221-28). / Unknown withdrawal nature.",
+            "withdrawal_nature",
+            "O17",
+        )
+    out["withdrawal_nature"] = nature
     vat_rate = _decimal(out.get("vat_rate", Decimal("20")), "vat_rate", "C1")
     if vat_rate not in VAT_RATES:
         raise DomainError(

@@ -13,15 +13,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 
 from comptoir.core.errors import DomainError
 from comptoir.fulfilment.services._common import locked_order
 from comptoir.ordering.models import Order
 from comptoir.ordering.rules import OPEN_STATES
+from comptoir.ordering.services._common import record
 from comptoir.parties.models import Permission
 from comptoir.parties.permissions import require_permission
+from comptoir.payments.hooks import OrderRef, PrepaymentReceived
 from comptoir.payments.models import Payment
-from comptoir.payments.rules import ZERO
+from comptoir.payments.rules import ZERO, is_order_number
 from comptoir.payments.services.prepayments import prepaid_amount, prepayment_record
 
 
@@ -140,10 +143,106 @@ def order_prepayment_record(
     )
 
 
+RESOLVE_CHUNK = 500
+"""Order numbers looked up per query (well under SQLite's bound parameters)."""
+
+
+def orders_awaiting_prepayment_by_number(
+    seller_ids: set[int], numbers: set[str]
+) -> dict[str, OrderRef]:
+    """The resolver payments calls for a bank statement (`payments.hooks`, O10): among
+    `numbers`, the orders of `seller_ids` still awaiting their prepayment (flag set, so not
+    waived; not paid by card; still to serve; not invoiced) with what is still due. Two queries
+    per 500 numbers: the orders, then what was paid for them."""
+    wanted = sorted(n for n in numbers if is_order_number(n))
+    found: dict[str, OrderRef] = {}
+    for start in range(0, len(wanted), RESOLVE_CHUNK):
+        chunk = wanted[start : start + RESOLVE_CHUNK]
+        rows = list(
+            Order.objects.filter(
+                seller_id__in=seller_ids,
+                number__in=chunk,
+                prepayment_required=True,
+                state__in=OPEN_STATES,
+                invoice__isnull=True,
+            )
+            .exclude(payment_method="card")
+            .order_by()
+            .values_list("number", "buyer_id", "seller_id", "total_incl_vat")
+        )
+        if not rows:
+            continue
+        paid = {
+            (seller, reference): total
+            for seller, reference, total in Payment.objects.filter(
+                seller_id__in={row[2] for row in rows},
+                reference__in=[row[0] for row in rows],
+                reversed_at__isnull=True,
+            )
+            .order_by()
+            .values("seller_id", "reference")
+            .annotate(total=Sum("amount"))
+            .values_list("seller_id", "reference", "total")
+        }
+        for number, buyer_id, seller_id, total in rows:
+            if number is None:  # not placed yet (filtered out by `number__in`)
+                continue
+            due = total - (paid.get((seller_id, number)) or ZERO)
+            if due > 0:  # a covered order awaits nothing more
+                found[number] = OrderRef(number, buyer_id, seller_id, due)
+    return found
+
+
+def prepayments_noted(received: list[PrepaymentReceived]) -> None:
+    """The listener payments tells of the prepayments it recorded from a bank statement (O10):
+    each one goes on its order's timeline, with what was still due after it (same
+    transaction; the statement's lines in their order)."""
+    numbers = {r.number for r in received}
+    orders = {
+        (o.seller_id, o.number): o
+        for o in Order.objects.filter(
+            number__in=numbers, seller_id__in={r.seller_id for r in received}
+        )
+    }
+    batch: dict[tuple[int, str], Decimal] = {}
+    for item in received:
+        key = (item.seller_id, item.number)
+        batch[key] = batch.get(key, ZERO) + item.amount
+    paid_before = {
+        key: prepaid_amount(reference=key[1], seller=key[0]) - amount
+        for key, amount in batch.items()
+        if key in orders
+    }
+    for item in received:
+        key = (item.seller_id, item.number)
+        order = orders.get(key)
+        if order is None:
+            continue
+        paid_before[key] += item.amount
+        due = max(ZERO, order.total_incl_vat - paid_before[key])
+        via = "relevé bancaire" if item.source == "statement" else "file de rapprochement"
+        record(
+            order,
+            action="prepayment_received",
+            actor=None,
+            from_state=order.state,
+            rule="O10",
+            note=f"Paiement d'avance reçu : {item.amount} € ({via}), reste dû {due} €.",
+            data={
+                "payment": item.payment_id,
+                "amount": item.amount,
+                "source": item.source,
+                "due": due,
+            },
+        )
+
+
 __all__ = [
     "PrepaymentStatus",
     "order_prepayment_record",
+    "orders_awaiting_prepayment_by_number",
     "prepayment_awaited",
     "prepayment_hold_check",
     "prepayment_status",
+    "prepayments_noted",
 ]

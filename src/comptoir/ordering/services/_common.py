@@ -42,6 +42,7 @@ from comptoir.ordering.tasks import send_order_mail
 from comptoir.parties.models import Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.payments.services.card import card_refund
+from comptoir.payments.services.refunds import refund_due_create
 from comptoir.terms.engine.inputs import VoucherInput
 from comptoir.terms.engine.quote import Finding
 from comptoir.terms.engine.serialize import quote_to_json
@@ -221,9 +222,22 @@ def release_stock(order: Order) -> None:
 
 def refund_if_paid(order: Order, reason: str, actor: Any = None) -> None:
     """O12 [000 §7.2]: an order that does not go ahead is refunded in full what was paid for it
-    by card and not yet set against an invoice."""
-    if order.payment_method == "card" and order.number:
+    and not yet set against an invoice: on the card, or by transfer for a prepayment recorded
+    by the seller (a `Refund` due, once per order)."""
+    if not order.number:
+        return
+    if order.payment_method == "card":
         card_refund(reference=order.number, seller=order.seller, reason=reason, actor=actor)
+        return
+    refund_due_create(
+        buyer=order.buyer_id,
+        seller=order.seller_id,
+        reference=order.number,
+        rule="O12",
+        source_key=f"O12:{order.number}",
+        reason=reason,
+        actor=actor,
+    )
 
 
 def restore_voucher(order: Order) -> None:
@@ -318,18 +332,25 @@ def _withdrawal_runs_from_conclusion(order: Order) -> bool:
     return True
 
 
-def plan_withdrawal(order: Order, lines: Sequence[OrderLine], kinds: Mapping[str, str]) -> None:
+def plan_withdrawal(
+    order: Order,
+    lines: Sequence[OrderLine],
+    kinds: Mapping[str, str],
+    natures: Mapping[str, str] | None = None,
+) -> None:
     """Attach to each line of a consumer's order the exception of the terms it falls under, and
-    decide from which event the period runs (O17); `kinds` maps SKUs to product kinds. The
+    decide from which event the period runs (O17); `kinds` and `natures` map SKUs to product
+    kinds and withdrawal natures (L221-28), read from the products the quote loaded. The
     caller saves the lines and the order's `withdrawal_from` / `withdrawal_due_on`."""
     if not order.consumer:
         return
     terms = withdrawal_terms(order)
     exceptions = frozenset(terms.exceptions)
+    natures = natures or {}
     withdrawable: set[str] = set()
     for line in lines:
         line.withdrawal_exception = line_withdrawal_exception(
-            kinds[line.sku], exceptions, order.withdrawal_waiver
+            kinds[line.sku], exceptions, order.withdrawal_waiver, natures.get(line.sku, "")
         )
         if not withdrawal_excluded(line.withdrawal_exception, performed=False):
             withdrawable.add(kinds[line.sku])
@@ -423,7 +444,12 @@ def requote(
         )
         for i, ql in enumerate(priced.quote.lines)
     ]
-    plan_withdrawal(order, new_lines, {sku: p.kind for sku, p in priced.products.items()})
+    plan_withdrawal(
+        order,
+        new_lines,
+        {sku: p.kind for sku, p in priced.products.items()},
+        {sku: p.withdrawal_nature for sku, p in priced.products.items()},
+    )
     reserve_stock(order, [line for line in new_lines if line.withdrawn_at is None])
     OrderLine.objects.bulk_create(new_lines)
     totals = priced.quote.totals

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import transaction
 
+from comptoir.billing.models import Status as InvoiceStatus
+from comptoir.billing.services import credit_note_create, draft_from_invoice, invoice_issue
 from comptoir.catalog.services import stock_release
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -34,6 +36,9 @@ from comptoir.ordering.services._common import (
     require_buyer,
     withdrawal_terms,
 )
+from comptoir.ordering.services.invoicing import order_credit_in_full
+from comptoir.payments.services.card import card_refund
+from comptoir.payments.services.refunds import refund_due_create
 from comptoir.terms.engine.support import eur_fr, quantize
 
 ZERO = Decimal("0.00")
@@ -106,6 +111,69 @@ def _gross(line: OrderLine) -> Decimal:
     return quantize(line.net_amount + line.net_amount * line.vat_rate / HUNDRED)
 
 
+def _refund(order: Order, withdrawal: OrderWithdrawal, actor: Any) -> tuple[Decimal, str]:
+    """O17: carry out the withdrawal's refund by the means the consumer paid with, never more
+    than was paid and not yet refunded or set against an invoice: back on the card at once, or
+    a transfer the seller owes by `refund_due_on` (payments' `Refund`). Nothing paid, nothing
+    refunded. Returns the amount and how ("card", "transfer" or "")."""
+    if withdrawal.refund_amount <= 0 or not order.number:
+        return ZERO, ""
+    reason = f"Rétractation du consommateur (O17), {order.number}"
+    if order.payment_method == "card":
+        done = card_refund(
+            reference=order.number,
+            seller=order.seller,
+            reason=reason,
+            actor=actor,
+            amount=withdrawal.refund_amount,
+            rule="O17",
+        )
+        return done, "card" if done > 0 else ""
+    refund = refund_due_create(
+        buyer=order.buyer_id,
+        seller=order.seller_id,
+        reference=order.number,
+        rule="O17",
+        source_key=f"O17:{withdrawal.pk}",
+        reason=reason,
+        due_on=withdrawal.refund_due_on,
+        limit=withdrawal.refund_amount,
+        actor=actor,
+    )
+    return (refund.amount, "transfer") if refund is not None else (ZERO, "")
+
+
+def _credit_invoiced(
+    order: Order, chosen: Sequence[OrderLine], everything: bool, actor: Any
+) -> str:
+    """O17 after the invoice (I5): the withdrawn lines are no longer owed, so a credit note is
+    issued at once — of the whole invoice, delivery included, when every line is withdrawn
+    (L221-24), else of the withdrawn lines as invoiced. Billing sets it against the invoice
+    (paid or not); a card order's remainder goes back on the card through payments' reaction
+    to the credit note. Returns the credit note's number, or "" when there is nothing to credit
+    or what is left creditable does not cover it (the seller then credits by hand)."""
+    invoice = order.invoice
+    if invoice is None or invoice.status != InvoiceStatus.ISSUED:
+        return ""
+    reason = "Rétractation du consommateur (O17)"
+    try:
+        with transaction.atomic():
+            if everything:
+                whole = order_credit_in_full(order, reason=reason, rule="O17", actor=actor)
+                if whole is not None:
+                    return whole.number or ""
+            skus = {ln.sku for ln in chosen}
+            lines = [ln for ln in draft_from_invoice(invoice).lines if ln.sku in skus]
+            if not lines:
+                return ""
+            note = credit_note_create(
+                invoice_id=invoice.pk, lines=lines, reason=reason, actor=actor
+            )
+            return invoice_issue(invoice_id=note.pk, actor=actor).number or ""
+    except DomainError:  # I5: more than is left creditable (credited by hand before)
+        return ""
+
+
 @transaction.atomic
 def order_withdraw(
     *, actor: Any, order_id: int, lines: Sequence[int] | None = None, note: str = ""
@@ -142,7 +210,7 @@ def order_withdraw(
     amount = left if everything else min(sum((_gross(ln) for ln in chosen), ZERO), left)
     terms = withdrawal_terms(order)
     due = refund_due_on(today, terms.refund_within_days)
-    OrderWithdrawal.objects.create(
+    withdrawal = OrderWithdrawal.objects.create(
         order=order,
         notified_at=at,
         notified_by=actor if actor is not None and getattr(actor, "pk", None) else None,
@@ -158,6 +226,16 @@ def order_withdraw(
         f"Rétractation ({', '.join(ln.sku for ln in chosen)}) : remboursement de "
         f"{eur_fr(amount)} dû au plus tard le {due:%d/%m/%Y} (O17)"
     )
+    refunded, refunded_by = _refund(order, withdrawal, actor)
+    credited = _credit_invoiced(order, chosen, everything, actor)
+    if credited:
+        text += f" ; avoir {credited} émis pour les lignes retirées"
+    if refunded > 0:
+        text += (
+            f" ; remboursé par carte : {eur_fr(refunded)}"
+            if refunded_by == "card"
+            else f" ; virement de remboursement de {eur_fr(refunded)} à faire"
+        )
     if note.strip():
         text += f". {note.strip()[:500]}"
     data = {
@@ -166,6 +244,9 @@ def order_withdraw(
         "refund_due_on": due,
         "refund_method": order.payment_method,
         "deadline": order.withdrawal_due_on,
+        "refunded": refunded,
+        "refunded_by": refunded_by,
+        "credit_note": credited,
     }
     nothing_left = everything and order.invoice_id is None
     if nothing_left and all(ln.shipped_quantity == 0 for ln in every_line):

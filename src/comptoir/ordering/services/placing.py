@@ -197,7 +197,12 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
         )
         for i, ql in enumerate(quote.lines)
     ]
-    plan_withdrawal(order, lines, {sku: p.kind for sku, p in priced.products.items()})
+    plan_withdrawal(
+        order,
+        lines,
+        {sku: p.kind for sku, p in priced.products.items()},
+        {sku: p.withdrawal_nature for sku, p in priced.products.items()},
+    )
     reserve_stock(order, lines)
     OrderLine.objects.bulk_create(lines)
     reschedule(order)

@@ -21,6 +21,7 @@ from comptoir.ordering.models import (
     SubstitutionProposal,
     SubstitutionStatus,
 )
+from comptoir.ordering.notifications import substitution_reason
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest
 from comptoir.ordering.rules import TRANSITIONS, transition_check
@@ -177,11 +178,7 @@ def order_substitution_propose(
         order,
         "propose_substitution",
         actor=actor,
-        note=(
-            f"{line.sku} × {line.quantity} indisponible : remplacement proposé par "
-            f"{product.sku} × {quoted.quantity} ({quoted.net_amount} € HT)"
-            + (f". {proposal.note}" if proposal.note else "")
-        ),
+        note=substitution_reason(proposal, "fr"),  # the e-mail renders it in each language
         data={
             "proposal": proposal.pk,
             "line": line.sku,

@@ -124,9 +124,19 @@ def card_paid(*, reference: str, seller: Any) -> bool:
 
 
 @transaction.atomic
-def card_refund(*, reference: str, seller: Any, reason: str, actor: Any = None) -> Decimal:
+def card_refund(
+    *,
+    reference: str,
+    seller: Any,
+    reason: str,
+    actor: Any = None,
+    amount: Decimal | None = None,
+    rule: str = "O12",
+) -> Decimal:
     """O12 [000 §7.2]: the seller cancels after the buyer paid: refund in full what the payment
-    has not settled (an issued invoice is credited first, by billing). Returns the refund."""
+    has not settled (an issued invoice is credited first, by billing). Returns the refund.
+    With `amount` (O17: a consumer withdrew from some lines), at most that much; the card stays
+    "succeeded" until everything it paid is refunded."""
     intent = (
         CardIntent.objects.select_for_update()
         .filter(reference=reference, seller=seller, status=CardIntent.Status.SUCCEEDED)
@@ -135,7 +145,8 @@ def card_refund(*, reference: str, seller: Any, reason: str, actor: Any = None) 
     if intent is None or intent.payment is None or intent.payment.open_item_id is None:
         return Decimal("0.00")
     item = OpenItem.objects.select_for_update().get(pk=intent.payment.open_item_id)
-    amount = -item.open_amount  # what is still a credit of the buyer
+    credit = -item.open_amount  # what is still a credit of the buyer
+    amount = credit if amount is None else min(credit, amount)
     if amount <= 0:
         return Decimal("0.00")
     policy = payment_policy(intent.seller_id, clock.today())
@@ -152,7 +163,8 @@ def card_refund(*, reference: str, seller: Any, reason: str, actor: Any = None) 
     matching_create(item_a_id=refund_id, item_b_id=item.pk, amount=amount, actor=actor)
     payment_provider().refund(intent.provider_reference, amount)
     intent.refunded += amount
-    intent.status = CardIntent.Status.REFUNDED
+    if amount == credit or intent.refunded >= intent.amount:
+        intent.status = CardIntent.Status.REFUNDED
     intent.save(update_fields=["refunded", "status"])
     audit_record(
         actor=actor,
@@ -160,7 +172,7 @@ def card_refund(*, reference: str, seller: Any, reason: str, actor: Any = None) 
         action="payments.card_refunded",
         obj_type="payments.cardintent",
         obj_id=intent.pk,
-        data={"reference": reference, "amount": amount, "reason": reason, "rule": "O12"},
+        data={"reference": reference, "amount": amount, "reason": reason, "rule": rule},
     )
     return amount
 

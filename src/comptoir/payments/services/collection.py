@@ -137,7 +137,8 @@ def _new_cases(
     """One row per late invoice item without a case: the values of its case, in the order of
     `OPENED` (`with_item`: then the item's open amount and reference). The invoice date and the
     amount excl. VAT come from the billing invoice of that number; without one (an item posted
-    directly), the entry's date and the amount incl. VAT."""
+    directly), the entry's date and the amount incl. VAT. A consumer's invoice (O17) opens with
+    `indemnity_posted` set: the 40 € indemnity is not owed, so it is never charged."""
     invoice = Invoice.objects.filter(
         issuer_id=OuterRef("counterparty_id"), number=OuterRef("reference")
     )
@@ -172,7 +173,9 @@ def _new_cases(
         "c_interest_posted": Value(ZERO, output_field=field("interest_posted")),
         "c_interest_accrued": Value(ZERO, output_field=field("interest_accrued")),
         "c_accrued_on": due,
-        "c_indemnity": Value(False, output_field=field("indemnity_posted")),
+        # O17: no recovery indemnity on a consumer's invoice (C. com. L441-10, between
+        # professionals): its case opens with the indemnity settled, so none is ever charged
+        "c_indemnity": Exists(invoice.filter(consumer=True)),
         "c_costs": Value(False, output_field=field("collection_costs_posted")),
         "c_reminders": Value(0, output_field=field("reminders")),
         "c_opened_at": Value(clock.now(), output_field=field("opened_at")),

@@ -1,9 +1,12 @@
 """Bank statement import (CAMT.053, MT940) and reconciliation.
 
 Each credit is matched to a buyer's open items: by the invoice number or its RF reference in the
-remittance text, else by the payer's IBAN when that buyer owes exactly that amount. Debit returns
-(R-transactions) are matched to their direct debit by end-to-end id. What cannot be matched waits
-in the review queue. The same file, or the same booked movement, is never imported twice.
+remittance text; else, when the text names an order awaiting its prepayment (O10), it is recorded
+as that order's prepayment (reference = the order number); else by the payer's IBAN when that
+buyer owes exactly that amount. Payments may not read orders: the layer that knows them answers
+through `payments.hooks`. Debit returns (R-transactions) are matched to their direct debit by
+end-to-end id. What cannot be matched waits in the review queue. The same file, or the same
+booked movement, is never imported twice.
 
 The seller's page runs the import as a job (`statement_import_start`, operation
 "payments.statement_import"): the upload is checked before it is queued, then the worker imports
@@ -31,7 +34,7 @@ from comptoir.ledger.bulk import insert_rows
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
-from comptoir.payments import rules
+from comptoir.payments import hooks, rules
 from comptoir.payments.formats import parse_statement
 from comptoir.payments.formats.statement import StatementLine
 from comptoir.payments.models import (
@@ -119,10 +122,18 @@ class _Index:
             self.buyers_by_iban.setdefault(iban.replace(" ", "").upper(), set()).add(buyer)
 
     def match(self, line: StatementLine, sellers: set[int]) -> _Open | None:
+        return self.match_named(line, sellers) or self.match_by_iban(line, sellers)
+
+    def match_named(self, line: StatementLine, sellers: set[int]) -> _Open | None:
+        """The open invoice the remittance text names (number or RF reference)."""
         for token in rules.references_in(line.reference):
             item = self.by_ref.get(token)
             if item is not None and item.counterparty_id in sellers:
                 return item
+        return None
+
+    def match_by_iban(self, line: StatementLine, sellers: set[int]) -> _Open | None:
+        """The one open invoice of exactly the line's amount owed by the payer's IBAN's buyer."""
         buyers = self.buyers_by_iban.get(line.counterparty_iban.replace(" ", "").upper(), set())
         found = [
             item
@@ -405,10 +416,23 @@ def _reconcile_all(
         seen.add(line.bank_reference)
         lines.append(line)
     today = clock.today()
+    credits = [
+        n
+        for n, line in enumerate(lines)
+        if line.amount > 0 and not (line.end_to_end_id and line.end_to_end_id in debits)
+    ]
     matched: dict[int, _Open] = {}  # line position -> the invoice it names
-    for n, line in enumerate(lines):
-        if line.amount > 0 and not (line.end_to_end_id and line.end_to_end_id in debits):
-            item = index.match(line, sellers)
+    for n in credits:
+        item = index.match_named(lines[n], sellers)
+        if item is not None:
+            matched[n] = item
+    # O10: a line naming no invoice but an order awaiting its prepayment pays that order; the
+    # order named beats the payer-IBAN guess below, and one naming several orders, or an order
+    # a previous line covered, waits for the seller
+    prepaid, order_notes = _orders_named(lines, [n for n in credits if n not in matched], sellers)
+    for n in credits:
+        if n not in matched and n not in prepaid and n not in order_notes:
+            item = index.match_by_iban(lines[n], sellers)
             if item is not None:
                 matched[n] = item
     pairs = {(i.party_id, i.counterparty_id or 0) for i in matched.values()}
@@ -450,22 +474,96 @@ def _reconcile_all(
         actor,
     )
     recorded = dict(zip(plain, made, strict=True))
+    received: list[hooks.PrepaymentReceived] = []
     out: list[tuple[StatementLine, Outcome]] = []
     for n, line in enumerate(lines):
-        if n in recorded:
+        if n in prepaid:
+            out.append((line, _record_prepayment(line, prepaid[n], actor, received)))
+        elif n in recorded:
             out.append((line, (Status.MATCHED, f"Facture {matched[n].reference}", recorded[n])))
         elif n in matched and keys[n] in known:
             out.append((line, (Status.MATCHED, f"Facture {matched[n].reference}", known[keys[n]])))
         elif n in matched:
             out.append((line, _record_one(line, matched[n], actor)))
         elif line.amount > 0 and not (line.end_to_end_id and line.end_to_end_id in debits):
-            out.append((line, (Status.REVIEW, "Aucune facture ouverte ne correspond", None)))
+            note = order_notes.get(n, "Aucune facture ouverte ne correspond")
+            out.append((line, (Status.REVIEW, note, None)))
         elif line.amount < 0 and line.end_to_end_id in payouts:
             out.append((line, _payout_paid(line, actor)))
         else:
             out.append((line, _reconcile(line, index, sellers, debits, actor)))
         progress.advance()
+    hooks.prepayments_received(received)
     return out
+
+
+def _order_note(number: str) -> str:
+    return f"Commande {number} (paiement à la commande, O10)"
+
+
+def _orders_named(
+    lines: list[StatementLine], positions: list[int], sellers: set[int]
+) -> tuple[dict[int, hooks.OrderRef], dict[int, str]]:
+    """O10: the credit lines (by position) naming exactly one order of `sellers` awaiting its
+    prepayment, asked in one call for the whole statement; and a review note for the lines
+    naming several such orders or one a previous line of the statement already covered."""
+    named = {
+        n: sorted(t for t in rules.references_in(lines[n].reference) if rules.is_order_number(t))
+        for n in positions
+    }
+    named = {n: numbers for n, numbers in named.items() if numbers}
+    found = hooks.orders_awaiting_prepayment(
+        sellers, {number for numbers in named.values() for number in numbers}
+    )
+    due = {number: ref.amount_due for number, ref in found.items()}
+    prepaid: dict[int, hooks.OrderRef] = {}
+    notes: dict[int, str] = {}
+    for n, numbers in named.items():
+        awaiting = [number for number in numbers if number in found]
+        if len(awaiting) > 1:
+            notes[n] = f"Plusieurs commandes nommées ({', '.join(awaiting)}) : à répartir"
+        elif awaiting and due[awaiting[0]] <= 0:
+            notes[n] = f"Commande {awaiting[0]} déjà couverte par une ligne précédente"
+        elif awaiting:
+            prepaid[n] = found[awaiting[0]]
+            due[awaiting[0]] -= lines[n].amount  # what is paid above it stays a credit (PT7)
+    return prepaid, notes
+
+
+def _record_prepayment(
+    line: StatementLine,
+    ref: hooks.OrderRef,
+    actor: Any,
+    received: list[hooks.PrepaymentReceived],
+) -> Outcome:
+    """The line pays the order `ref` names (O10): a transfer of its buyer to its seller whose
+    reference is the order number, so it counts in what was prepaid for the order."""
+    key = f"stmt:{line.bank_reference}"[:80]
+    known = Payment.objects.filter(seller_id=ref.seller_id, idempotency_key=key).exists()
+    payment = payment_record(
+        buyer=ref.buyer_id,
+        seller=ref.seller_id,
+        amount=line.amount,
+        method="transfer",
+        value_date=min(line.value_date, clock.today()),
+        idempotency_key=key,
+        reference=ref.number,
+        payer_iban=line.counterparty_iban,
+        source=Payment.Source.STATEMENT,
+        actor=actor,
+    )
+    if not known:
+        received.append(
+            hooks.PrepaymentReceived(
+                number=ref.number,
+                buyer_id=ref.buyer_id,
+                seller_id=ref.seller_id,
+                payment_id=payment.pk,
+                amount=payment.amount,
+                source="statement",
+            )
+        )
+    return Status.MATCHED, _order_note(ref.number), payment
 
 
 def _payout_references(statement: Any) -> set[str]:
@@ -538,20 +636,31 @@ def _reconcile(
 def entry_assign(
     *, entry: StatementEntry, buyer: Organization, seller: Organization, actor: Any = None
 ) -> Payment:
-    """Review queue: the seller says whose payment this is; it is recorded and allocated."""
+    """Review queue: the seller says whose payment this is; it is recorded and allocated. When
+    the line's text names one order of that buyer and seller awaiting its prepayment (O10), the
+    payment's reference is the order number, so it counts as that order's prepayment."""
     entry = StatementEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != Status.REVIEW:
         raise DomainError(
             code="not_in_review", message="This line is already reconciled.", field="entry"
         )
+    numbers = {t for t in rules.references_in(entry.reference) if rules.is_order_number(t)}
+    orders = [
+        ref
+        for ref in hooks.orders_awaiting_prepayment({seller.pk}, numbers).values()
+        if ref.buyer_id == buyer.pk
+    ]
+    order = orders[0] if len(orders) == 1 else None
+    key = f"stmt:{entry.bank_reference}"[:80]
+    known = Payment.objects.filter(seller=seller, idempotency_key=key).exists()
     payment = payment_record(
         buyer=buyer,
         seller=seller,
         amount=entry.amount,
         method="transfer",
         value_date=entry.value_date,
-        idempotency_key=f"stmt:{entry.bank_reference}"[:80],
-        reference=entry.reference,
+        idempotency_key=key,
+        reference=order.number if order is not None else entry.reference,
         payer_iban=entry.counterparty_iban,
         source=Payment.Source.STATEMENT,
         actor=actor,
@@ -559,6 +668,21 @@ def entry_assign(
     entry.status = Status.MATCHED
     entry.payment = payment
     entry.note = "Rapproché manuellement"
+    if order is not None:
+        entry.note += f" : {_order_note(order.number)}"
+        if not known:
+            hooks.prepayments_received(
+                [
+                    hooks.PrepaymentReceived(
+                        number=order.number,
+                        buyer_id=buyer.pk,
+                        seller_id=seller.pk,
+                        payment_id=payment.pk,
+                        amount=payment.amount,
+                        source="review",
+                    )
+                ]
+            )
     entry.save(update_fields=["status", "payment", "note"])
     return payment
 

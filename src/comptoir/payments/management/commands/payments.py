@@ -1,7 +1,7 @@
 """`comptoir payments import-statement FILE | sepa-debits --seller S --out PATH |
 payouts --out PATH | statement --buyer B --seller S [--json] |
 lcr --seller S [--until DAY] [--out PATH] | lcr-return --seller S --reference R --reason CODE
-[--on DAY] | collect [--on DAY]`.
+[--on DAY] | refunds-export --seller S --out PATH | collect [--on DAY]`.
 
 `lcr` lists the open LCR as CSV; with `--out` it writes those not remitted yet as a CFONB 160
 "remise de LCR" file and marks them remitted (a second run writes nothing new). `lcr-return`
@@ -33,6 +33,7 @@ from comptoir.payments.services import (
     statement_import,
 )
 from comptoir.payments.services.lcr import REASONS, lcr_export, lcr_return
+from comptoir.payments.services.refunds import refunds_export
 from comptoir.payments.services.schedule import lcr_to_present
 
 
@@ -86,6 +87,11 @@ class Command(BaseCommand):
             "--reason", required=True, help=f"{', '.join(REASONS)}, or the bank's own words"
         )
         p.add_argument("--on", type=date.fromisoformat, help="the day it came back (today)")
+        p = sub.add_parser(
+            "refunds-export", help="the seller's due refunds by transfer as pain.001 (O12, O17)"
+        )
+        p.add_argument("--seller", required=True)
+        p.add_argument("--out", required=True)
         p = sub.add_parser("collect", help="run the collection sweep for a day (default today)")
         p.add_argument("--on", type=date.fromisoformat)
 
@@ -220,6 +226,15 @@ class Command(BaseCommand):
             f"{ref}: LCR of {done.amount} € returned unpaid on {done.returned_on} "
             f"({done.reason}{' ' + done.detail if done.detail else ''}); "
             f"payment reversed {done.reversed_amount} €, fee {done.fee} €."
+        )
+
+    def _refunds_export(self, seller: str, out: str, **_: Any) -> None:
+        done = refunds_export(seller=_org(seller))
+        Path(out).write_bytes(done.xml)
+        for r in done.refunds:
+            self.stdout.write(f"{r.reference} ({r.rule}): {r.amount} € to {r.creditor_iban}")
+        self.stdout.write(
+            f"{out}: {len(done.refunds)} refund(s), {done.total} € ({done.message_id})."
         )
 
     def _collect(self, on: date | None = None, **_: Any) -> None:

@@ -1,0 +1,85 @@
+"""C6: the replacement proposal's e-mail gives its reason in the recipient's language, rebuilt
+from what the proposal stores; the timeline keeps its French note."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from comptoir.core import clock
+from comptoir.ordering.notifications import notify, substitution_reason
+from comptoir.ordering.services import order_accept, order_substitution_propose
+from tests.ordering.conftest import make_shop, place
+
+NOW = datetime(2026, 11, 19, 15, tzinfo=clock.PARIS)
+
+
+@pytest.fixture
+def electronics(db):
+    return make_shop(
+        "electronics-wholesale",
+        [("USB-C", "4.20", 1, 500), ("USB-C-PRO", "5.10", 1, 100)],
+    )
+
+
+def _proposed(shop, buyer):
+    with clock.frozen(NOW):
+        order = place(shop, buyer, [("USB-C", 100)])
+        order_accept(actor=shop.seller_user, order_id=order.pk)
+        proposal = order_substitution_propose(
+            actor=shop.seller_user,
+            order_id=order.pk,
+            line_id=order.lines.get(sku="USB-C").pk,
+            product_id=shop.products["USB-C-PRO"].pk,
+            quantity=100,
+            note="Rupture fabricant jusqu'en janvier.",
+        )
+    event = order.events.get(action="propose_substitution")
+    return order, proposal, event
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "reason"),
+    [
+        (
+            "en",
+            "Order {n}: replacement proposed",
+            "Reason: USB-C × 100 unavailable: replacement proposed: USB-C-PRO × 100 "
+            "(€510.00 excl. VAT). Rupture fabricant jusqu'en janvier.",
+        ),
+        (
+            "fr",
+            "Commande {n} : produit de remplacement proposé",
+            "Motif : USB-C × 100 indisponible : remplacement proposé par USB-C-PRO × 100 "
+            "(510.00 € HT). Rupture fabricant jusqu'en janvier.",
+        ),
+    ],
+)
+def test_the_proposal_email_speaks_the_buyers_language(
+    electronics, buyer, mailoutbox, language, subject, reason
+):
+    buyer.user.language = language
+    buyer.user.save(update_fields=["language"])
+    order, proposal, event = _proposed(electronics, buyer)
+    # the timeline's note stays the French one, whatever the buyer reads
+    assert event.note == substitution_reason(proposal, "fr")
+    assert event.note.startswith("USB-C × 100 indisponible")
+
+    notify(order.pk, "propose_substitution", event.note)
+
+    (mail,) = mailoutbox
+    assert mail.to == [buyer.user.email]
+    assert mail.subject == subject.format(n=order.number)
+    assert reason in mail.body
+    if language == "en":
+        assert "indisponible" not in mail.body and "Motif" not in mail.body
+
+
+def test_a_note_that_names_no_proposal_is_sent_as_it_is(electronics, buyer, mailoutbox):
+    buyer.user.language = "en"
+    buyer.user.save(update_fields=["language"])
+    order, _proposal, _event = _proposed(electronics, buyer)
+    notify(order.pk, "propose_substitution", "Texte libre")
+    (mail,) = mailoutbox
+    assert "Reason: Texte libre" in mail.body
