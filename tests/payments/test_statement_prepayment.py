@@ -163,7 +163,7 @@ def test_a_line_naming_the_order_pays_its_prepayment_once(shop, buyer, fmt):
     assert status is not None and status.due == Decimal("0.00")
     event = order.events.get(action="prepayment_received")
     assert (event.rule, event.data["amount"], event.data["due"]) == ("O10", str(total), "0.00")
-    assert event.label == "Prepayment received (bank statement)"
+    assert event.label == "Paiement à la commande reçu (relevé bancaire)"  # French by default
     assert ledger.balance(buyer.org, shop.seller) == -total  # a credit until the invoice
     assert _ship(shop, order).number.endswith("-E1")  # no longer held
 
