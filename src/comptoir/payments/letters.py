@@ -53,6 +53,7 @@ class NoticeLetter:
     reference: str  # letter reference, e.g. "MED-2026-0007"
     iban: str = ""  # the seller's IBAN to pay to, shown if not empty
     payment_reference: str = ""  # what to write on the transfer
+    consumer: bool = False  # O17: the debtor is a consumer; the law's interest, from the notice
 
     @property
     def total(self) -> Decimal:
@@ -180,6 +181,7 @@ def letter_to_json(letter: NoticeLetter) -> dict[str, Any]:
         "reference": letter.reference,
         "iban": letter.iban,
         "payment_reference": letter.payment_reference,
+        "consumer": letter.consumer,
     }
 
 
@@ -210,4 +212,5 @@ def letter_from_json(data: dict[str, Any]) -> NoticeLetter:
         reference=data["reference"],
         iban=data.get("iban", ""),
         payment_reference=data.get("payment_reference", ""),
+        consumer=data.get("consumer", False),
     )

@@ -260,6 +260,8 @@ class LateCase(models.Model):
     resolved_on = models.DateField(null=True, blank=True)
     settled_on = models.DateField(null=True, blank=True)
     opened_at = models.DateTimeField()
+    # the invoice is a consumer's (O17): the B2B late-payment clauses do not apply [004 §8.10]
+    consumer = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -598,9 +600,11 @@ class LcrReturn(models.Model):
 
 class Refund(models.Model):
     """What a seller owes back to a buyer for money received otherwise than by card (O12, O17):
-    a prepayment of an order that did not go ahead, or the sums a consumer's withdrawal makes
-    due. Paid back by SEPA credit transfer (pain.001) or by hand; one per source (`source_key`:
-    the order for O12, the withdrawal for O17), so that creating it again changes nothing."""
+    a prepayment of an order that did not go ahead, the sums a consumer's withdrawal makes due,
+    what a consumer's credit note leaves, or a B2B buyer's credit refunded on request (I5). Paid
+    back by SEPA credit transfer (pain.001) or by hand; one per source (`source_key`: the order
+    for O12, the withdrawal for O17, the credit note `AV:<number>`, the request `I5:…`), so that
+    creating it again changes nothing. Cancelled (due or exported only): the credit stays."""
 
     class Status(models.TextChoices):
         DUE = "due", "Due"
@@ -611,6 +615,7 @@ class Refund(models.Model):
     class Rule(models.TextChoices):
         O12 = "O12", "O12 — the seller cancelled after payment"
         O17 = "O17", "O17 — consumer's withdrawal"
+        I5 = "I5", "I5 — a credit refunded on request"
 
     buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="refunds_owed")
@@ -642,6 +647,11 @@ class Refund(models.Model):
         related_name="refund",
         help_text="Money going out, matched against the buyer's credit once paid.",
     )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "parties.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [

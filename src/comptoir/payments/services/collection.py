@@ -123,6 +123,7 @@ OPENED = (
     "collection_costs_posted",
     "reminders",
     "opened_at",
+    "consumer",
 )
 
 
@@ -137,8 +138,8 @@ def _new_cases(
     """One row per late invoice item without a case: the values of its case, in the order of
     `OPENED` (`with_item`: then the item's open amount and reference). The invoice date and the
     amount excl. VAT come from the billing invoice of that number; without one (an item posted
-    directly), the entry's date and the amount incl. VAT. A consumer's invoice (O17) opens with
-    `indemnity_posted` set: the 40 € indemnity is not owed, so it is never charged."""
+    directly), the entry's date and the amount incl. VAT. A consumer's invoice (O17) opens a
+    `consumer` case with `indemnity_posted` set: the 40 € indemnity is never charged."""
     invoice = Invoice.objects.filter(
         issuer_id=OuterRef("counterparty_id"), number=OuterRef("reference")
     )
@@ -179,6 +180,7 @@ def _new_cases(
         "c_costs": Value(False, output_field=field("collection_costs_posted")),
         "c_reminders": Value(0, output_field=field("reminders")),
         "c_opened_at": Value(clock.now(), output_field=field("opened_at")),
+        "c_consumer": Exists(invoice.filter(consumer=True)),
     }
     assert len(values) == len(OPENED)
     if with_item:
@@ -285,7 +287,8 @@ def _reminder(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: 
         case.stage = Stage.REMINDED
     run.result.reminders += 1
     fee = policy.document.late_payment.reminder_fee
-    if fee is not None:
+    # [004 §8.10] the reminder fees, like the penalty interest, are not a consumer's to pay
+    if fee is not None and not (case.consumer and fee.consumers_exempt):
         run.charges.append(
             Charge(
                 case.buyer_id,

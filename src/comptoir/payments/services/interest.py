@@ -16,7 +16,13 @@ from comptoir.payments.rules import ZERO, cents
 from comptoir.payments.services._posting import Charge
 from comptoir.terms.cli_quote import load_rates
 from comptoir.terms.engine.rates import RateSource
-from comptoir.terms.interest import AmountBasis, interest_batch
+from comptoir.terms.interest import (
+    AmountBasis,
+    InterestFormula,
+    LatePaymentTerms,
+    LegalRateBasis,
+    interest_batch,
+)
 from comptoir.terms.interest import OpenItem as InterestItem
 
 
@@ -31,28 +37,64 @@ def rates() -> RateSource:
     return _rates_of(clock.today())
 
 
+#: What a consumer owes for paying late (O17, [004 §8.10] "ne s'applique pas aux
+#: consommateurs"): the legal interest rate of each half-year (C. monét. fin. L313-2), on the
+#: amount incl. VAT, and only from the formal notice (C. civ. art. 1231-6); no fees.
+CONSUMER_LATE = LatePaymentTerms(
+    formula=InterestFormula.LEGAL_MULTIPLE,
+    rate=Decimal("1"),
+    legal_rate_basis=LegalRateBasis.HALF_YEAR,
+    amount_basis=AmountBasis.INCL_VAT,
+    indemnity=ZERO,
+)
+
+# the stages from which a consumer's case accrues interest: the formal notice was sent
+_NOTIFIED = (LateCase.Stage.FORMAL_NOTICE, LateCase.Stage.RESOLVED)
+
+
+def late_terms(case: LateCase, policy: PaymentPolicy) -> LatePaymentTerms:
+    """The terms a case's interest runs under: the seller's, or the law's for a consumer."""
+    return CONSUMER_LATE if case.consumer else policy.late
+
+
 def base_of(case: LateCase, open_amount: Decimal, policy: PaymentPolicy) -> Decimal:
     """The principal interest runs on: the open amount, excl. VAT in proportion when the terms
     say excl. VAT."""
-    if policy.late.amount_basis is AmountBasis.INCL_VAT or not case.incl_vat:
+    if late_terms(case, policy).amount_basis is AmountBasis.INCL_VAT or not case.incl_vat:
         return open_amount
     return cents(open_amount * case.excl_vat / case.incl_vat)
+
+
+def _accrues(case: LateCase) -> bool:
+    return not case.consumer or case.stage in _NOTIFIED
 
 
 def interest_to(
     cases: Sequence[LateCase], open_amounts: dict[int, Decimal], policy: PaymentPolicy, on: date
 ) -> list[Decimal]:
-    """Interest not yet posted of each case, accrued from `interest_from` to `on` (one batch)."""
-    items = [
-        InterestItem(
-            base_of(c, open_amounts.get(c.open_item_id, ZERO), policy),
-            c.interest_from,
-            max(on, c.interest_from),
-            c.invoice_date,
-        )
-        for c in cases
-    ]
-    return [row[0] for row in interest_batch(items, policy.late, rates())]
+    """Interest not yet posted of each case, accrued from `interest_from` to `on`: one batch
+    per kind of terms. A consumer's case accrues nothing before its formal notice."""
+    out = [ZERO] * len(cases)
+    by_terms: dict[bool, list[int]] = {False: [], True: []}
+    for i, case in enumerate(cases):
+        if _accrues(case):
+            by_terms[case.consumer].append(i)
+    for consumer, positions in by_terms.items():
+        if not positions:
+            continue
+        items = [
+            InterestItem(
+                base_of(c, open_amounts.get(c.open_item_id, ZERO), policy),
+                c.interest_from,
+                max(on, c.interest_from),
+                c.invoice_date,
+            )
+            for c in (cases[i] for i in positions)
+        ]
+        terms = CONSUMER_LATE if consumer else policy.late
+        for i, row in zip(positions, interest_batch(items, terms, rates()), strict=True):
+            out[i] = row[0]
+    return out
 
 
 def interest_charges(

@@ -40,7 +40,9 @@ def _party(org: Organization) -> LetterParty:
     return LetterParty(org.legal_name, lines, org.siren)
 
 
-def _formula(policy: PaymentPolicy) -> str:
+def _formula(policy: PaymentPolicy, *, consumer: bool = False) -> str:
+    if consumer:  # O17: the law's rate, from this notice (C. civ. art. 1231-6)
+        return "le taux de l'intérêt légal, à compter de la présente mise en demeure"
     i = policy.document.late_payment.interest
     return {
         "legal_rate_multiple": f"{i.multiplier} × le taux de l'intérêt légal",
@@ -96,7 +98,8 @@ def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed
     the letter generated and recorded, the deadline stored on the case."""
     from comptoir.payments.services.collection import notice_deadline_for
 
-    costs = policy.document.late_payment.collection_costs
+    # [004 §8.10] a consumer owes none of the B2B charges: neither costs nor indemnity (O17)
+    costs = None if case.consumer else policy.document.late_payment.collection_costs
     cost_amount = ZERO
     if costs is not None and not case.collection_costs_posted:
         cost_amount = rules.collection_costs(case.incl_vat, costs.percent, costs.minimum)
@@ -114,10 +117,12 @@ def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed
             )
         )
     deadline = notice_deadline_for(policy, run.on)
-    fixed = policy.document.late_payment.fixed_indemnity
+    late = policy.document.late_payment
+    fixed = None if case.consumer else late.fixed_indemnity
     reminder_fees = (
-        policy.document.late_payment.reminder_fee.amount * case.reminders
-        if policy.document.late_payment.reminder_fee
+        late.reminder_fee.amount * case.reminders
+        if late.reminder_fee is not None
+        and not (case.consumer and late.reminder_fee.consumers_exempt)
         else ZERO
     )
     item = ClaimedItem(
@@ -137,11 +142,12 @@ def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed
         deadline=deadline,
         deadline_text=_delay_text(policy),
         items=(item,),
-        interest_formula=_formula(policy),
+        interest_formula=_formula(policy, consumer=case.consumer),
         consequences=_consequences(policy, _delay_text(policy)),
         reference=f"MED-{case.pk:06d}-{run.on:%Y%m%d}",
         iban=seller.iban,
         payment_reference=rules.payment_reference(ref),
+        consumer=case.consumer,
     )
     notice = FormalNotice.objects.create(
         case=case,
