@@ -166,6 +166,16 @@ def test_attachments_are_downloaded_by_the_two_parties_only(client, trade):
     assert client.get(crossed).status_code == 404
 
 
+def test_an_attachment_lost_from_the_storage_answers_404_not_500(client, trade):
+    shop, buyer_a, _buyer_b, order_a, _order_b = trade
+    claim = open_claim(buyer_a, order_a, files=[png("preuve.png")])
+    attachment = ClaimAttachment.objects.get()
+    attachment.file.storage.delete(attachment.file.name)
+    client.force_login(buyer_a.user)
+    url = reverse("web:claim_attachment", args=[claim.pk, attachment.pk])
+    assert client.get(url).status_code == 404
+
+
 def test_only_the_orders_buyer_opens_a_claim_from_the_form(client, trade):
     shop, buyer_a, buyer_b, order_a, _order_b = trade
     client.force_login(shop.seller_user)

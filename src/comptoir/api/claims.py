@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from comptoir.api.auth import MEMBER
 from comptoir.api.idempotency import IdempotencyHeader, fingerprint, once
+from comptoir.core.downloads import attachment_response
 from comptoir.core.errors import DomainError, PermissionDenied
 from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment import services as fulfilment
@@ -245,11 +246,6 @@ def claim_attachment(
     found = fulfilment_queries.claim_attachment_for(
         membership.organization, claim_id, attachment_id
     )
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.file_name,
-        content_type=found.content_type or "application/octet-stream",
+    return attachment_response(
+        found.file, filename=found.file_name, content_type=found.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

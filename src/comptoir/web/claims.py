@@ -13,11 +13,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comptoir.core.downloads import attachment_response
 from comptoir.core.errors import DomainError
 from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment import services as fulfilment
@@ -177,11 +178,7 @@ def claim_attachment(
     found = fulfilment_queries.claim_attachment_for(
         membership.organization, claim_id, attachment_id
     )
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.file_name,
-        content_type=found.content_type or "application/octet-stream",
+    response = attachment_response(
+        found.file, filename=found.file_name, content_type=found.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]  # a streamed answer

@@ -36,6 +36,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from comptoir.core import clock
+from comptoir.core.downloads import attachment_response
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.parties import services as parties
 from comptoir.parties.acting import SESSION_KEY
@@ -742,15 +743,8 @@ def operator_document_file(request: HttpRequest, document_id: int) -> FileRespon
 def document_response(document: OnboardingDocument) -> FileResponse:
     """An onboarding document's file, always as an attachment (never shown inline); a file
     missing from the storage answers 404."""
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("File not found.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=os.path.basename(document.file.name or "document")
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = os.path.basename(document.file.name or "document")
+    return attachment_response(document.file, filename=name)
 
 
 class PlatformTermsForm(forms.Form):
