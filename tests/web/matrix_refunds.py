@@ -66,6 +66,21 @@ def _transfer_refund(shop) -> list[int]:
     return [refund.pk]
 
 
+def _credit_of_buyer_a(shop) -> list[int]:
+    """Buyer A pays the seller more than it owes: a credit the seller may refund (I5)."""
+    from comptoir.payments.services import payment_record
+
+    payment_record(
+        buyer=shop.approved_buyer,
+        seller=shop.seller,
+        amount=Decimal("5000.00"),
+        method="transfer",
+        value_date=clock.today(),
+        idempotency_key="matrix-credit",
+    )
+    return [shop.approved_buyer.pk]
+
+
 def _with_refund(shop) -> list[int]:
     _transfer_refund(shop)
     return []
@@ -91,5 +106,24 @@ ROUTES: dict = {
     "web:transfer_refund_paid": (_transfer_refund, "post", SELLER_POST, None),
     "api:list_refunds": (_with_refund, "get", API_LIST, None),
     "api:mark_refund_paid": (_transfer_refund, "post", API_SELLER, None),
+    # cancelling without a reason: refused, back to the page (O12, O17, I5)
+    "web:transfer_refund_cancel": (_transfer_refund, "post", SELLER_POST, None),
+    # the seller refunds buyer A's credit from its statement: recorded, back to the statement
+    "web:buyer_credit_refund": (_credit_of_buyer_a, "post", SELLER_POST, None),
+    # without its Idempotency-Key header: refused before anything else (as api:place_order)
+    "api:create_refund": (
+        lambda s: [],
+        "post",
+        {
+            **dict.fromkeys(["buyer_a", "buyer_b", "employee_no_rights", "seller"], 422),
+            "anonymous": 401,
+        },
+        None,
+    ),
+    "api:cancel_refund": (_transfer_refund, "post", API_SELLER, None),
 }
-PAYLOADS: dict = {"api:mark_refund_paid": lambda s: {}}
+PAYLOADS: dict = {
+    "api:mark_refund_paid": lambda s: {},
+    "api:cancel_refund": lambda s: {"reason": "Le client garde son avoir."},
+    "api:create_refund": lambda s: {"buyer_id": s.approved_buyer.pk},
+}

@@ -15,7 +15,9 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, django_auth
 
 from comptoir.api.errors import InvalidApiKey
-from comptoir.parties.acting import act_as
+from comptoir.core.errors import PermissionDenied
+from comptoir.parties.acting import act_as, acting_membership
+from comptoir.parties.models import Membership
 from comptoir.parties.services import api_key_authenticate
 
 
@@ -40,3 +42,15 @@ MEMBER = [ApiKeyAuth(), django_auth]
 OPTIONAL = [ApiKeyAuth(), visitor]
 #: Added to the OpenAPI security of OPTIONAL routes (ninja appends it): a key, or nothing at all.
 OPTIONAL_OPENAPI: dict[str, Any] = {"security": [{}]}
+
+
+def member(request: HttpRequest, permission: str | None = None) -> Membership:
+    """The membership a call acts as (the key's, or the session's acting one), holding
+    `permission` when one is named (P4). A user in no organization, or without the right,
+    answers 403 `permission_denied`, the same on every route."""
+    membership = acting_membership(request)
+    if membership is None:
+        raise PermissionDenied("Log in as a member of an organization.")
+    if permission is not None and permission not in membership.effective_permissions:
+        raise PermissionDenied(f"Permission {permission} required (P4).")
+    return membership

@@ -17,6 +17,8 @@ from comptoir.catalog import queries as catalog
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
 from comptoir.ledger import queries as ledger
+from comptoir.ordering.quoting import withdrawal_preview
+from comptoir.ordering.rules import LineWithdrawal, consumer_buyer_check
 from comptoir.parties.acting import acting_membership, acting_organization
 from comptoir.parties.models import Permission
 from comptoir.terms.engine.evaluate import evaluate
@@ -83,6 +85,34 @@ class QuoteIn(Schema):
     lines: list[QuoteLineIn] = Field(min_length=1, max_length=1000)
     delivery_country: str = Field("FR", min_length=2, max_length=2)
     payment_method: str | None = Field(None, max_length=32)
+    as_consumer: bool = Field(
+        False,
+        description="O17: quote as a natural person's consumer order (consumer payment terms); "
+        "each line then gets its `withdrawal` right",
+    )
+    withdrawal_waiver: bool = Field(
+        False, description="O17: with the express waiver for digital content or services"
+    )
+
+
+def _withdrawal_json(w: LineWithdrawal) -> dict:
+    """O17: a line's withdrawal right in a consumer's quote."""
+    return {
+        "applies": w.applies,
+        "exception": w.exception,
+        "law": w.law,
+        "reason": {"fr": w.reason_fr, "en": w.reason_en} if w.reason_fr else None,
+        "rule": w.rule,
+        "clause": (
+            {"article": w.clause_article, "text": w.clause_text}
+            if w.clause_article or w.clause_text
+            else None
+        ),
+        "runs_from": w.runs_from or None,
+        "days": w.days if w.runs_from else None,
+        "period": {"fr": w.period_fr, "en": w.period_en} if w.runs_from else None,
+        "waiver_effect": {"fr": w.waiver_fr, "en": w.waiver_en} if w.waiver_fr else None,
+    }
 
 
 def _granted(request: HttpRequest, permission: str) -> bool:
@@ -190,6 +220,8 @@ def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
     org = acting_organization(request)
     if org is None:
         raise DomainError("no_organization", "Log in as a member of a buyer organization.")
+    if payload.as_consumer:
+        consumer_buyer_check(is_company=org.is_company)  # O17
     seller = catalog.seller_for(org, seller_id)
     version = terms_in_force(seller, clock.today())
     if version is None:
@@ -225,6 +257,7 @@ def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
         overdue_amount=ledger.overdue_amount(org, seller, clock.today()),
         unpaid_amount=ledger.balance(org, seller),
         outstanding=ledger.balance(org, seller),
+        is_consumer=payload.as_consumer,
     )
     cart = Cart(
         lines=tuple(lines),
@@ -232,4 +265,13 @@ def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
         payment_method=payload.payment_method,
     )
     result = evaluate(terms_document(version), cart, context, clock.now())
-    return {"terms_version": version.version, **quote_to_json(result)}
+    answer = {"terms_version": version.version, **quote_to_json(result)}
+    if payload.as_consumer:  # O17: each line's withdrawal right, before placing
+        products = [found[line.sku] for line in payload.lines]
+        rights = {
+            w.sku: _withdrawal_json(w)
+            for w in withdrawal_preview(version, products, payload.withdrawal_waiver)
+        }
+        for line in answer["lines"]:
+            line["withdrawal"] = rights.get(line["sku"])
+    return answer

@@ -17,7 +17,7 @@ from django.urls import reverse
 from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
+from comptoir.api.auth import MEMBER, member
 from comptoir.api.idempotency import IdempotencyHeader, fingerprint, once
 from comptoir.core.downloads import attachment_response
 from comptoir.core.errors import DomainError, PermissionDenied
@@ -26,7 +26,6 @@ from comptoir.fulfilment import services as fulfilment
 from comptoir.fulfilment.models import Claim
 from comptoir.fulfilment.rules import MAX_ATTACHMENT_BYTES
 from comptoir.ordering import queries as ordering_queries
-from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Permission
 
 router = Router(tags=["claims"])
@@ -41,15 +40,6 @@ Body = Annotated[str, Form(..., min_length=1, max_length=10_000)]
 Attachments = Annotated[
     list[UploadedFile] | None, File(None, description="PDF, JPEG or PNG, 10 MB each, at most 5")
 ]
-
-
-def _member(request: HttpRequest) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise DomainError("no_organization", "Log in as a member of an organization.")
-    if SEE not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {SEE} required (P4).")
-    return membership
 
 
 class AttachmentOut(Schema):
@@ -154,7 +144,7 @@ def _claim(membership: Membership, claim_id: int) -> Claim:
 @router.get("/orders/{number}/claims", response=ClaimPageOut, auth=MEMBER)
 def list_order_claims(request: HttpRequest, number: str):
     """The order's claims, newest activity first, each with its thread and attachments."""
-    membership = _member(request)
+    membership = member(request, SEE)
     order = ordering_queries.order_for(membership.organization, number)
     found = fulfilment_queries.claims_for(membership.organization).filter(order=order)
     items = [_out(claim) for claim in found[:200]]
@@ -164,7 +154,7 @@ def list_order_claims(request: HttpRequest, number: str):
 @router.get("/claims/{claim_id}", response=ClaimOut, auth=MEMBER)
 def get_claim(request: HttpRequest, claim_id: ClaimId):
     """One claim with its thread."""
-    return _out(_claim(_member(request), claim_id))
+    return _out(_claim(member(request, SEE), claim_id))
 
 
 @router.post("/orders/{number}/claims", response={201: ClaimOut}, auth=MEMBER)
@@ -178,7 +168,7 @@ def open_claim(
 ):
     """The order's buyer opens a claim (non-receipt, non-conformity) with its first message and
     files (A5, F4); the seller is told. The same `Idempotency-Key` again returns the claim."""
-    membership = _member(request)
+    membership = member(request, SEE)
     org = membership.organization
     order = ordering_queries.order_for(org, number)
     if order.buyer_id != org.pk:
@@ -210,7 +200,7 @@ def reply_claim(
     """A message in the thread, with files: from the other side it answers the claim, from the
     side that opened it the claim is open again (A5). Answers the claim with its thread; the
     same `Idempotency-Key` again adds no message."""
-    membership = _member(request)
+    membership = member(request, SEE)
     claim = _claim(membership, claim_id)
     files = _files(request, attachments)
     operation = "claim_reply"
@@ -231,7 +221,7 @@ def reply_claim(
 @router.post("/claims/{claim_id}/close", response=ClaimOut, auth=MEMBER)
 def close_claim(request: HttpRequest, claim_id: ClaimId):
     """Either side closes the claim (A5); closing a closed claim changes nothing."""
-    membership = _member(request)
+    membership = member(request, SEE)
     claim = _claim(membership, claim_id)
     fulfilment.claim_close(actor=request.user, claim_id=claim.pk)
     return _out(_claim(membership, claim.pk))
@@ -242,7 +232,7 @@ def claim_attachment(
     request: HttpRequest, claim_id: ClaimId, attachment_id: Annotated[int, Path(ge=1, le=2**62)]
 ):
     """A file of the thread, for the order's two parties only, as a download."""
-    membership = _member(request)
+    membership = member(request, SEE)
     found = fulfilment_queries.claim_attachment_for(
         membership.organization, claim_id, attachment_id
     )

@@ -15,25 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
-from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.api.auth import MEMBER, member
+from comptoir.core.errors import DomainError
 from comptoir.edi import queries
 from comptoir.edi.models import EdiMessage, OutboundRetry
 from comptoir.edi.services import edi_import, outbound_retry_now
 from comptoir.edi.services.inbound import MAX_INTERCHANGE_BYTES
-from comptoir.parties.acting import acting_membership
-from comptoir.parties.models import Membership, Permission
+from comptoir.parties.models import Permission
 
 router = Router(tags=["edi"])
-
-
-def _member(request: HttpRequest, permission: str) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise DomainError("no_organization", "Log in as a member of an organization.")
-    if permission not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {permission} required (P4).")
-    return membership
 
 
 class EdiErrorOut(Schema):
@@ -143,7 +133,7 @@ def edi_import_interchange(request: HttpRequest):
     """Import an EDIFACT interchange of ORDERS (EANCOM D.96A) sent by your organization: each
     message is placed as an order or refused with its problems (segment, line, code, rule).
     The same interchange again creates nothing and answers the same outcome."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     text = _text(request)
     if not text.strip():
         raise DomainError("text_required", "The interchange is empty.", field="text", rule="O14")
@@ -162,7 +152,7 @@ def edi_import_interchange(request: HttpRequest):
 @router.get("/edi/messages", response=EdiPageOut, auth=MEMBER)
 def edi_messages(request: HttpRequest, filters: Query[EdiFilter]):
     """The organization's EDI messages, newest first (received and issued)."""
-    membership = _member(request, Permission.VIEW_ORDERS)
+    membership = member(request, Permission.VIEW_ORDERS)
     found = queries.messages_for(
         membership.organization, message_type=filters.type, direction=filters.direction
     )
@@ -177,7 +167,7 @@ def edi_messages(request: HttpRequest, filters: Query[EdiFilter]):
 @router.get("/edi/messages/{message_id}/raw", auth=MEMBER)
 def edi_message_raw(request: HttpRequest, message_id: int) -> HttpResponse:
     """One message's EDIFACT text, as received or issued."""
-    membership = _member(request, Permission.VIEW_ORDERS)
+    membership = member(request, Permission.VIEW_ORDERS)
     message = queries.message_for(membership.organization, message_id)
     response = HttpResponse(message.raw, content_type="application/edifact; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{message.filename}"'
@@ -222,7 +212,7 @@ def edi_outbound_retries(request: HttpRequest, filters: Query[PageFilter]):
     """The EDI answers (ORDRSP, DESADV, INVOIC) your company could not issue as a seller:
     `pending` (tried again automatically) or `failed` (given up after 8 attempts), oldest
     first (O14)."""
-    membership = _member(request, Permission.VIEW_ORDERS)
+    membership = member(request, Permission.VIEW_ORDERS)
     found = queries.outbound_retries(membership.organization)
     return {
         "items": [_retry_out(r) for r in found[filters.offset : filters.offset + filters.limit]],
@@ -237,6 +227,6 @@ def edi_outbound_retry(request: HttpRequest, retry_id: int):
     """Try one of them again now: `status` is `issued` (with `message_id`) or, still failing,
     `pending` / `failed` with the attempt counted and `last_error`. An issued one answers 422
     `already_issued` (O14)."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     retry = outbound_retry_now(request.user, retry_id, organization=membership.organization)
     return _retry_out(retry)

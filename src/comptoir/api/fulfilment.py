@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
+from comptoir.api.auth import MEMBER, member
 from comptoir.api.idempotency import IdempotencyHeader, fingerprint, once
 from comptoir.api.orders import OrderOut
 from comptoir.api.orders import _out as order_out
@@ -34,22 +34,12 @@ from comptoir.fulfilment.models import (
 )
 from comptoir.ordering import queries as ordering_queries
 from comptoir.ordering.models import Order
-from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Permission
 
 router = Router(tags=["fulfilment"])
 
 #: an id as the path gives it: within the database's integer range
 ShipmentId = Annotated[int, Path(ge=1, le=2**62)]
-
-
-def _member(request: HttpRequest, permission: str) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise DomainError("no_organization", "Log in as a member of an organization.")
-    if permission not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {permission} required (P4).")
-    return membership
 
 
 class LineQuantityIn(Schema):
@@ -244,7 +234,7 @@ def list_shipments(request: HttpRequest, number: str, filters: Query[ShipmentFil
     """The order's shipments, oldest first: lines, parcels with their tracking numbers, carrier,
     incoterm (F9), the signed delivery with its reserves (F3) or the refusal (F7); and the
     contestation window once the order is delivered (F4, F5)."""
-    membership = _member(request, Permission.VIEW_ORDERS)
+    membership = member(request, Permission.VIEW_ORDERS)
     order = ordering_queries.order_for(membership.organization, number)
     found = fulfilment_queries.shipments_for(membership.organization, order)
     if filters.state:
@@ -265,7 +255,7 @@ def list_shipments(request: HttpRequest, number: str, filters: Query[ShipmentFil
 def create_shipment(request: HttpRequest, number: str, payload: ShipmentIn):
     """The seller ships lines of the order (all that remains when `lines` is omitted) with the
     carrier and one tracking number per parcel (F2); refused while the buyer is behind (F8)."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     order = ordering_queries.order_for(membership.organization, number)
     if payload.lines is None:
         quantities = {
@@ -290,7 +280,7 @@ def create_shipment(request: HttpRequest, number: str, payload: ShipmentIn):
 def record_delivery(request: HttpRequest, shipment_id: ShipmentId, payload: DeliveryIn):
     """The seller reports the signed delivery note, with or without reserves (F3); when every
     shipment of a fully shipped order is delivered, the contestation window opens (F4)."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     org = membership.organization
     order = ordering_queries.orders_for(org).filter(shipments__pk=shipment_id).first()
     shipment = (
@@ -314,7 +304,7 @@ def record_delivery(request: HttpRequest, shipment_id: ShipmentId, payload: Deli
 @router.post("/orders/{number}/validate", response=ContestationOut, auth=MEMBER)
 def validate_delivery(request: HttpRequest, number: str):
     """The buyer validates the conformity of the delivery: the order is final now (F5)."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     order = ordering_queries.order_for(membership.organization, number)
     order = fulfilment.delivery_validate(actor=request.user, order_id=order.pk)
     return _contestation(membership, order)
@@ -324,7 +314,7 @@ def validate_delivery(request: HttpRequest, number: str):
 def contest_delivery(request: HttpRequest, number: str, payload: ContestIn):
     """The buyer contests the delivery before the deadline its seller's terms set (F4): what is
     wrong, and the lines and quantities concerned (none: the whole delivery)."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     order = ordering_queries.order_for(membership.organization, number)
     fulfilment.delivery_contest(
         actor=request.user,
@@ -351,7 +341,7 @@ def _acting_side(membership: Membership, order: Order, side: str, rule: str) -> 
 def _order_side(
     request: HttpRequest, number: str, side: str, rule: str
 ) -> tuple[Membership, Order]:
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     order = ordering_queries.order_for(membership.organization, number)
     _acting_side(membership, order, side, rule)
     return membership, order
@@ -361,7 +351,7 @@ def _shipment_side(
     request: HttpRequest, shipment_id: int, side: str, rule: str
 ) -> tuple[Membership, Order, Shipment]:
     """A shipment of one of the company's orders (else 404), acted on by the order's `side`."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     org = membership.organization
     order = ordering_queries.orders_for(org).filter(shipments__pk=shipment_id).first()
     shipment = (
@@ -564,7 +554,7 @@ def reception(request: HttpRequest, number: str):
     """The deadlines after reception still tracked for the order and what became of them: the
     reserves to confirm and the carrier protest (F4), wrong or excess goods to return (F4), the
     formal notices to collect (F7)."""
-    membership = _member(request, Permission.VIEW_ORDERS)
+    membership = member(request, Permission.VIEW_ORDERS)
     order = ordering_queries.order_for(membership.organization, number)
     pending = fulfilment_queries.pending_for(membership.organization, order)
     number = order.number or ""
@@ -598,7 +588,7 @@ def report_wrong_goods(
     """The buyer or the seller reports wrong or excess goods delivered (F4): the buyer returns
     them before the deadline or pays them at the usual price. The same `Idempotency-Key` again
     returns the same report."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     order = ordering_queries.order_for(membership.organization, number)
     operation = "wrong_goods_report"
     row_id = once(
@@ -731,7 +721,7 @@ def record_packaging_return(
 ):
     """The seller records empty returnable packaging taken back from a buyer it sold to, and
     what it owes back (F10). The same `Idempotency-Key` again records nothing more."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     seller = membership.organization
     if (
         not ordering_queries.orders_for(seller, role="seller")
@@ -759,3 +749,118 @@ def record_packaging_return(
     )
     row = fulfilment_queries.packaging_returns_for(seller).get(pk=row_id)
     return Status(201, _fields(row, PackagingReturnOut, item=row.item_name))
+
+
+# --- packaging deposits charged with an order (F10) -------------------------------------------
+
+
+class PackagingDepositIn(Schema):
+    item: str = Field(min_length=1, max_length=100, description="a returnable item of the terms")
+    quantity: int = Field(ge=1, le=1_000_000)
+    unit_deposit: Money | None = Field(
+        None, description="euros per unit, from the tariff, when the terms set no deposit"
+    )
+
+
+class PackagingDepositOut(Schema):
+    id: int
+    order: str
+    item: str
+    unit: str
+    quantity: int
+    unit_deposit: Decimal
+    amount: Decimal
+    vat_rate: Decimal
+    created_at: datetime
+    invoiced: bool
+    invoice: str | None = Field(description="the invoice that billed it; null while it waits")
+
+
+class PackagingItemOut(Schema):
+    name: str
+    unit: str
+    deposit: Decimal | None = Field(description="per unit; null: the tariff's amount")
+
+
+class PackagingOut(Schema):
+    order: str
+    items: list[PackagingItemOut] = Field(description="what the terms charge a deposit on")
+    clause: str
+    pickup: str | None
+    refund_condition: str
+    deposits: list[PackagingDepositOut]
+    returns: list[PackagingReturnOut] = Field(
+        description="returns of the deposited items by the order's buyer to its seller"
+    )
+    deposited: Decimal
+    refund_due: Decimal
+
+
+def _deposit_out(row: fulfilment_queries.DepositRow, number: str) -> dict:
+    deposit = row.deposit
+    return _fields(
+        deposit,
+        PackagingDepositOut,
+        item=deposit.item_name,
+        order=number,
+        amount=row.amount,
+        invoice=row.invoice_number,
+    )
+
+
+@router.post(
+    "/orders/{number}/packaging-deposits", response={201: PackagingDepositOut}, auth=MEMBER
+)
+def record_packaging_deposit(
+    request: HttpRequest,
+    number: str,
+    payload: PackagingDepositIn,
+    idempotency_key: IdempotencyHeader,
+):
+    """The seller charges the deposit on returnable packaging sent with the order: an item of
+    its terms, the quantity, and the unit deposit of its tariff when the terms set none (F10).
+    Billed at 0 % on the order's invoice, or the buyer's next one. The same `Idempotency-Key`
+    again records nothing more."""
+    membership, order = _order_side(request, number, "seller", "F10")
+    operation = "packaging_deposit"
+    row_id = once(
+        organization=membership.organization,
+        key=idempotency_key,
+        operation=operation,
+        print_=fingerprint(operation, [order.pk, payload.dict()]),
+        create=lambda: (
+            fulfilment.packaging_deposit_record(
+                actor=request.user,
+                order_id=order.pk,
+                item=payload.item,
+                quantity=payload.quantity,
+                unit_deposit=payload.unit_deposit,
+            ).pk
+        ),
+    )
+    found = fulfilment_queries.packaging_for(membership.organization, order).deposits
+    row = next((r for r in found if r.deposit.pk == row_id), None)
+    if row is None:  # the key was used for a deposit of another order
+        raise NotFound("PackagingDeposit", field="Idempotency-Key")
+    return Status(201, _deposit_out(row, order.number or ""))
+
+
+@router.get("/orders/{number}/packaging", response=PackagingOut, auth=MEMBER)
+def order_packaging(request: HttpRequest, number: str):
+    """For the order's buyer or seller: the returnable items of the terms, the deposits charged
+    with the order and the returns of those items, with what is owed back (F10)."""
+    membership = member(request, Permission.VIEW_ORDERS)
+    order = ordering_queries.order_for(membership.organization, number)
+    found = fulfilment_queries.packaging_for(membership.organization, order)
+    number = order.number or ""
+    return {
+        "order": number,
+        "items": [{"name": i.name, "unit": i.unit, "deposit": i.deposit} for i in found.items],
+        "clause": found.clause,
+        "pickup": found.pickup,
+        "refund_condition": found.refund_condition,
+        "deposits": [_deposit_out(r, number) for r in found.deposits],
+        "returns": [_fields(r, PackagingReturnOut, item=r.item_name) for r in found.returns],
+        "deposited": found.deposited,
+        "refund_due": found.refund_due,
+    }

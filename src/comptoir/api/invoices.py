@@ -17,30 +17,20 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
+from comptoir.api.auth import MEMBER, member
 from comptoir.billing.facturx_xml import invoice_xml
 from comptoir.billing.models import Invoice, Kind
 from comptoir.billing.queries import issued_documents_for
 from comptoir.billing.services import invoice_render
 from comptoir.core import clock
-from comptoir.core.errors import DomainError, NotFound, PermissionDenied
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.ledger.models import OpenItem
-from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Permission
 
 router = Router(tags=["invoices"])
 
 #: an organization id as a filter: within the database's integer range
 OrgId = Annotated[int, Field(ge=1, le=2**62)]
-
-
-def _member(request: HttpRequest) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise PermissionDenied("Log in as a member of an organization.")
-    if Permission.VIEW_INVOICES not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {Permission.VIEW_INVOICES} required (P4).")
-    return membership
 
 
 class InvoiceFilter(Schema):
@@ -219,7 +209,7 @@ def _invoice(membership: Membership, number: str, issuer_id: int | None) -> Invo
 def list_invoices(request: HttpRequest, filters: Query[InvoiceFilter]):
     """The invoices and credit notes the company issued or received, newest first, with what
     remains to be paid on each (ledger)."""
-    membership = _member(request)
+    membership = member(request, Permission.VIEW_INVOICES)
     org_id = membership.organization_id
     found = _documents(membership)
     if filters.role == "issued":
@@ -266,7 +256,7 @@ def _file(media_type: str, what: str) -> dict[str, Any]:
 )
 def invoice_pdf(request: HttpRequest, number: str, issuer: Query[IssuerIn]) -> HttpResponse:
     """The document as issued: a PDF/A-3 with its Factur-X XML embedded (I7)."""
-    invoice = _invoice(_member(request), number, issuer.issuer_id)
+    invoice = _invoice(member(request, Permission.VIEW_INVOICES), number, issuer.issuer_id)
     document = invoice_render(invoice_id=invoice.pk)
     with document.pdf.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type="application/pdf")
@@ -281,7 +271,7 @@ def invoice_pdf(request: HttpRequest, number: str, issuer: Query[IssuerIn]) -> H
 )
 def invoice_facturx_xml(request: HttpRequest, number: str, issuer: Query[IssuerIn]) -> HttpResponse:
     """The structured e-invoice alone: Factur-X (EN 16931) CII XML (I7)."""
-    invoice = _invoice(_member(request), number, issuer.issuer_id)
+    invoice = _invoice(member(request, Permission.VIEW_INVOICES), number, issuer.issuer_id)
     response = HttpResponse(invoice_xml(invoice), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.xml"'
     return response
@@ -292,5 +282,5 @@ def get_invoice(request: HttpRequest, number: str, issuer: Query[IssuerIn]):
     """One invoice or credit note: parties, dates, lines, VAT breakdown, charges and allowances,
     legal mentions (I3), the invoice a credit note corrects or the credit notes of an invoice
     (I5), and what remains to be paid."""
-    invoice = _invoice(_member(request), number, issuer.issuer_id)
+    invoice = _invoice(member(request, Permission.VIEW_INVOICES), number, issuer.issuer_id)
     return _detail(invoice, clock.today())

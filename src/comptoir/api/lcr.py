@@ -14,9 +14,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
+from comptoir.api.auth import MEMBER, member
 from comptoir.core.errors import PermissionDenied
-from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Permission
 from comptoir.payments.models import LcrReturn
 from comptoir.payments.services.lcr import REASONS, lcr_return
@@ -25,11 +24,7 @@ router = Router(tags=["payments"])
 
 
 def _member(request: HttpRequest) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise PermissionDenied("Log in as a member of an organization.")
-    if Permission.VIEW_INVOICES not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {Permission.VIEW_INVOICES} required (P4).")
+    membership = member(request, Permission.VIEW_INVOICES)
     if not membership.is_owner:  # it cancels a payment, which only an owner records
         raise PermissionDenied("Only the organization's owner records an unpaid LCR.")
     return membership

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
+from comptoir.api.auth import MEMBER, member
 from comptoir.catalog.queries import seller_for
 from comptoir.core.errors import DomainError, PermissionDenied
 from comptoir.fulfilment.services.prepayment import order_prepayment_record, prepayment_status
@@ -21,19 +21,9 @@ from comptoir.ordering import queries
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Order
 from comptoir.ordering.quoting import LineRequest
-from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Organization, Permission
 
 router = Router(tags=["orders"])
-
-
-def _member(request: HttpRequest, permission: str) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise DomainError("no_organization", "Log in as a member of an organization.")
-    if permission not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {permission} required (P4).")
-    return membership
 
 
 class OrderLineIn(Schema):
@@ -117,6 +107,10 @@ class OrderOut(Schema):
     withdrawal_due_on: date | None = Field(
         description="a consumer's last day to withdraw (O17); null until it is known"
     )
+    manual_handling: bool = Field(description="marked for manual handling by the seller (O11)")
+    handling_fee: Decimal | None = Field(
+        description="the O11 handling fee excl. VAT, in the totals; null when none"
+    )
     lines: list[OrderLineOut]
     events: list[EventOut]
 
@@ -182,6 +176,8 @@ def _out(order: Order) -> dict:
         "invoice": order.invoice.number if order.invoice_id and order.invoice else None,
         "consumer": order.consumer,
         "withdrawal_due_on": order.withdrawal_due_on,
+        "manual_handling": order.manual_handling,
+        "handling_fee": order.handling_fee,
         "lines": list(order.lines.all()),
         "events": list(order.events.all()),
     }
@@ -196,7 +192,7 @@ def place_order(
 ):
     """Place an order under the seller's terms in force (the version the buyer accepted). The
     same `Idempotency-Key` again returns the same order; with another body it is refused."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     seller: Organization = seller_for(membership.organization, seller_id)
     submission = ordering.Submission(
         buyer=membership.organization,
@@ -226,7 +222,7 @@ def place_order(
 @router.get("/orders", response=OrderPageOut, auth=MEMBER)
 def list_orders(request: HttpRequest, filters: Query[OrderFilter]):
     """The company's orders, newest first (as buyer, as seller or both)."""
-    membership = _member(request, Permission.VIEW_ORDERS)
+    membership = member(request, Permission.VIEW_ORDERS)
     found = queries.orders_for(membership.organization, role=filters.role, state=filters.state)
     return {
         "items": list(found[filters.offset : filters.offset + filters.limit]),
@@ -238,12 +234,12 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilter]):
 
 @router.get("/orders/{number}", response=OrderOut, auth=MEMBER)
 def get_order(request: HttpRequest, number: str):
-    membership = _member(request, Permission.VIEW_ORDERS)
+    membership = member(request, Permission.VIEW_ORDERS)
     return _out(queries.order_for(membership.organization, number))
 
 
 def _answer(request: HttpRequest, number: str) -> tuple[Membership, Order]:
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     return membership, queries.order_for(membership.organization, number)
 
 
@@ -280,7 +276,7 @@ def record_prepayment(
 ):
     """The seller records money received for an order awaiting its prepayment (O10, PT9,
     PT10); never more than is still due. The same `Idempotency-Key` again records nothing."""
-    membership = _member(request, Permission.VIEW_INVOICES)
+    membership = member(request, Permission.VIEW_INVOICES)
     order = queries.order_for(membership.organization, number)
     if order.seller_id != membership.organization_id:
         raise PermissionDenied("Only the seller records a prepayment received.", rule="O10")
@@ -489,6 +485,37 @@ def withdraw_order(request: HttpRequest, number: str, payload: WithdrawIn | None
             actor=request.user,
             order_id=order.pk,
             lines=_line_ids(order, skus, "O17") if skus is not None else None,
+            note=payload.note if payload is not None else "",
+        )
+    )
+
+
+class ManualHandlingIn(Schema):
+    fee: Decimal | None = Field(
+        None,
+        gt=0,
+        le=100_000,
+        max_digits=14,
+        decimal_places=2,
+        description="euros excl. VAT: required when the terms leave the amount to the buyer's "
+        "contract; omitted, the terms' amount (refused when it differs from it)",
+    )
+    note: str = Field("", max_length=500, description="for the timeline")
+
+
+@router.post("/orders/{number}/manual-handling", response=OrderOut, auth=MEMBER)
+def mark_manual_handling(
+    request: HttpRequest, number: str, payload: ManualHandlingIn | None = None
+):
+    """The seller marks an order waiting for acceptance as needing manual handling: the handling
+    fee its terms provide (or the buyer's contractual one, given as `fee`) is added to the
+    order's quote and invoice (O11)."""
+    order = _side(request, number, "seller", "O11")
+    return _out(
+        ordering.order_mark_manual_handling(
+            actor=request.user,
+            order_id=order.pk,
+            fee=payload.fee if payload is not None else None,
             note=payload.note if payload is not None else "",
         )
     )

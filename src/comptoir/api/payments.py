@@ -14,11 +14,10 @@ from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
+from comptoir.api.auth import MEMBER, member
 from comptoir.core import clock
 from comptoir.core.errors import NotFound, PermissionDenied
 from comptoir.ledger.models import OpenItem
-from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Organization, Permission
 from comptoir.payments import queries
 from comptoir.payments.models import Method
@@ -28,13 +27,10 @@ router = Router(tags=["payments"])
 
 
 def _member(request: HttpRequest, permission: str | None = Permission.VIEW_INVOICES) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise PermissionDenied("Log in as a member of an organization.")
+    """`permission` None: the owner only (it records payments)."""
+    membership = member(request, permission)
     if permission is None and not membership.is_owner:
         raise PermissionDenied("Only the organization's owner records payments.")
-    if permission is not None and permission not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {permission} required (P4).")
     return membership
 
 

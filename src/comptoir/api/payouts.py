@@ -15,23 +15,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
-from comptoir.api.auth import MEMBER
-from comptoir.core.errors import PermissionDenied
-from comptoir.parties.acting import acting_membership
-from comptoir.parties.models import Membership, Permission
+from comptoir.api.auth import MEMBER, member
+from comptoir.parties.models import Permission
 from comptoir.payments.models import Payout
 from comptoir.payments.queries import seller_payouts
 
 router = Router(tags=["payouts"])
-
-
-def _member(request: HttpRequest) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise PermissionDenied("Log in as a member of an organization.")
-    if Permission.VIEW_INVOICES not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {Permission.VIEW_INVOICES} required (P4).")
-    return membership
 
 
 class PayoutFilter(Schema):
@@ -106,7 +95,7 @@ def _out(payout: Payout) -> dict:
 def list_payouts(request: HttpRequest, filters: Query[PayoutFilter]):
     """The company's payouts as a marketplace seller, newest first, with the totals of the whole
     selection (PT14). A period ending before it starts is refused (`invalid_period`)."""
-    membership = _member(request)
+    membership = member(request, Permission.VIEW_INVOICES)
     found = seller_payouts(
         seller=membership.organization,
         status=filters.status,

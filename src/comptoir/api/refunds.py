@@ -1,5 +1,6 @@
-"""A seller's refunds by transfer through the API (O12, O17): what it owes back to buyers for
-money received otherwise than by card, and marking one paid once its bank has executed it.
+"""A seller's refunds by transfer through the API (O12, O17, I5): what it owes back to buyers
+for money received otherwise than by card, marking one paid once its bank has executed it,
+refunding a buyer's credit on request (with an `Idempotency-Key`), and cancelling one not paid.
 
 Needs the P4 right view_invoices, as the seller's refunds page. Each company sees its own
 refunds only (a buyer's company has none: an empty list); another company's refund answers 404;
@@ -11,27 +12,24 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
+from comptoir.api.auth import MEMBER, member
+from comptoir.api.idempotency import IdempotencyHeader, fingerprint, once
 from comptoir.core import clock
-from comptoir.core.errors import PermissionDenied
-from comptoir.parties.acting import acting_membership
-from comptoir.parties.models import Membership, Permission
+from comptoir.core.errors import NotFound
+from comptoir.parties.models import Permission
 from comptoir.payments.models import Refund
-from comptoir.payments.services.refunds import is_late, refund_mark_paid, refunds_of
+from comptoir.payments.services.refunds import (
+    credit_refund_create,
+    is_late,
+    refund_cancel,
+    refund_mark_paid,
+    refunds_of,
+)
 
 router = Router(tags=["payments"])
-
-
-def _member(request: HttpRequest) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise PermissionDenied("Log in as a member of an organization.")
-    if Permission.VIEW_INVOICES not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {Permission.VIEW_INVOICES} required (P4).")
-    return membership
 
 
 class RefundFilter(Schema):
@@ -50,7 +48,10 @@ class RefundOut(Schema):
     buyer: str
     reference: str = Field(description="the order number")
     amount: Decimal
-    rule: str = Field(description="O12 (order not gone ahead) or O17 (consumer's withdrawal)")
+    rule: str = Field(
+        description="O12 (order not gone ahead), O17 (consumer's withdrawal or credit note) or "
+        "I5 (a credit refunded on request)"
+    )
     reason: str
     method: str
     creditor_iban: str = Field(description="blank when unknown: paid by hand")
@@ -61,6 +62,8 @@ class RefundOut(Schema):
     created_at: datetime
     exported_at: datetime | None
     paid_on: date | None
+    cancelled_at: datetime | None
+    cancel_reason: str
 
 
 class RefundPageOut(Schema):
@@ -72,6 +75,18 @@ class RefundPageOut(Schema):
 
 class RefundPaidIn(Schema):
     on: date | None = Field(None, description="the day the bank paid it (default today)")
+
+
+class RefundCreateIn(Schema):
+    buyer_id: int = Field(description="the buyer whose credit is refunded")
+    amount: Decimal | None = Field(
+        None, gt=0, max_digits=14, decimal_places=2, description="default: all of its credit"
+    )
+    reason: str = Field("", max_length=300)
+
+
+class RefundCancelIn(Schema):
+    reason: str = Field(..., max_length=300, description="why the refund is not paid")
 
 
 def _out(refund: Refund, today: date) -> dict:
@@ -92,13 +107,15 @@ def _out(refund: Refund, today: date) -> dict:
         "created_at": refund.created_at,
         "exported_at": refund.exported_at,
         "paid_on": refund.paid_on,
+        "cancelled_at": refund.cancelled_at,
+        "cancel_reason": refund.cancel_reason,
     }
 
 
 @router.get("/refunds", response=RefundPageOut, auth=MEMBER)
 def list_refunds(request: HttpRequest, filters: Query[RefundFilter]):
     """The refunds by transfer the company owes as a seller, latest due first (O12, O17)."""
-    membership = _member(request)
+    membership = member(request, Permission.VIEW_INVOICES)
     rows = refunds_of(seller_id=membership.organization_id, status=filters.status)
     today = clock.today()
     return {
@@ -113,11 +130,59 @@ def list_refunds(request: HttpRequest, filters: Query[RefundFilter]):
 def mark_refund_paid(request: HttpRequest, refund_id: int, payload: RefundPaidIn | None = None):
     """The company's bank paid this refund: the money going out is posted and set against the
     buyer's credit (O12, O17). Paid already: refused (`refund_already_paid`)."""
-    membership = _member(request)
+    membership = member(request, Permission.VIEW_INVOICES)
     refund = refund_mark_paid(
         seller=membership.organization,
         refund=refund_id,
         on=payload.on if payload is not None else None,
         actor=request.user,
+    )
+    return _out(refund, clock.today())
+
+
+@router.post("/refunds", response={201: RefundOut}, auth=MEMBER)
+def create_refund(
+    request: HttpRequest, idempotency_key: IdempotencyHeader, payload: RefundCreateIn
+):
+    """Refund a buyer's credit with the company by transfer instead of deducting it from the
+    next invoice (I5): all of it, or `amount` (never more: `amount_above_credit`). While one
+    such refund to the buyer is owed, another is refused (`credit_refund_pending`); the same
+    `Idempotency-Key` again answers the first refund. A buyer with no account at the company:
+    404."""
+    membership = member(request, Permission.VIEW_INVOICES)
+    seller = membership.organization
+    if not seller.is_seller:
+        raise NotFound("Buyer", field="buyer_id")
+    operation = "refund_credit"
+    refund_id = once(
+        organization=seller,
+        key=idempotency_key,
+        operation=operation,
+        print_=fingerprint(operation, payload.dict()),
+        create=lambda: (
+            credit_refund_create(
+                seller=seller,
+                buyer=payload.buyer_id,
+                actor=request.user,
+                amount=payload.amount,
+                reason=payload.reason,
+            ).pk
+        ),
+    )
+    refund = Refund.objects.select_related("buyer").get(pk=refund_id, seller=seller)
+    return Status(201, _out(refund, clock.today()))
+
+
+@router.post("/refunds/{refund_id}/cancel", response=RefundOut, auth=MEMBER)
+def cancel_refund(request: HttpRequest, refund_id: int, payload: RefundCancelIn):
+    """The company will not pay this refund (due or sent to the bank): cancelled with its
+    `reason` (required); the buyer's credit stays on its account. Paid already: refused
+    (`refund_already_paid`); cancelled already: `refund_cancelled`."""
+    membership = member(request, Permission.VIEW_INVOICES)
+    refund = refund_cancel(
+        seller=membership.organization,
+        refund=refund_id,
+        actor=request.user,
+        reason=payload.reason,
     )
     return _out(refund, clock.today())

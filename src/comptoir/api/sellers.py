@@ -16,12 +16,11 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
+from comptoir.api.auth import MEMBER, member
 from comptoir.catalog import queries as catalog
 from comptoir.catalog import services as catalog_services
 from comptoir.catalog.models import Product, ProductKind, Tariff, WithdrawalNature
-from comptoir.core.errors import DomainError, NotFound, PermissionDenied
-from comptoir.parties.acting import acting_membership
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.parties.models import Membership, Organization, Permission, User
 from comptoir.terms import queries as terms_queries
 from comptoir.terms import services as terms_services
@@ -36,11 +35,7 @@ VersionNumber = Annotated[int, Path(ge=1, le=1_000_000)]
 
 def _seller(request: HttpRequest, permission: str) -> tuple[Membership, Organization]:
     """The acting membership, holding `permission` (P4), and its organization, a seller."""
-    membership = acting_membership(request)
-    if membership is None:
-        raise PermissionDenied("Log in as a member of an organization.")
-    if permission not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {permission} required (P4).")
+    membership = member(request, permission)
     return membership, catalog.seller_for(membership.organization, membership.organization_id)
 
 

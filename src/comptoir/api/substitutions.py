@@ -16,30 +16,20 @@ from django.http import HttpRequest
 from ninja import Path, Router, Schema, Status
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
-from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.api.auth import MEMBER, member
+from comptoir.core.errors import DomainError
 from comptoir.ordering import queries
 from comptoir.ordering.models import SubstitutionProposal, SubstitutionStatus
 from comptoir.ordering.services.substitutions import (
     order_substitution_answer,
     order_substitution_propose,
 )
-from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Permission
 
 router = Router(tags=["substitutions"])
 
 #: an id as the path gives it: within the database's integer range
 ProposalId = Annotated[int, Path(ge=1, le=2**62)]
-
-
-def _member(request: HttpRequest, permission: str) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise DomainError("no_organization", "Log in as a member of an organization.")
-    if permission not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {permission} required (P4).")
-    return membership
 
 
 class SubstitutionIn(Schema):
@@ -111,7 +101,7 @@ def _prices(membership: Membership) -> bool:
 @router.get("/orders/{number}/substitutions", response=list[SubstitutionOut], auth=MEMBER)
 def list_substitutions(request: HttpRequest, number: str):
     """The replacement proposals of the order, oldest first, for its buyer and its seller."""
-    membership = _member(request, Permission.VIEW_ORDERS)
+    membership = member(request, Permission.VIEW_ORDERS)
     order = queries.order_for(membership.organization, number)
     prices = _prices(membership)
     return [
@@ -123,7 +113,7 @@ def list_substitutions(request: HttpRequest, number: str):
 def propose_substitution(request: HttpRequest, number: str, payload: SubstitutionIn):
     """The seller proposes a replacement for a line it cannot supply (C6), by `product_id` or
     `sku`; the buyer is told by e-mail and answers with /substitutions/{id}/answer."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     order = queries.order_for(membership.organization, number)
     line = order.lines.filter(sku=payload.line_sku).first()
     if line is None:
@@ -144,7 +134,7 @@ def propose_substitution(request: HttpRequest, number: str, payload: Substitutio
 def answer_substitution(request: HttpRequest, proposal_id: ProposalId, payload: AnswerIn):
     """The buyer accepts (the line is replaced, the order re-quoted) or declines (the line
     leaves the order; the last line declined cancels it) one proposal (C6)."""
-    membership = _member(request, Permission.PLACE_ORDERS)
+    membership = member(request, Permission.PLACE_ORDERS)
     found = queries.substitution_for(membership.organization, proposal_id)
     proposal = order_substitution_answer(
         actor=request.user, proposal_id=found.pk, accept=payload.accept

@@ -11,24 +11,13 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from comptoir.api.auth import MEMBER
-from comptoir.core.errors import PermissionDenied
+from comptoir.api.auth import MEMBER, member
 from comptoir.core.events import EVENTS
-from comptoir.parties.acting import acting_membership
-from comptoir.parties.models import Membership, Permission
+from comptoir.parties.models import Permission
 from comptoir.webhooks import queries, services
 from comptoir.webhooks.models import Endpoint
 
 router = Router(tags=["webhooks"])
-
-
-def _manager(request: HttpRequest) -> Membership:
-    membership = acting_membership(request)
-    if membership is None:
-        raise PermissionDenied("Log in as a member of an organization.")
-    if Permission.MANAGE_USERS not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {Permission.MANAGE_USERS} required (P4).")
-    return membership
 
 
 class EndpointIn(Schema):
@@ -85,13 +74,13 @@ EndpointId = Annotated[int, Path(ge=1, le=2**62)]
 @router.get("/webhooks", response=list[EndpointOut], auth=MEMBER)
 def list_webhooks(request: HttpRequest):
     """The company's webhook endpoints, newest first (secrets are never shown again)."""
-    return list(queries.endpoints_for(_manager(request).organization))
+    return list(queries.endpoints_for(member(request, Permission.MANAGE_USERS).organization))
 
 
 @router.post("/webhooks", response={201: EndpointCreatedOut}, auth=MEMBER)
 def create_webhook(request: HttpRequest, payload: EndpointIn):
     """Register an endpoint for some events; the answer carries its signing secret, once."""
-    membership = _manager(request)
+    membership = member(request, Permission.MANAGE_USERS)
     endpoint, secret = services.endpoint_create(
         actor=request.user,
         organization=membership.organization,
@@ -104,7 +93,7 @@ def create_webhook(request: HttpRequest, payload: EndpointIn):
 @router.delete("/webhooks/{endpoint_id}", response={204: None}, auth=MEMBER)
 def delete_webhook(request: HttpRequest, endpoint_id: EndpointId):
     """Delete an endpoint: nothing more is sent to it, its pending deliveries fail."""
-    membership = _manager(request)
+    membership = member(request, Permission.MANAGE_USERS)
     services.endpoint_delete(
         actor=request.user, organization=membership.organization, endpoint_id=endpoint_id
     )
@@ -114,7 +103,7 @@ def delete_webhook(request: HttpRequest, endpoint_id: EndpointId):
 @router.get("/webhooks/{endpoint_id}/deliveries", response=DeliveryPageOut, auth=MEMBER)
 def webhook_deliveries(request: HttpRequest, endpoint_id: EndpointId, page: Query[PageIn]):
     """The endpoint's delivery log, newest first: status, attempts, next attempt, last answer."""
-    organization = _manager(request).organization
+    organization = member(request, Permission.MANAGE_USERS).organization
     endpoint = queries.endpoint_for(organization, endpoint_id)
     found = queries.deliveries_for(organization, endpoint.pk)
     return {

@@ -4,6 +4,7 @@ gets NotFound, as for a missing row (P9)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
@@ -14,6 +15,7 @@ from comptoir.fulfilment.models import (
     ClaimAttachment,
     CollectionNotice,
     Contestation,
+    PackagingDeposit,
     PackagingReturn,
     ReserveFollowUp,
     Shipment,
@@ -23,6 +25,7 @@ from comptoir.fulfilment.services.standalone import waiting_for
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 from comptoir.parties.models import Organization
+from comptoir.terms.schema.fulfilment import ReturnableItem
 
 
 def _org_id(org: Organization | int | None) -> int | None:
@@ -145,4 +148,69 @@ def pending_for(org: Organization | int | None, order: Order | int) -> Pending:
         waiting=waiting_for(buyer_id=found.buyer_id, seller_id=found.seller_id)
         if _org_id(org) == found.seller_id
         else 0,
+    )
+
+
+@dataclass(frozen=True)
+class DepositRow:
+    """A deposit charged with the order (F10), its amount and the invoice that billed it."""
+
+    deposit: PackagingDeposit
+    amount: Decimal
+    invoice_number: str | None  # None while it waits for an invoice
+
+
+@dataclass(frozen=True)
+class Packaging:
+    """Returnable packaging of an order (F10): what the terms charge a deposit on, the deposits
+    charged with the order, and the returns of those items by its buyer to its seller (returns
+    are counted per buyer, seller and item, not per order)."""
+
+    items: list[ReturnableItem]
+    clause: str
+    pickup: str | None
+    refund_condition: str
+    deposits: list[DepositRow]
+    returns: list[PackagingReturn]
+    deposited: Decimal
+    refund_due: Decimal
+
+
+def packaging_for(org: Organization | int | None, order: Order | int) -> Packaging:
+    """For the order's buyer or seller (anyone else: NotFound): its returnable packaging."""
+    found = _party_order(org, order)
+    terms = ordering_policy(found.terms_version).document.fulfilment.returnable_deposits
+    deposits = list(
+        PackagingDeposit.objects.filter(order=found).select_related(
+            "invoice", "invoiced_with__invoice"
+        )
+    )
+    rows = []
+    for deposit in deposits:
+        invoice = deposit.invoice or (
+            deposit.invoiced_with.invoice if deposit.invoiced_with is not None else None
+        )
+        rows.append(
+            DepositRow(
+                deposit=deposit,
+                amount=(deposit.unit_deposit * deposit.quantity).quantize(Decimal("0.01")),
+                invoice_number=invoice.number if invoice is not None else None,
+            )
+        )
+    returns = list(
+        PackagingReturn.objects.filter(
+            buyer_id=found.buyer_id,
+            seller_id=found.seller_id,
+            item_name__in={d.item_name for d in deposits},
+        )
+    )
+    return Packaging(
+        items=list(terms.items) if terms is not None else [],
+        clause=str(terms.clause) if terms is not None and terms.clause is not None else "",
+        pickup=terms.pickup if terms is not None else None,
+        refund_condition=terms.refund_condition if terms is not None else "",
+        deposits=rows,
+        returns=returns,
+        deposited=sum((r.amount for r in rows), Decimal("0.00")),
+        refund_due=sum((r.refund_due for r in returns), Decimal("0.00")),
     )

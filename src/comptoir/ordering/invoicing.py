@@ -14,7 +14,7 @@ from comptoir.billing.mentions import TermsFacts
 from comptoir.billing.snapshots import party_snapshot
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.rules import PARIS
+from comptoir.ordering.rules import PARIS, consumer_document
 from comptoir.payments.queries import terms_cut
 from comptoir.terms.engine.payment import payment_options
 from comptoir.terms.schema import TermsDocument
@@ -156,7 +156,8 @@ def draft_for(
         fees=_adjustments(quote.get("fees", [])),
         discounts=_adjustments(quote.get("discounts", [])),
         references=billing.References(order_number=order.number or ""),
-        consumer=order.consumer,  # O17: no B2B late-payment mentions on a consumer's invoice
+        # O17: no B2B late-payment mentions on a consumer's invoice
+        consumer=consumer_document([order.consumer]),
     )
     if pending_buyers is not None and order.buyer_id not in pending_buyers:
         return draft

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +19,10 @@ from comptoir.ordering.models import (
     OrderWithdrawal,
     SubstitutionProposal,
 )
+from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import HELD, SUBMITTED, TRANSITIONS, withdrawal_excluded
 from comptoir.parties.models import Organization
+from comptoir.terms.engine.citations import Clause
 
 INBOX_STATES = (OrderState.SUBMITTED, OrderState.HELD)
 
@@ -216,4 +219,28 @@ def withdrawal_status(order: Order, today: date) -> WithdrawalStatus | None:
         open_today=open_today,
         lines=lines,
         withdrawals=tuple(order.withdrawals.all()),
+    )
+
+
+@dataclass(frozen=True)
+class HandlingOffer:
+    """What the order's terms provide for manual handling (O11 [002 §4.3])."""
+
+    fee: Decimal | None  # the terms' amount; None when the seller gives it or none is set
+    from_contract: bool  # the amount is the buyer's contractual one: the seller gives it
+    clause: Clause
+
+
+def manual_handling_offer(order: Order) -> HandlingOffer | None:
+    """The handling fee the seller may mark the order with now (O11): the order still waits
+    for acceptance, is not marked yet, and its terms provide a handling fee; else None."""
+    if order.manual_handling or order.state not in TRANSITIONS["mark_manual_handling"].sources:
+        return None
+    rules = ordering_policy(order.terms_version).engine.eligibility
+    if not rules.handling_possible:
+        return None
+    return HandlingOffer(
+        fee=rules.handling_fee,
+        from_contract=rules.handling_fee_from_contract,
+        clause=rules.handling_clause,
     )

@@ -17,7 +17,7 @@ from comptoir.core.errors import DomainError, NotFound
 from comptoir.ledger import queries as ledger
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.rules import OPEN_STATES, PARIS
+from comptoir.ordering.rules import OPEN_STATES, PARIS, LineWithdrawal, cart_withdrawal
 from comptoir.parties.models import Organization
 from comptoir.payments.queries import credit_facts
 from comptoir.terms.engine.citations import Clause, Explanation
@@ -27,6 +27,7 @@ from comptoir.terms.engine.policy import Policy
 from comptoir.terms.engine.quote import Charge, Quote
 from comptoir.terms.models import TermsVersion
 from comptoir.terms.queries import terms_in_force
+from comptoir.terms.schema.fulfilment import Withdrawal
 
 NOT_COUNTED = ("refused", "lapsed", "cancelled")
 
@@ -45,6 +46,8 @@ class PricedCart:
     version: TermsVersion
     products: dict[str, Product]  # by SKU
     cart: Cart
+    # O17: each line's withdrawal right, only in a consumer's quote (empty otherwise)
+    withdrawal: tuple[LineWithdrawal, ...] = ()
 
 
 def _check_quantities(requests: Sequence[LineRequest]) -> None:
@@ -232,13 +235,15 @@ def quote_cart(
     manual_handling: bool = False,
     handling_fee: Decimal | None = None,
     extra_fees: Sequence[Charge] = (),
+    withdrawal_waiver: bool = False,
 ) -> PricedCart:
     """The quote of a cart under `version` (default: the seller's terms in force at `at`);
     `exclude_order` re-quotes an existing order without counting it twice (O5, PT10).
     `is_consumer` lets the engine apply O17 (consumers served or not, consumer payment terms);
     `manual_handling` and `handling_fee` its O11 handling fee (the amount the seller notifies
     when the terms leave it to the buyer's contract); `extra_fees` are added to the quote's
-    fees and totals (O11 fees of a change after acceptance)."""
+    fees and totals (O11 fees of a change after acceptance). A consumer's quote also gives each
+    line's withdrawal right, with the waiver `withdrawal_waiver` or not (O17)."""
     at = at or clock.now()
     on = at.astimezone(PARIS).date()
     version = version or version_in_force(seller, at)
@@ -262,7 +267,35 @@ def quote_cart(
     if is_consumer or handling_fee is not None:
         context = replace(context, is_consumer=is_consumer, contract_handling_fee=handling_fee)
     quote = with_fees(evaluate(policy, cart, context, at, invoice_date=invoice_date), extra_fees)
-    return PricedCart(quote=quote, version=version, products=products, cart=cart)
+    withdrawal = (
+        withdrawal_preview(version, [products[line.sku] for line in lines], withdrawal_waiver)
+        if is_consumer
+        else ()
+    )
+    return PricedCart(
+        quote=quote, version=version, products=products, cart=cart, withdrawal=withdrawal
+    )
+
+
+def withdrawal_preview(
+    version: TermsVersion, products: Sequence[Product], waiver: bool
+) -> tuple[LineWithdrawal, ...]:
+    """O17 before placing: the withdrawal right of each of `products` (cart lines) under the
+    consumer clauses of `version`, from the products already loaded and the compiled terms (no
+    query); empty when the terms serve no consumers (the quote refuses the order then)."""
+    consumers = ordering_policy(version).document.consumers
+    if not consumers.allowed:
+        return ()
+    terms = consumers.withdrawal or Withdrawal()  # the legal 14 days when the terms are silent
+    clause = terms.clause or consumers.clause
+    return cart_withdrawal(
+        [(p.sku, p.kind, p.withdrawal_nature) for p in products],
+        exceptions=frozenset(terms.exceptions),
+        waiver=waiver,
+        days=terms.days,
+        terms_from=terms.from_,
+        clause=(clause.article, clause.text) if clause is not None else ("", ""),
+    )
 
 
 def with_fees(quote: Quote, fees: Sequence[Charge]) -> Quote:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -433,3 +434,188 @@ def schedule_variant(option: str) -> str:
     "financing_partner:x3" → "×3", "financing_partner:+45" → "+45", "transfer" → ""."""
     _, _, variant = option.partition(":")
     return "×" + variant[1:] if variant.startswith("x") else variant
+
+
+# --------------------------------------------------------------------------------------------
+# O17 before placing: the withdrawal right of each cart line, shown to a consumer
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineWithdrawal:
+    """What a consumer ordering a cart line would have (O17, L221-18 to L221-28): whether the
+    withdrawal right applies; when it does not, or may be lost, why (the exception with its
+    article) and the seller's clause listing it; the period that would run; and what the
+    express waiver changes for digital content and services. Texts in French and English."""
+
+    sku: str
+    applies: bool
+    exception: str  # a key of WITHDRAWAL_EXCEPTIONS, or ""
+    law: str  # "C. conso. L221-28 9°", or ""
+    reason_fr: str
+    reason_en: str
+    runs_from: str  # "delivery", "conclusion", "" (no right)
+    days: int
+    period_fr: str
+    period_en: str
+    waiver_fr: str
+    waiver_en: str
+    clause_article: str = ""
+    clause_text: str = ""
+    rule: str = "O17"
+
+    def reason(self, lang: str = "fr") -> str:
+        return self.reason_fr if lang == "fr" else self.reason_en
+
+
+_PERIOD_TEXTS: dict[str, tuple[str, str]] = {
+    "delivery": (
+        "{d} jours à compter de la réception du dernier lot (le jour de réception ne compte "
+        "pas ; une fin un samedi, un dimanche ou un jour férié passe au jour ouvrable suivant)",
+        "{d} days from the receipt of the last lot (the day of receipt not counted; an end on "
+        "a Saturday, Sunday or holiday moves to the next working day)",
+    ),
+    "conclusion": (
+        "{d} jours à compter de la conclusion du contrat (l'acceptation de la commande par le "
+        "vendeur)",
+        "{d} days from the conclusion of the contract (the seller's acceptance of the order)",
+    ),
+}
+
+_WAIVER_TEXTS: dict[tuple[str, bool], tuple[str, str]] = {
+    ("digital_content_started_with_waiver", True): (
+        "Vous demandez la fourniture immédiate et renoncez à votre droit de rétractation "
+        "pour cette ligne.",
+        "You ask for immediate supply and waive your withdrawal right for this line.",
+    ),
+    ("digital_content_started_with_waiver", False): (
+        "Si vous demandez la fourniture immédiate (renonciation), vous perdez le droit de "
+        "rétractation pour cette ligne.",
+        "If you ask for immediate supply (waiver), you lose the withdrawal right for this line.",
+    ),
+    ("services_fully_performed", True): (
+        "Vous demandez que le service commence immédiatement : le droit de rétractation est "
+        "perdu une fois le service pleinement exécuté.",
+        "You ask for the service to start at once: the withdrawal right is lost once the "
+        "service is fully performed.",
+    ),
+    ("services_fully_performed", False): (
+        "Si vous demandez que le service commence immédiatement (renonciation), le droit de "
+        "rétractation sera perdu une fois le service pleinement exécuté.",
+        "If you ask for the service to start at once (waiver), the withdrawal right is lost "
+        "once the service is fully performed.",
+    ),
+}
+
+
+def _waiver_key(kind: str, exceptions: frozenset[str]) -> str:
+    """The exception the express waiver brings a line of `kind` under, when the terms list it
+    (L221-28 1°, 13°), or ""."""
+    if kind in DIGITAL_KINDS and "digital_content_started_with_waiver" in exceptions:
+        return "digital_content_started_with_waiver"
+    if kind in SERVICE_KINDS and "services_fully_performed" in exceptions:
+        return "services_fully_performed"
+    return ""
+
+
+def line_withdrawal(
+    *,
+    sku: str,
+    kind: str,
+    nature: str,
+    exceptions: frozenset[str],
+    waiver: bool,
+    days: int,
+    runs_from: str,
+    clause: tuple[str, str] = ("", ""),
+) -> LineWithdrawal:
+    """O17 for one cart line: the exception the terms attach to it (`line_withdrawal_exception`)
+    and whether it excludes the line from the start (`withdrawal_excluded`, as placing decides);
+    `runs_from` is the order's start (`withdrawal_start`); `clause` (article, text) is the terms'
+    clause listing the exceptions, given with a line under one."""
+    key = line_withdrawal_exception(kind, exceptions, waiver, nature)
+    applies = not withdrawal_excluded(key, performed=False)
+    law = WITHDRAWAL_EXCEPTIONS.get(key, "") if key else ""
+    reason_fr = reason_en = ""
+    if key and not applies:
+        reason_fr = f"Pas de droit de rétractation : {exception_reason(key, 'fr')}"
+        reason_en = f"No withdrawal right: {exception_reason(key, 'en')}"
+    elif key == "services_fully_performed":
+        reason_fr = f"Droit de rétractation perdu une fois le service pleinement exécuté ({law})"
+        reason_en = f"Withdrawal right lost once the service is fully performed ({law})"
+    elif key:
+        reason_fr = f"Droit de rétractation, {exception_reason(key, 'fr')}"
+        reason_en = f"Withdrawal right, {exception_reason(key, 'en')}"
+    start = runs_from if applies else ""
+    period_fr, period_en = (t.format(d=days) for t in _PERIOD_TEXTS.get(start, ("", "")))
+    waiver_fr, waiver_en = _WAIVER_TEXTS.get((_waiver_key(kind, exceptions), waiver), ("", ""))
+    article, text = clause if key else ("", "")
+    return LineWithdrawal(
+        sku=sku,
+        applies=applies,
+        exception=key,
+        law=law,
+        reason_fr=reason_fr,
+        reason_en=reason_en,
+        runs_from=start,
+        days=days,
+        period_fr=period_fr,
+        period_en=period_en,
+        waiver_fr=waiver_fr,
+        waiver_en=waiver_en,
+        clause_article=article,
+        clause_text=text,
+    )
+
+
+def cart_withdrawal(
+    lines: Sequence[tuple[str, str, str]],
+    *,
+    exceptions: frozenset[str],
+    waiver: bool,
+    days: int,
+    terms_from: str,
+    clause: tuple[str, str] = ("", ""),
+) -> tuple[LineWithdrawal, ...]:
+    """O17 before placing, for the cart `lines` as (sku, product kind, withdrawal nature): each
+    line's `line_withdrawal`, the period running from the order's start as placing will store it
+    (`withdrawal_start`: from delivery as soon as a withdrawable line is goods)."""
+    withdrawable: set[str] = set()
+    for _sku, kind, nature in lines:
+        key = line_withdrawal_exception(kind, exceptions, waiver, nature)
+        if not withdrawal_excluded(key, performed=False):
+            withdrawable.add(kind)
+    start = withdrawal_start(withdrawable_kinds=withdrawable, terms_from=terms_from)
+    return tuple(
+        line_withdrawal(
+            sku=sku,
+            kind=kind,
+            nature=nature,
+            exceptions=exceptions,
+            waiver=waiver,
+            days=days,
+            runs_from=start,
+            clause=clause,
+        )
+        for sku, kind, nature in lines
+    )
+
+
+def consumer_document(order_flags: Iterable[bool]) -> bool:
+    """Whether a document billing the orders whose `consumer` flags are `order_flags` is a
+    consumer's (O17: no B2B penalty-rate and 40 € mentions): an order's invoice follows its
+    order; a document gathering several orders' items is a consumer's only when every one of
+    them is (a professional's item keeps the mentions L441-9 requires)."""
+    flags = list(order_flags)
+    return bool(flags) and all(flags)
+
+
+def consumer_buyer_check(*, is_company: bool) -> None:
+    """O17: only a natural person orders (or has a quote) as a consumer."""
+    if is_company:
+        raise DomainError(
+            "consumer_must_be_a_person",
+            "Only a natural person (not a company) can order as a consumer.",
+            field="as_consumer",
+            rule="O17",
+        )

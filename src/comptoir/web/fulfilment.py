@@ -359,3 +359,27 @@ def keys_send(request: HttpRequest, membership: Membership, number: str) -> Http
         _("Keys sent."),
         lambda: fulfilment.digital_delivery_send(order_id=order.pk, actor=request.user),
     )
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def packaging_deposit(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The seller charges the deposit on returnable packaging sent with the order: the item of
+    its terms, how many, and the unit deposit of its tariff when the terms set none (F10)."""
+    order = queries.order_for(membership.organization, number)
+    try:
+        quantity = int(request.POST.get("quantity", "0"))
+    except ValueError:
+        quantity = 0
+    return _run(
+        request,
+        order.number,
+        _("Deposit recorded: it is billed on the order's invoice or the next one (F10)."),
+        lambda: fulfilment.packaging_deposit_record(
+            actor=request.user,
+            order_id=order.pk,
+            item=request.POST.get("item", "")[:100],
+            quantity=quantity,
+            unit_deposit=_amount(request.POST.get("unit_deposit", "")),
+        ),
+    )

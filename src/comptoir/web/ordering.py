@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -84,11 +85,20 @@ def _seller(org: Organization, seller_id: int) -> Organization:
 
 
 def _cart_context(
-    org: Organization, seller: Organization, membership: Membership
+    org: Organization,
+    seller: Organization,
+    membership: Membership,
+    consumer: tuple[bool, bool] = (False, False),
 ) -> dict[str, Any]:
+    """The cart and its quote; `consumer` (as a consumer, with the waiver) quotes it as a
+    natural person's consumer order, with each line's withdrawal right (O17)."""
+    # O17: a natural person may order as a consumer (a company never does)
+    as_consumer = consumer[0] and not org.is_company
+    waiver = as_consumer and consumer[1]
     cart = queries.cart_for(org, seller)
     lines = list(cart.lines.select_related("product").order_by("pk")) if cart else []
     context: dict[str, Any] = {"seller": seller, "lines": lines, "quote": None, "error": None}
+    context["withdrawal"] = ()
     # P4: a user without "see prices" prepares the cart without its amounts
     context["show_prices"] = Permission.VIEW_PRICES in membership.effective_permissions
     version = terms_in_force(seller)
@@ -96,14 +106,21 @@ def _cart_context(
     if lines and version is not None:
         requests = [LineRequest(line.product.sku, line.quantity) for line in lines]
         try:
-            context["quote"] = quote_cart(
-                buyer=org, seller=seller, requests=requests, version=version
-            ).quote
+            priced = quote_cart(
+                buyer=org,
+                seller=seller,
+                requests=requests,
+                version=version,
+                is_consumer=as_consumer,
+                withdrawal_waiver=waiver,
+            )
+            context["quote"] = priced.quote
+            context["withdrawal"] = priced.withdrawal
         except DomainError as error:
             context["error"] = error
     context["idempotency_key"] = uuid.uuid4().hex
-    # O17: a natural person may order as a consumer (a company never does)
     context["may_order_as_consumer"] = not org.is_company
+    context["as_consumer"], context["withdrawal_waiver"] = as_consumer, waiver
     # O1: with carts at two sellers or more, one checkout places them all (web/checkout.py)
     context["marketplace_checkout"] = (
         Permission.PLACE_ORDERS in membership.effective_permissions
@@ -114,9 +131,15 @@ def _cart_context(
 
 @page(Permission.USE_CART)
 def cart(request: HttpRequest, membership: Membership, seller_id: int) -> HttpResponse:
-    """The cart at one seller, with the live quote of its terms (O1–O5, PT1)."""
+    """The cart at one seller, with the live quote of its terms (O1–O5, PT1); with
+    `as_consumer=yes` (the consumer box, htmx), quoted as a consumer's order with each line's
+    withdrawal right (O17)."""
     seller = _seller(membership.organization, seller_id)
-    context = _cart_context(membership.organization, seller, membership)
+    consumer = (
+        request.GET.get("as_consumer") == "yes",
+        request.GET.get("withdrawal_waiver") == "yes",
+    )
+    context = _cart_context(membership.organization, seller, membership, consumer)
     template = "web/_cart.html" if request.headers.get("HX-Request") else "web/cart.html"
     return render(request, template, context)
 
@@ -142,7 +165,12 @@ def cart_update(request: HttpRequest, membership: Membership, seller_id: int) ->
     except DomainError as error:
         _error(request, error)
     if request.headers.get("HX-Request"):
-        return render(request, "web/_cart.html", _cart_context(org, seller, membership))
+        # O17: the consumer boxes ride along (htmx), so the quote stays a consumer's
+        consumer = (
+            request.POST.get("as_consumer") == "yes",
+            request.POST.get("withdrawal_waiver") == "yes",
+        )
+        return render(request, "web/_cart.html", _cart_context(org, seller, membership, consumer))
     return redirect("web:cart", seller_id=seller.pk)
 
 
@@ -280,8 +308,26 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "prepayment": prepayment_panel(membership, order),
             # O8, O11: the buyer cancels alone before acceptance, unless its order is irrevocable
             "buyer_may_cancel": order.buyer_id == org.pk and buyer_may_cancel(order),
+            # O11: the manual-handling form, when the terms and the order's state allow it
+            "handling": queries.manual_handling_offer(order) if order.seller_id == org.pk else None,
+            # F10: the deposits charged with the order and the returns of those items
+            "packaging": fulfilment_queries.packaging_for(org, order),
         },
     )
+
+
+def _fee(value: str) -> Decimal | None:
+    """The handling fee typed in the form (O11): empty is none; not an amount is refused."""
+    value = value.strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        fee = Decimal(value)
+    except InvalidOperation:
+        fee = Decimal("NaN")
+    if not fee.is_finite():
+        raise DomainError("invalid_amount", _("Give an amount in euros."), field="fee", rule="O11")
+    return fee
 
 
 def _act(action: str, request: HttpRequest, membership: Membership, order: Order) -> object:
@@ -307,6 +353,12 @@ def _act(action: str, request: HttpRequest, membership: Membership, order: Order
         "waive_prepayment": lambda: ordering.order_prepayment_waive(
             actor=user, order_id=order.pk, reason=reason
         ),
+        "mark_manual_handling": lambda: ordering.order_mark_manual_handling(  # O11
+            actor=user,
+            order_id=order.pk,
+            fee=_fee(request.POST.get("fee", "")),
+            note=request.POST.get("note", "")[:500],
+        ),
     }
     if action not in actions:
         raise DomainError("unknown_action", f"Unknown action {action!r}.", field="action")
@@ -326,6 +378,9 @@ def order_action(request: HttpRequest, membership: Membership, number: str) -> H
     if action == "reorder":
         messages.success(request, _("The order's lines are back in your cart."))
         return redirect("web:cart", seller_id=order.seller_id)
+    if action == "mark_manual_handling":
+        messages.success(request, _("The order is marked for manual handling (O11)."))
+        return redirect("web:order_detail", number=order.number)
     messages.success(request, _("Done."))
     return redirect("web:order_detail", number=order.number)
 

@@ -4,7 +4,9 @@ refunds on its statement of account with the seller (`_statement_refunds.html`).
 
 Refunds by transfer (O12, O17): the seller's page `/seller/refunds/` lists what it owes back
 for money received otherwise than by card (due, late, sent to the bank, paid), exports the due
-ones as one pain.001 file (the POST answers the file) and marks each one paid. Same rights.
+ones as one pain.001 file (the POST answers the file), marks each one paid, or cancels one not
+paid yet with a reason (the buyer's credit stays). From the seller's statement of a buyer's
+account, "Refund the credit by transfer" makes a refund of the buyer's credit (I5). Same rights.
 
 "Retry now" queues the attempt for the worker (`payments.tasks.refund_credit_note_on_card`) and
 answers at once; the payment provider is never called in the request.
@@ -16,6 +18,7 @@ checks the right again and answers 404 for another seller's refund."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +36,9 @@ from comptoir.payments.services.card import (
     card_refunds_list,
 )
 from comptoir.payments.services.refunds import (
+    credit_refund_create,
     is_late,
+    refund_cancel,
     refund_mark_paid,
     refunds_export,
     refunds_late,
@@ -213,3 +218,82 @@ def transfer_refund_paid(
         },
     )
     return redirect("web:transfer_refunds")
+
+
+@require_POST
+@page(FINANCE)
+def transfer_refund_cancel(
+    request: HttpRequest, membership: Membership, refund_id: int
+) -> HttpResponse:
+    """The seller will not pay this refund (due or sent to the bank): cancelled with its reason;
+    the buyer's credit stays on its account. Another seller's refund: 404; paid: refused."""
+    seller = _seller(membership)
+    try:
+        refund = refund_cancel(
+            seller=seller,
+            refund=refund_id,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        _error(request, error, {"reason": _("Reason")})
+        return redirect("web:transfer_refunds")
+    messages.success(
+        request,
+        _(
+            "Refund of %(ref)s (%(amount)s) cancelled: the amount stays a credit on the buyer's "
+            "account. If it was in a file sent to your bank, stop the transfer there too."
+        )
+        % {"ref": refund.reference, "amount": _money(refund.amount)},
+    )
+    return redirect("web:transfer_refunds")
+
+
+def _amount(raw: str | None) -> Decimal | None:
+    if not (raw or "").strip():
+        return None
+    try:
+        return Decimal((raw or "").strip().replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        raise DomainError(
+            "invalid_amount",
+            _("The amount is a positive sum in euros, with at most two decimals."),
+            field="amount",
+            rule="I5",
+        ) from None
+
+
+@require_POST
+@page(FINANCE)
+def buyer_credit_refund(
+    request: HttpRequest, membership: Membership, party_id: int
+) -> HttpResponse:
+    """From the statement of a buyer's account: refund the buyer's credit (all of it, or the
+    amount given) by transfer instead of deducting it from the next invoice (I5). An
+    organization that is not the seller's customer: 404."""
+    seller = _seller(membership)
+    labels = {"amount": _("Amount to refund"), "buyer": _("Buyer")}
+    try:
+        refund = credit_refund_create(
+            seller=seller,
+            buyer=party_id,
+            actor=request.user,
+            amount=_amount(request.POST.get("amount")),
+            reason=request.POST.get("reason", ""),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        _error(request, error, labels)
+        return redirect("web:account_statement", party_id=party_id)
+    messages.success(
+        request,
+        _(
+            "Refund of %(amount)s by transfer recorded, due on %(day)s: export it from the "
+            "refunds page, then mark it paid (I5)."
+        )
+        % {"amount": _money(refund.amount), "day": f"{refund.due_on:%d/%m/%Y}"},
+    )
+    return redirect("web:account_statement", party_id=party_id)

@@ -18,4 +18,14 @@ urlpatterns: list = [
         refunds.transfer_refund_paid,
         name="transfer_refund_paid",
     ),
+    path(
+        "seller/refunds/<int:refund_id>/cancel/",
+        refunds.transfer_refund_cancel,
+        name="transfer_refund_cancel",
+    ),
+    path(
+        "seller/buyers/<int:party_id>/refund-credit/",
+        refunds.buyer_credit_refund,
+        name="buyer_credit_refund",
+    ),
 ]

@@ -57,6 +57,7 @@ from comptoir.fulfilment.services.invoicing import (
 from comptoir.ordering.invoicing import due_date, terms_facts
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
+from comptoir.ordering.rules import consumer_document
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
 
@@ -188,6 +189,10 @@ def _invoice(
         due_date=due_date(order, today) if order is not None else None,
         nature=standalone_nature(deposits=len(deposits), charge_codes=[c.code for c in charges]),
         mentions=tuple(mentions),
+        # O17: a consumer's items, as on its order's invoice: no B2B penalty-rate and 40 € mentions
+        consumer=consumer_document(
+            [d.order.consumer for d in deposits] + [c.order.consumer for c in charges]
+        ),
     )
     facts = None
     if order is not None:

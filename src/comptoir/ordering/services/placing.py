@@ -18,7 +18,12 @@ from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, Voucher
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest, PricedCart, quote_cart, version_in_force
-from comptoir.ordering.rules import payment_choice, request_hash, withdrawal_excluded
+from comptoir.ordering.rules import (
+    consumer_buyer_check,
+    payment_choice,
+    request_hash,
+    withdrawal_excluded,
+)
 from comptoir.ordering.services._common import (
     apply,
     plan_withdrawal,
@@ -304,15 +309,10 @@ def _check(sub: Submission, actor: Any) -> None:
         require_permission(actor, sub.buyer, Permission.PLACE_ORDERS)
     if not sub.buyer.is_buyer:
         raise DomainError("not_a_buyer", "Only a buyer organization places orders.", rule="P1")
-    if sub.as_consumer and sub.buyer.is_company:
+    if sub.as_consumer:
         # O17: a consumer is a natural person acting outside its trade (C. conso., art.
         # liminaire); a company never buys as one
-        raise DomainError(
-            "consumer_must_be_a_person",
-            "Only a natural person (not a company) can order as a consumer.",
-            field="as_consumer",
-            rule="O17",
-        )
+        consumer_buyer_check(is_company=sub.buyer.is_company)
     catalog.seller_for(sub.buyer, sub.seller.pk)
 
 

@@ -440,7 +440,9 @@ def card_refunds_retry(*, until: datetime | None = None) -> int:
 def card_refunds_on_issue(event: str, items: list[tuple[list[int], dict[str, Any]]]) -> None:
     """The reaction to `invoice.issued` (after commit): enqueue the card refund of each credit
     note of a card-paid order; the provider is called by the worker, not here. A task that is
-    lost leaves the work to the retry sweep."""
+    lost leaves the work to the retry sweep. The same task also takes the credit notes on a
+    consumer's invoice not paid by card: what they leave is owed back by transfer (O17,
+    `refunds.credit_note_transfer_refund`); a B2B one's credit stays on the account."""
     if event != "invoice.issued":
         return
     keys = {
@@ -454,7 +456,11 @@ def card_refunds_on_issue(event: str, items: list[tuple[list[int], dict[str, Any
         issuer_id__in={issuer for issuer, _n in keys},
         number__in={number for _i, number in keys},
     )
-    ids = _card_paid_notes(notes)
+    card = _card_paid_notes(notes)
+    consumer = notes.filter(kind=Kind.CREDIT_NOTE, status=InvoiceStatus.ISSUED).filter(
+        Q(consumer=True) | Q(credited_invoice__consumer=True)
+    )
+    ids = sorted({*card, *consumer.values_list("pk", flat=True)})
     if ids:
         from comptoir.payments.tasks import refund_credit_note_on_card
 

@@ -9,10 +9,18 @@ against the buyer's credit, so the buyer's balance with the seller comes back to
 
 What can be refunded is what the payments carrying the order number still hold as a credit of
 the buyer (not yet set against an invoice or another debt, PT7), never more than they paid,
-minus the refunds already due for that order and not yet paid."""
+minus the refunds already due for that order and not yet paid.
+
+Three more sources (see docs/payments.md): what a consumer's credit note leaves once billing has
+set it against the buyer's open invoices (O17, `credit_note_transfer_refund`, run by the
+`invoice.issued` reaction when the order was not paid by card); a B2B buyer's credit refunded on
+the seller's decision (I5, `credit_refund_create`); and the bank's debit of an exported refund,
+read from a statement (`refund_paid_from_statement`). A refund not paid yet may be cancelled
+(`refund_cancel`): the buyer's credit then stays on its account."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,6 +34,8 @@ from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 
+from comptoir.billing.models import Invoice, Kind
+from comptoir.billing.models import Status as InvoiceStatus
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.services import audit_record
@@ -34,7 +44,7 @@ from comptoir.ledger.services import matching_create
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.payments.formats.sepa import CreditTransfer, Party, pain001
-from comptoir.payments.models import Mandate, Method, Payment, Refund
+from comptoir.payments.models import CardIntent, Mandate, Method, Payment, Refund
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.services._posting import CashMove, cash_post
 from comptoir.payments.services.prepayments import PREPAYMENT_METHODS
@@ -133,7 +143,7 @@ def refund_due_create(
     (`O12:<order>`, `O17:<withdrawal id>`): asked again, the first one is returned unchanged.
     Nothing is created (None) when no credit is left. Called by ordering's services, which
     checked who acts; the refund itself needs no right of its own."""
-    if rule not in Refund.Rule.values:
+    if rule not in (Refund.Rule.O12, Refund.Rule.O17):
         raise DomainError("invalid_rule", "A refund is due under O12 or O17.", field="rule")
     buyer_id, seller_id = getattr(buyer, "pk", buyer), getattr(seller, "pk", seller)
     existing = Refund.objects.filter(seller_id=seller_id, source_key=source_key[:80]).first()
@@ -148,7 +158,36 @@ def refund_due_create(
     if amount <= 0:
         return None
     buyer, seller = org_get(buyer, "buyer"), org_get(seller, "seller")
-    name, iban, bic = _creditor(buyer, seller.pk, list(payments))
+    return _new_refund(
+        buyer=buyer,
+        seller=seller,
+        amount=amount,
+        reference=reference,
+        rule=rule,
+        reason=reason,
+        source_key=source_key,
+        due_on=due_on or clock.today() + O12_REFUND_WITHIN,
+        creditor=_creditor(buyer, seller.pk, list(payments)),
+        actor=actor,
+    )
+
+
+def _new_refund(
+    *,
+    buyer: Organization,
+    seller: Organization,
+    amount: Decimal,
+    reference: str,
+    rule: str,
+    reason: str,
+    source_key: str,
+    due_on: date,
+    creditor: tuple[str, str, str],
+    actor: Any,
+) -> Refund:
+    """The row, its end-to-end id `RB` + 10 digits, and the audit `payments.refund_due`; the
+    same source created at the same time by another transaction: that one stands."""
+    name, iban, bic = creditor
     try:
         with transaction.atomic():
             refund = Refund.objects.create(
@@ -163,7 +202,7 @@ def refund_due_create(
                 creditor_name=name,
                 creditor_iban=iban,
                 creditor_bic=bic,
-                due_on=due_on or clock.today() + O12_REFUND_WITHIN,
+                due_on=due_on,
                 end_to_end_id=f"tmp-{uuid4().hex[:30]}",
                 created_at=clock.now(),
             )
@@ -184,9 +223,205 @@ def refund_due_create(
             "iban_known": bool(iban),
             "reason": refund.reason,
             "rule": rule,
+            "source_key": refund.source_key,
         },
     )
     return refund
+
+
+# --- what the buyer is owed, whatever its source (I5, O17) ------------------------------------
+
+
+def _owed_to(*, buyer_id: int, seller_id: int) -> Decimal:
+    total = Refund.objects.filter(
+        buyer_id=buyer_id, seller_id=seller_id, status__in=OWED
+    ).aggregate(total=Sum("amount"))["total"]
+    return total if total is not None else ZERO
+
+
+def buyer_credit(*, buyer: Any, seller: Any, lock: bool = False) -> Decimal:
+    """What the seller may still refund the buyer: its net credit with the seller (its credits
+    not yet set against a debt, less what it still owes, invoices not yet due included) minus the
+    refunds already owed to it (due or sent to the bank). Never below zero. With `lock`, the
+    buyer's credits are locked first, so that two refunds of the same credit take turns."""
+    buyer_id, seller_id = getattr(buyer, "pk", buyer), getattr(seller, "pk", seller)
+    items = OpenItem.objects.filter(
+        party_id=buyer_id, counterparty_id=seller_id, account__purpose=P.RECEIVABLE
+    ).exclude(open_amount=0)
+    if lock:
+        list(items.filter(open_amount__lt=0).select_for_update().values_list("pk", flat=True))
+    net = items.aggregate(total=Sum("open_amount"))["total"] or ZERO
+    return max(-net - _owed_to(buyer_id=buyer_id, seller_id=seller_id), ZERO)
+
+
+def _paying_account(buyer: Organization, seller_id: int) -> tuple[str, str, str]:
+    """Where a credit goes back: the account of the buyer's latest payment to the seller made
+    otherwise than by card, else its mandate or the bank details of its organization."""
+    payments = Payment.objects.filter(
+        buyer=buyer, seller_id=seller_id, reversed_at__isnull=True, method__in=PREPAYMENT_METHODS
+    ).exclude(payer_iban="")
+    return _creditor(buyer, seller_id, list(payments.order_by("-value_date", "-pk")[:5]))
+
+
+def _card_paid(note: Invoice, order_number: str) -> bool:
+    return CardIntent.objects.filter(
+        reference=order_number,
+        seller_id=note.issuer_id,
+        buyer_id=note.recipient_id,
+        status__in=[CardIntent.Status.SUCCEEDED, CardIntent.Status.REFUNDED],
+    ).exists()
+
+
+@transaction.atomic
+def credit_note_transfer_refund(*, credit_note: Invoice | int, actor: Any = None) -> Refund | None:
+    """O17 (L221-24), I5: what an issued credit note on a consumer's invoice leaves as a credit
+    once billing has set it against the buyer's open invoices with the seller
+    (`credit_notes_settle`) is owed back by transfer, due 14 days after the credit note's issue
+    (the day the withdrawal was notified: ordering issues it then). At most what the credit note
+    still holds, and never more than the buyer's net credit less the refunds owed to it already
+    (a prepayment refund of the same withdrawal, O17, holds its share). One refund per credit
+    note (`source_key` `AV:<number>`): asked again, the first one is returned. None when it is
+    no transfer matter: a B2B credit note (the credit stays on the account and is deducted from
+    the next invoice, as F10 says for packaging), an order paid by card (the card path, I5,
+    `card_refund_for_credit_note`), or nothing left as a credit."""
+    pk = credit_note.pk if isinstance(credit_note, Invoice) else credit_note
+    note = Invoice.objects.select_related("credited_invoice").filter(pk=pk).first()
+    if note is None or note.kind != Kind.CREDIT_NOTE or not note.number:
+        return None
+    if note.status != InvoiceStatus.ISSUED:
+        return None
+    original = note.credited_invoice
+    if not (note.consumer or (original is not None and original.consumer)):
+        return None  # B2B: the credit stays on the account (I5, F10)
+    order_number = str((original.references or {}).get("order_number") or "") if original else ""
+    if order_number and _card_paid(note, order_number):
+        return None  # refunded on the card
+    key = f"AV:{note.number}"[:80]
+    existing = Refund.objects.filter(seller_id=note.issuer_id, source_key=key).first()
+    if existing is not None:
+        return existing
+    item = (
+        OpenItem.objects.select_for_update()
+        .filter(
+            party_id=note.recipient_id,
+            counterparty_id=note.issuer_id,
+            kind=OpenItem.Kind.CREDIT_NOTE,
+            reference=note.number,
+        )
+        .first()
+    )
+    left = -item.open_amount if item is not None and item.open_amount < 0 else ZERO
+    amount = min(left, buyer_credit(buyer=note.recipient_id, seller=note.issuer_id, lock=True))
+    if amount <= 0:
+        return None
+    buyer, seller = org_get(note.recipient_id, "buyer"), org_get(note.issuer_id, "seller")
+    return _new_refund(
+        buyer=buyer,
+        seller=seller,
+        amount=amount,
+        reference=order_number or note.number,
+        rule=Refund.Rule.O17,
+        reason=f"Avoir {note.number} (rétractation, O17)",
+        source_key=key,
+        due_on=(note.issue_date or clock.today()) + O12_REFUND_WITHIN,
+        creditor=_paying_account(buyer, seller.pk),
+        actor=actor,
+    )
+
+
+#: What a refund on request says when the seller gives no reason of its own.
+CREDIT_REFUND_REASON = "Remboursement du crédit (I5)"
+
+
+def _pending_request(buyer_id: int, seller_id: int) -> Refund | None:
+    return (
+        Refund.objects.filter(
+            buyer_id=buyer_id,
+            seller_id=seller_id,
+            rule=Refund.Rule.I5,
+            status__in=OWED,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def credit_refund_create(
+    *,
+    seller: Any,
+    buyer: Any,
+    actor: Any,
+    amount: Decimal | None = None,
+    reason: str = "",
+) -> Refund:
+    """I5: the seller refunds by transfer a buyer's credit with it (a credit note not used, an
+    overpayment) instead of deducting it from the next invoice: `amount` (default: all of it),
+    never more than `buyer_credit`. Due in 14 days, as O12. One such refund at a time per
+    buyer: while one is owed (due or sent to the bank), a second is refused
+    (`credit_refund_pending`) — the API adds its Idempotency-Key on top. Needs "credit and
+    invoices" (P4) on the seller; an organization with no account at the seller is not found;
+    a customer without credit is refused (`no_credit`)."""
+    seller = org_get(seller, "seller")
+    require_permission(actor, seller, Permission.VIEW_INVOICES)
+    buyer_id = getattr(buyer, "pk", buyer)
+    known = OpenItem.objects.filter(
+        party_id=buyer_id, counterparty_id=seller.pk, account__purpose=P.RECEIVABLE
+    )
+    if buyer_id == seller.pk or not known.exists():
+        raise NotFound("Buyer", field="buyer")  # not one of the seller's customers
+    buyer = org_get(buyer, "buyer")
+    credit = buyer_credit(buyer=buyer, seller=seller, lock=True)
+    pending = _pending_request(buyer.pk, seller.pk)
+    if pending is not None:
+        raise DomainError(
+            "credit_refund_pending",
+            _(
+                "A refund of %(amount)s € to this buyer is already due (%(id)s): mark it paid "
+                "or cancel it before refunding its credit again."
+            )
+            % {"amount": pending.amount, "id": pending.end_to_end_id},
+            field="buyer",
+            rule="I5",
+        )
+    if credit <= 0:
+        raise DomainError(
+            "no_credit",
+            _("This buyer has no credit with you to refund."),
+            field="buyer",
+            rule="I5",
+        )
+    if amount is None:
+        amount = credit
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise DomainError(
+            "invalid_amount",
+            _("The amount is a positive sum in euros, with at most two decimals."),
+            field="amount",
+            rule="I5",
+        )
+    if amount > credit:
+        raise DomainError(
+            "amount_above_credit",
+            _("At most %(credit)s € can be refunded: the buyer's credit with you.")
+            % {"credit": credit},
+            field="amount",
+            rule="I5",
+            details={"credit": str(credit)},
+        )
+    today = clock.today()
+    return _new_refund(
+        buyer=buyer,
+        seller=seller,
+        amount=amount,
+        reference=f"CREDIT-{today:%Y%m%d}",
+        rule=Refund.Rule.I5,
+        reason=(reason or "").strip()[:300] or CREDIT_REFUND_REASON,
+        source_key=f"I5:{buyer.pk}:{uuid4().hex[:20]}",
+        due_on=today + O12_REFUND_WITHIN,
+        creditor=_paying_account(buyer, seller.pk),
+        actor=actor,
+    )
 
 
 @dataclass(frozen=True)
@@ -285,12 +520,24 @@ def _refuse_paid(refund: Refund) -> None:
 
 
 def _credits_to_match(refund: Refund) -> list[OpenItem]:
-    """The buyer's credits the refund pays back: those of the order's payments first, then any
-    other credit of the buyer with the seller, oldest first (locked)."""
-    payments = _payments(
-        buyer_id=refund.buyer_id, seller_id=refund.seller_id, reference=refund.reference
-    )
-    own = _credit_items(payments, lock=True)
+    """The buyer's credits the refund pays back: the credit note it comes from, or those of the
+    order's payments, first, then any other credit of the buyer with the seller, oldest first
+    (locked)."""
+    if refund.source_key.startswith("AV:"):
+        own = list(
+            OpenItem.objects.select_for_update().filter(
+                party_id=refund.buyer_id,
+                counterparty_id=refund.seller_id,
+                kind=OpenItem.Kind.CREDIT_NOTE,
+                reference=refund.source_key[3:],
+                open_amount__lt=0,
+            )
+        )
+    else:
+        payments = _payments(
+            buyer_id=refund.buyer_id, seller_id=refund.seller_id, reference=refund.reference
+        )
+        own = _credit_items(payments, lock=True)
     others = list(
         OpenItem.objects.select_for_update()
         .filter(
@@ -307,7 +554,12 @@ def _credits_to_match(refund: Refund) -> list[OpenItem]:
 
 @transaction.atomic
 def refund_mark_paid(
-    *, seller: Any, refund: Refund | int, on: date | None = None, actor: Any = None
+    *,
+    seller: Any,
+    refund: Refund | int,
+    on: date | None = None,
+    actor: Any = None,
+    source: str = "seller",
 ) -> Refund:
     """The seller's bank has paid the refund (its pain.001 file, or a transfer made by hand) on
     `on` (default today): the money going out is posted (the seller's bank, or the funds held
@@ -367,9 +619,113 @@ def refund_mark_paid(
             "unmatched": left,
             "end_to_end_id": row.end_to_end_id,
             "rule": row.rule,
+            "source": source,
         },
     )
     return row
+
+
+@transaction.atomic
+def refund_cancel(*, seller: Any, refund: Refund | int, actor: Any, reason: str) -> Refund:
+    """The seller will not pay this refund (a mistake, the buyer asked to keep the credit, or
+    its bank rejected the transfer): from `due` or `exported`, with a reason (field `reason`).
+    Nothing is posted: the buyer's credit stays on its account, to be deducted from its next
+    invoice or refunded again on request (I5). A refund in a file already sent to the bank must
+    also be stopped there. Needs "credit and invoices" (P4); another seller's refund is not
+    found; one paid already (`refund_already_paid`) or cancelled (`refund_cancelled`) is
+    refused. Audited `payments.refund_cancelled`."""
+    seller = org_get(seller, "seller")
+    require_permission(actor, seller, Permission.VIEW_INVOICES)
+    pk = refund.pk if isinstance(refund, Refund) else refund
+    row = Refund.objects.select_for_update().filter(pk=pk, seller=seller).first()
+    if row is None:
+        raise NotFound("Refund", field="refund")
+    if row.status == Refund.Status.CANCELLED:
+        raise DomainError(
+            "refund_cancelled",
+            _("The refund of %(ref)s is already cancelled: nothing changed.")
+            % {"ref": row.reference},
+            field="refund",
+            rule=row.rule,
+        )
+    _refuse_paid(row)
+    text = (reason or "").strip()
+    if not text:
+        raise DomainError(
+            "reason_required",
+            _("Say why the refund is cancelled."),
+            field="reason",
+            rule=row.rule,
+        )
+    was = row.status
+    row.status = Refund.Status.CANCELLED
+    row.cancelled_at = clock.now()
+    row.cancelled_by = actor if actor is not None and getattr(actor, "pk", None) else None
+    row.cancel_reason = text[:300]
+    row.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    audit_record(
+        actor=actor,
+        organization_id=seller.pk,
+        action="payments.refund_cancelled",
+        obj_type="payments.refund",
+        obj_id=row.pk,
+        data={
+            "reference": row.reference,
+            "amount": row.amount,
+            "was": was,
+            "message_id": row.message_id,
+            "end_to_end_id": row.end_to_end_id,
+            "reason": row.cancel_reason,
+            "rule": row.rule,
+        },
+    )
+    return row
+
+
+# --- the bank's debit of a refund (statement import) -------------------------------------------
+
+#: The end-to-end id of a refund by transfer, as sent in the pain.001 file.
+REFUND_ID = re.compile(r"(?<![0-9A-Za-z])RB\d{10}(?![0-9])")
+
+
+def refund_id_in(end_to_end_id: str, text: str) -> str:
+    """The refund end-to-end id a statement debit names: its EndToEndId (EREF), else the first
+    one in its remittance text; "" when none."""
+    for value in (end_to_end_id or "", text or ""):
+        found = REFUND_ID.search(value.upper())
+        if found:
+            return found.group(0)
+    return ""
+
+
+def refund_paid_from_statement(
+    *, end_to_end_id: str, amount: Decimal, booked_on: date, seller_ids: set[int]
+) -> tuple[bool, str]:
+    """A debit of a seller's statement naming one of its refunds (O12, O17, I5): a refund due or
+    sent to the bank, of exactly that amount, is marked paid on the booking day (`refund_mark_
+    paid`, source "statement"); one paid already (by hand) is matched and nothing is posted
+    again. Returns whether the line is matched and its note; an unknown id, another amount, or
+    a cancelled refund is left for review. Runs inside the import's transaction."""
+    row = (
+        Refund.objects.select_for_update()
+        .filter(end_to_end_id=end_to_end_id, seller_id__in=seller_ids)
+        .first()
+    )
+    if row is None:
+        return False, f"Remboursement {end_to_end_id} inconnu"
+    if -amount != row.amount:
+        return False, (
+            f"Remboursement {end_to_end_id} : montant débité {-amount} ≠ montant du "
+            f"remboursement {row.amount}"
+        )
+    if row.status == Refund.Status.PAID:
+        return True, f"Remboursement {end_to_end_id} (déjà payé)"
+    if row.status == Refund.Status.CANCELLED:
+        return False, f"Remboursement {end_to_end_id} débité mais annulé : à vérifier"
+    created = timezone.localtime(row.created_at, clock.PARIS).date()
+    day = max(min(booked_on, clock.today()), created)
+    refund_mark_paid(seller=row.seller_id, refund=row.pk, on=day, source="statement")
+    return True, f"Remboursement {end_to_end_id} payé"
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -399,11 +755,18 @@ def is_late(refund: Refund, today: date | None = None) -> bool:
 
 
 __all__ = [
+    "CREDIT_REFUND_REASON",
     "O12_REFUND_WITHIN",
     "RefundExport",
+    "buyer_credit",
+    "credit_note_transfer_refund",
+    "credit_refund_create",
     "is_late",
+    "refund_cancel",
     "refund_due_create",
+    "refund_id_in",
     "refund_mark_paid",
+    "refund_paid_from_statement",
     "refundable",
     "refunds_export",
     "refunds_late",

@@ -5,7 +5,8 @@ remittance text; else, when the text names an order awaiting its prepayment (O10
 as that order's prepayment (reference = the order number); else by the payer's IBAN when that
 buyer owes exactly that amount. Payments may not read orders: the layer that knows them answers
 through `payments.hooks`. Debit returns (R-transactions) are matched to their direct debit by
-end-to-end id. What cannot be matched waits in the review queue. The same file, or the same
+end-to-end id, debits of a refund by transfer to that refund ("RB…", O12, O17, I5), which is
+then paid. What cannot be matched waits in the review queue. The same file, or the same
 booked movement, is never imported twice.
 
 The seller's page runs the import as a job (`statement_import_start`, operation
@@ -49,6 +50,7 @@ from comptoir.payments.services import bulk
 from comptoir.payments.services.debits import debit_return
 from comptoir.payments.services.payouts import payout_paid_from_statement
 from comptoir.payments.services.recording import payment_record
+from comptoir.payments.services.refunds import refund_id_in, refund_paid_from_statement
 
 if TYPE_CHECKING:
     from comptoir.payments.formats.statement import Statement
@@ -490,6 +492,8 @@ def _reconcile_all(
             out.append((line, (Status.REVIEW, note, None)))
         elif line.amount < 0 and line.end_to_end_id in payouts:
             out.append((line, _payout_paid(line, actor)))
+        elif line.amount < 0 and line.end_to_end_id not in debits and _names_refund(line):
+            out.append((line, _refund_paid(line, sellers)))
         else:
             out.append((line, _reconcile(line, index, sellers, debits, actor)))
         progress.advance()
@@ -588,6 +592,23 @@ def _payout_paid(line: StatementLine, actor: Any) -> Outcome:
         booked_on=line.booking_date,
         bank_reference=line.bank_reference,
         actor=actor,
+    )
+    return (Status.MATCHED if paid else Status.REVIEW), note, None
+
+
+def _names_refund(line: StatementLine) -> str:
+    return refund_id_in(line.end_to_end_id, line.reference)
+
+
+def _refund_paid(line: StatementLine, sellers: set[int]) -> Outcome:
+    """O12, O17, I5: the seller's bank debited a refund by transfer (its end-to-end id "RB…",
+    or the id in the text): the refund is paid on the booking day, once. An unknown id, another
+    amount or a cancelled refund waits in the review queue."""
+    paid, note = refund_paid_from_statement(
+        end_to_end_id=_names_refund(line),
+        amount=line.amount,
+        booked_on=line.booking_date,
+        seller_ids=sellers,
     )
     return (Status.MATCHED if paid else Status.REVIEW), note, None
 
