@@ -23,6 +23,7 @@ from comptoir.payments.models import Refund, StatementEntry
 from comptoir.payments.services import payment_record, prepayment_record
 from comptoir.payments.services.refunds import (
     buyer_credit,
+    credit_note_refunds_missed,
     credit_note_transfer_refund,
     credit_refund_create,
     refund_cancel,
@@ -141,6 +142,20 @@ def test_a_consumer_credit_note_on_a_paid_invoice_is_owed_back_by_transfer_once(
     assert ledger.open_items(person.org, jars.seller).exclude(open_amount=0).count() == 0
     debit, credit = ledger.journal_totals()
     assert debit == credit
+
+
+def test_a_lost_refund_task_is_made_up_by_the_sweep_once(jars, person):
+    """Nothing lost: the task of a consumer's credit note never ran (the worker died); the
+    sweep `payments.credit_note_refunds` creates the refund, once (O17)."""
+    with clock.frozen(NOW):
+        order = _invoiced(jars, person)
+        _pay_invoice(jars, person, order)
+        line = order.lines.get(sku="CONF-6")
+        order_withdraw(actor=person.user, order_id=order.pk, lines=[line.pk])  # task not run
+        assert not Refund.objects.exists()
+        assert credit_note_refunds_missed(until=clock.now()) == 1
+        assert credit_note_refunds_missed(until=clock.now()) == 0
+    assert Refund.objects.get().amount == Decimal("25.32")
 
 
 def test_a_consumer_credit_note_on_an_unpaid_invoice_leaves_nothing_to_refund(jars, person):

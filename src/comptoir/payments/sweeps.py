@@ -8,6 +8,7 @@ from comptoir.core import clock
 from comptoir.core.sweeps import register
 from comptoir.payments.services import collection_run, debits_collect, rebates_settle
 from comptoir.payments.services.card import card_refunds_retry
+from comptoir.payments.services.refunds import credit_note_refunds_missed
 
 
 @register("payments.collect_direct_debits", order=80)
@@ -33,3 +34,9 @@ def card_refunds(*, until: datetime) -> int:
     """Card refunds of credit notes that failed (once their next retry has come), or that no
     task has made yet, are tried (I5, O12)."""
     return card_refunds_retry(until=until)
+
+
+@register("payments.credit_note_refunds", order=86)
+def credit_note_refunds(*, until: datetime) -> int:
+    """A consumer's credit note whose refund task was lost is owed back all the same (O17)."""
+    return credit_note_refunds_missed(until=until)

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
@@ -327,6 +327,29 @@ def credit_note_transfer_refund(*, credit_note: Invoice | int, actor: Any = None
         creditor=_paying_account(buyer, seller.pk),
         actor=actor,
     )
+
+
+#: How far back the sweep looks for consumer credit notes whose refund task was lost.
+MISSED_LOOKBACK = timedelta(days=7)
+
+
+def credit_note_refunds_missed(*, until: datetime) -> int:
+    """The consumer credit notes issued in the week before `until` that have no refund yet
+    (their task was lost or has not run): each is asked again (`credit_note_transfer_refund`,
+    idempotent, one transaction each). Returns the number of refunds created."""
+    notes = Invoice.objects.filter(
+        kind=Kind.CREDIT_NOTE,
+        status=InvoiceStatus.ISSUED,
+        issued_at__gte=until - MISSED_LOOKBACK,
+        issued_at__lte=until,
+    ).filter(Q(consumer=True) | Q(credited_invoice__consumer=True))
+    keys = {f"AV:{number}"[:80]: pk for pk, number in notes.values_list("pk", "number")}
+    done = set(Refund.objects.filter(source_key__in=keys).values_list("source_key", flat=True))
+    created = 0
+    for key, pk in sorted(keys.items()):
+        if key not in done and credit_note_transfer_refund(credit_note=pk) is not None:
+            created += 1
+    return created
 
 
 #: What a refund on request says when the seller gives no reason of its own.
