@@ -139,7 +139,7 @@ def _new_cases(
     `OPENED` (`with_item`: then the item's open amount and reference). The invoice date and the
     amount excl. VAT come from the billing invoice of that number; without one (an item posted
     directly), the entry's date and the amount incl. VAT. A consumer's invoice (O17) opens a
-    `consumer` case with `indemnity_posted` set: the 40 € indemnity is never charged."""
+    `consumer` case, on which the 40 € indemnity is never charged."""
     invoice = Invoice.objects.filter(
         issuer_id=OuterRef("counterparty_id"), number=OuterRef("reference")
     )
@@ -174,12 +174,11 @@ def _new_cases(
         "c_interest_posted": Value(ZERO, output_field=field("interest_posted")),
         "c_interest_accrued": Value(ZERO, output_field=field("interest_accrued")),
         "c_accrued_on": due,
-        # O17: no recovery indemnity on a consumer's invoice (C. com. L441-10, between
-        # professionals): its case opens with the indemnity settled, so none is ever charged
-        "c_indemnity": Exists(invoice.filter(consumer=True)),
+        "c_indemnity": Value(False, output_field=field("indemnity_posted")),
         "c_costs": Value(False, output_field=field("collection_costs_posted")),
         "c_reminders": Value(0, output_field=field("reminders")),
         "c_opened_at": Value(clock.now(), output_field=field("opened_at")),
+        # O17: the B2B charges are not a consumer's to pay [004 §8.10] (C. com. L441-10)
         "c_consumer": Exists(invoice.filter(consumer=True)),
     }
     assert len(values) == len(OPENED)
@@ -260,7 +259,8 @@ class _Run:
 
 def _indemnity(run: _Run, case: LateCase, policy: PaymentPolicy, reference: str) -> None:
     fixed = policy.document.late_payment.fixed_indemnity
-    if case.indemnity_posted or fixed is None:
+    # O17: no recovery indemnity on a consumer's invoice (C. com. L441-10, between professionals)
+    if case.indemnity_posted or case.consumer or fixed is None:
         return
     case.indemnity_posted = True
     run.result.indemnities += 1
