@@ -269,15 +269,20 @@ def follow_up_record(request: HttpRequest, membership: Membership, number: str) 
     )
 
 
+def _quantity(text: str) -> int:
+    """A quantity typed in a form; 0 (refused by the service, with its field) when not a number."""
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
 @require_POST
 @page(Permission.PLACE_ORDERS)
 def wrong_goods_report(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
     """The buyer or the seller reports wrong or excess goods delivered (F4)."""
     order = queries.order_for(membership.organization, number)
-    try:
-        quantity = int(request.POST.get("quantity", "0"))
-    except ValueError:
-        quantity = 0
+    quantity = _quantity(request.POST.get("quantity", ""))
     return _run(
         request,
         order.number,
@@ -367,10 +372,7 @@ def packaging_deposit(request: HttpRequest, membership: Membership, number: str)
     """The seller charges the deposit on returnable packaging sent with the order: the item of
     its terms, how many, and the unit deposit of its tariff when the terms set none (F10)."""
     order = queries.order_for(membership.organization, number)
-    try:
-        quantity = int(request.POST.get("quantity", "0"))
-    except ValueError:
-        quantity = 0
+    quantity = _quantity(request.POST.get("quantity", ""))
     return _run(
         request,
         order.number,

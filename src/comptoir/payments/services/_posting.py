@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.services import (
@@ -163,3 +164,18 @@ def money_back_post(
         due_date=due_date,
     )
     return cash_post(move, held=held)
+
+
+def credit_note_item_locked(note: Any) -> OpenItem | None:
+    """The buyer's open item of an issued credit note, locked: what it still holds as a credit
+    (its negative open amount) once billing has set it against the buyer's invoices."""
+    return (
+        OpenItem.objects.select_for_update()
+        .filter(
+            party_id=note.recipient_id,
+            counterparty_id=note.issuer_id,
+            kind=OpenItem.Kind.CREDIT_NOTE,
+            reference=note.number,
+        )
+        .first()
+    )

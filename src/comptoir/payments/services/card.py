@@ -29,7 +29,7 @@ from comptoir.payments.models import CardIntent, CardRefund, Payment
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.providers import payment_provider
 from comptoir.payments.rules import refund_due
-from comptoir.payments.services._posting import CashMove, cash_post
+from comptoir.payments.services._posting import CashMove, cash_post, credit_note_item_locked
 from comptoir.payments.services.recording import allocate_to_debts, payment_record
 
 P = Account.Purpose
@@ -274,16 +274,7 @@ def card_refund_for_credit_note(*, credit_note: Invoice, actor: Any = None) -> C
 def _refund_attempt(
     refund: CardRefund, intent: CardIntent, note: Invoice, actor: Any
 ) -> CardRefund:
-    item = (
-        OpenItem.objects.select_for_update()
-        .filter(
-            party_id=note.recipient_id,
-            counterparty_id=note.issuer_id,
-            kind=OpenItem.Kind.CREDIT_NOTE,
-            reference=note.number,
-        )
-        .first()
-    )
+    item = credit_note_item_locked(note)
     still_credit = -item.open_amount if item is not None else Decimal("0.00")
     amount = refund_due(
         credit_left=still_credit, card_paid=intent.amount, card_refunded=intent.refunded

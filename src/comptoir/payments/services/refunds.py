@@ -46,7 +46,7 @@ from comptoir.parties.permissions import require_permission
 from comptoir.payments.formats.sepa import CreditTransfer, Party, pain001
 from comptoir.payments.models import CardIntent, Mandate, Method, Payment, Refund
 from comptoir.payments.policy import payment_policy
-from comptoir.payments.services._posting import CashMove, cash_post
+from comptoir.payments.services._posting import CashMove, cash_post, credit_note_item_locked
 from comptoir.payments.services.prepayments import PREPAYMENT_METHODS
 from comptoir.payments.services.recording import org_get
 
@@ -300,16 +300,7 @@ def credit_note_transfer_refund(*, credit_note: Invoice | int, actor: Any = None
     existing = Refund.objects.filter(seller_id=note.issuer_id, source_key=key).first()
     if existing is not None:
         return existing
-    item = (
-        OpenItem.objects.select_for_update()
-        .filter(
-            party_id=note.recipient_id,
-            counterparty_id=note.issuer_id,
-            kind=OpenItem.Kind.CREDIT_NOTE,
-            reference=note.number,
-        )
-        .first()
-    )
+    item = credit_note_item_locked(note)
     left = -item.open_amount if item is not None and item.open_amount < 0 else ZERO
     amount = min(left, buyer_credit(buyer=note.recipient_id, seller=note.issuer_id, lock=True))
     if amount <= 0:
