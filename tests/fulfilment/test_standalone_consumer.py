@@ -98,12 +98,15 @@ def test_a_professional_s_standalone_invoice_keeps_them(jars):
     assert any("40 €" in m["text"] for m in invoice.mentions)
 
 
-def test_a_person_s_professional_order_keeps_the_mentions_on_a_mixed_document(jars):
-    """A natural person may also buy for its trade: one standalone invoice gathering a
-    consumer's and a professional's charges keeps the mentions the professional's need."""
+def test_a_person_s_consumer_and_professional_charges_get_two_documents(jars):
+    """A natural person may also buy for its trade: its consumer charges and its professional
+    charges are split (O17), the professional's document keeping the mentions it needs
+    (tests/fulfilment/test_standalone_split.py has the details)."""
     person = _buyer(jars, person=True)
     _refused(jars, person, consumer=True, tracking="M-1")
     _refused(jars, person, consumer=False, tracking="M-2", days=35)  # seed 001: 1 a month (O5)
-    invoice = _issue(jars, person, days=35)
-    assert Charge.objects.filter(invoice=invoice).values("order").distinct().count() == 2
+    invoice = _issue(jars, person, days=35)  # the first one: the professional's
+    assert Charge.objects.filter(invoice=invoice).values("order").distinct().count() == 1
     assert not invoice.consumer and "recovery_indemnity" in _codes(invoice)
+    other = Charge.objects.exclude(invoice=invoice).get(order__buyer=person.org).invoice
+    assert other is not None and other.consumer and "recovery_indemnity" not in _codes(other)

@@ -66,6 +66,15 @@ def _transfer_refund(shop) -> list[int]:
     return [refund.pk]
 
 
+def _held_refund(shop) -> list[int]:
+    """The same refund, held back by an export: the buyer's credit no longer covered it (I5)."""
+    [pk] = _transfer_refund(shop)
+    Refund.objects.filter(pk=pk).update(
+        status="held", held_at=clock.now(), held_reason="credit_short", held_credit=Decimal("0")
+    )
+    return [pk]
+
+
 def _credit_of_buyer_a(shop) -> list[int]:
     """Buyer A pays the seller more than it owes: a credit the seller may refund (I5)."""
     from comptoir.payments.services import payment_record
@@ -86,6 +95,12 @@ def _with_refund(shop) -> list[int]:
     return []
 
 
+def _with_covered_refund(shop) -> list[int]:
+    """A refund buyer A's credit covers: the export re-checks the credit (I5) and sends it."""
+    _credit_of_buyer_a(shop)
+    return _with_refund(shop)
+
+
 # the API: a visitor without a key gets 401; other companies have no such refund (404)
 API_SELLER = {
     "anonymous": 401,
@@ -102,7 +117,7 @@ ROUTES: dict = {
     "web:card_refund_retry": (_refund, "post", SELLER_POST, None),
     "web:transfer_refunds": (_with_refund, "get", SELLER_ONLY, "SECRET-REFUND-MATRIX"),
     # nothing with an IBAN to export for the seller here? there is one: the file is answered
-    "web:transfer_refunds_export": (_with_refund, "post", SELLER_ONLY, None),
+    "web:transfer_refunds_export": (_with_covered_refund, "post", SELLER_ONLY, None),
     "web:transfer_refund_paid": (_transfer_refund, "post", SELLER_POST, None),
     "api:list_refunds": (_with_refund, "get", API_LIST, None),
     "api:mark_refund_paid": (_transfer_refund, "post", API_SELLER, None),
@@ -121,6 +136,9 @@ ROUTES: dict = {
         None,
     ),
     "api:cancel_refund": (_transfer_refund, "post", API_SELLER, None),
+    # a held refund released: due again (I5); the page form answers back to the page
+    "web:transfer_refund_release": (_held_refund, "post", SELLER_POST, None),
+    "api:release_refund": (_held_refund, "post", API_SELLER, None),
 }
 PAYLOADS: dict = {
     "api:mark_refund_paid": lambda s: {},

@@ -1,6 +1,7 @@
 """A seller's refunds by transfer through the API (O12, O17, I5): what it owes back to buyers
 for money received otherwise than by card, marking one paid once its bank has executed it,
-refunding a buyer's credit on request (with an `Idempotency-Key`), and cancelling one not paid.
+refunding a buyer's credit on request (with an `Idempotency-Key`), cancelling one not paid, and
+releasing one the export held back because the buyer's credit no longer covered it (I5).
 
 Needs the P4 right view_invoices, as the seller's refunds page. Each company sees its own
 refunds only (a buyer's company has none: an empty list); another company's refund answers 404;
@@ -23,9 +24,11 @@ from comptoir.parties.models import Permission
 from comptoir.payments.models import Refund
 from comptoir.payments.services.refunds import (
     credit_refund_create,
+    held_reason_text,
     is_late,
     refund_cancel,
     refund_mark_paid,
+    refund_release,
     refunds_of,
 )
 
@@ -36,7 +39,8 @@ class RefundFilter(Schema):
     status: str | None = Field(
         None,
         pattern="^(" + "|".join(Refund.Status.values) + ")$",
-        description="due, exported (sent to the bank), paid or cancelled",
+        description="due, held (at export: the buyer's credit no longer covers it), exported "
+        "(sent to the bank), paid or cancelled",
     )
     offset: int = Field(0, ge=0, le=1_000_000)
     limit: int = Field(50, ge=1, le=200)
@@ -64,6 +68,17 @@ class RefundOut(Schema):
     paid_on: date | None
     cancelled_at: datetime | None
     cancel_reason: str
+    held_at: datetime | None = Field(description="when the export held it back")
+    held_reason: str = Field(
+        description="why it is held (code): credit_short, the buyer's credit no longer covers it"
+    )
+    held_credit: Decimal | None = Field(
+        description="what the buyer's credit still covered for it when it was held"
+    )
+    held_message: str = Field(description="the reason for people, with its rule; blank if not held")
+    beyond_credit: Decimal = Field(
+        description="paid beyond the buyer's credit at that moment: what the buyer owes back"
+    )
 
 
 class RefundPageOut(Schema):
@@ -109,6 +124,11 @@ def _out(refund: Refund, today: date) -> dict:
         "paid_on": refund.paid_on,
         "cancelled_at": refund.cancelled_at,
         "cancel_reason": refund.cancel_reason,
+        "held_at": refund.held_at,
+        "held_reason": refund.held_reason,
+        "held_credit": refund.held_credit,
+        "held_message": held_reason_text(refund),
+        "beyond_credit": refund.beyond_credit,
     }
 
 
@@ -185,4 +205,14 @@ def cancel_refund(request: HttpRequest, refund_id: int, payload: RefundCancelIn)
         actor=request.user,
         reason=payload.reason,
     )
+    return _out(refund, clock.today())
+
+
+@router.post("/refunds/{refund_id}/release", response=RefundOut, auth=MEMBER)
+def release_refund(request: HttpRequest, refund_id: int):
+    """Release a refund the export held back because the buyer's credit no longer covered it
+    (I5): it is due again, and the next export checks the buyer's credit again. Not held:
+    refused (`refund_not_held`)."""
+    membership = member(request, Permission.VIEW_INVOICES)
+    refund = refund_release(seller=membership.organization, refund=refund_id, actor=request.user)
     return _out(refund, clock.today())

@@ -610,6 +610,38 @@ def consumer_document(order_flags: Iterable[bool]) -> bool:
     return bool(flags) and all(flags)
 
 
+def consumer_split(order_flags: Sequence[bool]) -> list[tuple[bool, list[int]]]:
+    """O17, I1: the documents for items whose orders' `consumer` flags are `order_flags` (a
+    natural person may buy for itself and for its trade), as (consumer document, positions of
+    its items): the professional items on one document that keeps the L441-9 mentions, the
+    consumer items on another without them; the professional one first, none when empty."""
+    groups = []
+    for consumer in (False, True):
+        positions = [i for i, flag in enumerate(order_flags) if bool(flag) == consumer]
+        if positions:
+            groups.append((consumer, positions))
+    return groups
+
+
+def consumers_served_check(sellers: Sequence[tuple[int, str, bool]]) -> None:
+    """O17, O1: a consumer's one-step checkout over `sellers` (id, name, whether its terms in
+    force serve consumers) places nothing while one of them sells to professionals only: the
+    buyer leaves it out or orders as a professional. Placing the others alone would split one
+    confirmation the buyer gave as a whole; placing that seller's order as a professional's
+    would take the consumer's protection away without its say."""
+    refusing = [(pk, name) for pk, name, allowed in sellers if not allowed]
+    if refusing:
+        names = ", ".join(name for _pk, name in refusing)
+        raise DomainError(
+            "consumers_not_served",
+            f"Sales to professionals only at {names}: nothing was ordered. Leave this seller "
+            "out of the checkout or order as a professional.",
+            field="as_consumer",
+            rule="O17",
+            details={"sellers": [{"id": pk, "name": name} for pk, name in refusing]},
+        )
+
+
 def consumer_buyer_check(*, is_company: bool) -> None:
     """O17: only a natural person orders (or has a quote) as a consumer."""
     if is_company:

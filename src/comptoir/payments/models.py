@@ -604,10 +604,13 @@ class Refund(models.Model):
     what a consumer's credit note leaves, or a B2B buyer's credit refunded on request (I5). Paid
     back by SEPA credit transfer (pain.001) or by hand; one per source (`source_key`: the order
     for O12, the withdrawal for O17, the credit note `AV:<number>`, the request `I5:…`), so that
-    creating it again changes nothing. Cancelled (due or exported only): the credit stays."""
+    creating it again changes nothing. Cancelled (due, held or exported only): the credit stays.
+    Held at export when the buyer's credit no longer covers it (`held_*`), until the seller
+    releases it (back to due) or cancels it; paid beyond the buyer's credit: `beyond_credit`."""
 
     class Status(models.TextChoices):
         DUE = "due", "Due"
+        HELD = "held", "Held"
         EXPORTED = "exported", "Sent to the bank"
         PAID = "paid", "Paid"
         CANCELLED = "cancelled", "Cancelled"
@@ -652,13 +655,30 @@ class Refund(models.Model):
         "parties.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancel_reason = models.CharField(max_length=300, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_reason = models.CharField(
+        max_length=40, blank=True, help_text="Why the export held it back (a code)."
+    )
+    held_credit = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="What the buyer's credit still covered for it when it was held.",
+    )
+    beyond_credit = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text="Paid beyond the buyer's credit at that moment: what the buyer owes back.",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["seller", "source_key"], name="payments_refund_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_positive"),
             models.CheckConstraint(
-                condition=Q(status__in=["due", "exported", "paid", "cancelled"]),
+                condition=Q(status__in=["due", "held", "exported", "paid", "cancelled"]),
                 name="payments_refund_status_valid",
             ),
         ]

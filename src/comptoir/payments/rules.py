@@ -275,3 +275,41 @@ def refund_due(*, credit_left: Decimal, card_paid: Decimal, card_refunded: Decim
     still a credit of (after billing set it against what the buyer owes), at most what the card
     paid and was not refunded yet; never below zero."""
     return max(ZERO, min(credit_left, card_paid - card_refunded))
+
+
+# ------------------------------------------------------------- refunds by transfer (O12, O17, I5)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundCover:
+    """What the buyer's credit covers in one export: the refunds sent, and the refunds held with
+    what was left of the credit when their turn came."""
+
+    sent: tuple[int, ...]
+    held: tuple[tuple[int, Decimal], ...]
+    left: Decimal
+
+
+def refunds_covered(credit: Decimal, refunds: Sequence[tuple[int, Decimal]]) -> RefundCover:
+    """O12, O17, I5: the due refunds of one buyer `(id, amount)`, in due order, against its net
+    credit with the seller (less the refunds already sent to the bank). Each refund the credit
+    left covers in full is sent and uses its share; one covered only in part (or not at all) is
+    held whole, never sent for part of its amount, and uses nothing, so a later smaller refund
+    the credit still covers is sent."""
+    left = max(credit, ZERO)
+    sent: list[int] = []
+    held: list[tuple[int, Decimal]] = []
+    for pk, amount in refunds:
+        if amount <= left:
+            sent.append(pk)
+            left -= amount
+        else:
+            held.append((pk, left))
+    return RefundCover(tuple(sent), tuple(held), left)
+
+
+def refund_beyond_credit(amount: Decimal, credit: Decimal) -> Decimal:
+    """O12, O17, I5: what a refund paid out exceeds the buyer's net credit with the seller at
+    that moment (a negative credit is a debt: all of the refund is beyond it); the buyer owes
+    it back."""
+    return max(amount - max(credit, ZERO), ZERO)

@@ -10,7 +10,11 @@ Decisions (docs/ordering.md, "One-step marketplace checkout"):
   problem and rule;
 - a seller refusing at placing time (stock, terms changed meanwhile…) is left out and the others
   are placed: `orders_place` tries every seller and answers, per seller, its order or its
-  refusal; the page then lists each seller with the one or the other (and the rule).
+  refusal; the page then lists each seller with the one or the other (and the rule);
+- a natural person ordering as a consumer (O17: the consumer box and the digital/service waiver,
+  as on the cart page) orders so from every seller: each seller's section shows the withdrawal
+  right of each line; an included seller selling to professionals only places nothing at all
+  (its name, O17), the buyer leaves it out or orders as a professional.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from comptoir.ordering import queries
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import CartLine, Order
 from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.ordering.rules import LineWithdrawal
 from comptoir.parties.models import Address, AddressKind, Membership, Organization, Permission
 from comptoir.parties.queries import addresses_of
 from comptoir.terms.engine.quote import Quote
@@ -52,6 +57,22 @@ class Choice:
     included: bool = True
 
 
+@dataclass(frozen=True)
+class Consumer:
+    """O17: the buyer, a natural person, orders as a consumer from every seller of the checkout
+    (`as_consumer`), with the waiver for digital content and services (`waiver`)."""
+
+    as_consumer: bool = False
+    waiver: bool = False
+
+    @classmethod
+    def of(cls, org: Organization, data: Any) -> Consumer:
+        """From the form or the query (`as_consumer=yes`, `withdrawal_waiver=yes`); a company
+        is quoted and orders as a professional, as on the cart page."""
+        as_consumer = data.get("as_consumer") == "yes" and not org.is_company
+        return cls(as_consumer, as_consumer and data.get("withdrawal_waiver") == "yes")
+
+
 @dataclass
 class Entry:
     """One seller's cart on the page: its quote, or why it cannot be ordered now."""
@@ -65,10 +86,19 @@ class Entry:
     quote: Quote | None = None
     refusal: DomainError | None = None
     errors: list[DomainError] = field(default_factory=list)
+    # O17, in a consumer's checkout: each line's withdrawal right, or why this seller (selling
+    # to professionals only) stops the whole checkout while it is included
+    withdrawal: tuple[LineWithdrawal, ...] = ()
+    consumer_refusal: DomainError | None = None
 
     @property
     def orderable(self) -> bool:
-        return self.refusal is None and self.version is not None and self.quote is not None
+        return (
+            self.refusal is None
+            and self.consumer_refusal is None
+            and self.version is not None
+            and self.quote is not None
+        )
 
 
 def _delivery_addresses(org: Organization) -> list[Address]:
@@ -91,11 +121,28 @@ def _address_dict(org: Organization, address: Address) -> dict[str, str]:
     }
 
 
+def _consumer_refusal(seller: Organization) -> DomainError:
+    return DomainError(
+        "consumers_not_served",
+        _(
+            "%(seller)s sells to professionals only: while it is included, nothing is ordered "
+            "as a consumer. Leave it out of this checkout, or order as a professional."
+        )
+        % {"seller": seller.display_name},
+        field=f"consumer_{seller.pk}",
+        rule="O17",
+    )
+
+
 def _entries(
-    org: Organization, choices: dict[int, Choice], addresses: Sequence[Address]
+    org: Organization,
+    choices: dict[int, Choice],
+    addresses: Sequence[Address],
+    consumer: Consumer = Consumer(),
 ) -> list[Entry]:
     """Each non-empty cart with its quote under the seller's terms in force, for the country of
-    the chosen delivery address (fees by zone, O2, O3)."""
+    the chosen delivery address (fees by zone, O2, O3); a consumer's quote with each line's
+    withdrawal right (O17)."""
     by_id = {a.pk: a for a in addresses}
     entries = []
     carts = sorted(
@@ -121,17 +168,24 @@ def _entries(
             )
         else:
             try:
-                entry.quote = quote_cart(
+                priced = quote_cart(
                     buyer=org,
                     seller=seller,
                     requests=[LineRequest(line.product.sku, line.quantity) for line in lines],
                     delivery_country=entry.country,
                     version=entry.version,
-                ).quote
+                    is_consumer=consumer.as_consumer,
+                    withdrawal_waiver=consumer.waiver,
+                )
+                entry.quote, entry.withdrawal = priced.quote, priced.withdrawal
             except DomainError as error:
                 entry.refusal = error
-        if entry.quote is not None and entry.quote.violations:
-            first = entry.quote.violations[0]
+        violations = entry.quote.violations if entry.quote is not None else ()
+        if any(v.code == "consumers_not_served" for v in violations):
+            # O17: not left out on its own, it stops the consumer's checkout while included
+            entry.consumer_refusal = _consumer_refusal(seller)
+        elif violations:
+            first = violations[0]
             entry.refusal = DomainError(
                 first.code, _("The seller's terms refuse this cart."), rule=first.rule
             )
@@ -145,9 +199,14 @@ def _context(
     entries: list[Entry],
     key: str,
     errors: Iterable[DomainError] = (),
+    consumer: Consumer = Consumer(),
 ) -> dict[str, Any]:
     return {
         "entries": entries,
+        # O17: a natural person may order as a consumer (a company never does)
+        "may_order_as_consumer": not membership.organization.is_company,
+        "as_consumer": consumer.as_consumer,
+        "withdrawal_waiver": consumer.waiver,
         "orderable": [e for e in entries if e.orderable],
         "addresses": _delivery_addresses(membership.organization),
         "idempotency_key": key,
@@ -159,14 +218,16 @@ def _context(
 
 @page(Permission.PLACE_ORDERS)
 def marketplace_checkout(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """All the buyer's carts, one per seller, each under its own terms (O1, K1)."""
+    """All the buyer's carts, one per seller, each under its own terms (O1, K1); with
+    `as_consumer=yes` (the consumer box, htmx: the sellers' sections only), quoted as a
+    consumer's orders with each line's withdrawal right (O17)."""
     org = membership.organization
-    entries = _entries(org, {}, _delivery_addresses(org))
-    return render(
-        request,
-        "web/checkout/marketplace.html",
-        _context(request, membership, entries, uuid.uuid4().hex),
-    )
+    consumer = Consumer.of(org, request.GET)
+    entries = _entries(org, {}, _delivery_addresses(org), consumer)
+    context = _context(request, membership, entries, uuid.uuid4().hex, consumer=consumer)
+    if request.headers.get("HX-Request"):
+        return render(request, "web/checkout/_sellers.html", context)
+    return render(request, "web/checkout/marketplace.html", context)
 
 
 def _int(value: str | None) -> int | None:
@@ -252,7 +313,9 @@ def _input_errors(request: HttpRequest, entry: Entry) -> list[DomainError]:
     return errors
 
 
-def _submission(org: Organization, entry: Entry, key: str) -> ordering.Submission:
+def _submission(
+    org: Organization, entry: Entry, key: str, consumer: Consumer
+) -> ordering.Submission:
     assert entry.version is not None
     return ordering.Submission(
         buyer=org,
@@ -263,6 +326,8 @@ def _submission(org: Organization, entry: Entry, key: str) -> ordering.Submissio
         payment_option=entry.choice.payment_option,
         delivery_country=entry.country,
         delivery_address=_address_dict(org, entry.address) if entry.address else None,
+        as_consumer=consumer.as_consumer,  # O17
+        withdrawal_waiver=consumer.waiver,
     )
 
 
@@ -320,7 +385,8 @@ def marketplace_confirm(request: HttpRequest, membership: Membership) -> HttpRes
     key = request.POST.get("idempotency_key", "")
     choices = _choices(request)
     addresses = _delivery_addresses(org)
-    entries = _entries(org, choices, addresses)
+    consumer = Consumer.of(org, request.POST)
+    entries = _entries(org, choices, addresses, consumer)
     if not key or len(key) > MAX_KEY or not key.isprintable():
         error = DomainError(
             "invalid_idempotency_key",
@@ -328,7 +394,7 @@ def marketplace_confirm(request: HttpRequest, membership: Membership) -> HttpRes
             field="idempotency_key",
             rule="O9",
         )
-        context = _context(request, membership, entries, uuid.uuid4().hex, [error])
+        context = _context(request, membership, entries, uuid.uuid4().hex, [error], consumer)
         return render(request, "web/checkout/marketplace.html", context, status=400)
     selected = [sid for sid, c in choices.items() if c.included]
     # a double click: the sellers the first click placed answer with their orders
@@ -341,7 +407,7 @@ def marketplace_confirm(request: HttpRequest, membership: Membership) -> HttpRes
     if replayed and not todo:
         return _done(request, membership, replayed.values())
     if "refresh" in request.POST:  # the quotes again for the addresses chosen; nothing placed
-        context = _context(request, membership, entries, key)
+        context = _context(request, membership, entries, key, consumer=consumer)
         return render(request, "web/checkout/marketplace.html", context)
     errors: list[DomainError] = []
     if not todo:
@@ -354,15 +420,22 @@ def marketplace_confirm(request: HttpRequest, membership: Membership) -> HttpRes
             )
         )
     for entry in todo:
-        if entry.orderable:
+        if entry.consumer_refusal is not None:  # O17: the consumer's checkout as a whole
+            entry.errors = [entry.consumer_refusal]
+            errors += entry.errors
+        elif entry.orderable:
             entry.errors = _input_errors(request, entry)
             errors += entry.errors
     if errors:  # nothing placed: the page again, with the choices made and each field's problem
-        context = _context(request, membership, entries, key, errors)
+        context = _context(request, membership, entries, key, errors, consumer)
         return render(request, "web/checkout/marketplace.html", context, status=400)
     left_out = {e.seller.pk: e.refusal for e in todo if e.refusal is not None}
-    submissions = [_submission(org, e, key) for e in todo if e.orderable]
-    outcomes = _place(request, submissions)
+    submissions = [_submission(org, e, key, consumer) for e in todo if e.orderable]
+    try:
+        outcomes = _place(request, submissions)
+    except DomainError as error:  # checked for the whole checkout before placing (O17, O1)
+        context = _context(request, membership, entries, key, [error], consumer)
+        return render(request, "web/checkout/marketplace.html", context, status=400)
     placed = [o for _s, o in outcomes if isinstance(o, Order)]
     if not left_out and len(placed) == len(outcomes):
         return _done(request, membership, [*replayed.values(), *placed])

@@ -29,7 +29,7 @@ def pending_documents_issue(
         issued = fulfilment.pending_documents_issue(
             actor=request.user, buyer_id=order.buyer_id, seller_id=order.seller_id
         )
-        numbers = [d.number for d in ([issued.invoice] if issued.invoice else [])]
+        numbers = [d.number for d in issued.invoices]  # two for a person's mixed items (O17)
         numbers += [n.number for n in issued.credit_notes]
         messages.success(
             request,

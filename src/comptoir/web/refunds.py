@@ -5,8 +5,12 @@ refunds on its statement of account with the seller (`_statement_refunds.html`).
 Refunds by transfer (O12, O17): the seller's page `/seller/refunds/` lists what it owes back
 for money received otherwise than by card (due, late, sent to the bank, paid), exports the due
 ones as one pain.001 file (the POST answers the file), marks each one paid, or cancels one not
-paid yet with a reason (the buyer's credit stays). From the seller's statement of a buyer's
-account, "Refund the credit by transfer" makes a refund of the buyer's credit (I5). Same rights.
+paid yet with a reason (the buyer's credit stays). The export checks each buyer's credit
+again: the refunds it no longer covers are held, listed at the top of the page with the reason,
+to be released (due again, checked at the next export) or cancelled; the refunds paid beyond
+the buyer's credit are listed with what the buyer now owes (O12, O17, I5). From the seller's
+statement of a buyer's account, "Refund the credit by transfer" makes a refund of the buyer's
+credit (I5). Same rights.
 
 "Retry now" queues the attempt for the worker (`payments.tasks.refund_credit_note_on_card`) and
 answers at once; the payment provider is never called in the request.
@@ -24,6 +28,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from comptoir.core import clock
@@ -37,9 +42,12 @@ from comptoir.payments.services.card import (
 )
 from comptoir.payments.services.refunds import (
     credit_refund_create,
+    held_reason_text,
     is_late,
     refund_cancel,
     refund_mark_paid,
+    refund_release,
+    refunds_beyond_credit,
     refunds_export,
     refunds_late,
     refunds_of,
@@ -116,6 +124,7 @@ def transfer_refund_statuses() -> dict[str, str]:
     """What each status of a refund by transfer says to people (the page, the statement)."""
     return {
         Refund.Status.DUE: _("Due"),
+        Refund.Status.HELD: _("Held"),
         Refund.Status.EXPORTED: _("Sent to the bank"),
         Refund.Status.PAID: _("Paid"),
         Refund.Status.CANCELLED: _("Cancelled"),
@@ -128,6 +137,7 @@ def transfer_labelled(refunds: list[Refund]) -> list[Refund]:
         late = is_late(refund, today)
         refund.late = late  # type: ignore[attr-defined]
         refund.status_label = _("Late") if late else statuses.get(refund.status, refund.status)  # type: ignore[attr-defined]
+        refund.held_text = held_reason_text(refund)  # type: ignore[attr-defined]
     return refunds
 
 
@@ -138,11 +148,17 @@ def statement_transfer_refunds(buyer_id: int, seller_id: int) -> list[Refund]:
 
 @page(FINANCE)
 def transfer_refunds(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """What the seller owes back by transfer (O12, O17): the late ones first, then every refund
-    with its order, buyer, amount, due day and rule; the export and "mark paid" forms."""
+    """What the seller owes back by transfer (O12, O17): the refunds held at export (with the
+    reason, release and cancel forms), those paid beyond the buyer's credit, the late ones, then
+    every refund with its order, buyer, amount, due day and rule; the export and "mark paid"
+    forms."""
     seller = _seller(membership)
     rows = transfer_labelled(list(refunds_of(seller_id=seller.pk)[: LIST_LIMIT + 1]))
     late = transfer_labelled(list(refunds_late(seller_id=seller.pk)[:LIST_LIMIT]))
+    held = transfer_labelled(
+        list(refunds_of(seller_id=seller.pk, status=Refund.Status.HELD)[:LIST_LIMIT])
+    )
+    beyond = list(refunds_beyond_credit(seller_id=seller.pk)[:LIST_LIMIT])
     exportable = [r for r in rows if r.status == Refund.Status.DUE and r.creditor_iban]
     return render(
         request,
@@ -152,6 +168,8 @@ def transfer_refunds(request: HttpRequest, membership: Membership) -> HttpRespon
             "refunds": rows[:LIST_LIMIT],
             "more": len(rows) > LIST_LIMIT,
             "late": late,
+            "held": held,
+            "beyond": beyond,
             "exportable": len(exportable),
             "no_iban": sum(
                 1 for r in rows if r.status == Refund.Status.DUE and not r.creditor_iban
@@ -165,13 +183,27 @@ def transfer_refunds(request: HttpRequest, membership: Membership) -> HttpRespon
 @page(FINANCE)
 def transfer_refunds_export(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The due refunds with a known IBAN as one pain.001 file, answered as a download; they are
-    marked sent to the bank. Nothing to send: back to the page with the reason."""
+    marked sent to the bank. Those the buyer's credit no longer covers are held (O12, O17, I5):
+    a message waiting on the page says how many. Nothing to send: back to the page with the
+    reason."""
     seller = _seller(membership)
     try:
         done = refunds_export(seller=seller, actor=request.user)
     except DomainError as error:
         _error(request, error)
         return redirect("web:transfer_refunds")
+    if done.held:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s refund was held, not sent: the buyer's credit no longer covers it "
+                "(I5). See the held refunds on the refunds page.",
+                "%(count)s refunds were held, not sent: the buyers' credit no longer covers "
+                "them (I5). See the held refunds on the refunds page.",
+                len(done.held),
+            )
+            % {"count": len(done.held)},
+        )
     response = HttpResponse(done.xml, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{done.message_id}.xml"'
     return response
@@ -245,6 +277,32 @@ def transfer_refund_cancel(
         _(
             "Refund of %(ref)s (%(amount)s) cancelled: the amount stays a credit on the buyer's "
             "account. If it was in a file sent to your bank, stop the transfer there too."
+        )
+        % {"ref": refund.reference, "amount": _money(refund.amount)},
+    )
+    return redirect("web:transfer_refunds")
+
+
+@require_POST
+@page(FINANCE)
+def transfer_refund_release(
+    request: HttpRequest, membership: Membership, refund_id: int
+) -> HttpResponse:
+    """The seller releases a refund the export held back: due again, the next export checks the
+    buyer's credit again (O12, O17, I5). Another seller's refund: 404; not held: refused."""
+    seller = _seller(membership)
+    try:
+        refund = refund_release(seller=seller, refund=refund_id, actor=request.user)
+    except NotFound:
+        raise
+    except DomainError as error:
+        _error(request, error)
+        return redirect("web:transfer_refunds")
+    messages.success(
+        request,
+        _(
+            "Refund of %(ref)s (%(amount)s) released: it is due again, and the next export "
+            "checks the buyer's credit again (I5)."
         )
         % {"ref": refund.reference, "amount": _money(refund.amount)},
     )

@@ -24,6 +24,11 @@ urlpatterns: list = [
         name="transfer_refund_cancel",
     ),
     path(
+        "seller/refunds/<int:refund_id>/release/",
+        refunds.transfer_refund_release,
+        name="transfer_refund_release",
+    ),
+    path(
         "seller/buyers/<int:party_id>/refund-credit/",
         refunds.buyer_credit_refund,
         name="buyer_credit_refund",

@@ -66,11 +66,16 @@ def deposit_line(deposit: PackagingDeposit) -> billing.LineInput:
 
 
 def _with_deposits(order: Order, draft: billing.DocumentDraft) -> billing.DocumentDraft:
-    """F10: every deposit of the pair not yet billed, oldest first, as its own line."""
+    """F10: every deposit of the pair not yet billed, oldest first, as its own line; only those
+    of orders of the invoiced order's kind (O17: a consumer's and a professional's items are not
+    on one document, see `standalone`)."""
     deposits = list(
         locked(
             PackagingDeposit.objects.filter(
-                invoiced=False, order__buyer_id=order.buyer_id, order__seller_id=order.seller_id
+                invoiced=False,
+                order__buyer_id=order.buyer_id,
+                order__seller_id=order.seller_id,
+                order__consumer=order.consumer,
             )
         )
         .select_related("order__terms_version")
@@ -117,7 +122,13 @@ def next_invoice_items(order: Order, draft: billing.DocumentDraft) -> billing.Do
     with transaction.atomic():
         if not draft.lines:  # nothing to carry them: they wait for an invoice with lines
             return draft
-        pair = {"order__buyer_id": order.buyer_id, "order__seller_id": order.seller_id}
+        # O17: only the items of orders of this order's kind (consumer or professional); the
+        # others wait for an invoice of their kind or the standalone one
+        pair = {
+            "order__buyer_id": order.buyer_id,
+            "order__seller_id": order.seller_id,
+            "order__consumer": order.consumer,
+        }
         lines_before = len(draft.lines)
         draft = _with_deposits(order, draft)
         charges = list(

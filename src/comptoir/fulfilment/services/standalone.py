@@ -8,6 +8,11 @@ sweep issues, for each buyer-seller pair, one standalone invoice for the charges
 one credit note per invoice that charged the deposits refunded (I5: a credit note names the
 invoice it credits). The seller may issue them at once from the order page.
 
+A natural person may buy both as a consumer and for its trade (O17): items of its consumer orders
+and of its professional orders are split into two invoices issued in the same transaction, the
+professional one first (`rules.consumer_split`): the consumer's without the B2B penalty-rate and
+40 € mentions, the professional's with them (C. com. L441-9, L441-10).
+
 Rows are taken as the next-invoice hook takes them (same filters, same lock order, marked
 `invoiced` / `credited` in the document's transaction), so whichever comes first bills a row and
 the other finds it billed.
@@ -57,7 +62,7 @@ from comptoir.fulfilment.services.invoicing import (
 from comptoir.ordering.invoicing import due_date, terms_facts
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.rules import consumer_document
+from comptoir.ordering.rules import consumer_document, consumer_split
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
 
@@ -78,15 +83,21 @@ def packaging_return_days() -> int:
 
 @dataclass
 class Issued:
-    """What one buyer-seller pair got: at most one invoice, one credit note per invoice
-    credited."""
+    """What one buyer-seller pair got: at most two invoices (a natural person's professional
+    items, then its consumer items, O17), one credit note per invoice credited."""
 
-    invoice: Invoice | None = None
+    invoices: list[Invoice] = field(default_factory=list)
     credit_notes: list[Invoice] = field(default_factory=list)
 
     @property
+    def invoice(self) -> Invoice | None:
+        """The first invoice issued (the professional one when the items were split), or
+        None."""
+        return self.invoices[0] if self.invoices else None
+
+    @property
     def count(self) -> int:
-        return len(self.credit_notes) + (self.invoice is not None)
+        return len(self.credit_notes) + len(self.invoices)
 
 
 # --- what waits -------------------------------------------------------------------------------
@@ -150,9 +161,11 @@ def waiting_for(*, buyer_id: int, seller_id: int) -> int:
 # --- the standalone invoice -------------------------------------------------------------------
 
 
-def _latest_order(buyer_id: int, seller_id: int) -> Order | None:
+def _latest_order(buyer_id: int, seller_id: int, consumer: bool) -> Order | None:
+    """The pair's latest order of the document's kind (O17): its terms and payment option give
+    the document's due date and terms facts."""
     return (
-        Order.objects.filter(buyer_id=buyer_id, seller_id=seller_id)
+        Order.objects.filter(buyer_id=buyer_id, seller_id=seller_id, consumer=consumer)
         .select_related("terms_version")
         .order_by("-placed_at", "-pk")
         .first()
@@ -178,8 +191,14 @@ def _invoice(
     deposits: list[PackagingDeposit],
     charges: list[Charge],
 ) -> Invoice:
+    """One invoice of `deposits` and `charges`, all of consumer orders or all of professional
+    orders (`consumer_split`)."""
     today = clock.today()
-    order = _latest_order(buyer.pk, seller.pk)
+    # O17: a consumer's items, as on its order's invoice: no B2B penalty-rate and 40 € mentions
+    consumer = consumer_document(
+        [d.order.consumer for d in deposits] + [c.order.consumer for c in charges]
+    )
+    order = _latest_order(buyer.pk, seller.pk, consumer)
     mentions = [STANDALONE_MENTION] + ([DEPOSIT_MENTION] if deposits else [])
     draft = billing.DocumentDraft(
         issuer=party_snapshot(seller),
@@ -189,10 +208,7 @@ def _invoice(
         due_date=due_date(order, today) if order is not None else None,
         nature=standalone_nature(deposits=len(deposits), charge_codes=[c.code for c in charges]),
         mentions=tuple(mentions),
-        # O17: a consumer's items, as on its order's invoice: no B2B penalty-rate and 40 € mentions
-        consumer=consumer_document(
-            [d.order.consumer for d in deposits] + [c.order.consumer for c in charges]
-        ),
+        consumer=consumer,
     )
     facts = None
     if order is not None:
@@ -335,13 +351,22 @@ def _issue(
     refunds = list(locked(_refunds(buyer_id, seller_id, before)).order_by("returned_on", "pk"))
     issued = Issued()
     if deposits or charges:
-        issued.invoice = _invoice(
-            actor=actor,
-            buyer=Organization.objects.get(pk=buyer_id),
-            seller=Organization.objects.get(pk=seller_id),
-            deposits=deposits,
-            charges=charges,
-        )
+        buyer = Organization.objects.get(pk=buyer_id)
+        seller = Organization.objects.get(pk=seller_id)
+        # O17: a natural person's consumer items and professional items on two documents, each
+        # with its own mentions; numbered one after the other in this transaction (I1)
+        flags = [d.order.consumer for d in deposits] + [c.order.consumer for c in charges]
+        for _consumer, positions in consumer_split(flags):
+            chosen = set(positions)
+            issued.invoices.append(
+                _invoice(
+                    actor=actor,
+                    buyer=buyer,
+                    seller=seller,
+                    deposits=[d for i, d in enumerate(deposits) if i in chosen],
+                    charges=[c for i, c in enumerate(charges, start=len(deposits)) if i in chosen],
+                )
+            )
     if refunds:
         issued.credit_notes = _credit_notes(
             actor=actor, buyer_id=buyer_id, seller_id=seller_id, refunds=refunds
@@ -357,6 +382,7 @@ def _issue(
                 "buyer": buyer_id,
                 "reason": reason,
                 "invoice": issued.invoice.number if issued.invoice else None,
+                "invoices": [{"number": i.number, "consumer": i.consumer} for i in issued.invoices],
                 "credit_notes": [n.number for n in issued.credit_notes],
                 "charges": [c.pk for c in charges],
                 "deposits": [d.pk for d in deposits],

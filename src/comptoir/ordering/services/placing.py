@@ -20,6 +20,7 @@ from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest, PricedCart, quote_cart, version_in_force
 from comptoir.ordering.rules import (
     consumer_buyer_check,
+    consumers_served_check,
     payment_choice,
     request_hash,
     withdrawal_excluded,
@@ -39,6 +40,7 @@ from comptoir.parties.permissions import require_permission
 from comptoir.payments.services.card import card_payment_start
 from comptoir.terms.engine.inputs import VoucherInput
 from comptoir.terms.engine.serialize import quote_to_json
+from comptoir.terms.queries import terms_in_force
 
 PREPAYMENT_WARNINGS = {"deposit_exceeded"}
 HOLD_WARNINGS = {"large_order_review"}
@@ -330,18 +332,37 @@ def order_place(*, actor: Any, submission: Submission, signature: Signature | No
         return replay
 
 
+def _consumers_served(submissions: Sequence[Submission]) -> None:
+    """O17 over a whole checkout, before anything is placed: the consumer's submissions come
+    from a natural person and go to sellers whose terms in force serve consumers
+    (`consumers_served_check`). A seller without terms in force is refused on its own (N3)."""
+    consumer = [s for s in submissions if s.as_consumer]
+    for submission in consumer:
+        consumer_buyer_check(is_company=submission.buyer.is_company)
+    sellers = []
+    for submission in consumer:
+        version = terms_in_force(submission.seller)
+        if version is not None:
+            allowed = ordering_policy(version).document.consumers.allowed
+            sellers.append((submission.seller.pk, submission.seller.display_name, allowed))
+    consumers_served_check(sellers)
+
+
 def orders_place(
     *, actor: Any, submissions: Sequence[Submission], signature: Signature | None = None
 ) -> list[Order | DomainError]:
     """Marketplace checkout over several sellers (O1, K1): one independent order per seller, each
     under its own terms, each in its own transaction. Every seller is tried: the outcome of each
     submission, in their order, is its order or the DomainError that seller's placing raised (one
-    seller refusing binds no other). Two submissions for one seller refuse the whole call."""
+    seller refusing binds no other). Two submissions for one seller refuse the whole call, and
+    so does a consumer's submission to a seller selling to professionals only (O17), checked for
+    every seller before anything is placed."""
     sellers = [s.seller.pk for s in submissions]
     if len(set(sellers)) != len(sellers):
         raise DomainError(
             "duplicate_seller", "One submission per seller.", field="submissions", rule="O1"
         )
+    _consumers_served(submissions)
     outcomes: list[Order | DomainError] = []
     for submission in submissions:
         try:

@@ -16,12 +16,19 @@ set it against the buyer's open invoices (O17, `credit_note_transfer_refund`, ru
 `invoice.issued` reaction when the order was not paid by card); a B2B buyer's credit refunded on
 the seller's decision (I5, `credit_refund_create`); and the bank's debit of an exported refund,
 read from a statement (`refund_paid_from_statement`). A refund not paid yet may be cancelled
-(`refund_cancel`): the buyer's credit then stays on its account."""
+(`refund_cancel`): the buyer's credit then stays on its account.
+
+The buyer's credit is checked again when a refund leaves (O12, O17, I5): at export, each
+buyer's due refunds must fit in its net credit with the seller, less the refunds already sent
+to the bank; a refund that no longer fits is held (`held`, with its reason) instead of being
+sent, until the seller releases it (`refund_release`, back to due) or cancels it. A refund paid
+(by hand or read from a statement) is always recorded paid; what it exceeded the buyer's credit
+by is flagged (`beyond_credit`): the buyer owes it back."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,6 +37,7 @@ from uuid import uuid4
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
@@ -38,6 +46,7 @@ from comptoir.billing.models import Invoice, Kind
 from comptoir.billing.models import Status as InvoiceStatus
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.money import format_money
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.services import matching_create
@@ -46,19 +55,25 @@ from comptoir.parties.permissions import require_permission
 from comptoir.payments.formats.sepa import CreditTransfer, Party, pain001
 from comptoir.payments.models import CardIntent, Mandate, Method, Payment, Refund
 from comptoir.payments.policy import payment_policy
+from comptoir.payments.rules import refund_beyond_credit, refunds_covered
 from comptoir.payments.services._posting import CashMove, cash_post, credit_note_item_locked
 from comptoir.payments.services.prepayments import PREPAYMENT_METHODS
 from comptoir.payments.services.recording import org_get
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 P = Account.Purpose
 
 #: O12 is silent on the delay: the seller refunds within 14 days of the cancellation, the delay
 #: the law gives for a consumer's withdrawal (O17, L221-24), so both kinds fall due alike.
 O12_REFUND_WITHIN = timedelta(days=14)
 
-#: The refunds still owed (not paid, not cancelled): they hold part of the buyer's credit.
-OWED = (Refund.Status.DUE, Refund.Status.EXPORTED)
+#: The refunds still owed (not paid, not cancelled): they hold part of the buyer's credit. A
+#: held refund is still owed until the seller releases or cancels it.
+OWED = (Refund.Status.DUE, Refund.Status.HELD, Refund.Status.EXPORTED)
+
+#: Why an export held a refund back: the buyer's credit no longer covers all of it.
+HOLD_CREDIT_SHORT = "credit_short"
 
 
 def _payments(*, buyer_id: int, seller_id: int, reference: str) -> QuerySet[Payment]:
@@ -239,19 +254,27 @@ def _owed_to(*, buyer_id: int, seller_id: int) -> Decimal:
     return total if total is not None else ZERO
 
 
-def buyer_credit(*, buyer: Any, seller: Any, lock: bool = False) -> Decimal:
-    """What the seller may still refund the buyer: its net credit with the seller (its credits
-    not yet set against a debt, less what it still owes, invoices not yet due included) minus the
-    refunds already owed to it (due or sent to the bank). Never below zero. With `lock`, the
-    buyer's credits are locked first, so that two refunds of the same credit take turns."""
-    buyer_id, seller_id = getattr(buyer, "pk", buyer), getattr(seller, "pk", seller)
+def _net_credit(*, buyer_id: int, seller_id: int, lock: bool) -> Decimal:
+    """The buyer's net credit with the seller: its credits not yet set against a debt, less what
+    it still owes (invoices not yet due included); negative when it owes. With `lock`, its
+    credits are locked first, so that two uses of the same credit take turns."""
     items = OpenItem.objects.filter(
         party_id=buyer_id, counterparty_id=seller_id, account__purpose=P.RECEIVABLE
     ).exclude(open_amount=0)
     if lock:
         list(items.filter(open_amount__lt=0).select_for_update().values_list("pk", flat=True))
     net = items.aggregate(total=Sum("open_amount"))["total"] or ZERO
-    return max(-net - _owed_to(buyer_id=buyer_id, seller_id=seller_id), ZERO)
+    return (-net).quantize(CENT)
+
+
+def buyer_credit(*, buyer: Any, seller: Any, lock: bool = False) -> Decimal:
+    """What the seller may still refund the buyer: its net credit with the seller (its credits
+    not yet set against a debt, less what it still owes, invoices not yet due included) minus the
+    refunds already owed to it (due, held or sent to the bank). Never below zero. With `lock`,
+    the buyer's credits are locked first, so that two refunds of the same credit take turns."""
+    buyer_id, seller_id = getattr(buyer, "pk", buyer), getattr(seller, "pk", seller)
+    net = _net_credit(buyer_id=buyer_id, seller_id=seller_id, lock=lock)
+    return max(net - _owed_to(buyer_id=buyer_id, seller_id=seller_id), ZERO)
 
 
 def _paying_account(buyer: Organization, seller_id: int) -> tuple[str, str, str]:
@@ -440,20 +463,96 @@ def credit_refund_create(
 
 @dataclass(frozen=True)
 class RefundExport:
-    """One pain.001 file and the refunds it carries."""
+    """One pain.001 file and the refunds it carries; the refunds held back (not in the file)
+    because the buyer's credit no longer covers them."""
 
     message_id: str
     xml: bytes
     refunds: list[Refund]
     total: Decimal
+    held: list[Refund] = field(default_factory=list)
 
 
-@transaction.atomic
+def _sent_to_bank(buyer_id: int, seller_id: int) -> Decimal:
+    """The buyer's refunds in a file already, not paid yet: they hold part of its credit."""
+    total = Refund.objects.filter(
+        buyer_id=buyer_id, seller_id=seller_id, status=Refund.Status.EXPORTED
+    ).aggregate(total=Sum("amount"))["total"]
+    return total if total is not None else ZERO
+
+
+def _hold(refund: Refund, credit: Decimal, at: datetime, actor: Any) -> None:
+    refund.status, refund.held_at = Refund.Status.HELD, at
+    refund.held_reason, refund.held_credit = HOLD_CREDIT_SHORT, credit
+    refund.save(update_fields=["status", "held_at", "held_reason", "held_credit"])
+    audit_record(
+        actor=actor,
+        organization_id=refund.seller_id,
+        action="payments.refund_held",
+        obj_type="payments.refund",
+        obj_id=refund.pk,
+        data={
+            "reference": refund.reference,
+            "amount": refund.amount,
+            "credit": credit,
+            "reason": HOLD_CREDIT_SHORT,
+            "end_to_end_id": refund.end_to_end_id,
+            "rule": refund.rule,
+        },
+    )
+
+
+def _check_credit(
+    refunds: list[Refund], at: datetime, actor: Any
+) -> tuple[list[Refund], list[Refund]]:
+    """O12, O17, I5: per buyer (in buyer order, its credits locked), its due refunds in due
+    order against its net credit less the refunds already sent to the bank (`refunds_covered`):
+    those covered in full are sent, the others are held. Returns (sent, held)."""
+    by_buyer: dict[int, list[Refund]] = {}
+    for refund in refunds:
+        by_buyer.setdefault(refund.buyer_id, []).append(refund)
+    sent_ids: set[int] = set()
+    held: list[Refund] = []
+    for buyer_id in sorted(by_buyer):
+        rows = by_buyer[buyer_id]
+        seller_id = rows[0].seller_id
+        credit = _net_credit(buyer_id=buyer_id, seller_id=seller_id, lock=True)
+        credit -= _sent_to_bank(buyer_id, seller_id)
+        cover = refunds_covered(credit, [(r.pk, r.amount) for r in rows])
+        sent_ids.update(cover.sent)
+        left = dict(cover.held)
+        for refund in rows:
+            if refund.pk in left:
+                _hold(refund, left[refund.pk], at, actor)
+                held.append(refund)
+    return [r for r in refunds if r.pk in sent_ids], held
+
+
 def refunds_export(*, seller: Any, actor: Any = None) -> RefundExport:
     """The seller's due refunds whose IBAN is known, as one SEPA credit-transfer file
     (pain.001.001.03, checked against its schema) drawn on the seller's account; they are
     marked sent to the bank. Refused when none is left (`nothing_to_export`) or the seller has
-    no IBAN (`seller_iban_missing`)."""
+    no IBAN (`seller_iban_missing`). Each buyer's credit is checked again first (O12, O17, I5):
+    a refund it no longer covers in full is held, not sent (`RefundExport.held`); when every
+    refund is held, the holds are kept and the export is refused (`refunds_held`)."""
+    done = _refunds_export(seller=seller, actor=actor)
+    if not done.refunds:
+        raise DomainError(
+            "refunds_held",
+            _(
+                "No file: the buyers' credit with you no longer covers any of the due refunds. "
+                "They are held; release or cancel them on the refunds page."
+            ),
+            field="refunds",
+            rule="I5",
+            details={"held": [r.pk for r in done.held]},
+        )
+    return done
+
+
+@transaction.atomic
+def _refunds_export(*, seller: Any, actor: Any) -> RefundExport:
+    """`refunds_export` in one transaction: the holds stay even when nothing is sent."""
     seller = org_get(seller, "seller")
     if actor is not None:
         require_permission(actor, seller, Permission.VIEW_INVOICES)
@@ -478,6 +577,9 @@ def refunds_export(*, seller: Any, actor: Any = None) -> RefundExport:
             rule="O12",
         )
     at = clock.now()
+    refunds, held = _check_credit(refunds, at, actor)
+    if not refunds:
+        return RefundExport(message_id="", xml=b"", refunds=[], total=ZERO, held=held)
     message_id = f"COMPTOIR-RB-{at:%Y%m%d%H%M%S}-{refunds[0].pk}"[:35]
     xml = pain001(
         Party(seller.legal_name[:70], seller.iban, seller.bic),
@@ -506,9 +608,71 @@ def refunds_export(*, seller: Any, actor: Any = None) -> RefundExport:
         action="payments.refunds_exported",
         obj_type="payments.refund",
         obj_id=message_id,
-        data={"count": len(refunds), "total": total, "refunds": [r.pk for r in refunds]},
+        data={
+            "count": len(refunds),
+            "total": total,
+            "refunds": [r.pk for r in refunds],
+            "held": [r.pk for r in held],
+        },
     )
-    return RefundExport(message_id=message_id, xml=xml, refunds=refunds, total=total)
+    return RefundExport(message_id=message_id, xml=xml, refunds=refunds, total=total, held=held)
+
+
+def held_reason_text(refund: Refund) -> str:
+    """Why the export held this refund back, for people (the page, the API); "" if not held."""
+    if refund.status != Refund.Status.HELD:
+        return ""
+    rule = refund.rule if refund.rule == Refund.Rule.I5 else f"{refund.rule}, I5"
+    lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+    return _(
+        "Held at export: the buyer's credit with you covered only %(credit)s of the "
+        "%(amount)s to refund (%(rule)s). Release it to have the next export check it again, "
+        "or cancel it."
+    ) % {
+        "credit": format_money(refund.held_credit or ZERO, lang=lang),
+        "amount": format_money(refund.amount, lang=lang),
+        "rule": rule,
+    }
+
+
+@transaction.atomic
+def refund_release(*, seller: Any, refund: Refund | int, actor: Any) -> Refund:
+    """The seller releases a refund the export held back (O12, O17, I5): it is due again, and
+    the next export checks the buyer's credit again (held again if still not covered). Only a
+    held refund (`refund_not_held`); needs "credit and invoices" (P4); another seller's refund
+    is not found. Audited `payments.refund_released`."""
+    seller = org_get(seller, "seller")
+    require_permission(actor, seller, Permission.VIEW_INVOICES)
+    pk = refund.pk if isinstance(refund, Refund) else refund
+    row = Refund.objects.select_for_update().filter(pk=pk, seller=seller).first()
+    if row is None:
+        raise NotFound("Refund", field="refund")
+    if row.status != Refund.Status.HELD:
+        raise DomainError(
+            "refund_not_held",
+            _("The refund of %(ref)s is not held: nothing to release.") % {"ref": row.reference},
+            field="refund",
+            rule=row.rule,
+        )
+    held = {"held_at": row.held_at, "reason": row.held_reason, "credit": row.held_credit}
+    row.status = Refund.Status.DUE
+    row.held_at, row.held_reason, row.held_credit = None, "", None
+    row.save(update_fields=["status", "held_at", "held_reason", "held_credit"])
+    audit_record(
+        actor=actor,
+        organization_id=seller.pk,
+        action="payments.refund_released",
+        obj_type="payments.refund",
+        obj_id=row.pk,
+        data={
+            "reference": row.reference,
+            "amount": row.amount,
+            "end_to_end_id": row.end_to_end_id,
+            "rule": row.rule,
+            **held,
+        },
+    )
+    return row
 
 
 def _refuse_paid(refund: Refund) -> None:
@@ -579,7 +743,10 @@ def refund_mark_paid(
     `on` (default today): the money going out is posted (the seller's bank, or the funds held
     for sellers on a marketplace, as a card refund) and matched against the buyer's credit, so
     the buyer's balance comes back to what it was before the payment. Another seller's refund
-    is not found; one paid already, or cancelled, is refused and nothing changes."""
+    is not found; one paid already, or cancelled, is refused and nothing changes. The money has
+    left: a refund beyond the buyer's net credit at that moment (O12, O17, I5) is paid all the
+    same, and what it exceeded the credit by is flagged (`beyond_credit`, audit
+    `payments.refund_paid_beyond_credit`): the buyer owes it back."""
     seller = org_get(seller, "seller")
     if actor is not None:
         require_permission(actor, seller, Permission.VIEW_INVOICES)
@@ -597,6 +764,8 @@ def refund_mark_paid(
             field="on",
             rule=row.rule,
         )
+    net = _net_credit(buyer_id=row.buyer_id, seller_id=row.seller_id, lock=True)
+    beyond = refund_beyond_credit(row.amount, net)
     policy = payment_policy(row.seller_id, day)
     move = CashMove(
         row.buyer_id,
@@ -619,7 +788,10 @@ def refund_mark_paid(
     row.paid_on = day
     row.paid_at = clock.now()
     row.paid_by = actor if actor is not None and getattr(actor, "pk", None) else None
-    row.save(update_fields=["open_item", "status", "paid_on", "paid_at", "paid_by"])
+    row.beyond_credit = beyond
+    row.save(
+        update_fields=["open_item", "status", "paid_on", "paid_at", "paid_by", "beyond_credit"]
+    )
     audit_record(
         actor=actor,
         organization_id=seller.pk,
@@ -631,18 +803,38 @@ def refund_mark_paid(
             "amount": row.amount,
             "paid_on": day,
             "unmatched": left,
+            "beyond_credit": beyond,
             "end_to_end_id": row.end_to_end_id,
             "rule": row.rule,
             "source": source,
         },
     )
+    if beyond > 0:
+        audit_record(
+            actor=actor,
+            organization_id=seller.pk,
+            action="payments.refund_paid_beyond_credit",
+            obj_type="payments.refund",
+            obj_id=row.pk,
+            data={
+                "reference": row.reference,
+                "amount": row.amount,
+                "credit": max(net, ZERO),
+                "beyond_credit": beyond,
+                "buyer": row.buyer_id,
+                "end_to_end_id": row.end_to_end_id,
+                "rule": row.rule,
+                "source": source,
+            },
+        )
     return row
 
 
 @transaction.atomic
 def refund_cancel(*, seller: Any, refund: Refund | int, actor: Any, reason: str) -> Refund:
     """The seller will not pay this refund (a mistake, the buyer asked to keep the credit, or
-    its bank rejected the transfer): from `due` or `exported`, with a reason (field `reason`).
+    its bank rejected the transfer): from `due`, `held` or `exported`, with a reason (field
+    `reason`).
     Nothing is posted: the buyer's credit stays on its account, to be deducted from its next
     invoice or refunded again on request (I5). A refund in a file already sent to the bank must
     also be stopped there. Needs "credit and invoices" (P4); another seller's refund is not
@@ -719,7 +911,9 @@ def refund_paid_from_statement(
     sent to the bank, of exactly that amount, is marked paid on the booking day (`refund_mark_
     paid`, source "statement"); one paid already (by hand) is matched and nothing is posted
     again. Returns whether the line is matched and its note; an unknown id, another amount, or
-    a cancelled refund is left for review. Runs inside the import's transaction."""
+    a cancelled refund is left for review. A refund held or beyond the buyer's credit is paid
+    all the same (the money has left): the line is matched, its note says what the buyer now
+    owes, and the refund is flagged (`beyond_credit`). Runs inside the import's transaction."""
     row = (
         Refund.objects.select_for_update()
         .filter(end_to_end_id=end_to_end_id, seller_id__in=seller_ids)
@@ -738,7 +932,12 @@ def refund_paid_from_statement(
         return False, f"Remboursement {end_to_end_id} débité mais annulé : à vérifier"
     created = timezone.localtime(row.created_at, clock.PARIS).date()
     day = max(min(booked_on, clock.today()), created)
-    refund_mark_paid(seller=row.seller_id, refund=row.pk, on=day, source="statement")
+    paid = refund_mark_paid(seller=row.seller_id, refund=row.pk, on=day, source="statement")
+    if paid.beyond_credit > 0:
+        return True, (
+            f"Remboursement {end_to_end_id} payé, {paid.beyond_credit} € au-delà du crédit de "
+            f"l'acheteur : il les doit (I5)"
+        )
     return True, f"Remboursement {end_to_end_id} payé"
 
 
@@ -764,6 +963,16 @@ def refunds_late(*, seller_id: int, today: date | None = None) -> QuerySet[Refun
     ).order_by("due_on", "pk")
 
 
+def refunds_beyond_credit(*, seller_id: int) -> QuerySet[Refund]:
+    """The refunds paid beyond the buyer's credit (the buyer owes the difference), latest
+    paid first, with the buyer."""
+    return (
+        Refund.objects.filter(seller_id=seller_id, status=Refund.Status.PAID, beyond_credit__gt=0)
+        .select_related("buyer")
+        .order_by("-paid_at", "-pk")
+    )
+
+
 def is_late(refund: Refund, today: date | None = None) -> bool:
     return refund.status == Refund.Status.DUE and refund.due_on < (today or clock.today())
 
@@ -775,13 +984,16 @@ __all__ = [
     "buyer_credit",
     "credit_note_transfer_refund",
     "credit_refund_create",
+    "held_reason_text",
     "is_late",
     "refund_cancel",
     "refund_due_create",
     "refund_id_in",
     "refund_mark_paid",
     "refund_paid_from_statement",
+    "refund_release",
     "refundable",
+    "refunds_beyond_credit",
     "refunds_export",
     "refunds_late",
     "refunds_of",

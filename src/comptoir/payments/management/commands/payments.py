@@ -233,6 +233,8 @@ class Command(BaseCommand):
         Path(out).write_bytes(done.xml)
         for r in done.refunds:
             self.stdout.write(f"{r.reference} ({r.rule}): {r.amount} € to {r.creditor_iban}")
+        for r in done.held:
+            self.stdout.write(f"{r.reference} ({r.rule}): {r.amount} € held (I5): credit short")
         self.stdout.write(
             f"{out}: {len(done.refunds)} refund(s), {done.total} € ({done.message_id})."
         )
