@@ -226,6 +226,8 @@ COMPTOIR_PSP_URL = os.environ.get("COMPTOIR_PSP_URL", "")
 COMPTOIR_PSP_KEY = os.environ.get("COMPTOIR_PSP_KEY", "")
 # PT3: the financing partner's fee, in % of the invoice, under the operator's agreement with it
 COMPTOIR_FINANCING_FEE_PERCENT = os.environ.get("COMPTOIR_FINANCING_FEE_PERCENT", "0")
+# processes a large sweep (collection) may use on PostgreSQL: core/parallel.py
+COMPTOIR_SWEEP_WORKERS = int(os.environ.get("COMPTOIR_SWEEP_WORKERS", "1"))
 # Webhooks: plain http:// to 127.0.0.1/localhost is accepted for development and tests only
 COMPTOIR_WEBHOOKS_ALLOW_LOCAL_HTTP = (
     os.environ.get("COMPTOIR_WEBHOOKS_ALLOW_LOCAL_HTTP", "0" if PRODUCTION else "1") == "1"

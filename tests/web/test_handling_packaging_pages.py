@@ -82,6 +82,8 @@ def test_the_seller_marks_manual_handling_with_the_contract_fee(client, electron
     assert order.total_excl_vat == Decimal("95.00")  # 10 × 8.00 + 15.00
     html = done.content.decode()
     assert "Frais de traitement manuel" in html  # the fee's row on the order
+    fee_row = html.split('data-testid="fee"')[1].split("</tr>")[0]
+    assert "+ 15,00\u00a0€" in fee_row  # formatted as the other amounts of the table
     timeline = html.split('data-testid="timeline"')[1]
     assert "Commande faxée." in timeline and "15,00" in timeline
     assert 'data-testid="manual-handling"' not in html  # marked once

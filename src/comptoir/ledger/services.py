@@ -119,39 +119,48 @@ class EntrySpec:
 
 def journal_entries_post(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
     """Post several balanced entries at once (batch issuing); all or none are posted."""
+    at = clock.now()
+    ids = journal_entries_insert(entries=entries, at=at)
+    alias = connection.alias
+    rows = []
+    for spec, pk in zip(entries, ids, strict=True):
+        row = JournalEntry(
+            pk=pk,
+            journal=spec.journal,
+            date=spec.date,
+            label=spec.label[:200],
+            reference=spec.reference,
+            created_at=at,
+        )
+        row._state.adding = False
+        row._state.db = alias
+        rows.append(row)
+    return rows
+
+
+def journal_entries_insert(
+    *, entries: Sequence[EntrySpec], at: datetime | None = None
+) -> list[int]:
+    """`journal_entries_post` answering only the new entries' ids, in order: no model is built
+    (the collection sweep posts 70,000 charges at a time)."""
     for spec in entries:
         _check_lines(spec.lines)
+    at = at or clock.now()
     with transaction.atomic():
-        at = clock.now()
-        rows = [
-            JournalEntry(
-                journal=spec.journal,
-                date=spec.date,
-                label=spec.label[:200],
-                reference=spec.reference,
-                created_at=at,
-            )
-            for spec in entries
-        ]
-        # multi-row INSERT … RETURNING without the ORM's per-value preparation (bulk.py)
+        # rows as plain tuples, without the ORM's per-value preparation (bulk.py)
         fields = ["journal", "date", "label", "reference", "created_at"]
         stamp = prepared(JournalEntry, "created_at", at)
         ids = insert_returning(
             JournalEntry,
             fields,
-            [(r.journal, r.date, r.label, r.reference, stamp) for r in rows],
+            [(e.journal, e.date, e.label[:200], e.reference, stamp) for e in entries],
         )
-        alias = connection.alias
-        for row, pk in zip(rows, ids, strict=True):
-            row.pk = pk
-            row._state.adding = False
-            row._state.db = alias
         insert_rows(
             JournalLine,
             ["entry", "account", "debit", "credit"],
             [
-                (row.pk, line.account.pk, line.debit, line.credit)
-                for row, spec in zip(rows, entries, strict=True)
+                (pk, line.account.pk, line.debit, line.credit)
+                for pk, spec in zip(ids, entries, strict=True)
                 for line in spec.lines
             ],
         )
@@ -175,7 +184,7 @@ def journal_entries_post(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
                     item.account.pk,
                     item.party_id,
                     item.counterparty_id,
-                    row.pk,
+                    pk,
                     item.reference,
                     item.kind,
                     item.amount,
@@ -183,11 +192,11 @@ def journal_entries_post(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
                     item.due_date,
                     created_at,
                 )
-                for row, spec in zip(rows, entries, strict=True)
+                for pk, spec in zip(ids, entries, strict=True)
                 for item in spec.open_items
             ],
         )
-    return rows
+    return ids
 
 
 def journal_entry_post(

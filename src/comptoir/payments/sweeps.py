@@ -6,7 +6,7 @@ from datetime import datetime
 
 from comptoir.core import clock
 from comptoir.core.sweeps import register
-from comptoir.payments.services import collection_run, debits_collect, rebates_settle
+from comptoir.payments.services import collection_run_parallel, debits_collect, rebates_settle
 from comptoir.payments.services.card import card_refunds_retry
 from comptoir.payments.services.refunds import credit_note_refunds_missed
 
@@ -19,8 +19,9 @@ def collect_direct_debits(*, until: datetime) -> int:
 
 @register("payments.collection", order=90)
 def collection(*, until: datetime) -> int:
-    """Interest, indemnities, reminders, formal notices and their consequences (PT11, N1)."""
-    return collection_run(on=until.astimezone(clock.PARIS).date()).changes
+    """Interest, indemnities, reminders, formal notices and their consequences (PT11, N1), split
+    by buyer over COMPTOIR_SWEEP_WORKERS processes on PostgreSQL."""
+    return collection_run_parallel(on=until.astimezone(clock.PARIS).date()).changes
 
 
 @register("payments.rebates", order=95)

@@ -1,6 +1,11 @@
 """Use cases of payments; each runs in one transaction and is audited."""
 
-from comptoir.payments.services.collection import CollectionResult, cases_open, collection_run
+from comptoir.payments.services.collection import (
+    CollectionResult,
+    cases_open,
+    collection_run,
+    collection_run_parallel,
+)
 from comptoir.payments.services.credit import (
     credit_limit_set,
     deposit_receive,
@@ -32,6 +37,7 @@ __all__ = [
     "allocate_to_debts",
     "cases_open",
     "collection_run",
+    "collection_run_parallel",
     "credit_limit_set",
     "debit_return",
     "debit_schedule",

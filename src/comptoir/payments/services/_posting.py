@@ -14,6 +14,7 @@ from comptoir.ledger.services import (
     OpenItemSpec,
     Posting,
     accounts_get,
+    journal_entries_insert,
     journal_entries_post,
 )
 
@@ -43,7 +44,7 @@ def charges_post(charges: Sequence[Charge]) -> int:
         (c.seller_id, P.SELLER_REVENUE) for c in charges
     }
     accounts = accounts_get(wanted=wanted)
-    entries = journal_entries_post(
+    entries = journal_entries_insert(
         entries=[
             EntrySpec(
                 date=c.on,

@@ -25,6 +25,7 @@ from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
+    Count,
     DateField,
     Exists,
     F,
@@ -41,6 +42,7 @@ from django.db.models.functions import Coalesce
 from comptoir.billing.models import Invoice
 from comptoir.core import clock
 from comptoir.core.calendar import add_months
+from comptoir.core.parallel import can_split, cut, run_parts, sweep_workers
 from comptoir.core.services import audit_record
 from comptoir.ledger.bulk import insert_new, insert_select, prepared, update_rows
 from comptoir.ledger.models import Account, OpenItem
@@ -105,6 +107,21 @@ def _late_items(
     return qs
 
 
+# a share of the buyers: the ids from the first (included) to the second (excluded), None: no end
+Part = tuple[int | None, int | None]
+
+
+def _in_part(qs: QuerySet[Any], buyer: str, part: Part | None) -> QuerySet[Any]:
+    """Only the rows of the buyers of one share (core/parallel.py): a buyer's cases, charges,
+    acceleration, suspension and reminder e-mail stay in one process."""
+    low, high = part or (None, None)
+    if low is not None:
+        qs = qs.filter(**{f"{buyer}__gte": low})
+    if high is not None:
+        qs = qs.filter(**{f"{buyer}__lt": high})
+    return qs
+
+
 # the columns of a new case, in the order of `_new_cases`'s select
 OPENED = (
     "open_item",
@@ -134,6 +151,7 @@ def _new_cases(
     *,
     items: Sequence[int] | None = None,
     with_item: bool = False,
+    part: Part | None = None,
 ) -> QuerySet[OpenItem]:
     """One row per late invoice item without a case: the values of its case, in the order of
     `OPENED` (`with_item`: then the item's open amount and reference). The invoice date and the
@@ -184,7 +202,8 @@ def _new_cases(
     assert len(values) == len(OPENED)
     if with_item:
         values |= {"c_item_open": F("open_amount"), "c_item_reference": F("reference")}
-    qs = _late_items(on, buyer_id, seller_id, items).annotate(**values)
+    qs = _in_part(_late_items(on, buyer_id, seller_id, items), "party_id", part)
+    qs = qs.annotate(**values)
     return qs.order_by(*(["pk"] if with_item else [])).values_list(*values)
 
 
@@ -213,10 +232,11 @@ _POSITIONS = [
 ]
 
 
-def _open_cases(on: date, seller_id: int | None) -> list[int]:
+def _open_cases(on: date, seller_id: int | None, part: Part | None) -> list[int]:
     qs = LateCase.objects.filter(~Q(stage__in=[Stage.SETTLED, Stage.RESOLVED]))
     if seller_id is not None:
         qs = qs.filter(seller_id=seller_id)
+    qs = _in_part(qs, "buyer_id", part)
     return list(qs.order_by("pk").values_list("pk", flat=True))
 
 
@@ -515,10 +535,11 @@ def lift_if_clear(*, buyer_id: int, seller_id: int, on: date) -> bool:
     return bool(active.update(lifted_on=on))
 
 
-def _lift(on: date, seller_id: int | None) -> int:
+def _lift(on: date, seller_id: int | None, part: Part | None) -> int:
     active = Suspension.objects.filter(lifted_on=None)
     if seller_id is not None:
         active = active.filter(seller_id=seller_id)
+    active = _in_part(active, "buyer_id", part)
     pairs = set(active.values_list("buyer_id", "seller_id"))
     if not pairs:
         return 0
@@ -584,12 +605,17 @@ def _send_all(mails: list[tuple[int, Any, Any, Any]]) -> None:
             notifications.send(org, subject, body, attachment, connection=mailer)
 
 
-def collection_run(*, on: date | None = None, seller_id: int | None = None) -> CollectionResult:
-    """The collection sweep for day `on` (default today): see the module's docstring."""
+def collection_run(
+    *, on: date | None = None, seller_id: int | None = None, part: Part | None = None
+) -> CollectionResult:
+    """The collection sweep for day `on` (default today): see the module's docstring. With
+    `part=(k, n)`, only the buyers whose id is k modulo n (`collection_run_parallel`)."""
     on = on or clock.today()
     result = CollectionResult()
-    ids = _open_cases(on, seller_id)  # the cases opened before this run
-    new: list[tuple] = list(_new_cases(on, None, seller_id, with_item=True))  # type: ignore[arg-type]
+    ids = _open_cases(on, seller_id, part)  # the cases opened before this run
+    new: list[tuple] = list(
+        _new_cases(on, None, seller_id, with_item=True, part=part)  # type: ignore[arg-type]
+    )
     pairs_done: set[tuple[int, int]] = set()  # acceleration and suspension: once per run
     reminded: dict[tuple[int, int], list[tuple[str, date, Decimal]]] = defaultdict(list)
     policies: dict[int, PaymentPolicy | None] = {}
@@ -629,8 +655,39 @@ def collection_run(*, on: date | None = None, seller_id: int | None = None) -> C
             finish(run)
     transaction.on_commit(partial(_send_all, _reminder_mails(reminded)))
     with transaction.atomic():
-        result.lifted = _lift(on, seller_id)
+        result.lifted = _lift(on, seller_id, part)
     return result
+
+
+def _work_by_buyer(on: date, seller_id: int | None) -> list[tuple[int, int]]:
+    """(buyer id, open cases + late items without a case), by buyer id."""
+    work: dict[int, int] = defaultdict(int)
+    cases = LateCase.objects.filter(~Q(stage__in=[Stage.SETTLED, Stage.RESOLVED]))
+    if seller_id is not None:
+        cases = cases.filter(seller_id=seller_id)
+    items = _late_items(on, None, seller_id)
+    for qs, buyer in ((cases, "buyer_id"), (items, "party_id")):
+        for buyer_id, n in qs.order_by().values_list(buyer).annotate(n=Count("pk")):
+            work[buyer_id] += n
+    return sorted(work.items())
+
+
+def collection_run_parallel(
+    *, on: date | None = None, seller_id: int | None = None, workers: int | None = None
+) -> CollectionResult:
+    """`collection_run` split by buyer over `workers` processes (default: the
+    COMPTOIR_SWEEP_WORKERS setting) on PostgreSQL, in this process otherwise. Each process takes
+    a range of buyers with about the same number of cases and late items; the ranges are
+    disjoint, so the result is the one a single run gives."""
+    on = on or clock.today()
+    workers = workers or sweep_workers()
+    parts: list[Part] = [(None, None)]
+    if can_split(workers):
+        parts = cut(_work_by_buyer(on, seller_id), workers)
+    total = CollectionResult()
+    for share in run_parts(collection_run, parts, on=on, seller_id=seller_id):
+        total.add(share)
+    return total
 
 
 def notice_deadline_for(policy: PaymentPolicy, sent_on: date) -> date:
@@ -642,4 +699,10 @@ def notice_deadline_for(policy: PaymentPolicy, sent_on: date) -> date:
     return rules.notice_deadline(sent_on, int(delay.amount), delay.unit)
 
 
-__all__ = ["CollectionResult", "FormalNotice", "cases_open", "collection_run"]
+__all__ = [
+    "CollectionResult",
+    "FormalNotice",
+    "cases_open",
+    "collection_run",
+    "collection_run_parallel",
+]

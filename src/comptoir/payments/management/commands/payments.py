@@ -27,7 +27,7 @@ from comptoir.parties.models import Organization
 from comptoir.payments.models import LcrReturn
 from comptoir.payments.queries import statement_of_account
 from comptoir.payments.services import (
-    collection_run,
+    collection_run_parallel,
     debits_export,
     payouts_export,
     statement_import,
@@ -94,6 +94,13 @@ class Command(BaseCommand):
         p.add_argument("--out", required=True)
         p = sub.add_parser("collect", help="run the collection sweep for a day (default today)")
         p.add_argument("--on", type=date.fromisoformat)
+        p.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes, each on its share of the buyers (PostgreSQL; default: "
+            "COMPTOIR_SWEEP_WORKERS)",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -239,8 +246,8 @@ class Command(BaseCommand):
             f"{out}: {len(done.refunds)} refund(s), {done.total} € ({done.message_id})."
         )
 
-    def _collect(self, on: date | None = None, **_: Any) -> None:
-        r = collection_run(on=on)
+    def _collect(self, on: date | None = None, workers: int | None = None, **_: Any) -> None:
+        r = collection_run_parallel(on=on, workers=workers)
         self.stdout.write(
             f"opened {r.opened}, indemnities {r.indemnities}, reminders {r.reminders}, "
             f"notices {r.notices}, resolved {r.resolved}, accelerated {r.accelerated}, "
