@@ -45,8 +45,9 @@ PAGES = 5
 _data: dict[str, Any] = {}
 _seats = itertools.count()
 _logged_in: list[int] = []
+# the "next" link's whole query (cursor, the total counted on the first page, the search)
 NEXT_RE = re.compile(
-    rb'href="\?after=([^"&]+)"[^>]*rel="next"|rel="next"[^>]*href="\?after=([^"&]+)"'
+    rb'href="\?([^"]*after=[^"]+)"[^>]*rel="next"|rel="next"[^>]*href="\?([^"]*after=[^"]+)"'
 )
 CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -125,10 +126,11 @@ class ProductListUser(BuyerUser):
                     page.failure("prices not shown")
                     return
                 match = NEXT_RE.search(body)
-                if match is None:
+                if match is None:  # 100,000 products: every page of the five has a next one
+                    page.failure("no next-page link")
                     return
-                cursor = (match.group(1) or match.group(2)).decode()
-            url = f"/sellers/{self.seller_id}/products/?after={cursor}"
+                query = (match.group(1) or match.group(2)).decode().replace("&amp;", "&")
+            url = f"/sellers/{self.seller_id}/products/?{query}"
 
 
 class OrderPageUser(BuyerUser):
