@@ -94,7 +94,9 @@ def test_every_demo_login_works(demo):
 
 def test_identifiers_are_valid(demo):
     orgs = list(Organization.objects.all())
-    assert len(orgs) == 9
+    assert len(orgs) == 10  # the operator, five sellers, three companies and a person buying
+    person = Organization.objects.get(legal_name="Julien Roux")
+    assert person.is_buyer and not person.is_company  # O17: may order as a consumer
     for org in orgs:
         assert siren.is_valid(org.siren), org
         assert siret.is_valid(org.siret) and org.siret.startswith(org.siren), org

@@ -84,6 +84,7 @@ class OrgSpec:
     ean_prefix: str = ""
     selective_distribution: bool = False
     financing_enabled: bool = False
+    is_company: bool = True
 
     @property
     def siren(self) -> str:
@@ -231,6 +232,22 @@ BUYERS = (
     ),
 )
 
+# O17: a natural person (a sole trader) who buys for the trade and, at times, as a consumer
+PERSON = OrgSpec(
+    key="buyer4",
+    legal_name="Julien Roux",
+    trade_name="Julien Roux, ébéniste",
+    siren_base="81945672",
+    bank=("20041", "01005", "00500123456"),
+    bic="PSSTFRPP",
+    address=("4 rue des Tanneurs", "13002", "Marseille"),
+    contact="Julien Roux",
+    phone="04 91 00 04 04",
+    email="buyer4@comptoir.example",
+    roles=("buyer",),
+    is_company=False,
+)
+
 PEOPLE = {
     "buyer1": ("Sophie Martin", "Lucas Bernard", "Emma Petit"),
     "buyer2": ("Camille Dubois", "Léa Moreau", "Hugo Laurent"),
@@ -271,6 +288,14 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
                 spec.trade_name,
             )
         )
+    rows.append(
+        (
+            "buyer, a natural person (orders as a consumer too)",
+            PERSON.email,
+            DEMO_PASSWORD,
+            PERSON.trade_name,
+        )
+    )
     return rows
 
 
@@ -332,6 +357,7 @@ class _Builder:
                 terms_preset=spec.preset,
                 selective_distribution=spec.selective_distribution,
                 financing_enabled=spec.financing_enabled,
+                is_company=spec.is_company,
                 registered_address=party_services.AddressInput(
                     line1=line1, postcode=postcode, city=city
                 ),
@@ -528,6 +554,9 @@ class _Builder:
                 },
             )
             self.report.add("customer conditions", int(created))
+
+        person = self.organization(PERSON)  # no history: an account to try consumer orders
+        self.membership(person, self.user(PERSON.email, PERSON.contact), owner=True)
 
         users = {spec.key: self.user(_seller_email(spec), spec.contact) for spec in SELLERS}
         for spec in BUYERS:
