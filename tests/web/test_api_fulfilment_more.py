@@ -343,14 +343,14 @@ def test_a_concurrent_call_with_the_same_key_creates_once(buyer, monkeypatch):
     created: list[int] = []
 
     assert (
-        idempotency.once(organization=org, key="k", operation="op", print_=print_, create=create)
+        idempotency.once(organization=org, key="k", operation="op", inputs={"a": 1}, create=create)
         == 7
     )
     assert IdempotencyKey.objects.get(organization=org, key="k").object_id == 7
     assert created == [1] and len(calls) == 2  # created, then refused by the key: replayed
     calls.clear()
     with pytest.raises(DomainError) as reused:
-        idempotency.once(organization=org, key="k", operation="op", print_="other", create=create)
+        idempotency.once(organization=org, key="k", operation="op", inputs={"a": 2}, create=create)
     assert reused.value.code == "idempotency_key_reused"
     with pytest.raises(DomainError, match="idempotency key"):
-        idempotency.once(organization=org, key="  ", operation="op", print_=print_, create=create)
+        idempotency.once(organization=org, key="  ", operation="op", inputs={"a": 1}, create=create)

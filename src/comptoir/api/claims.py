@@ -18,7 +18,7 @@ from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from comptoir.api.auth import MEMBER, member
-from comptoir.api.idempotency import IdempotencyHeader, fingerprint, once
+from comptoir.api.idempotency import IdempotencyHeader, once
 from comptoir.core.downloads import attachment_response
 from comptoir.core.errors import DomainError, PermissionDenied
 from comptoir.fulfilment import queries as fulfilment_queries
@@ -174,12 +174,12 @@ def open_claim(
     if order.buyer_id != org.pk:
         raise PermissionDenied("Only the order's buyer opens a claim (A5).", rule="A5")
     files = _files(request, attachments)
-    operation = "claim_open"
     claim_id = once(
         organization=org,
         key=idempotency_key,
-        operation=operation,
-        print_=fingerprint(operation, [order.pk, subject, body], files),
+        operation="claim_open",
+        inputs=[order.pk, subject, body],
+        files=files,
         create=lambda: (
             fulfilment.claim_open(
                 actor=request.user, order_id=order.pk, subject=subject, body=body, attachments=files
@@ -203,12 +203,12 @@ def reply_claim(
     membership = member(request, SEE)
     claim = _claim(membership, claim_id)
     files = _files(request, attachments)
-    operation = "claim_reply"
     once(
         organization=membership.organization,
         key=idempotency_key,
-        operation=operation,
-        print_=fingerprint(operation, [claim.pk, body], files),
+        operation="claim_reply",
+        inputs=[claim.pk, body],
+        files=files,
         create=lambda: (
             fulfilment.claim_reply(
                 actor=request.user, claim_id=claim.pk, body=body, attachments=files

@@ -16,7 +16,7 @@ from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from comptoir.api.auth import MEMBER, member
-from comptoir.api.idempotency import IdempotencyHeader, fingerprint, once
+from comptoir.api.idempotency import IdempotencyHeader, once
 from comptoir.api.orders import OrderOut
 from comptoir.api.orders import _out as order_out
 from comptoir.core import clock
@@ -590,12 +590,11 @@ def report_wrong_goods(
     returns the same report."""
     membership = member(request, Permission.PLACE_ORDERS)
     order = ordering_queries.order_for(membership.organization, number)
-    operation = "wrong_goods_report"
     row_id = once(
         organization=membership.organization,
         key=idempotency_key,
-        operation=operation,
-        print_=fingerprint(operation, [order.pk, payload.dict()]),
+        operation="wrong_goods_report",
+        inputs=[order.pk, payload.dict()],
         create=lambda: (
             fulfilment.wrong_goods_report(
                 actor=request.user,
@@ -642,12 +641,11 @@ def request_address_change(
     returns the same request."""
     membership, order = _order_side(request, number, "buyer", "F6")
     address = {k: v for k, v in payload.address.dict().items() if v}
-    operation = "address_change_request"
     request_id = once(
         organization=membership.organization,
         key=idempotency_key,
-        operation=operation,
-        print_=fingerprint(operation, [order.pk, address]),
+        operation="address_change_request",
+        inputs=[order.pk, address],
         create=lambda: (
             fulfilment.address_change_request(
                 actor=request.user, order_id=order.pk, address=address
@@ -729,12 +727,11 @@ def record_packaging_return(
         .exists()
     ):
         raise NotFound("Buyer", field="buyer_id")
-    operation = "packaging_return"
     row_id = once(
         organization=seller,
         key=idempotency_key,
-        operation=operation,
-        print_=fingerprint(operation, payload.dict()),
+        operation="packaging_return",
+        inputs=payload.dict(),
         create=lambda: (
             fulfilment.packaging_return_record(
                 actor=request.user,
@@ -822,12 +819,11 @@ def record_packaging_deposit(
     Billed at 0 % on the order's invoice, or the buyer's next one. The same `Idempotency-Key`
     again records nothing more."""
     membership, order = _order_side(request, number, "seller", "F10")
-    operation = "packaging_deposit"
     row_id = once(
         organization=membership.organization,
         key=idempotency_key,
-        operation=operation,
-        print_=fingerprint(operation, [order.pk, payload.dict()]),
+        operation="packaging_deposit",
+        inputs=[order.pk, payload.dict()],
         create=lambda: (
             fulfilment.packaging_deposit_record(
                 actor=request.user,

@@ -60,12 +60,15 @@ def once(
     organization: Organization,
     key: str,
     operation: str,
-    print_: str,
+    inputs: Any,
+    files: Iterable[UploadedFile] = (),
     create: Callable[[], int],
 ) -> int:
-    """The id `create()` returns, created once per (organization, key): a replay with the same
-    fingerprint returns the first id without calling `create`; another request with the key is
-    refused. A DomainError of `create` records nothing (the call may be retried as is)."""
+    """The id `create()` returns, created once per (organization, key): a replay of the same
+    `operation` with the same `inputs` (its path parameters and body, and the `files`) returns
+    the first id without calling `create`; another request with the key is refused. A
+    DomainError of `create` records nothing (the call may be retried as is)."""
+    print_ = fingerprint(operation, inputs, files)
     key = key.strip()
     if not key:
         raise DomainError(

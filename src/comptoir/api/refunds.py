@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from comptoir.api.auth import MEMBER, member
-from comptoir.api.idempotency import IdempotencyHeader, fingerprint, once
+from comptoir.api.idempotency import IdempotencyHeader, once
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
 from comptoir.parties.models import Permission
@@ -173,12 +173,11 @@ def create_refund(
     seller = membership.organization
     if not seller.is_seller:
         raise NotFound("Buyer", field="buyer_id")
-    operation = "refund_credit"
     refund_id = once(
         organization=seller,
         key=idempotency_key,
-        operation=operation,
-        print_=fingerprint(operation, payload.dict()),
+        operation="refund_credit",
+        inputs=payload.dict(),
         create=lambda: (
             credit_refund_create(
                 seller=seller,
