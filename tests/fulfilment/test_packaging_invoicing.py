@@ -13,6 +13,7 @@ import pytest
 from comptoir.billing.models import Invoice
 from comptoir.core import clock
 from comptoir.fulfilment.models import PackagingDeposit, PackagingReturn
+from comptoir.fulfilment.queries import packaging_for
 from comptoir.fulfilment.rules import deposit_line_text
 from comptoir.fulfilment.services import packaging_deposit_record, packaging_return_record
 from comptoir.fulfilment.services.invoicing import DEPOSIT_MENTION
@@ -94,6 +95,8 @@ def test_the_deposit_is_its_own_line_at_zero_vat_with_the_clause(electronics):
     with clock.frozen(at(2026, 4, 28, 9)):
         deposit = _deposit(electronics, order, 2)
     assert deposit.vat_rate == Decimal("0.00") and not deposit.invoiced
+    [waiting] = packaging_for(buyer.org, order).deposits
+    assert (waiting.amount, waiting.invoice_number) == (Decimal("30.00"), None)
     ship_all(electronics, order, when=SHIPPED)  # electronics invoices at shipment (I1)
     invoice = _invoice(order)
     [line] = _deposit_lines(invoice)
@@ -114,6 +117,7 @@ def test_the_deposit_is_its_own_line_at_zero_vat_with_the_clause(electronics):
     assert any(m["text"] == DEPOSIT_MENTION for m in invoice.mentions)
     deposit.refresh_from_db()
     assert (deposit.invoiced, deposit.invoiced_with_id) == (True, order.pk)
+    assert packaging_for(buyer.org, order).deposits[0].invoice_number == invoice.number
 
 
 def test_a_deposit_after_the_invoice_goes_on_the_next_one_and_never_twice(electronics):
@@ -132,6 +136,9 @@ def test_a_deposit_after_the_invoice_goes_on_the_next_one_and_never_twice(electr
     assert invoice.total_excl_vat == second.total_excl_vat + Decimal("37.50")
     late.refresh_from_db()
     assert late.invoiced_with_id == second.pk
+    # the order page names, for each deposit, the invoice that billed it
+    [row] = packaging_for(electronics.seller, first).deposits
+    assert (row.amount, row.invoice_number) == (Decimal("37.50"), invoice.number)
     _pay(electronics, buyer, invoice, date(2026, 5, 8))
     third = accepted_order(electronics, buyer, [("USB-1", 5)], when=at(2026, 5, 11, 10))
     ship_all(electronics, third, when=at(2026, 5, 12, 9), tracking="P-3")

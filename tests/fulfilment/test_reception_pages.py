@@ -4,6 +4,8 @@ seller sends a formal notice (F7, N1); outsiders get nothing."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptoir.core import clock
@@ -64,3 +66,28 @@ def test_the_seller_sends_a_formal_notice_from_the_order_page(client):
     assert notice.letter_reference == "1A 99"
     page = client.get(reverse("web:order_detail", args=[order.number])).content.decode()
     assert 'data-testid="notices"' in page and "09/05/2026 10:00" in page
+
+
+def test_before_any_shipment_the_panel_skips_what_only_a_shipment_can_leave(client):
+    """An order not shipped yet can have no reserve follow-up, wrong goods or formal notice
+    (F3, F4, F7): its page does not look for them, and finds them once a shipment exists."""
+    shop = make_shop("selective-beauty", [("SER-1", "25.00", 6, 400)])
+    buyer = make_buyer()
+    order = accepted_order(shop, buyer, [("SER-1", 6)], when=PLACED)
+    client.force_login(buyer.user)
+    url = reverse("web:order_detail", args=[order.number])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    tables = " ".join(q["sql"] for q in before.captured_queries)
+    assert "fulfilment_reservefollowup" not in tables
+    assert "fulfilment_collectionnotice" not in tables
+    deliver(
+        shop,
+        ship_all(shop, order, when=SHIPPED),
+        on=RECEIVED,
+        reserves=[{"kind": "damaged", "text": "Carton écrasé"}],
+    )
+    with clock.frozen(at(2026, 5, 12, 10)):
+        page = client.get(url).content.decode()
+    assert 'data-testid="follow-ups"' in page

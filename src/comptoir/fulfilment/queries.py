@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from comptoir.billing.models import Invoice
 from comptoir.core.errors import NotFound
 from comptoir.fulfilment.models import (
     Charge,
@@ -131,17 +132,22 @@ class Pending:
     waiting: int = 0  # charges, deposits and refunds of the pair waiting for a document (F7)
 
 
-def pending_for(org: Organization | int | None, order: Order | int) -> Pending:
+def pending_for(
+    org: Organization | int | None, order: Order | int, *, shipped: bool = True
+) -> Pending:
     """For the order's buyer or seller: reserve follow-ups, wrong goods, formal notices to
     collect and the charges of the order, with whether the terms allow reporting wrong goods and
-    sending a notice (anyone else: NotFound)."""
+    sending a notice (anyone else: NotFound). `shipped=False` (the caller knows the order has no
+    shipment) skips the three reads that only a shipment can fill (F3, F4, F7)."""
     found = _party_order(org, order)
     fulfilment = ordering_policy(found.terms_version).document.fulfilment
     contest, refused = fulfilment.contestation, fulfilment.refused_delivery
     return Pending(
-        follow_ups=list(ReserveFollowUp.objects.filter(order=found)),
-        wrong_goods=list(WrongGoods.objects.filter(order=found)),
-        notices=list(CollectionNotice.objects.filter(order=found).select_related("shipment")),
+        follow_ups=list(ReserveFollowUp.objects.filter(order=found)) if shipped else [],
+        wrong_goods=list(WrongGoods.objects.filter(order=found)) if shipped else [],
+        notices=list(CollectionNotice.objects.filter(order=found).select_related("shipment"))
+        if shipped
+        else [],
         charges=list(Charge.objects.filter(order=found)),
         wrong_goods_allowed=contest is not None and contest.wrong_goods_return_within is not None,
         notice_allowed=refused is not None and refused.resolution_after_formal_notice is not None,
@@ -176,27 +182,45 @@ class Packaging:
     refund_due: Decimal
 
 
+def _deposit_invoice_numbers(deposits: list[PackagingDeposit]) -> dict[int, str]:
+    """The number of the invoice that billed each deposit: its own, or that of the order it
+    was invoiced with; deposits still waiting for an invoice are absent."""
+    own = {d.invoice_id for d in deposits if d.invoice_id is not None}
+    carried = {d.invoiced_with_id for d in deposits if d.invoice_id is None and d.invoiced_with_id}
+    by_invoice = dict(Invoice.objects.filter(pk__in=own).values_list("pk", "number")) if own else {}
+    by_order = (
+        dict(
+            Order.objects.filter(pk__in=carried, invoice__isnull=False).values_list(
+                "pk", "invoice__number"
+            )
+        )
+        if carried
+        else {}
+    )
+    numbers: dict[int, str] = {}
+    for d in deposits:
+        number = by_invoice.get(d.invoice_id) if d.invoice_id else by_order.get(d.invoiced_with_id)
+        if number:
+            numbers[d.pk] = number
+    return numbers
+
+
 def packaging_for(org: Organization | int | None, order: Order | int) -> Packaging:
     """For the order's buyer or seller (anyone else: NotFound): its returnable packaging."""
     found = _party_order(org, order)
     terms = ordering_policy(found.terms_version).document.fulfilment.returnable_deposits
-    deposits = list(
-        PackagingDeposit.objects.filter(order=found).select_related(
-            "invoice", "invoiced_with__invoice"
+    if terms is None:  # deposits are charged under the order's own terms only (F10)
+        return Packaging([], "", None, "", [], [], Decimal("0.00"), Decimal("0.00"))
+    deposits = list(PackagingDeposit.objects.filter(order=found))
+    numbers = _deposit_invoice_numbers(deposits) if deposits else {}
+    rows = [
+        DepositRow(
+            deposit=deposit,
+            amount=(deposit.unit_deposit * deposit.quantity).quantize(Decimal("0.01")),
+            invoice_number=numbers.get(deposit.pk),
         )
-    )
-    rows = []
-    for deposit in deposits:
-        invoice = deposit.invoice or (
-            deposit.invoiced_with.invoice if deposit.invoiced_with is not None else None
-        )
-        rows.append(
-            DepositRow(
-                deposit=deposit,
-                amount=(deposit.unit_deposit * deposit.quantity).quantize(Decimal("0.01")),
-                invoice_number=invoice.number if invoice is not None else None,
-            )
-        )
+        for deposit in deposits
+    ]
     returns = list(
         PackagingReturn.objects.filter(
             buyer_id=found.buyer_id,

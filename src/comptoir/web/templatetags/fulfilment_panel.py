@@ -26,7 +26,11 @@ def fulfilment_panel(context: Any, order: Order) -> dict[str, Any]:
         "may_act": bool(context.get("may_act")),
         "show_prices": bool(context.get("show_prices")),
         "shipments": context.get("shipments") or [],
-        "pending": fulfilment_queries.pending_for(org_id, order),
+        # the page's shipments, when it gives them, tell whether a shipment could have left
+        # reserves, wrong goods or formal notices behind
+        "pending": fulfilment_queries.pending_for(
+            org_id, order, shipped="shipments" not in context or bool(context["shipments"])
+        ),
         "wrong_goods_kinds": WrongGoodsKind.choices,
         "digital": order.lines.exclude(product__kind="physical").exists(),
         "csrf_token": context.get("csrf_token"),
