@@ -210,9 +210,19 @@ def packaging_for(org: Organization | int | None, order: Order | int) -> Packagi
     found = _party_order(org, order)
     terms = ordering_policy(found.terms_version).document.fulfilment.returnable_deposits
     if terms is None:  # deposits are charged under the order's own terms only (F10)
-        return Packaging([], "", None, "", [], [], Decimal("0.00"), Decimal("0.00"))
+        zero = Decimal("0.00")
+        return Packaging(
+            items=[],
+            clause="",
+            pickup=None,
+            refund_condition="",
+            deposits=[],
+            returns=[],
+            deposited=zero,
+            refund_due=zero,
+        )
     deposits = list(PackagingDeposit.objects.filter(order=found))
-    numbers = _deposit_invoice_numbers(deposits) if deposits else {}
+    numbers = _deposit_invoice_numbers(deposits)
     rows = [
         DepositRow(
             deposit=deposit,
