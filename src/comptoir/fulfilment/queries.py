@@ -199,7 +199,12 @@ def _deposit_invoice_numbers(deposits: list[PackagingDeposit]) -> dict[int, str]
     )
     numbers: dict[int, str] = {}
     for d in deposits:
-        number = by_invoice.get(d.invoice_id) if d.invoice_id else by_order.get(d.invoiced_with_id)
+        if d.invoice_id is not None:
+            number = by_invoice.get(d.invoice_id)
+        elif d.invoiced_with_id is not None:
+            number = by_order.get(d.invoiced_with_id)
+        else:
+            continue
         if number:
             numbers[d.pk] = number
     return numbers
