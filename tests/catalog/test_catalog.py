@@ -341,6 +341,9 @@ def test_stock_set_and_constraints(world):
     with pytest.raises(DomainError) as raised:
         services.stock_set(actor=world["seller_user"], product=product, on_hand=9)
     assert raised.value.code == "below_reserved"
+    with pytest.raises(DomainError) as raised:  # beyond an integer column: refused, not stored
+        services.stock_set(actor=world["seller_user"], product=product, on_hand=2**31)
+    assert (raised.value.code, raised.value.field) == ("number_too_large", "on_hand")
     for values in ({"on_hand": -1}, {"reserved": -1}, {"reserved": 25}):
         with pytest.raises(IntegrityError), transaction.atomic():
             StockLevel.objects.filter(pk=stock.pk).update(**values)

@@ -205,7 +205,8 @@ def test_a_refusal_without_valid_reason_records_the_handling_fee(beauty, buyer):
         Decimal("24.00"),
         "F7",
     )
-    assert "24 € HT" in charge.explanation and "Art. 3" in charge.explanation
+    assert "frais de dossier de 24,00\u00a0€ HT." in charge.explanation  # French amount
+    assert "Art. 3" in charge.explanation
     assert Shipment.objects.get(pk=shipment.pk).state == "refused"
 
 

@@ -52,7 +52,7 @@ def _proposed(shop, buyer):
             "fr",
             "Commande {n} : produit de remplacement proposé",
             "Motif : USB-C × 100 indisponible : remplacement proposé par USB-C-PRO × 100 "
-            "(510.00 € HT). Rupture fabricant jusqu'en janvier.",
+            "(510,00\u00a0€ HT). Rupture fabricant jusqu'en janvier.",
         ),
     ],
 )

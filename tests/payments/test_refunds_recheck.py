@@ -311,7 +311,7 @@ def test_the_statement_pays_a_refund_beyond_the_credit_paid_and_flagged(shop, co
     assert refund.beyond_credit == Decimal("250.00") - Decimal("60.10") == INVOICE
     entry = StatementEntry.objects.get()
     assert entry.status == StatementEntry.Status.MATCHED  # the refund is known and paid
-    assert "189.90" in entry.note and "I5" in entry.note
+    assert "189,90\u00a0€ au-delà" in entry.note and "I5" in entry.note
     audit = AuditEntry.objects.get(
         action="payments.refund_paid_beyond_credit", object_id=str(refund.pk)
     )

@@ -5,6 +5,7 @@ a 400, never a 500."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from decimal import Decimal as D
 
@@ -278,6 +279,60 @@ def test_stock_set_and_its_errors(seller, shop):
         seller.post(url("catalog_stock_set", product.pk), {"on_hand": "douze"})
     )
     assert StockLevel.objects.get(product=product).on_hand == 25
+
+
+def test_numbers_beyond_their_column_are_refused_and_the_catalog_still_reads(seller, shop):
+    """A seller typing 20 digits gets the field's error (C1, C3), not a 500; nothing is stored, so
+    the pages that show stock and prices still open (SQLite would have stored the number and then
+    failed to read it back)."""
+    product = shop.open_product
+    tariff = TariffPrice.objects.get(product=product).tariff_id
+    for target, data in (
+        (url("catalog_stock_set", product.pk), {"on_hand": "99999999999999999999"}),
+        (url("catalog_tariff_price", tariff, product.pk), {"unit_price": "99999999999999999999"}),
+    ):
+        assert "Too large" in form_errors(seller.post(target, data)), target
+    assert TariffPrice.objects.get(product=product).unit_price == D("12.50")
+    assert seller.get(url("catalog_stock")).status_code == 200
+    assert seller.get(f"/sellers/{shop.seller.pk}/products/").status_code == 200
+
+
+def test_a_value_the_database_refuses_is_a_message_not_a_500(seller, shop, monkeypatch):
+    """The safety net of the member pages: a DataError no check caught (a NUL character in a text
+    on PostgreSQL, say) rolls the use case back and sends the person back to the page with a
+    message; a page read with such parameters answers 400."""
+    from django.db import DataError
+
+    from comptoir.catalog import services
+
+    def refused(**_kwargs):
+        raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+
+    monkeypatch.setattr(services, "brand_create", refused)
+    brands = url("catalog_brands")
+    response = seller.post(
+        url("catalog_brand_create"),
+        {"name": "Nouvelle"},
+        follow=True,
+        HTTP_REFERER=f"http://testserver{brands}",
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain == [(f"http://testserver{brands}", 302)]
+    assert "Nothing was changed." in response.content.decode()
+    assert not Brand.objects.filter(name="Nouvelle").exists()
+
+
+def test_a_nul_character_in_a_search_or_a_cursor_is_no_error(client, shop):
+    """PostgreSQL refuses a NUL character in a text query: the page refuses it (400, before any
+    view runs), the API's search drops it, and a forged cursor holding one is ignored (C1)."""
+    base = f"/sellers/{shop.seller.pk}/products/"
+    assert client.get(base, {"q": "Crème\x00"}).status_code == 400
+    forged = base64.urlsafe_b64encode(b'["\\u0000", 1]').decode().rstrip("=")
+    assert client.get(base, {"after": forged}).status_code == 200
+    api = client.get(f"/api/sellers/{shop.seller.pk}/products", {"q": "Crème\x00"})
+    assert api.status_code == 200, api.content
+    api = client.get(f"/api/sellers/{shop.seller.pk}/products", {"after": forged})
+    assert api.status_code == 200, api.content
 
 
 def test_stock_set_with_htmx_answers_the_row(seller, shop):

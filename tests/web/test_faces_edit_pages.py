@@ -3,6 +3,7 @@ the company's own onboarding documents (P2), rate limits on /register/ and /trac
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 
@@ -122,6 +123,8 @@ def test_tier_delete_page_asks_then_deletes(seller, shop, seller_user):
     )
     page = seller.get(url("catalog_tier_delete", tier.pk))
     assert page.status_code == 200 and 'data-testid="delete-form"' in page.content.decode()
+    # the amount as the page's language writes it (English here), not "1.00 €"
+    assert "from €1.00 (1 %)" in html.unescape(page.content.decode())
     assert PriceTier.objects.filter(pk=tier.pk).exists()
     assert seller.post(url("catalog_tier_delete", tier.pk)).status_code == 302
     assert not PriceTier.objects.filter(pk=tier.pk).exists()

@@ -471,6 +471,12 @@ def test_suspend_reactivate_terminate(client, operator, shop):
     act("terminate")
     org.refresh_from_db()
     assert org.state == OrganizationState.ACTIVE
+    # a NUL character (PostgreSQL refuses it in a text) is refused before the view: 400, unchanged
+    url = reverse("web:operator_organization_action", args=[org.pk, "terminate"])
+    refused = client.post(url, {"reason": "Fin\x00"})
+    assert refused.status_code == 400 and "NUL" in refused.content.decode()
+    org.refresh_from_db()
+    assert org.state == OrganizationState.ACTIVE
     act("terminate", "Fin de contrat.")
     org.refresh_from_db()
     assert (org.state, org.termination_reason) == ("terminated", "Fin de contrat.")

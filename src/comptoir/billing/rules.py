@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from comptoir.core.money import HUNDRED, quantize
+from comptoir.core.money import HUNDRED, format_money, quantize
 
 MICRO = Decimal("0.000001")
 
@@ -344,7 +344,7 @@ def commission_draft(
             LineInput(
                 description=(
                     f"Commission de {percent.normalize():f} % sur la commande {order_number} "
-                    f"({order_total_incl_vat + shipping_incl_vat} € TTC port compris)"
+                    f"({format_money(order_total_incl_vat + shipping_incl_vat)} TTC port compris)"
                 ),
                 sku="COMMISSION",
                 quantity=Decimal(1),

@@ -139,7 +139,8 @@ def brand_for(actor_org: Organization | None, brand_id: int) -> Brand:
 
 def _search(qs: QuerySet[Product], search: str | None) -> QuerySet[Product]:
     """Exact SKU or GTIN first (index lookups); otherwise the title, or a SKU prefix."""
-    term = (search or "").strip()
+    # no text column holds a NUL character, and PostgreSQL refuses one in a query
+    term = (search or "").replace("\x00", "").strip()
     if not term:
         return qs
     compact = term.replace(" ", "")
@@ -222,6 +223,8 @@ def _decode_cursor(cursor: str) -> tuple[str, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         title, pk = json.loads(raw)
+        if "\x00" in str(title):  # not a cursor this page wrote
+            return None
         return str(title), int(pk)
     except (ValueError, TypeError, binascii.Error):
         return None

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from comptoir.core import events
+from comptoir.core.money import format_money
 from comptoir.ordering.models import Order, SubstitutionProposal
 
 logger = logging.getLogger("comptoir.ordering")
@@ -63,9 +64,9 @@ def _body(order: Order, action: str, lang: str, note: str) -> str:
         (f"Commande {order.number} — {order.seller.legal_name} → {order.buyer.legal_name}"),
         (f"Statut : {order.get_state_display()}" if fr else f"State: {order.state}"),
         (
-            f"Montant TTC : {order.total_incl_vat} €"
+            f"Montant TTC : {format_money(order.total_incl_vat)}"
             if fr
-            else f"Total incl. VAT: €{order.total_incl_vat}"
+            else f"Total incl. VAT: {format_money(order.total_incl_vat, 'en')}"
         ),
     ]
     if note:
@@ -84,12 +85,14 @@ def substitution_reason(proposal: SubstitutionProposal, lang: str) -> str:
     if lang == "fr":
         text = (
             f"{proposal.original_sku} × {proposal.original_quantity} indisponible : remplacement "
-            f"proposé par {proposal.sku} × {proposal.quantity} ({proposal.net_amount} € HT)"
+            f"proposé par {proposal.sku} × {proposal.quantity} "
+            f"({format_money(proposal.net_amount)} HT)"
         )
     else:
         text = (
             f"{proposal.original_sku} × {proposal.original_quantity} unavailable: replacement "
-            f"proposed: {proposal.sku} × {proposal.quantity} (€{proposal.net_amount} excl. VAT)"
+            f"proposed: {proposal.sku} × {proposal.quantity} "
+            f"({format_money(proposal.net_amount, 'en')} excl. VAT)"
         )
     return text + (f". {proposal.note}" if proposal.note else "")
 

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_money
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -224,7 +225,8 @@ def rebate_compute(
     earned = cents(turnover * percent / HUNDRED)
     offset = rebate_offset(earned, charges_open, offsets)
     reason = (
-        f"Intérêts et pénalités de retard imputés : {offset} € ({_cite('PT11', offset_clause)})"
+        f"Intérêts et pénalités de retard imputés : {format_money(offset)} "
+        f"({_cite('PT11', offset_clause)})"
         if offset
         else ""
     )

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,6 +38,7 @@ from comptoir.catalog.models import (
 )
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import format_rate_active
 from comptoir.ordering.models import Order
 from comptoir.parties.models import Membership, Organization, OrganizationState, Permission
 from comptoir.web.forms_flow import error_text, form_error, invalid
@@ -239,6 +241,9 @@ def products(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
+_rate_label = lazy(format_rate_active, str)
+
+
 class ProductForm(RuleForm):
     rule = "C1"
     sku = forms.CharField(label=gettext_lazy("Reference (SKU)"), required=False, max_length=64)
@@ -265,7 +270,8 @@ class ProductForm(RuleForm):
     )
     vat_rate = forms.ChoiceField(
         label=gettext_lazy("VAT rate (%)"),
-        choices=[(f"{rate.normalize():f}", f"{rate.normalize():f} %") for rate in VAT_RATES],
+        # the label in the reader's language ("5,5 %" in French), the value as the service reads it
+        choices=[(f"{rate.normalize():f}", _rate_label(rate)) for rate in VAT_RATES],
     )
     pack_size = forms.IntegerField(label=gettext_lazy("Units per case (packaging standard)"))
     seats = forms.IntegerField(label=gettext_lazy("Seats (software purchase)"), required=False)

@@ -33,6 +33,7 @@ from comptoir.catalog.models import (
 )
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import format_money_active
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Voucher
 from comptoir.parties.models import Membership, Organization
@@ -360,9 +361,9 @@ def tier_delete(request: HttpRequest, membership: Membership, tier_id: int) -> H
     seller = _pricing_seller(membership)
     tier = _own(PriceTier, seller, tier_id, "Tier")
     back = reverse("web:catalog_tiers")
-    what = _("The tier of the profile %(profile)s from %(threshold)s € (%(percent)s %%)") % {
+    what = _("The tier of the profile %(profile)s from %(threshold)s (%(percent)s %%)") % {
         "profile": tier.profile,
-        "threshold": tier.threshold,
+        "threshold": format_money_active(tier.threshold),
         "percent": tier.discount_percent.normalize(),
     }
     return _delete(

@@ -12,8 +12,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -61,12 +63,30 @@ def page(permission: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
                 return redirect_to_login(request.get_full_path())
             except NotFound as exc:
                 raise Http404(exc.message) from None
+            except DataError:
+                return _refused_by_database(request)
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
         return wrapped
 
     return decorate
+
+
+def _refused_by_database(request: HttpRequest) -> HttpResponse:
+    """A value the database cannot store (a number beyond its column, a NUL character in a text
+    on PostgreSQL) that no check caught before: the use case rolled back, so say so and go back to
+    the page rather than answer 500."""
+    message = _(
+        "A value could not be stored: a number is too large or a text holds a character that "
+        "is not allowed. Nothing was changed."
+    )
+    if request.method == "GET":  # a page that cannot be read with these parameters
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    messages.error(request, message)
+    back = request.headers.get("referer", "")  # the page holding the form; many posts are POST-only
+    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    return redirect(back if back and safe else "web:home")
 
 
 def _error(

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
-from comptoir.core.money import format_money
+from comptoir.core.i18n import format_money_active
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ordering.models import Order
 from comptoir.parties.models import Membership, Organization, Permission
@@ -86,7 +86,7 @@ def _sellers_of(buyer: Organization) -> QuerySet[Organization]:
 
 
 def _money(amount: Decimal) -> str:
-    return format_money(amount, lang="en" if (get_language() or "fr")[:2] == "en" else "fr")
+    return format_money_active(amount)
 
 
 def _int(value: str | None) -> int:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.core.i18n import format_money_active
 from comptoir.fulfilment.services.prepayment import order_prepayment_record, prepayment_status
 from comptoir.ordering import queries
 from comptoir.ordering.models import Order
@@ -107,7 +108,7 @@ def prepayment_record(request: HttpRequest, membership: Membership, number: str)
     else:
         messages.success(
             request,
-            _("Prepayment of %(amount)s € recorded for order %(number)s.")
-            % {"amount": payment.amount, "number": order.number},
+            _("Prepayment of %(amount)s recorded for order %(number)s.")
+            % {"amount": format_money_active(payment.amount), "number": order.number},
         )
     return redirect(reverse("web:order_detail", args=[order.number]) + "#prepayment")

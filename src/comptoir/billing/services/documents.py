@@ -20,6 +20,7 @@ from comptoir.billing.services.posting import invoice_post
 from comptoir.billing.services.settlement import credit_notes_settle
 from comptoir.core import clock, events
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.money import format_money
 from comptoir.ledger.queries import money
 
 ZERO = Decimal("0.00")
@@ -196,8 +197,8 @@ def check_creditable(*, invoice: Invoice, note: Invoice) -> None:
         raise DomainError(
             code="credit_exceeds_invoice",
             message=(
-                f"Credit note of {note.total_incl_vat} € exceeds what remains creditable on "
-                f"{invoice.number} ({remaining} €)."
+                f"Credit note of {format_money(note.total_incl_vat, 'en')} exceeds what remains "
+                f"creditable on {invoice.number} ({format_money(remaining, 'en')})."
             ),
             rule="I5",
             details={"remaining": str(remaining)},

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.core.numbers import fits_decimal
 from comptoir.core.services import audit_record
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import active_membership, is_operator, require_permission
@@ -79,4 +80,5 @@ def _percent(value: Any, field: str, rule: str) -> Decimal:
         raise DomainError(
             "invalid_percent", "Pourcentage entre 0 et 100. / Percent 0–100.", field, rule
         )
-    return percent
+    # every percentage column of the catalog is numeric(5, 2)
+    return fits_decimal(percent, digits=5, places=2, field=field, rule=rule)

@@ -18,6 +18,7 @@ from comptoir.catalog.models import (
     TariffPrice,
 )
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.numbers import fits_column
 from comptoir.parties.models import Organization
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ def tariff_price_set(
     amount = _decimal(unit_price, "unit_price", "C3")
     if amount < 0:
         raise DomainError("negative_price", "Prix négatif.", "unit_price", "C3")
+    fits_column(amount, TariffPrice._meta.get_field("unit_price"), field="unit_price", rule="C3")
     price, _ = TariffPrice.objects.update_or_create(
         tariff=tariff, product=product, defaults={"unit_price": amount}
     )
@@ -122,6 +124,7 @@ def price_tier_set(
     amount = _decimal(threshold, "threshold", "C4")
     if amount < 0:
         raise DomainError("negative_threshold", "Seuil négatif.", "threshold", "C4")
+    fits_column(amount, PriceTier._meta.get_field("threshold"), field="threshold", rule="C4")
     percent = _percent(discount_percent, "discount_percent", "C4")
     tier, _ = PriceTier.objects.update_or_create(
         seller=seller,
@@ -302,6 +305,7 @@ def price_tier_update(
     amount = _decimal(threshold, "threshold", "C4")
     if amount < 0:
         raise DomainError("negative_threshold", "Seuil négatif.", "threshold", "C4")
+    fits_column(amount, PriceTier._meta.get_field("threshold"), field="threshold", rule="C4")
     percent = _percent(discount_percent, "discount_percent", "C4")
     name = profile.strip() or "standard"
     clash = PriceTier.objects.filter(seller_id=tier.seller_id, profile=name, threshold=amount)

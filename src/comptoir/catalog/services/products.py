@@ -19,6 +19,7 @@ from comptoir.catalog.models import (
 )
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.numbers import fits_int
 from comptoir.parties.models import Organization, OrganizationState
 from comptoir.parties.permissions import require_operator
 
@@ -112,6 +113,9 @@ def _clean_product(seller: Organization, values: dict[str, Any], *, product_id: 
         )
     if kind != ProductKind.SOFTWARE_RENTAL:
         out["rental_term_months"] = None
+    for name in ("pack_size", "seats", "rental_term_months"):
+        if isinstance(out.get(name), int):
+            fits_int(out[name], field=name, rule="C1")
     brand = out.get("brand")
     if brand is not None and brand.seller_id != seller.pk:
         raise DomainError("invalid_brand", "Marque d'un autre vendeur.", "brand", "C2")
@@ -330,6 +334,7 @@ def stock_set(*, actor: User | None, product: Product, on_hand: int) -> StockLev
     _require_seller_member(actor, product.seller)
     if not isinstance(on_hand, int) or isinstance(on_hand, bool) or on_hand < 0:
         raise DomainError("invalid_quantity", "Quantité entière ≥ 0.", "on_hand", "C1")
+    fits_int(on_hand, field="on_hand", rule="C1")
     stock, _ = StockLevel.objects.select_for_update().get_or_create(product=product)
     if on_hand < stock.reserved:
         raise DomainError(

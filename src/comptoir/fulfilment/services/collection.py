@@ -14,6 +14,7 @@ from django.db import transaction
 from comptoir.catalog.services import stock_managed, stock_return
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_money
 from comptoir.fulfilment.models import (
     Charge,
     CollectionNotice,
@@ -173,7 +174,7 @@ def order_resolve_uncollected(
             rule="F7",
             explanation=(
                 f"Colis {shipment.number} non retiré, retourné à l'expéditeur aux frais de "
-                f"l'acheteur : {cost} € HT. {notice.clause}"
+                f"l'acheteur : {format_money(cost)} HT. {notice.clause}"
             ).strip(),
             created_at=clock.now(),
         )

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.money import format_money
 from comptoir.fulfilment.models import (
     Charge,
     Delivery,
@@ -332,7 +333,7 @@ def _charge_one(pk: int, until: datetime) -> bool:
             vat_rate=row.vat_rate,
             rule="F4",
             explanation=(
-                f"{row.description} ({what}, {row.quantity} × {row.unit_price:.2f} € HT) "
+                f"{row.description} ({what}, {row.quantity} × {format_money(row.unit_price)} HT) "
                 f"non retourné(s) dans le délai expiré le {row.deadline_on:%d/%m/%Y} : payé(s) "
                 f"au prix habituel. {row.clause}"
             ).strip(),

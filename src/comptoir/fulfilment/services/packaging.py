@@ -15,6 +15,7 @@ from django.db.models import F, Sum
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_money
 from comptoir.fulfilment.models import PackagingDeposit, PackagingReturn
 from comptoir.fulfilment.rules import DEPOSIT_VAT_RATE, ZERO, packaging_refund
 from comptoir.fulfilment.services._common import audit, locked_order, policy_of, require_seller
@@ -123,7 +124,9 @@ def packaging_return_record(
     if not clean:
         explanation = "Emballages rendus sales ou étiquetés : consigne non remboursée."
     elif refund > 0:
-        explanation = f"Consigne à rembourser : {refund} € (avoir sur la prochaine facture)."
+        explanation = (
+            f"Consigne à rembourser : {format_money(refund)} (avoir sur la prochaine facture)."
+        )
     else:
         explanation = "Consigne remboursée lorsque tous les emballages seront rendus propres."
     record = PackagingReturn.objects.create(

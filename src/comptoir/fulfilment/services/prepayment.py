@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_money
 from comptoir.fulfilment.services._common import locked_order
 from comptoir.ordering.models import Order
 from comptoir.ordering.rules import OPEN_STATES
@@ -67,7 +68,8 @@ def prepayment_hold_check(order: Order) -> None:
         return
     raise DomainError(
         "prepayment_required",
-        f"Paiement d'avance exigé : {status.due} € restent à recevoir sur {status.total} € TTC "
+        f"Paiement d'avance exigé : {format_money(status.due)} restent à recevoir sur "
+        f"{format_money(status.total)} TTC "
         "avant l'expédition de la commande.",
         field="order",
         rule="O10",
@@ -126,7 +128,7 @@ def order_prepayment_record(
         if value > status.due:
             raise DomainError(
                 "amount_exceeds_due",
-                f"Only {status.due} € are still due for this order.",
+                f"Only {format_money(status.due, 'en')} are still due for this order.",
                 field="amount",
                 rule="O10",
                 details={"due": str(status.due)},
@@ -227,7 +229,10 @@ def prepayments_noted(received: list[PrepaymentReceived]) -> None:
             actor=None,
             from_state=order.state,
             rule="O10",
-            note=f"Paiement d'avance reçu : {item.amount} € ({via}), reste dû {due} €.",
+            note=(
+                f"Paiement d'avance reçu : {format_money(item.amount)} ({via}), "
+                f"reste dû {format_money(due)}."
+            ),
             data={
                 "payment": item.payment_id,
                 "amount": item.amount,

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from comptoir.core import clock, events
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_money
 from comptoir.fulfilment.models import (
     Charge,
     Contestation,
@@ -83,7 +84,7 @@ def hold_check(order: Order) -> None:
         raise DomainError(
             "deliveries_on_hold",
             f"Livraisons suspendues : l'acheteur n'est pas à jour de ses obligations "
-            f"({overdue} € échus impayés)." + (f" {clause}" if clause else ""),
+            f"({format_money(overdue)} échus impayés)." + (f" {clause}" if clause else ""),
             field="order",
             rule="F8",
             details={"overdue": str(overdue)},
@@ -351,7 +352,7 @@ def delivery_refuse(
                 rule="F7",
                 explanation=(
                     f"Livraison {shipment.number} refusée sans juste motif : frais de dossier "
-                    f"de {fee} € HT.{transport} {_clause(terms.clause)}"
+                    f"de {format_money(fee)} HT.{transport} {_clause(terms.clause)}"
                 ).strip(),
                 created_at=clock.now(),
             )
@@ -371,7 +372,7 @@ def delivery_refuse(
                 rule="F7",
                 explanation=(
                     f"Livraison {shipment.number} refusée sans juste motif : transport aller et "
-                    f"retour {cost} € HT. {_clause(terms.clause)}"
+                    f"retour {format_money(cost)} HT. {_clause(terms.clause)}"
                 ).strip(),
                 created_at=clock.now(),
             )

@@ -42,6 +42,7 @@ from django.db.models.functions import Coalesce
 from comptoir.billing.models import Invoice
 from comptoir.core import clock
 from comptoir.core.calendar import add_months
+from comptoir.core.money import format_money
 from comptoir.core.parallel import can_split, cut, run_parts, sweep_workers
 from comptoir.core.services import audit_record
 from comptoir.ledger.bulk import insert_new, insert_select, prepared, update_rows
@@ -568,10 +569,12 @@ def _reminder_mails(
     out: list[tuple[int, Any, Any, Any]] = []
     for (buyer_id, _seller_id), rows in reminded.items():
         fr = "\n".join(
-            f"- {ref} : échue le {due:%d/%m/%Y}, reste dû {owed} €" for ref, due, owed in rows
+            f"- {ref} : échue le {due:%d/%m/%Y}, reste dû {format_money(owed)}"
+            for ref, due, owed in rows
         )
         en = "\n".join(
-            f"- {ref}: due {due.isoformat()}, still owed €{owed}" for ref, due, owed in rows
+            f"- {ref}: due {due.isoformat()}, still owed {format_money(owed, 'en')}"
+            for ref, due, owed in rows
         )
         out.append(
             (

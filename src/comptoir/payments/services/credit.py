@@ -10,6 +10,7 @@ from django.db import transaction
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.numbers import fits_column
 from comptoir.core.services import audit_record
 from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import Account
@@ -21,16 +22,19 @@ from comptoir.payments.services._posting import money_in_post
 P = Account.Purpose
 
 
-def _amount(value: Any, field: str) -> Decimal:
+def _amount(value: Any, field: str, rule: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except ArithmeticError:
         amount = Decimal(-1)
     if not amount.is_finite() or amount <= 0 or amount != cents(amount):
         raise DomainError(
-            code="invalid_amount", message="A positive amount in euros and cents.", field=field
+            code="invalid_amount",
+            message="A positive amount in euros and cents.",
+            field=field,
+            rule=rule,
         )
-    return amount
+    return fits_column(amount, CreditLimit._meta.get_field("amount"), field=field, rule=rule)
 
 
 @transaction.atomic
@@ -38,7 +42,7 @@ def deposit_receive(
     *, buyer: Any, seller: Any, amount: Any, received_on: date, actor: Any = None
 ) -> Deposit:
     """A security deposit received (PT9): money in the seller's bank, held for the buyer."""
-    value = _amount(amount, "amount")
+    value = _amount(amount, "amount", "PT9")
     accounts = accounts_get(wanted=[(seller.pk, P.BANK), (buyer.pk, P.DEPOSITS_HELD)])
     journal_entry_post(
         date=received_on,
@@ -169,7 +173,7 @@ def deposit_return(
 @transaction.atomic
 def credit_limit_set(*, buyer: Any, seller: Any, amount: Any, actor: Any = None) -> CreditLimit:
     """The seller caps the buyer's outstanding (PT10)."""
-    value = _amount(amount, "amount")
+    value = _amount(amount, "amount", "PT10")
     limit, _ = CreditLimit.objects.update_or_create(
         buyer=buyer, seller=seller, defaults={"amount": value, "set_on": clock.today()}
     )

@@ -14,6 +14,7 @@ from stdnum.exceptions import ValidationError
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.money import format_money
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import OpenItem
 from comptoir.parties.models import Organization
@@ -129,9 +130,11 @@ def debit_schedule(*, open_item: OpenItem, collection_date: date) -> DirectDebit
             open_item.party_id,
             (f"Avis de prélèvement — facture {ref}", f"Direct debit notice — invoice {ref}"),
             (
-                f"Nous prélèverons {debit.amount} € le {collection:%d/%m/%Y} sur le compte "
+                f"Nous prélèverons {format_money(debit.amount)} le {collection:%d/%m/%Y} "
+                "sur le compte "
                 f"{mandate.iban[:4]}…{mandate.iban[-4:]} (mandat {mandate.reference}).",
-                f"We will debit €{debit.amount} on {collection.isoformat()} from account "
+                f"We will debit {format_money(debit.amount, 'en')} on {collection.isoformat()} "
+                f"from account "
                 f"{mandate.iban[:4]}…{mandate.iban[-4:]} (mandate {mandate.reference}).",
             ),
         )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.money import format_money
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Matching, OpenItem
 from comptoir.parties.models import Organization
@@ -369,9 +370,10 @@ def lcr_return(
             buyer_id,
             (f"LCR impayée — facture {ref}", f"LCR returned unpaid — invoice {ref}"),
             (
-                f"Votre banque a rejeté la LCR de {amount} € de la facture {ref} "
+                f"Votre banque a rejeté la LCR de {format_money(amount)} de la facture {ref} "
                 f"(échéance {row.due_date:%d/%m/%Y}) : la somme reste due.",
-                f"Your bank returned unpaid the LCR of €{amount} for invoice {ref} "
+                f"Your bank returned unpaid the LCR of {format_money(amount, 'en')} "
+                f"for invoice {ref} "
                 f"(due {row.due_date.isoformat()}): the amount is still owed.",
             ),
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Sum
 
 from comptoir.core import clock
+from comptoir.core.money import format_money
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import OpenItem
 from comptoir.parties.models import Address, Organization
@@ -192,9 +193,11 @@ def notice_mail(*, notice_id: int) -> bool:
         buyer_id,
         (f"Mise en demeure — facture {ref}", f"Formal notice — invoice {ref}"),
         (
-            f"Veuillez trouver ci-joint notre mise en demeure de payer {notice.amount_claimed} € "
+            f"Veuillez trouver ci-joint notre mise en demeure de payer "
+            f"{format_money(notice.amount_claimed)} "
             f"au plus tard le {deadline:%d/%m/%Y}.",
-            f"Please find attached our formal notice to pay €{notice.amount_claimed} "
+            f"Please find attached our formal notice to pay "
+            f"{format_money(notice.amount_claimed, 'en')} "
             f"by {deadline.isoformat()}.",
         ),
         (f"mise-en-demeure-{ref}.pdf", bytes(notice.pdf), "application/pdf"),

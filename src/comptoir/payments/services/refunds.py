@@ -46,6 +46,7 @@ from comptoir.billing.models import Invoice, Kind
 from comptoir.billing.models import Status as InvoiceStatus
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.i18n import format_money_active
 from comptoir.core.money import format_money
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
@@ -414,10 +415,10 @@ def credit_refund_create(
         raise DomainError(
             "credit_refund_pending",
             _(
-                "A refund of %(amount)s € to this buyer is already due (%(id)s): mark it paid "
+                "A refund of %(amount)s to this buyer is already due (%(id)s): mark it paid "
                 "or cancel it before refunding its credit again."
             )
-            % {"amount": pending.amount, "id": pending.end_to_end_id},
+            % {"amount": format_money_active(pending.amount), "id": pending.end_to_end_id},
             field="buyer",
             rule="I5",
         )
@@ -440,8 +441,8 @@ def credit_refund_create(
     if amount > credit:
         raise DomainError(
             "amount_above_credit",
-            _("At most %(credit)s € can be refunded: the buyer's credit with you.")
-            % {"credit": credit},
+            _("At most %(credit)s can be refunded: the buyer's credit with you.")
+            % {"credit": format_money_active(credit)},
             field="amount",
             rule="I5",
             details={"credit": str(credit)},
@@ -935,7 +936,8 @@ def refund_paid_from_statement(
     paid = refund_mark_paid(seller=row.seller_id, refund=row.pk, on=day, source="statement")
     if paid.beyond_credit > 0:
         return True, (
-            f"Remboursement {end_to_end_id} payé, {paid.beyond_credit} € au-delà du crédit de "
+            f"Remboursement {end_to_end_id} payé, {format_money(paid.beyond_credit)} au-delà du "
+            f"crédit de "
             f"l'acheteur : il les doit (I5)"
         )
     return True, f"Remboursement {end_to_end_id} payé"

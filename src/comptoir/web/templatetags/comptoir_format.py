@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from comptoir.core.money import format_money
+from comptoir.core.i18n import format_money_active
 
 register = template.Library()
 
@@ -14,8 +14,7 @@ register = template.Library()
 def money(amount: Decimal | None) -> str:
     if amount is None:
         return "—"
-    lang = (get_language() or "fr")[:2]
-    return format_money(Decimal(amount), lang="en" if lang == "en" else "fr")
+    return format_money_active(Decimal(amount))
 
 
 @register.filter
