@@ -12,6 +12,7 @@ from comptoir.core.money import (
     allocate,
     format_date,
     format_money,
+    format_rate,
     percent,
     quantize,
     to_decimal,
@@ -161,6 +162,10 @@ class TestFormatting:
 
     def test_english(self):
         assert format_money(D("1234.5"), lang="en") == "€1,234.50"
+
+    def test_rates_without_trailing_zeros(self):
+        assert format_rate(D("5.50")) == "5,5 %" and format_rate(D("20.00")) == "20 %"
+        assert format_rate(D("5.50"), lang="en") == "5.5 %"
 
     def test_rounds_half_up(self):
         assert format_money(D("0.005"), lang="en") == "€0.01"

@@ -15,6 +15,7 @@ from collections import Counter
 
 import pytest
 
+from comptoir.demo.builders import build_demo
 from tests.demo.walk import Form, forms_of, logged_in, shape, walk
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +58,7 @@ def _one_wrong(form: Form, turn: Counter[str]) -> list[dict[str, str]]:
     return out
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_nonsense_in_every_form_is_answered_and_leaves_readable_pages():
-    from comptoir.demo.builders import build_demo
-
     build_demo()
     turn: Counter[str] = Counter()
     crashes: list[str] = []

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 30, 16, tzinfo=clock.PARIS)  # a Monday
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_demo_has_an_open_lcr_and_the_command_writes_its_file(tmp_path: Path):
     with clock.frozen(NOW):
         build_demo()

@@ -52,11 +52,6 @@ def _problems(who: str, url: str, source: str, response) -> list[str]:
     return found
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_every_link_of_every_demo_login_opens_and_reads_well():
     build_demo()
     problems: list[str] = []

@@ -327,6 +327,7 @@ def test_a_nul_character_in_a_search_or_a_cursor_is_no_error(client, shop):
     view runs), the API's search drops it, and a forged cursor holding one is ignored (C1)."""
     base = f"/sellers/{shop.seller.pk}/products/"
     assert client.get(base, {"q": "Crème\x00"}).status_code == 400
+    assert client.get(base, {"q": ["Crème", "x\x00"]}).status_code == 400  # any of the values
     forged = base64.urlsafe_b64encode(b'["\\u0000", 1]').decode().rstrip("=")
     assert client.get(base, {"after": forged}).status_code == 200
     api = client.get(f"/api/sellers/{shop.seller.pk}/products", {"q": "Crème\x00"})

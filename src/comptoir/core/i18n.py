@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from django.utils.translation import get_language
 
-from comptoir.core.money import DecimalLike, format_money
-
-_BABEL = {"fr": "fr_FR", "en": "en"}
+from comptoir.core.money import DecimalLike, format_money, format_rate
 
 
 def active_lang() -> str:
@@ -24,4 +21,4 @@ def format_money_active(amount: DecimalLike) -> str:
 
 def format_rate_active(rate: Decimal) -> str:
     """A percentage as the reader's language writes it: "5,5 %" or "5.5 %"."""
-    return f"{format_decimal(rate.normalize(), locale=_BABEL[active_lang()])} %"
+    return format_rate(rate, active_lang())

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_currency as _babel_format_currency
+from babel.numbers import format_decimal as _babel_format_decimal
 
 __all__ = [
     "CENT",
@@ -24,6 +25,7 @@ __all__ = [
     "allocate",
     "format_date",
     "format_money",
+    "format_rate",
     "percent",
     "quantize",
     "to_decimal",
@@ -138,6 +140,11 @@ def format_money(amount: DecimalLike, lang: str = "fr", currency: str = "EUR") -
 def _formatted(amount: str, locale: str, currency: str) -> str:
     # Babel's pattern work costs about 30 µs an amount; a page of prices repeats them
     return _babel_format_currency(Decimal(amount), currency, locale=locale)
+
+
+def format_rate(rate: Decimal, lang: str = "fr") -> str:
+    """A percentage without its trailing zeros: fr "5,5 %", en "5.5 %"."""
+    return f"{_babel_format_decimal(rate.normalize(), locale=_locale(lang))} %"
 
 
 def format_date(d: date, lang: str = "fr", format: str = "long") -> str:

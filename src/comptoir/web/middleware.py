@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 
 def _has_nul(request: HttpRequest) -> bool:
-    values = [*request.GET.keys(), *request.GET.values()]
-    if request.method == "POST":
-        for key, items in request.POST.lists():
-            values.append(key)
-            values.extend(items)
-    return any("\x00" in value for value in values)
+    data = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for query in data
+        for key, values in query.lists()
+    )
 
 
 class RefuseNulCharacters:
