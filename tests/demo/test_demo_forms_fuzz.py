@@ -6,22 +6,27 @@ is sent as the page filled it, then once per field with that field wrong and the
 so that the wrong value reaches the use case behind the form: 20 digits in a number (beyond every
 column), otherwise in turn a NUL character, 5,000 characters, an empty value, markup. Then the
 same people walk their pages again: a value stored beyond what its column holds would make SQLite
-fail to read it back there, and every page showing it would answer 500."""
+fail to read it back there, and every page showing it would answer 500.
+
+Three people keep the suite's time; COMPTOIR_FUZZ_ALL=1 runs every demo login (16 people)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 
 import pytest
 
-from comptoir.demo.builders import build_demo
+from comptoir.demo.builders import build_demo, demo_logins
 from tests.demo.walk import Form, forms_of, logged_in, shape, walk
 
 pytestmark = pytest.mark.django_db
 
 #: the operator last: its forms suspend companies, which ends what their people can do
 PEOPLE = ("buyer1@comptoir.example", "sales@maison-lumiere.example", "admin@comptoir.example")
+if os.environ.get("COMPTOIR_FUZZ_ALL") == "1":
+    PEOPLE = tuple(sorted((row[1] for row in demo_logins()), key=lambda e: e.startswith("admin@")))
 #: what a number field gets, and in turn what the other fields get
 TOO_LARGE = "99999999999999999999"
 NONSENSE = ("\x00", "x" * 5000, "", "<script>alert(1)</script>", "2026-13-45", "-1")
