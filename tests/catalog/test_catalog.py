@@ -271,6 +271,18 @@ def test_no_price_for_a_selective_product_not_approved(priced):
     assert queries.price_for(buyer=priced["approved"], product=priced["prestige"], at=at)
 
 
+def test_selective_brand_read_with_the_products_or_asked(priced, django_assert_num_queries):
+    """C2: prices_for takes the brand read with a product list, and asks for the others."""
+    at, other = date(2026, 6, 1), priced["other"]
+    listed = list(queries.products_for_seller(priced["approved"], priced["seller"]))
+    bare = list(Product.objects.filter(pk__in=[p.pk for p in listed]))
+    with django_assert_num_queries(3):  # approvals, tariffs, customer condition: no brands
+        from_list = queries.prices_for(buyer=other, products=listed, at=at)
+    with django_assert_num_queries(4):  # the brands asked for once more
+        from_bare = queries.prices_for(buyer=other, products=bare, at=at)
+    assert set(from_list) == set(from_bare) == {priced["essential"].pk}
+
+
 def test_members_only_price_hidden_from_visitors(priced):
     product = services.product_update(
         actor=priced["seller_user"], product=priced["essential"], members_only_price=True

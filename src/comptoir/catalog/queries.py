@@ -309,6 +309,27 @@ def _condition(buyer_id: int | None, seller_id: int, at: date) -> CustomerCondit
     return condition
 
 
+def _selective_brand_ids(products: list[Product]) -> set[int]:
+    """The selective brands among the products' (C2): from the brands read with them (a product
+    list reads them with `select_related`), the database asked only for the others."""
+    brand_field = Product._meta.get_field("brand")
+    selective: set[int] = set()
+    unread: set[int] = set()
+    for product in products:
+        if product.brand_id is None:
+            continue
+        if brand_field.is_cached(product):
+            if product.brand.selective:
+                selective.add(product.brand_id)
+        else:
+            unread.add(product.brand_id)
+    if unread:
+        selective |= set(
+            Brand.objects.filter(pk__in=unread, selective=True).values_list("pk", flat=True)
+        )
+    return selective
+
+
 def prices_for(
     *,
     buyer: Organization | None,
@@ -328,12 +349,7 @@ def prices_for(
         return {}
     if buyer is None:
         products = [p for p in products if not p.members_only_price]
-    brand_ids = {p.brand_id for p in products if p.brand_id is not None}
-    selective_ids = (
-        set(Brand.objects.filter(pk__in=brand_ids, selective=True).values_list("pk", flat=True))
-        if brand_ids
-        else set()
-    )
+    selective_ids = _selective_brand_ids(products)
     approved = approved_brand_ids(buyer) if selective_ids else set()
     products = [
         p

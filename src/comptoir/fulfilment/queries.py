@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from comptoir.billing.models import Invoice
 from comptoir.core.errors import NotFound
@@ -20,6 +20,7 @@ from comptoir.fulfilment.models import (
     PackagingReturn,
     ReserveFollowUp,
     Shipment,
+    ShipmentLine,
     WrongGoods,
 )
 from comptoir.fulfilment.services.standalone import waiting_for
@@ -58,7 +59,12 @@ def shipments_for(org: Organization | int | None, order: Order | int) -> QuerySe
     return (
         Shipment.objects.filter(order=found)
         .select_related("delivery", "refusal")
-        .prefetch_related("lines__order_line", "parcels", "delivery__reserves")
+        .prefetch_related(
+            # the lines are ordered by their order line's position: the join is there already
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line")),
+            "parcels",
+            "delivery__reserves",
+        )
     )
 
 
@@ -133,17 +139,25 @@ class Pending:
 
 
 def pending_for(
-    org: Organization | int | None, order: Order | int, *, shipped: bool = True
+    org: Organization | int | None,
+    order: Order | int,
+    *,
+    shipped: bool = True,
+    reserves: bool = True,
 ) -> Pending:
     """For the order's buyer or seller: reserve follow-ups, wrong goods, formal notices to
     collect and the charges of the order, with whether the terms allow reporting wrong goods and
     sending a notice (anyone else: NotFound). `shipped=False` (the caller knows the order has no
-    shipment) skips the three reads that only a shipment can fill (F3, F4, F7)."""
+    shipment) skips the three reads that only a shipment can fill (F3, F4, F7);
+    `reserves=False` (no delivery of the order was signed with reserves) skips the follow-ups,
+    which only a delivery with reserves creates (F4 [003 §3])."""
     found = _party_order(org, order)
     fulfilment = ordering_policy(found.terms_version).document.fulfilment
     contest, refused = fulfilment.contestation, fulfilment.refused_delivery
     return Pending(
-        follow_ups=list(ReserveFollowUp.objects.filter(order=found)) if shipped else [],
+        follow_ups=list(ReserveFollowUp.objects.filter(order=found))
+        if shipped and reserves
+        else [],
         wrong_goods=list(WrongGoods.objects.filter(order=found)) if shipped else [],
         notices=list(CollectionNotice.objects.filter(order=found).select_related("shipment"))
         if shipped

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.errors import NotFound
 from comptoir.ordering.models import (
     Cart,
     Order,
+    OrderLine,
     OrderState,
     OrderWithdrawal,
     SubstitutionProposal,
@@ -57,6 +58,12 @@ def order_for(org: Organization | int | None, number: str) -> Order:
     if order is None:
         raise NotFound("Order", field="number")
     return order
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    """The lines of an order already read for its party, each with `product_kind`, the kind of
+    its product, so a page tells a digital delivery (F11) without reading them again."""
+    return list(order.lines.annotate(product_kind=F("product__kind")))
 
 
 def order_by_idempotency_key(buyer: Organization | int | None, key: str) -> Order | None:

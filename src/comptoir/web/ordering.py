@@ -310,7 +310,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
         "web/order_detail.html",
         {
             "order": order,
-            "lines": list(order.lines.all()),
+            "lines": queries.order_lines(order),
             "events": list(order.events.select_related("actor")),
             "next_step": queries.next_step(order),
             "as_seller": order.seller_id == org.pk,
@@ -319,9 +319,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "may_see_invoice": Permission.VIEW_INVOICES in membership.effective_permissions,
             # P4: an employee without "see prices" follows the order without its amounts
             "show_prices": Permission.VIEW_PRICES in membership.effective_permissions,
-            "shipments": list(
-                fulfilment_queries.shipments_for(org, order).prefetch_related("parcels")
-            ),
+            "shipments": list(fulfilment_queries.shipments_for(org, order)),
             "contestation": fulfilment_queries.contestation_for(org, order),
             "reserve_kinds": ReserveKind.choices,
             "substitutions": panel(membership, order),

@@ -8,11 +8,32 @@ from typing import Any
 
 from django import template
 
+from comptoir.catalog.models import ProductKind
 from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment.models import WrongGoodsKind
 from comptoir.ordering.models import Order
 
 register = template.Library()
+
+
+def _pending(context: Any, org_id: int, order: Order) -> fulfilment_queries.Pending:
+    """The page's shipments, when it gives them (read with their deliveries), tell whether a
+    shipment could have left reserves, wrong goods or formal notices behind, and whether a
+    delivery was signed with reserves (F3, F4, F7)."""
+    if "shipments" not in context:
+        return fulfilment_queries.pending_for(org_id, order)
+    shipments = context["shipments"] or []
+    reserves = any(getattr(s, "delivery", None) and s.delivery.with_reserves for s in shipments)
+    return fulfilment_queries.pending_for(org_id, order, shipped=bool(shipments), reserves=reserves)
+
+
+def _digital(context: Any, order: Order) -> bool:
+    """Whether a line is not a physical product (F11): from the page's lines when it read them
+    with their product's kind (`ordering.queries.order_lines`), else asked of the database."""
+    lines = context.get("lines")
+    if lines is not None and all(hasattr(line, "product_kind") for line in lines):
+        return any(line.product_kind != ProductKind.PHYSICAL for line in lines)
+    return order.lines.exclude(product__kind=ProductKind.PHYSICAL).exists()
 
 
 @register.inclusion_tag("web/fulfilment/_panel.html", takes_context=True)
@@ -26,13 +47,9 @@ def fulfilment_panel(context: Any, order: Order) -> dict[str, Any]:
         "may_act": bool(context.get("may_act")),
         "show_prices": bool(context.get("show_prices")),
         "shipments": context.get("shipments") or [],
-        # the page's shipments, when it gives them, tell whether a shipment could have left
-        # reserves, wrong goods or formal notices behind
-        "pending": fulfilment_queries.pending_for(
-            org_id, order, shipped="shipments" not in context or bool(context["shipments"])
-        ),
+        "pending": _pending(context, org_id, order),
         "wrong_goods_kinds": WrongGoodsKind.choices,
-        "digital": order.lines.exclude(product__kind="physical").exists(),
+        "digital": _digital(context, order),
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }
