@@ -54,7 +54,8 @@ def orders_for(
 
 def order_for(org: Organization | int | None, number: str) -> Order:
     """One order by its number, if the company is its buyer or its seller."""
-    order = orders_for(org).filter(number=number).first()
+    # the number is unique: no ORDER BY to build over the joined columns
+    order = next(iter(orders_for(org).filter(number=number).order_by()[:1]), None)
     if order is None:
         raise NotFound("Order", field="number")
     return order
