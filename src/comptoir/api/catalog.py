@@ -15,16 +15,12 @@ from pydantic import Field
 from comptoir.api.auth import MEMBER, OPTIONAL, OPTIONAL_OPENAPI
 from comptoir.catalog import queries as catalog
 from comptoir.core import clock
-from comptoir.core.errors import DomainError, NotFound, PermissionDenied
-from comptoir.ledger import queries as ledger
-from comptoir.ordering.quoting import withdrawal_preview
+from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.ordering.quoting import LineRequest, quote_cart
 from comptoir.ordering.rules import LineWithdrawal, consumer_buyer_check
 from comptoir.parties.acting import acting_membership, acting_organization
 from comptoir.parties.models import Permission
-from comptoir.terms.engine.evaluate import evaluate
-from comptoir.terms.engine.inputs import BuyerContext, Cart, CartLine
 from comptoir.terms.engine.serialize import quote_to_json
-from comptoir.terms.queries import terms_document, terms_in_force
 
 router = Router(tags=["catalog"])
 
@@ -223,55 +219,20 @@ def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
     if payload.as_consumer:
         consumer_buyer_check(is_company=org.is_company)  # O17
     seller = catalog.seller_for(org, seller_id)
-    version = terms_in_force(seller, clock.today())
-    if version is None:
-        raise NotFound("Terms of sale in force")
-    skus = [line.sku for line in payload.lines]
-    found = {p.sku: p for p in catalog.products_for_seller(org, seller).filter(sku__in=skus)}
-    for i, line in enumerate(payload.lines):
-        if line.sku not in found:
-            raise DomainError(
-                "unknown_sku", f"Unknown SKU {line.sku!r}.", field=f"lines[{i}].sku", rule="C1"
-            )
-    prices = catalog.prices_for(buyer=org, products=found.values(), at=clock.today(), user=None)
-    lines = []
-    for i, line in enumerate(payload.lines):
-        item, price = found[line.sku], prices.get(found[line.sku].pk)
-        if price is None:
-            raise DomainError(
-                "no_price", f"No price in force for {line.sku}.", field=f"lines[{i}].sku", rule="C3"
-            )
-        lines.append(
-            CartLine(
-                sku=item.sku,
-                quantity=line.quantity,
-                unit_price=price.unit_price_excl_vat,
-                vat_rate=Decimal(item.vat_rate),
-                pack_size=item.pack_size,
-                kind=item.kind,
-                brand=item.brand.name if item.brand else None,
-                selective=bool(item.brand and item.brand.selective),
-            )
-        )
-    context = BuyerContext(
-        overdue_amount=ledger.overdue_amount(org, seller, clock.today()),
-        unpaid_amount=ledger.balance(org, seller),
-        outstanding=ledger.balance(org, seller),
-        is_consumer=payload.as_consumer,
-    )
-    cart = Cart(
-        lines=tuple(lines),
-        delivery_country=payload.delivery_country.upper(),
+    # the checkout's own quote: the buyer's standing, orders this month, deposit, credit limit
+    # and pricing profile read as placing reads them (O5, O10, PT9, PT10, C4)
+    priced = quote_cart(
+        buyer=org,
+        seller=seller,
+        requests=[LineRequest(line.sku, line.quantity) for line in payload.lines],
+        delivery_country=payload.delivery_country,
         payment_method=payload.payment_method,
+        is_consumer=payload.as_consumer,
+        withdrawal_waiver=payload.withdrawal_waiver,
     )
-    result = evaluate(terms_document(version), cart, context, clock.now())
-    answer = {"terms_version": version.version, **quote_to_json(result)}
+    answer = {"terms_version": priced.version.version, **quote_to_json(priced.quote)}
     if payload.as_consumer:  # O17: each line's withdrawal right, before placing
-        products = [found[line.sku] for line in payload.lines]
-        rights = {
-            w.sku: _withdrawal_json(w)
-            for w in withdrawal_preview(version, products, payload.withdrawal_waiver)
-        }
+        rights = {w.sku: _withdrawal_json(w) for w in priced.withdrawal}
         for line in answer["lines"]:
             line["withdrawal"] = rights.get(line["sku"])
     return answer
