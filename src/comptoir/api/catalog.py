@@ -16,7 +16,12 @@ from comptoir.api.auth import MEMBER, OPTIONAL, OPTIONAL_OPENAPI
 from comptoir.catalog import queries as catalog
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, PermissionDenied
-from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.ordering.quoting import (
+    LineRequest,
+    presented_voucher,
+    quote_cart,
+    voucher_warning,
+)
 from comptoir.ordering.rules import LineWithdrawal, consumer_buyer_check
 from comptoir.parties.acting import acting_membership, acting_organization
 from comptoir.parties.models import Permission
@@ -88,6 +93,12 @@ class QuoteIn(Schema):
     )
     withdrawal_waiver: bool = Field(
         False, description="O17: with the express waiver for digital content or services"
+    )
+    voucher_code: str = Field(
+        "",
+        max_length=40,
+        description="O15: a voucher of this shop, quoted as placing would apply it (the code's "
+        "case does not matter); an unknown or used code is refused with 422 `voucher_invalid`",
     )
 
 
@@ -219,6 +230,7 @@ def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
     if payload.as_consumer:
         consumer_buyer_check(is_company=org.is_company)  # O17
     seller = catalog.seller_for(org, seller_id)
+    voucher = presented_voucher(seller, payload.voucher_code)[1]  # O15
     # the checkout's own quote: the buyer's standing, orders this month, deposit, credit limit
     # and pricing profile read as placing reads them (O5, O10, PT9, PT10, C4)
     priced = quote_cart(
@@ -229,8 +241,16 @@ def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
         payment_method=payload.payment_method,
         is_consumer=payload.as_consumer,
         withdrawal_waiver=payload.withdrawal_waiver,
+        voucher=voucher,
     )
     answer = {"terms_version": priced.version.version, **quote_to_json(priced.quote)}
+    if voucher is not None:  # O15: placing refuses a voucher the quote does not apply
+        refusal = voucher_warning(priced.quote)
+        answer["voucher"] = {
+            "code": voucher.code,
+            "applied": refusal is None,
+            "refusal": refusal.code if refusal is not None else None,
+        }
     if payload.as_consumer:  # O17: each line's withdrawal right, before placing
         rights = {w.sku: _withdrawal_json(w) for w in priced.withdrawal}
         for line in answer["lines"]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -33,6 +33,7 @@ from comptoir.demo import identifiers
 from comptoir.demo.catalogs import CATALOGS
 from comptoir.demo.history import History
 from comptoir.demo.payments import payments_setup
+from comptoir.ordering.models import Voucher
 from comptoir.parties import services as party_services
 from comptoir.parties.models import (
     Membership,
@@ -484,6 +485,27 @@ class _Builder:
                 Promotion.objects.create(seller=seller, **promo)
                 self.report.add("promotions")
 
+    def vouchers(self, seller: Organization) -> None:
+        """O15: two vouchers to try at the digital-goods checkout, valid from a week before the
+        demo is built to four months after it; the second excludes the rentals."""
+        today = clock.today()
+        rentals = ["LN-CPT-LOC-12", "LN-CPT-LOC-36", "LN-CRM-LOC-12", "LN-PAIE-LOC-12"]
+        for code, amount, excluded in (
+            ("BIENVENUE50", "50.00", []),
+            ("LOGICIEL100", "100.00", rentals),
+        ):
+            _, created = Voucher.objects.get_or_create(
+                seller=seller,
+                code=code,
+                defaults={
+                    "amount": Decimal(amount),
+                    "valid_from": today - timedelta(days=7),
+                    "valid_to": today + timedelta(days=120),
+                    "excluded_skus": excluded,
+                },
+            )
+            self.report.add("vouchers", int(created))
+
     def terms(self, spec: OrgSpec, seller: Organization) -> None:
         if TermsVersion.objects.filter(seller=seller, status=TermsStatus.PUBLISHED).exists():
             return
@@ -510,6 +532,7 @@ class _Builder:
             catalogs[spec.key] = self.catalog(spec, seller)
             self.terms(spec, seller)
         self.beauty_pricing(sellers["lumiere"], catalogs["lumiere"])
+        self.vouchers(sellers["logitheque"])
 
         buyers: dict[str, Organization] = {}
         for spec in BUYERS:

@@ -15,7 +15,7 @@ from comptoir.catalog.models import Brand, Product
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.ledger import queries as ledger
-from comptoir.ordering.models import Order
+from comptoir.ordering.models import Order, Voucher
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import OPEN_STATES, PARIS, LineWithdrawal, cart_withdrawal
 from comptoir.parties.models import Organization
@@ -24,7 +24,7 @@ from comptoir.terms.engine.citations import Clause, Explanation
 from comptoir.terms.engine.evaluate import compute_totals, evaluate
 from comptoir.terms.engine.inputs import BuyerContext, Cart, CartLine, VoucherInput
 from comptoir.terms.engine.policy import Policy
-from comptoir.terms.engine.quote import Charge, Quote
+from comptoir.terms.engine.quote import Charge, Finding, Quote
 from comptoir.terms.models import TermsVersion
 from comptoir.terms.queries import terms_in_force
 from comptoir.terms.schema.fulfilment import Withdrawal
@@ -210,6 +210,50 @@ def buyer_context(
             catalog.pricing_profile_for(buyer=buyer, seller=seller) if needs_profile else "standard"
         ),
     )
+
+
+def voucher_input(voucher: Voucher) -> VoucherInput:
+    """What the engine checks of a voucher (O15)."""
+    return VoucherInput(
+        code=voucher.code,
+        amount=voucher.amount,
+        valid_from=voucher.valid_from,
+        valid_to=voucher.valid_to,
+        excluded_skus=frozenset(voucher.excluded_skus),
+    )
+
+
+def presented_voucher(
+    seller: Organization, code: str, *, for_update: bool = False
+) -> tuple[Voucher | None, VoucherInput | None]:
+    """The voucher a buyer types at the seller's checkout (O15), by its code in any case: none
+    for an empty code; a code unknown in this shop or already used is refused on its field.
+    Placing reads it `for_update`, so two checkouts never use it twice."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None, None
+    found = Voucher.objects.filter(seller=seller, code=code[:40])
+    voucher = (found.select_for_update() if for_update else found).first()
+    if voucher is None or voucher.redeemed_by_id is not None:
+        raise DomainError(
+            "voucher_invalid",
+            "This voucher does not exist in this shop or was already used.",
+            field="voucher_code",
+            rule="O15",
+        )
+    return voucher, voucher_input(voucher)
+
+
+def voucher_warning(quote: Quote) -> Finding | None:
+    """The engine's reason for not applying the voucher presented with the cart, if any (O15)."""
+    return next((w for w in quote.warnings if w.code.startswith("voucher_")), None)
+
+
+def vouchers_accepted(version: TermsVersion) -> bool:
+    """Whether the terms version accepts vouchers at its checkout (O15), from the compiled
+    terms (no query)."""
+    section = ordering_policy(version).document.ordering.vouchers
+    return section is not None and section.enabled
 
 
 def version_in_force(seller: Organization, at: datetime) -> TermsVersion:

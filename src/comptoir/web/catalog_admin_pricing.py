@@ -676,7 +676,7 @@ def condition_delete(
 class VoucherForm(RuleForm):
     rule = "O15"
     code = forms.CharField(label=gettext_lazy("Code"), required=False, max_length=40)
-    amount = decimal_field(gettext_lazy("Amount, incl. VAT (€)"))
+    amount = decimal_field(gettext_lazy("Amount, excl. VAT (€)"))
     valid_from = date_field(gettext_lazy("Valid from"))
     valid_to = date_field(gettext_lazy("Valid until (inclusive)"))
     excluded_skus = forms.CharField(

@@ -28,6 +28,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,10 +36,17 @@ from comptoir.core.errors import DomainError
 from comptoir.ordering import queries
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import CartLine, Order
-from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.ordering.quoting import (
+    LineRequest,
+    presented_voucher,
+    quote_cart,
+    voucher_warning,
+    vouchers_accepted,
+)
 from comptoir.ordering.rules import LineWithdrawal
 from comptoir.parties.models import Address, AddressKind, Membership, Organization, Permission
 from comptoir.parties.queries import addresses_of
+from comptoir.terms.engine.inputs import VoucherInput
 from comptoir.terms.engine.quote import Quote
 from comptoir.terms.models import TermsVersion
 from comptoir.terms.queries import terms_in_force
@@ -55,6 +63,7 @@ class Choice:
     payment_option: str = ""
     accepted: bool = False
     included: bool = True
+    voucher_code: str = ""  # O15: as typed, upper-cased as codes are written
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,13 @@ class Entry:
     # to professionals only) stops the whole checkout while it is included
     withdrawal: tuple[LineWithdrawal, ...] = ()
     consumer_refusal: DomainError | None = None
+    # O15: whether the terms take vouchers, and why the one typed is not applied (if so)
+    vouchers_accepted: bool = False
+    voucher_problem: DomainError | None = None
+
+    @property
+    def voucher_applied(self) -> bool:
+        return bool(self.choice.voucher_code and self.quote and self.voucher_problem is None)
 
     @property
     def orderable(self) -> bool:
@@ -167,6 +183,8 @@ def _entries(
                 "no_terms", _("This seller has no terms of sale in force."), rule="N3"
             )
         else:
+            entry.vouchers_accepted = vouchers_accepted(entry.version)
+            voucher = _voucher(entry)
             try:
                 priced = quote_cart(
                     buyer=org,
@@ -176,8 +194,11 @@ def _entries(
                     version=entry.version,
                     is_consumer=consumer.as_consumer,
                     withdrawal_waiver=consumer.waiver,
+                    voucher=voucher,
                 )
                 entry.quote, entry.withdrawal = priced.quote, priced.withdrawal
+                if voucher is not None:
+                    entry.voucher_problem = _voucher_refusal(entry.seller, priced.quote)
             except DomainError as error:
                 entry.refusal = error
         violations = entry.quote.violations if entry.quote is not None else ()
@@ -191,6 +212,34 @@ def _entries(
             )
         entries.append(entry)
     return entries
+
+
+def _voucher(entry: Entry) -> VoucherInput | None:
+    """The voucher typed for this seller (O15), or None with the problem kept on the entry."""
+    try:
+        return presented_voucher(entry.seller, entry.choice.voucher_code)[1]
+    except DomainError:
+        entry.voucher_problem = DomainError(
+            "voucher_invalid",
+            _("This voucher does not exist in this shop or was already used."),
+            field=f"voucher_{entry.seller.pk}",
+            rule="O15",
+        )
+        return None
+
+
+def _voucher_refusal(seller: Organization, quote: Quote) -> DomainError | None:
+    """The engine's reason for not applying the voucher (O15), in the page's language."""
+    warning = voucher_warning(quote)
+    if warning is None:
+        return None
+    fr = (get_language() or "").startswith("fr")
+    return DomainError(
+        warning.code,
+        warning.explanation.fr if fr else warning.explanation.en,
+        field=f"voucher_{seller.pk}",
+        rule=warning.rule,
+    )
 
 
 def _context(
@@ -248,6 +297,7 @@ def _choices(request: HttpRequest) -> dict[int, Choice]:
             payment_option=post.get(f"payment_option_{seller_id}", "")[:48],
             accepted=post.get(f"accept_terms_{seller_id}") == "yes",
             included=seller_id in selected,
+            voucher_code=post.get(f"voucher_{seller_id}", "")[:40].strip().upper(),
         )
     return choices
 
@@ -300,6 +350,8 @@ def _input_errors(request: HttpRequest, entry: Entry) -> list[DomainError]:
                 rule="O9",
             )
         )
+    if entry.voucher_problem is not None:  # O15: told before anything is placed
+        errors.append(entry.voucher_problem)
     option = entry.choice.payment_option
     if option and option not in {o.key for o in entry.quote.payment_options}:
         errors.append(
@@ -328,6 +380,7 @@ def _submission(
         delivery_address=_address_dict(org, entry.address) if entry.address else None,
         as_consumer=consumer.as_consumer,  # O17
         withdrawal_waiver=consumer.waiver,
+        voucher_code=entry.choice.voucher_code,  # O15
     )
 
 

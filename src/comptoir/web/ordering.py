@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +28,13 @@ from comptoir.fulfilment.models import ReserveKind
 from comptoir.ordering import queries
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Order, OrderState
-from comptoir.ordering.quoting import LineRequest, quote_cart
+from comptoir.ordering.quoting import (
+    LineRequest,
+    presented_voucher,
+    quote_cart,
+    voucher_warning,
+    vouchers_accepted,
+)
 from comptoir.ordering.services.transitions import buyer_may_cancel
 from comptoir.parties.acting import acting_membership
 from comptoir.parties.models import Membership, Organization, Permission
@@ -104,14 +111,21 @@ def _seller(org: Organization, seller_id: int) -> Organization:
     return catalog.seller_for(org, seller_id)
 
 
+def _voucher_code(data: Mapping[str, Any]) -> str:
+    """The voucher code the buyer typed (O15), as codes are written."""
+    return str(data.get("voucher_code", ""))[:40].strip().upper()
+
+
 def _cart_context(
     org: Organization,
     seller: Organization,
     membership: Membership,
     consumer: tuple[bool, bool] = (False, False),
+    voucher_code: str = "",
 ) -> dict[str, Any]:
     """The cart and its quote; `consumer` (as a consumer, with the waiver) quotes it as a
-    natural person's consumer order, with each line's withdrawal right (O17)."""
+    natural person's consumer order, with each line's withdrawal right (O17); `voucher_code`
+    quotes it with that voucher, or says why the voucher is refused (O15)."""
     # O17: a natural person may order as a consumer (a company never does)
     as_consumer = consumer[0] and not org.is_company
     waiver = as_consumer and consumer[1]
@@ -123,8 +137,15 @@ def _cart_context(
     context["show_prices"] = Permission.VIEW_PRICES in membership.effective_permissions
     version = terms_in_force(seller)
     context["version"] = version
+    context.update(voucher_code=voucher_code, voucher_error=None, voucher_refusal=None)
+    context["vouchers_accepted"] = version is not None and vouchers_accepted(version)
     if lines and version is not None:
         requests = [LineRequest(line.product.sku, line.quantity) for line in lines]
+        voucher = None
+        try:
+            voucher = presented_voucher(seller, voucher_code)[1]
+        except DomainError as error:  # O15: quoted without it, the field says why
+            context["voucher_error"] = error
         try:
             priced = quote_cart(
                 buyer=org,
@@ -133,11 +154,20 @@ def _cart_context(
                 version=version,
                 is_consumer=as_consumer,
                 withdrawal_waiver=waiver,
+                voucher=voucher,
             )
             context["quote"] = priced.quote
             context["withdrawal"] = priced.withdrawal
+            context["voucher_refusal"] = voucher and voucher_warning(priced.quote)
         except DomainError as error:
             context["error"] = error
+    # O15: the checkout carries the voucher only when the quote shown applies it
+    context["voucher_applied"] = bool(
+        voucher_code
+        and context["quote"] is not None
+        and not context["voucher_error"]
+        and not context["voucher_refusal"]
+    )
     context["idempotency_key"] = uuid.uuid4().hex
     context["may_order_as_consumer"] = not org.is_company
     context["as_consumer"], context["withdrawal_waiver"] = as_consumer, waiver
@@ -159,7 +189,9 @@ def cart(request: HttpRequest, membership: Membership, seller_id: int) -> HttpRe
         request.GET.get("as_consumer") == "yes",
         request.GET.get("withdrawal_waiver") == "yes",
     )
-    context = _cart_context(membership.organization, seller, membership, consumer)
+    context = _cart_context(
+        membership.organization, seller, membership, consumer, _voucher_code(request.GET)
+    )
     template = "web/_cart.html" if request.headers.get("HX-Request") else "web/cart.html"
     return render(request, template, context)
 
@@ -190,7 +222,9 @@ def cart_update(request: HttpRequest, membership: Membership, seller_id: int) ->
             request.POST.get("as_consumer") == "yes",
             request.POST.get("withdrawal_waiver") == "yes",
         )
-        return render(request, "web/_cart.html", _cart_context(org, seller, membership, consumer))
+        voucher_code = _voucher_code(request.POST)  # O15: the voucher rides along too
+        context = _cart_context(org, seller, membership, consumer, voucher_code)
+        return render(request, "web/_cart.html", context)
     return redirect("web:cart", seller_id=seller.pk)
 
 
@@ -249,6 +283,7 @@ def checkout(request: HttpRequest, membership: Membership, seller_id: int) -> Ht
         payment_option=request.POST.get("payment_option", "")[:48],  # PT2, PT3
         as_consumer=request.POST.get("as_consumer") == "yes",  # O17
         withdrawal_waiver=request.POST.get("withdrawal_waiver") == "yes",
+        voucher_code=_voucher_code(request.POST),  # O15
     )
     signature = ordering.Signature(
         ip=request.META.get("REMOTE_ADDR"),
@@ -258,9 +293,15 @@ def checkout(request: HttpRequest, membership: Membership, seller_id: int) -> Ht
         order = ordering.order_place(actor=request.user, submission=submission, signature=signature)
     except DomainError as error:
         _error(request, error)
-        return redirect("web:cart", seller_id=seller.pk)
+        return _back_to_cart(seller, submission.voucher_code)
     messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
     return redirect("web:order_detail", number=order.number)
+
+
+def _back_to_cart(seller: Organization, voucher_code: str) -> HttpResponse:
+    """The cart again, with the voucher the buyer presented still in its field (O15)."""
+    url = reverse("web:cart", args=[seller.pk])
+    return redirect(f"{url}?{urlencode({'voucher_code': voucher_code})}" if voucher_code else url)
 
 
 def terms_version_page(request: HttpRequest, seller_id: int, version: int) -> HttpResponse:

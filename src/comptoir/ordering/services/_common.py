@@ -23,7 +23,14 @@ from comptoir.ordering.models import (
 )
 from comptoir.ordering.notifications import publish
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.quoting import LineRequest, PricedCart, charges_from_json, quote_cart
+from comptoir.ordering.quoting import (
+    LineRequest,
+    PricedCart,
+    charges_from_json,
+    quote_cart,
+    voucher_input,
+    voucher_warning,
+)
 from comptoir.ordering.rules import (
     ACCEPTED,
     DELIVERED,
@@ -44,7 +51,6 @@ from comptoir.parties.permissions import require_permission
 from comptoir.payments.services.card import card_refund
 from comptoir.payments.services.refunds import refund_due_create
 from comptoir.terms.engine.inputs import VoucherInput
-from comptoir.terms.engine.quote import Finding
 from comptoir.terms.engine.serialize import quote_to_json
 from comptoir.terms.schema.fulfilment import Withdrawal
 
@@ -289,14 +295,9 @@ def refuse_on_violations(priced: PricedCart) -> None:
         )
 
 
-def voucher_warning(priced: PricedCart) -> Finding | None:
-    """The engine's reason for not applying the voucher presented with the cart, if any (O15)."""
-    return next((w for w in priced.quote.warnings if w.code.startswith("voucher_")), None)
-
-
 def refuse_unusable_voucher(priced: PricedCart) -> None:
     """A buyer who presents a voucher gets it or is told why, before anything is placed (O15)."""
-    warning = voucher_warning(priced)
+    warning = voucher_warning(priced.quote)
     if warning is not None:
         raise DomainError(
             warning.code,
@@ -367,17 +368,6 @@ def plan_withdrawal(
 # --------------------------------------------------------------------------------------------
 
 
-def voucher_input(voucher: Voucher) -> VoucherInput:
-    """What the engine checks of a voucher (O15)."""
-    return VoucherInput(
-        code=voucher.code,
-        amount=voucher.amount,
-        valid_from=voucher.valid_from,
-        valid_to=voucher.valid_to,
-        excluded_skus=frozenset(voucher.excluded_skus),
-    )
-
-
 def order_voucher(order: Order) -> VoucherInput | None:
     """The voucher the order used, which every re-quote keeps (O15)."""
     voucher = Voucher.objects.filter(redeemed_by=order).first()
@@ -419,7 +409,7 @@ def requote(
     priced = quote_order(order, requests)
     if enforce:
         refuse_on_violations(priced)
-    if voucher_warning(priced) is not None:
+    if voucher_warning(priced.quote) is not None:
         restore_voucher(order)  # no longer applies to the new lines: the buyer gets it back (O15)
     previous = list(order.lines.all())
     links = {line.sku: line.substitute_for for line in previous if line.substitute_for}

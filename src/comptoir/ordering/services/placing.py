@@ -15,9 +15,15 @@ from django.db import IntegrityError, transaction
 from comptoir.catalog import queries as catalog
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
-from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState, Voucher
+from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.quoting import LineRequest, PricedCart, quote_cart, version_in_force
+from comptoir.ordering.quoting import (
+    LineRequest,
+    PricedCart,
+    presented_voucher,
+    quote_cart,
+    version_in_force,
+)
 from comptoir.ordering.rules import (
     consumer_buyer_check,
     consumers_served_check,
@@ -33,12 +39,10 @@ from comptoir.ordering.services._common import (
     refuse_unusable_voucher,
     reschedule,
     reserve_stock,
-    voucher_input,
 )
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.payments.services.card import card_payment_start
-from comptoir.terms.engine.inputs import VoucherInput
 from comptoir.terms.engine.serialize import quote_to_json
 from comptoir.terms.queries import terms_in_force
 
@@ -112,20 +116,6 @@ def _replay(buyer: Organization, key: str, fingerprint: str) -> Order | None:
             field="idempotency_key",
         )
     return existing
-
-
-def _voucher(seller: Organization, code: str) -> tuple[Voucher | None, VoucherInput | None]:
-    if not code:
-        return None, None
-    voucher = Voucher.objects.select_for_update().filter(seller=seller, code=code).first()
-    if voucher is None or voucher.redeemed_by_id is not None:
-        raise DomainError(
-            "voucher_invalid",
-            "This voucher does not exist in this shop or was already used.",
-            field="voucher_code",
-            rule="O15",
-        )
-    return voucher, voucher_input(voucher)
 
 
 def _payment_choice(priced: PricedCart, sub: Submission) -> tuple[str, str]:
@@ -277,7 +267,7 @@ def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
                 rule="N3",
                 details={"in_force": version.version},
             )
-        voucher, voucher_input = _voucher(sub.seller, sub.voucher_code)
+        voucher, presented = presented_voucher(sub.seller, sub.voucher_code, for_update=True)
         priced = quote_cart(
             buyer=sub.buyer,
             seller=sub.seller,
@@ -285,7 +275,7 @@ def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
             delivery_country=sub.delivery_country,
             # an option key starts with its method (PT3): the quote prices that method
             payment_method=sub.payment_method or sub.payment_option.partition(":")[0] or None,
-            voucher=voucher_input,
+            voucher=presented,
             version=version,
             at=at,
             is_consumer=sub.as_consumer,  # O17: refused when the terms serve no consumers
