@@ -28,6 +28,7 @@ from comptoir.webhooks.services import endpoint_create
 from tests.parties.factories import make_operator_user, make_user
 from tests.payments.conftest import camt053
 from tests.web import (
+    matrix_address_changes,
     matrix_api_more,
     matrix_catalog_admin,
     matrix_checkout,
@@ -37,12 +38,14 @@ from tests.web import (
     matrix_imports,
     matrix_lcr,
     matrix_onboarding,
+    matrix_order_changes,
     matrix_oversight,
     matrix_payouts,
     matrix_prepayment,
     matrix_refunds,
     matrix_substitutions,
     matrix_terms_editor,
+    matrix_withdrawals,
 )
 
 pytestmark = pytest.mark.django_db
@@ -413,6 +416,9 @@ for _area in (
     matrix_substitutions,
     matrix_lcr,
     matrix_prepayment,
+    matrix_address_changes,
+    matrix_withdrawals,
+    matrix_order_changes,
 ):
     assert not set(_area.ROUTES) & set(ROUTES), _area.__name__
     ROUTES.update(_area.ROUTES)

@@ -341,6 +341,7 @@ def orders(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @page(Permission.VIEW_ORDERS)
 def order_detail(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    from comptoir.web import address_changes, order_changes, withdrawals  # (they import `page`)
     from comptoir.web.prepayment import panel as prepayment_panel  # O10 (imports `page` too)
     from comptoir.web.substitutions import panel  # C6 section (it imports `page` from here)
 
@@ -371,6 +372,9 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "handling": queries.manual_handling_offer(order) if order.seller_id == org.pk else None,
             # F10: the deposits charged with the order and the returns of those items
             "packaging": fulfilment_queries.packaging_for(org, order),
+            "address_changes": address_changes.panel(membership, order),  # F6
+            "withdrawals": withdrawals.panel(membership, order),  # O17
+            "order_changes": order_changes.panel(membership, order),  # O6, O8, O11, N4
         },
     )
 

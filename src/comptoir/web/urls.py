@@ -116,4 +116,7 @@ urlpatterns = [
     path("", include("comptoir.web.urls_lcr")),
     path("", include("comptoir.web.urls_fulfilment_docs")),
     path("", include("comptoir.web.urls_prepayment")),
+    path("", include("comptoir.web.urls_address_changes")),
+    path("", include("comptoir.web.urls_withdrawals")),
+    path("", include("comptoir.web.urls_order_changes")),
 ]
