@@ -347,12 +347,13 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
 
     org = membership.organization
     order = queries.order_for(org, number)
+    lines = queries.order_lines(order)
     return render(
         request,
         "web/order_detail.html",
         {
             "order": order,
-            "lines": queries.order_lines(order),
+            "lines": lines,
             "events": list(order.events.select_related("actor")),
             "next_step": queries.next_step(order),
             "as_seller": order.seller_id == org.pk,
@@ -374,7 +375,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "packaging": fulfilment_queries.packaging_for(org, order),
             "address_changes": address_changes.panel(membership, order),  # F6
             "withdrawals": withdrawals.panel(membership, order),  # O17
-            "order_changes": order_changes.panel(membership, order),  # O6, O8, O11, N4
+            "order_changes": order_changes.panel(membership, order, lines),  # O6, O8, O11, N4
         },
     )
 

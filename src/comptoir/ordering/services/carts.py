@@ -55,9 +55,10 @@ def cart_line_set(
     return cart
 
 
-def parse_quick_order(text: str) -> list[LineRequest]:
-    """Lines of "SKU;quantity", "SKU,quantity", "SKU<tab>quantity" or "SKU quantity" (a CSV
-    export with a header is accepted); the same SKU twice adds up. Errors name the line."""
+def parse_quick_order(text: str, *, header: bool = True) -> list[LineRequest]:
+    """Lines of "SKU;quantity", "SKU,quantity", "SKU<tab>quantity" or "SKU quantity" (with
+    `header`, a CSV export's header row is skipped); the same SKU twice adds up. Errors name the
+    line."""
     requests: dict[str, int] = {}
     rows = list(csv.reader(io.StringIO(text.replace("\t", ";")), delimiter=";"))
     if rows and len(rows[0]) == 1 and "," in rows[0][0]:
@@ -76,7 +77,7 @@ def parse_quick_order(text: str) -> list[LineRequest]:
             )
         sku, raw = cells
         if not raw.isdigit():
-            if number == 1:  # a header row
+            if number == 1 and header:  # a header row
                 continue
             raise DomainError(
                 "invalid_quantity",
