@@ -35,6 +35,9 @@ ROUTES: dict = {
     # F10: these terms charge no deposit, so the seller is sent back with the refusal; buyer A
     # too, refused by the service as the wrong side (P4)
     "web:packaging_deposit": (lambda s: [s.order.number], "post", ORDER_POST, None),
+    # F10: nothing deposited on the matrix order: the seller is sent back with the refusal,
+    # buyer A with "only the seller"
+    "web:packaging_return": (lambda s: [s.order.number], "post", ORDER_POST, None),
     "api:mark_manual_handling": (
         lambda s: [s.order.number],
         "post",

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from comptoir.core import clock
-from comptoir.fulfilment.models import PackagingDeposit
+from comptoir.fulfilment.models import PackagingDeposit, PackagingReturn
 from comptoir.fulfilment.services import packaging_return_record
 from comptoir.ordering.models import Order
 from comptoir.terms.loader import preset_text
@@ -206,3 +206,61 @@ def test_deposit_refusals_come_back_with_their_rule(client, electronics, buyer):
         client.force_login(other_seller.seller_user)
         assert client.post(url, {"item": PALLET, "quantity": "2"}).status_code == 404
     assert not PackagingDeposit.objects.filter(order=order).exists()
+
+
+def _return(client, user, order: Order, **form: str):
+    client.force_login(user)
+    return client.post(reverse("web:packaging_return", args=[order.number]), form, follow=True)
+
+
+def test_the_seller_records_packaging_taken_back_once_per_form(client, electronics, buyer):
+    order = accepted_order(electronics, buyer, [("USB-1", 200)], when=PLACED)
+    with clock.frozen(PLACED):
+        assert 'data-testid="packaging-return-form"' not in _page(
+            client, electronics.seller_user, order
+        )  # nothing deposited yet
+        _deposit(
+            client, electronics.seller_user, order, item=PALLET, quantity="3", unit_deposit="15"
+        )
+    with clock.frozen(at(2026, 5, 20, 10)):
+        html = _page(client, electronics.seller_user, order)
+        assert 'data-testid="packaging-return-form"' in html
+        assert 'data-testid="packaging-return-form"' not in _page(client, buyer.user, order)
+        form = {"item": PALLET, "quantity": "2", "clean": "yes", "request_key": "k-1"}
+        done = _return(client, electronics.seller_user, order, **form)
+        again = _return(client, electronics.seller_user, order, **form)  # a double click
+        assert any("F10" in m for m in _messages(done)) and again.status_code == 200
+    [row] = PackagingReturn.objects.filter(buyer=buyer.org)
+    assert (row.quantity, row.returned_on, row.returned_clean) == (2, date(2026, 5, 20), True)
+    assert row.refund_due == Decimal("30.00")
+    returns = _page(client, buyer.user, order).split('data-testid="packaging-returns"')[1]
+    assert "20/05/2026" in returns and "30,00" in returns
+
+
+def test_packaging_return_refusals_come_back_with_their_rule(client, electronics, buyer):
+    order = accepted_order(electronics, buyer, [("USB-1", 200)], when=PLACED)
+    with clock.frozen(PLACED):
+        _deposit(
+            client, electronics.seller_user, order, item=PALLET, quantity="3", unit_deposit="15"
+        )
+    seller = electronics.seller_user
+    with clock.frozen(at(2026, 5, 20, 10)):
+        client.cookies["django_language"] = "en"
+        for form, words in (
+            ({"item": PALLET, "quantity": "0"}, "F10"),
+            ({"item": PALLET, "quantity": "x"}, "F10"),
+            ({"item": "Bocal", "quantity": "1"}, "F10"),
+            ({"item": PALLET, "quantity": "1", "returned_on": "31/05"}, "calendar"),
+            ({"item": PALLET, "quantity": "1", "returned_on": "2026-05-21"}, "after today"),
+        ):
+            said = _messages(_return(client, seller, order, **form))
+            assert any(words in m for m in said), (form, said)
+        _return(client, seller, order, item=PALLET, quantity="1", request_key="k-2")
+        reused = _return(client, seller, order, item=PALLET, quantity="2", request_key="k-2")
+        assert any("already used" in m for m in _messages(reused))
+        as_buyer = _messages(_return(client, buyer.user, order, item=PALLET, quantity="1"))
+        assert any("Only the seller" in m for m in as_buyer)
+        client.force_login(make_buyer().user)
+        url = reverse("web:packaging_return", args=[order.number])
+        assert client.post(url, {"item": PALLET, "quantity": "1"}).status_code == 404
+    assert PackagingReturn.objects.filter(buyer=buyer.org).count() == 1  # only k-2's first

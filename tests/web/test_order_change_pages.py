@@ -275,3 +275,21 @@ def test_other_companies_get_404(client, electronics):
     for name in ("order_edit", "order_modify", "order_change", "order_suspend", "order_resume"):
         response = client.post(reverse(f"web:{name}", args=[order.number]), {"reason": "x"})
         assert response.status_code == 404
+
+
+def test_the_seller_lifts_a_review_hold(client, electronics):
+    """O10: an order held for review (set here directly) is released to wait for an answer."""
+    buyer = make_buyer()
+    with clock.frozen(paris(2026, 11, 19, 15)):
+        order = place(electronics, buyer, [("USB-C", 10)])
+        Order.objects.filter(pk=order.pk).update(state="held")
+        client.force_login(buyer.user)
+        assert 'data-testid="order-release"' not in _page(client, order)
+        client.force_login(electronics.seller_user)
+        assert 'data-testid="order-release"' in _page(client, order)
+        response = client.post(
+            reverse("web:order_action", args=[order.number]), {"action": "release"}
+        )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.state == "submitted"

@@ -637,12 +637,22 @@ class PackagingReturn(models.Model):
         default=False,
         help_text="Not returned by the deadline: the packaging is sold, its VAT charged (F10).",
     )
+    request_key = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The form's key: a double submit records one return.",
+    )
 
     class Meta:
         ordering = ["returned_on", "pk"]
         indexes = [models.Index(fields=["buyer", "seller", "item_name"])]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="fulfilment_return_qty"),
+            models.UniqueConstraint(
+                fields=["seller", "request_key"],
+                condition=~Q(request_key=""),
+                name="fulfilment_return_request_key",
+            ),
         ]
 
     def __str__(self) -> str:

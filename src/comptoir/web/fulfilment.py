@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from comptoir.billing.facturx_xml import invoice_xml
 from comptoir.billing.services import invoice_render
 from comptoir.core import clock
-from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.errors import DomainError, NotFound, PermissionDenied
 from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment import services as fulfilment
 from comptoir.fulfilment.pdf import collection_notice_pdf, delivery_note_pdf
@@ -384,4 +384,55 @@ def packaging_deposit(request: HttpRequest, membership: Membership, number: str)
             quantity=quantity,
             unit_deposit=_amount(request.POST.get("unit_deposit", "")),
         ),
+    )
+
+
+def _returned_on(text: str) -> date:
+    """The day the packaging came back: today when left empty, never after today (F10)."""
+    text = text.strip()
+    if not text:
+        return clock.today()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(
+            "invalid_date", _("Give the date as on a calendar."), field="returned_on", rule="F10"
+        ) from None
+    if day > clock.today():
+        raise DomainError(
+            "future_date",
+            _("Packaging is recorded once it is back: the date cannot be after today."),
+            field="returned_on",
+            rule="F10",
+        )
+    return day
+
+
+@require_POST
+@page(Permission.PLACE_ORDERS)
+def packaging_return(request: HttpRequest, membership: Membership, number: str) -> HttpResponse:
+    """The seller records the order's buyer's empty packaging taken back, clean or not, and
+    what it owes back (F10). The form's key makes a double submit record one return."""
+    order = queries.order_for(membership.organization, number)
+    post = request.POST
+
+    def record() -> object:
+        if order.seller_id != membership.organization_id:
+            raise PermissionDenied(_("Only the seller records packaging it took back."), "F10")
+        return fulfilment.packaging_return_record(
+            actor=request.user,
+            buyer_id=order.buyer_id,
+            seller_id=order.seller_id,
+            item=post.get("item", "")[:100],
+            quantity=_quantity(post.get("quantity", "")),
+            returned_on=_returned_on(post.get("returned_on", "")),
+            clean=post.get("clean") == "yes",
+            request_key=post.get("request_key", "")[:80],
+        )
+
+    return _run(
+        request,
+        order.number,
+        _("Return recorded: what is owed back is credited on the buyer's next invoice (F10)."),
+        record,
     )

@@ -1,7 +1,7 @@
 """Changing an order from its page: the buyer's edit while the terms allow it (O6, O7), the
 seller's modification sent back to the buyer (O8), the seller's change after acceptance with its
 written consent, a fee and a new delivery date (O11), the seller's cancellation (O12) and the
-force-majeure suspension and its resumption (N4).
+force-majeure suspension and its resumption (N4), and the lifting of a review hold (O10).
 
 The section is a partial of the order page (`order_changes/_panel.html`), fed by `panel()`; its
 forms post here and come back to the order with the outcome. A form is offered only when the
@@ -79,6 +79,7 @@ def panel(membership: Membership, order: Order, lines: Sequence[OrderLine]) -> d
         "cancel": False,
         "suspend_months": None,
         "resume": False,
+        "release": False,
     }
     if as_buyer and state in BUYER_EDIT_STATES:
         decision = edit_decision(
@@ -98,6 +99,7 @@ def panel(membership: Membership, order: Order, lines: Sequence[OrderLine]) -> d
         if state in TRANSITIONS["suspend"].sources:
             context["suspend_months"] = policy.force_majeure_months
         context["resume"] = state == OrderState.SUSPENDED
+        context["release"] = state == OrderState.HELD  # O10: the review hold lifted
     if not may_act:
         context["edit"] = None
     context["shown"] = bool(
@@ -108,6 +110,7 @@ def panel(membership: Membership, order: Order, lines: Sequence[OrderLine]) -> d
         or context["cancel"]
         or context["suspend_months"]
         or context["resume"]
+        or context["release"]
         or context["suspended_until"]
     )
     return context

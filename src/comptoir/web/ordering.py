@@ -373,6 +373,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "handling": queries.manual_handling_offer(order) if order.seller_id == org.pk else None,
             # F10: the deposits charged with the order and the returns of those items
             "packaging": fulfilment_queries.packaging_for(org, order),
+            "packaging_key": uuid.uuid4().hex,  # F10: a double submit records one return
             "address_changes": address_changes.panel(membership, order),  # F6
             "withdrawals": withdrawals.panel(membership, order),  # O17
             "order_changes": order_changes.panel(membership, order, lines),  # O6, O8, O11, N4

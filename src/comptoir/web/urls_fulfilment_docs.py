@@ -16,4 +16,9 @@ urlpatterns: list = [
         fulfilment.packaging_deposit,
         name="packaging_deposit",
     ),
+    path(
+        "orders/<str:number>/packaging-returns/",
+        fulfilment.packaging_return,
+        name="packaging_return",
+    ),
 ]

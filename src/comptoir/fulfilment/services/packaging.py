@@ -90,12 +90,27 @@ def packaging_return_record(
     quantity: int,
     returned_on: date,
     clean: bool,
+    request_key: str = "",
 ) -> PackagingReturn:
-    """The seller records empty packaging taken back from a buyer and what it owes back (F10)."""
+    """The seller records empty packaging taken back from a buyer and what it owes back (F10).
+    `request_key` (a form's key): the same key again returns the return it recorded."""
     if actor is not None:
         require_permission(actor, seller_id, Permission.PLACE_ORDERS)
     # Serialize returns of this (buyer, seller): lock the seller row.
     Organization.objects.select_for_update().filter(pk=seller_id).first()
+    request_key = request_key.strip()[:80]
+    if request_key:
+        done = PackagingReturn.objects.filter(seller_id=seller_id, request_key=request_key).first()
+        if done is not None:
+            same = (done.buyer_id, done.item_name, done.quantity, done.returned_clean)
+            if same != (buyer_id, item, quantity, clean):
+                raise DomainError(
+                    "request_key_reused",
+                    "This form was already used for another return: load the page again.",
+                    "request_key",
+                    "F10",
+                )
+            return done
     deposits = PackagingDeposit.objects.filter(
         order__buyer_id=buyer_id, order__seller_id=seller_id, item_name=item
     ).select_related("order")
@@ -140,6 +155,7 @@ def packaging_return_record(
         explanation=f"{explanation} {terms.clause or ''}".strip(),
         recorded_by=actor if getattr(actor, "pk", None) else None,
         recorded_at=clock.now(),
+        request_key=request_key,
     )
     audit(
         actor,
