@@ -56,7 +56,9 @@ def test_the_cart_shows_each_line_s_withdrawal_right_when_ordering_as_a_consumer
         plain = client.get(url).content.decode()
         htmx = client.get(url, {"as_consumer": "yes"}, headers={"HX-Request": "true"})
     assert 'data-testid="withdrawal"' not in plain  # a professional's cart: nothing to show
-    assert 'hx-get="' + url + '"' in plain and 'hx-include="#consumer-choice"' in plain
+    assert (
+        'hx-get="' + url + '"' in plain and 'hx-include="#consumer-choice, #voucher-code"' in plain
+    )
     page = htmx.content.decode()
     assert htmx.status_code == 200 and "<html" not in page  # the cart fragment only
     assert "Commander en tant que particulier" in page  # pages render French by default
@@ -83,7 +85,7 @@ def test_changing_a_quantity_keeps_the_consumer_quote(client, food):
             headers={"HX-Request": "true"},
         )
     page = answer.content.decode()
-    assert 'hx-include="#consumer-choice"' in page  # the quantity forms send the boxes along
+    assert 'hx-include="#consumer-choice, #voucher-code"' in page  # the boxes ride along
     assert 'data-testid="withdrawal-MIEL-12"' in page
     assert 'data-testid="withdrawal-FRAISES"' in page
 
