@@ -1,4 +1,14 @@
 """Routes of the order page's withdrawals section (included in comptoir.web.urls,
 namespace "web")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from comptoir.web import withdrawals
+
+urlpatterns: list = [
+    path(
+        "orders/<str:number>/withdraw/",
+        withdrawals.order_withdraw_page,
+        name="order_withdraw",
+    ),
+]
