@@ -40,8 +40,10 @@ from tests.web import (
     matrix_onboarding,
     matrix_order_changes,
     matrix_oversight,
+    matrix_payment_record,
     matrix_payouts,
     matrix_prepayment,
+    matrix_receivables_more,
     matrix_refunds,
     matrix_substitutions,
     matrix_terms_editor,
@@ -419,6 +421,8 @@ for _area in (
     matrix_address_changes,
     matrix_withdrawals,
     matrix_order_changes,
+    matrix_payment_record,
+    matrix_receivables_more,
 ):
     assert not set(_area.ROUTES) & set(ROUTES), _area.__name__
     ROUTES.update(_area.ROUTES)

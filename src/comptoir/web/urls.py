@@ -119,4 +119,6 @@ urlpatterns = [
     path("", include("comptoir.web.urls_address_changes")),
     path("", include("comptoir.web.urls_withdrawals")),
     path("", include("comptoir.web.urls_order_changes")),
+    path("", include("comptoir.web.urls_payment_record")),
+    path("", include("comptoir.web.urls_receivables_more")),
 ]
