@@ -192,6 +192,30 @@ def test_seller_pages(audit, demo):
     audit.assert_clean()
 
 
+def test_seller_finance_pages(audit, demo):
+    """Recording a payment by hand, a buyer's deposit (PT9) and rebates (PT13) pages."""
+    log_in(audit.page, audit.base, "sales@brasseurs-vexin.example")
+    buyer = Organization.objects.get(trade_name="Épicerie du Marais")
+    audit.check("record a payment", f"/seller/payments/new/?buyer={buyer.pk}")
+    expect(audit.page.get_by_test_id("payment-record-form")).to_be_visible()
+    audit.check(
+        "deposit and rebates (deposit held)", f"/seller/buyers/{buyer.pk}/deposit-and-rebates/"
+    )
+    expect(audit.page.get_by_test_id("deposit-return-form")).to_be_visible()
+    audit.assert_clean()
+
+
+def test_seller_rebates_page(audit, demo):
+    log_in(audit.page, audit.base, "sales@maison-lumiere.example")
+    buyer = Organization.objects.get(trade_name="Salon Belle Époque")
+    audit.check(
+        "deposit and rebates (a rebate agreement)",
+        f"/seller/buyers/{buyer.pk}/deposit-and-rebates/",
+    )
+    expect(audit.page.get_by_test_id("rebate-list")).to_be_visible()
+    audit.assert_clean()
+
+
 def test_marketplace_seller_pages(audit, demo):
     log_in(audit.page, audit.base, "sales@atelier-carmin.example")
     audit.check("payouts received (marketplace seller)", "/seller/payouts/")
