@@ -60,7 +60,9 @@ def test_two_sellers_one_refuses_the_other_ships_and_the_buyer_validates(
     expect(page.get_by_test_id("inbox")).to_contain_text(electronics)
     screenshot("seller-inbox")
     open_order(page, base, electronics)
-    page.get_by_label(re.compile("Reason for refusal|Motif")).fill("Hors allocation ce mois-ci.")
+    page.get_by_label(re.compile("^(Reason for refusal|Motif du refus)$")).fill(
+        "Hors allocation ce mois-ci."
+    )
     page.get_by_role("button", name=re.compile("^(Refuse|Refuser)$")).click()
     expect(page.get_by_test_id("order-state")).to_contain_text(re.compile("Refused|Refusée"))
     log_out(page)

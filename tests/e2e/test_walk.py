@@ -275,7 +275,7 @@ def test_walk_register_validate_order_two_sellers_refuse_ship_validate_invoice(
     # 6. Volta Distribution refuses from its inbox, with a reason (O8, O10).
     log_in(page, base, ELECTRONICS[1])
     from_inbox(page, base, electronics)
-    page.get_by_label(re.compile("Reason for refusal|Motif")).fill(REFUSAL)
+    page.get_by_label(re.compile("^(Reason for refusal|Motif du refus)$")).fill(REFUSAL)
     page.get_by_role("button", name=re.compile("^(Refuse|Refuser)$")).click()
     expect(page.get_by_test_id("order-state")).to_have_text(REFUSED)
     screenshot("12-seller1-refused")
@@ -360,7 +360,7 @@ def test_walk_register_validate_order_two_sellers_refuse_ship_validate_invoice(
     receivables = page.get_by_test_id("receivables")
     expect(receivables).to_contain_text(TRADE_NAME)
     screenshot("20-seller2-receivables", readme="receivables")
-    receivables.get_by_role("link", name=TRADE_NAME).click()
+    receivables.get_by_role("link", name=TRADE_NAME, exact=True).click()
     expect(page.locator("main")).to_contain_text(invoice_number)
     screenshot("21-seller2-statement")
 
