@@ -50,7 +50,7 @@ from comptoir.terms.engine.inputs import VoucherInput
 from comptoir.terms.engine.quote import Quote
 from comptoir.terms.models import TermsVersion
 from comptoir.terms.queries import terms_in_force
-from comptoir.web.ordering import page
+from comptoir.web.ordering import page, voucher_code
 
 MAX_KEY = 64  # the per-seller key adds "-<seller id>" and must stay within 80 characters
 
@@ -297,7 +297,7 @@ def _choices(request: HttpRequest) -> dict[int, Choice]:
             payment_option=post.get(f"payment_option_{seller_id}", "")[:48],
             accepted=post.get(f"accept_terms_{seller_id}") == "yes",
             included=seller_id in selected,
-            voucher_code=post.get(f"voucher_{seller_id}", "")[:40].strip().upper(),
+            voucher_code=voucher_code(post, f"voucher_{seller_id}"),
         )
     return choices
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -38,6 +38,7 @@ from comptoir.ordering.quoting import LineRequest
 from comptoir.ordering.rules import TRANSITIONS, edit_decision
 from comptoir.parties.models import Membership, Permission
 from comptoir.web.ordering import _error, page
+from comptoir.web.ordering import _fee as typed_fee
 
 MAX_TEXT = 2000
 FIELD_LABELS = {
@@ -162,14 +163,9 @@ def _text(post: QueryDict, name: str, required: bool = True) -> str:
 
 
 def _fee(post: QueryDict) -> Decimal | None:
-    text = post.get("fee", "").strip().replace(",", ".").replace("€", "").strip()
-    if not text:
-        return None
-    try:
-        fee = Decimal(text)
-    except InvalidOperation:
-        fee = Decimal("NaN")
-    if not fee.is_finite() or fee <= 0 or fee > 100_000 or fee != fee.quantize(Decimal("0.01")):
+    """The O11 fee typed (the order page's reading of a fee), in cents, above 0, at most 100,000."""
+    fee = typed_fee(post.get("fee", "").replace("€", ""))
+    if fee is not None and (fee <= 0 or fee > 100_000 or fee != fee.quantize(Decimal("0.01"))):
         raise DomainError(
             "invalid_amount",
             _("A fee is an amount in euros, in cents, above 0 and at most 100,000."),

@@ -111,9 +111,9 @@ def _seller(org: Organization, seller_id: int) -> Organization:
     return catalog.seller_for(org, seller_id)
 
 
-def _voucher_code(data: Mapping[str, Any]) -> str:
-    """The voucher code the buyer typed (O15), as codes are written."""
-    return str(data.get("voucher_code", ""))[:40].strip().upper()
+def voucher_code(data: Mapping[str, Any], name: str = "voucher_code") -> str:
+    """The voucher code the buyer typed in field `name` (O15), as codes are written."""
+    return str(data.get(name, ""))[:40].strip().upper()
 
 
 def _cart_context(
@@ -190,7 +190,7 @@ def cart(request: HttpRequest, membership: Membership, seller_id: int) -> HttpRe
         request.GET.get("withdrawal_waiver") == "yes",
     )
     context = _cart_context(
-        membership.organization, seller, membership, consumer, _voucher_code(request.GET)
+        membership.organization, seller, membership, consumer, voucher_code(request.GET)
     )
     template = "web/_cart.html" if request.headers.get("HX-Request") else "web/cart.html"
     return render(request, template, context)
@@ -222,8 +222,8 @@ def cart_update(request: HttpRequest, membership: Membership, seller_id: int) ->
             request.POST.get("as_consumer") == "yes",
             request.POST.get("withdrawal_waiver") == "yes",
         )
-        voucher_code = _voucher_code(request.POST)  # O15: the voucher rides along too
-        context = _cart_context(org, seller, membership, consumer, voucher_code)
+        code = voucher_code(request.POST)  # O15: the voucher rides along too
+        context = _cart_context(org, seller, membership, consumer, code)
         return render(request, "web/_cart.html", context)
     return redirect("web:cart", seller_id=seller.pk)
 
@@ -283,7 +283,7 @@ def checkout(request: HttpRequest, membership: Membership, seller_id: int) -> Ht
         payment_option=request.POST.get("payment_option", "")[:48],  # PT2, PT3
         as_consumer=request.POST.get("as_consumer") == "yes",  # O17
         withdrawal_waiver=request.POST.get("withdrawal_waiver") == "yes",
-        voucher_code=_voucher_code(request.POST),  # O15
+        voucher_code=voucher_code(request.POST),  # O15
     )
     signature = ordering.Signature(
         ip=request.META.get("REMOTE_ADDR"),
