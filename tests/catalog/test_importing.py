@@ -147,7 +147,7 @@ def test_any_problem_imports_nothing_and_every_problem_is_listed(seller):
     assert all(p["rule"] and p["message"] for p in problems)
     assert {p["rule"] for p in problems if p["column"] == "unit_price"} == {"C3"}
     assert "line 5" in next(p for p in problems if p["code"] == "duplicate_sku")["message"]
-    assert refused.value.message.startswith("7 problem(s)")
+    assert refused.value.message.startswith("7 problems found")
     assert not Product.objects.filter(seller=seller, sku__startswith="B-").exists()
     assert Product.objects.get(seller=seller, sku="A-1").title == "Crème de jour"
 

@@ -5,6 +5,7 @@ segment, code and rule; the same interchange twice still creates nothing."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from comptoir.core import clock
 from comptoir.edi.models import EdiMessage
@@ -220,9 +221,10 @@ def test_replacement_of_a_refused_order_is_refused_o7(pair, placed):
 
     with clock.frozen(ORDERED_AT):
         order_refuse(actor=None, order_id=placed.pk, reason="Hors zone.")
-    message = _import(
-        orders_text(reference="R1", number="PO-77", function="5", lines=(("", "EL-200", "6"),))
-    )
+    with translation.override("en"):  # the stored text is written in the importer's language
+        message = _import(
+            orders_text(reference="R1", number="PO-77", function="5", lines=(("", "EL-200", "6"),))
+        )
     assert _codes(message) == [("change_not_allowed", "O7", 2, "BGM")]
     assert "refused" in message.errors[0]["message"]
 
@@ -251,7 +253,8 @@ def test_replacement_may_not_move_the_delivery(editable):
 
 
 def test_change_function_4_is_refused_with_a_pointer_to_5(pair, placed):
-    message = _import(orders_text(reference="R1", number="PO-77", function="4"))
+    with translation.override("en"):  # the stored text is written in the importer's language
+        message = _import(orders_text(reference="R1", number="PO-77", function="4"))
     assert _codes(message) == [("unsupported_function", "O14", 2, "BGM")]
     assert "function 5" in message.errors[0]["message"]
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from pypdf import PdfReader
 
 from comptoir.core import clock
@@ -246,6 +247,18 @@ def test_the_delivery_note_is_a_pdf_and_the_command_writes_it(marketplace, buyer
     out = tmp_path / "bl.pdf"
     call_command("fulfilment", "delivery-note", shipment.number, "--out", str(out))
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_delivery_note_names_reserve_kinds_in_french_whatever_the_language(marketplace, buyer):
+    order = accepted_order(marketplace, buyer, [("VASE-1", 3)])
+    shipment = ship_all(marketplace, order)
+    deliver(marketplace, shipment, reserves=[{"kind": "missing_item", "text": "Un vase absent"}])
+    with translation.override("en"):
+        data = delivery_note_pdf(Shipment.objects.get(pk=shipment.pk))
+    pages = PdfReader(io.BytesIO(data)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Article manquant — Un vase absent" in text
+    assert "Colis endommagé" in text and "Damaged" not in text
 
 
 def test_shipments_are_visible_to_the_buyer_and_the_seller_only(marketplace, buyer):

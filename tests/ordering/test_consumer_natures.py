@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from comptoir.billing.facturx_xml import facturx_data
 from comptoir.catalog.models import WithdrawalNature
@@ -146,7 +147,11 @@ def test_perishable_goods_under_terms_listing_the_exception_are_excluded(db, per
     assert order.withdrawal_from == "delivery"  # the honey can still be withdrawn
     facts = order.events.get(action="place").data["consumer"]["exceptions"]
     assert {f["sku"]: f["excluded"] for f in facts} == {"FRAISES": True, "MIEL-12": False}
-    with clock.frozen(paris(2026, 12, 4, 9)), pytest.raises(DomainError) as refused:
+    with (
+        clock.frozen(paris(2026, 12, 4, 9)),
+        translation.override("en"),  # the message follows the active language
+        pytest.raises(DomainError) as refused,
+    ):
         order_withdraw(actor=person.user, order_id=order.pk, lines=[fraises.pk])
     assert (refused.value.code, refused.value.rule) == ("withdrawal_excluded", "O17")
     assert "deteriorate or expire rapidly" in refused.value.message

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from stdnum import iban as stdnum_iban
 
 from comptoir.core import clock
@@ -114,18 +115,26 @@ def test_parser_refuses_a_damaged_file() -> None:
 
 
 def test_file_refuses_bad_input() -> None:
-    with pytest.raises(LcrFormatError, match="French IBAN"):
-        remittance_file(
-            Drawer("Vendeur", "DE89370400440532013000"), _bills(), reference="R", created_on=NOW
-        )
-    with pytest.raises(LcrFormatError, match="at least one"):
-        remittance_file(Drawer("Vendeur", french_iban()), [], reference="R", created_on=NOW)
-    negative = [Bill("F1", "B", "", D("-1.00"), date(2026, 4, 30))]
-    with pytest.raises(LcrFormatError, match="positive"):
-        remittance_file(Drawer("Vendeur", french_iban()), negative, reference="R", created_on=NOW)
-    fraction = [Bill("F1", "B", "", D("1.001"), date(2026, 4, 30))]
-    with pytest.raises(LcrFormatError, match="cent"):
-        remittance_file(Drawer("Vendeur", french_iban()), fraction, reference="R", created_on=NOW)
+    with translation.override("en"):  # the messages are checked in English, their source
+        with pytest.raises(LcrFormatError, match="French IBAN"):
+            remittance_file(
+                Drawer("Vendeur", "DE89370400440532013000"),
+                _bills(),
+                reference="R",
+                created_on=NOW,
+            )
+        with pytest.raises(LcrFormatError, match="at least one"):
+            remittance_file(Drawer("Vendeur", french_iban()), [], reference="R", created_on=NOW)
+        negative = [Bill("F1", "B", "", D("-1.00"), date(2026, 4, 30))]
+        with pytest.raises(LcrFormatError, match="positive"):
+            remittance_file(
+                Drawer("Vendeur", french_iban()), negative, reference="R", created_on=NOW
+            )
+        fraction = [Bill("F1", "B", "", D("1.001"), date(2026, 4, 30))]
+        with pytest.raises(LcrFormatError, match="cent"):
+            remittance_file(
+                Drawer("Vendeur", french_iban()), fraction, reference="R", created_on=NOW
+            )
 
 
 # --- the export --------------------------------------------------------------------------------

@@ -318,6 +318,9 @@ def test_periods() -> None:
         False,
     ]
     assert not period_valid(date(2026, 4, 1), "half_year")
+    # a period that would end after 31/12/9999 is no period (refused, never a crash)
+    assert period_valid(date(9999, 7, 1)) and not period_valid(date(9999, 10, 1))
+    assert not period_valid(date(9999, 1, 1), "year")
     assert period_end(date(2026, 10, 1)) == date(2026, 12, 31)
     assert period_end(date(2026, 1, 1), "year") == date(2026, 12, 31)
     assert period_label(date(2026, 10, 1)) == "2026T4"

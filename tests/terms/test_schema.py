@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -192,7 +193,8 @@ def test_documents_are_frozen():
 
 
 def test_toml_syntax_error_is_reported_without_location():
-    (only,) = errors_of("[meta\ntitle = 1")
+    with translation.override("en"):  # the message follows the active language
+        (only,) = errors_of("[meta\ntitle = 1")
     assert only.startswith("TOML syntax error: ")
 
 

@@ -236,15 +236,39 @@ def test_the_buyer_country_is_FR_by_default_and_typed_fields_are_trimmed(client,
     }
 
 
+def test_the_same_request_sent_twice_is_said_already_sent(client, shop, order, saved):
+    client.force_login(shop.owner)
+    assert _ask(client, order, **TYPED).status_code == 302
+    page = _followed(client, _ask(client, order, **TYPED))
+    assert "This request was already sent: it waits for the seller." in page
+    assert "already waiting" not in page
+    assert AddressChangeRequest.objects.count() == 1
+
+
 def test_a_second_request_while_one_waits_is_refused(client, shop, order, saved):
     client.force_login(shop.owner)
     assert _ask(client, order, source="saved", address_id=saved.pk).status_code == 302
-    page = _followed(client, _ask(client, order, source="saved", address_id=saved.pk))
+    page = _followed(client, _ask(client, order, **TYPED))
     assert "Order — A request is already waiting for the seller. (F6)" in page
+    assert "already sent" not in page
+    assert AddressChangeRequest.objects.count() == 1
+    assert 'data-testid="address-change-pending"' in _section(page)
+
+
+def test_another_users_waiting_request_is_refused_not_said_sent(client, shop, order, saved):
+    colleague = make_user("colleague@buyer.test")
+    services.membership_add(
+        actor=shop.owner,
+        organization=shop.approved_buyer,
+        user=colleague,
+        permissions={Permission.PLACE_ORDERS, Permission.VIEW_ORDERS},
+    )
+    client.force_login(shop.owner)
+    assert _ask(client, order, **TYPED).status_code == 302
+    client.force_login(colleague)
     page = _followed(client, _ask(client, order, **TYPED))
     assert "A request is already waiting for the seller. (F6)" in page
     assert AddressChangeRequest.objects.count() == 1
-    assert 'data-testid="address-change-pending"' in _section(page)
 
 
 def test_the_seller_does_not_ask_and_the_buyer_does_not_decide(

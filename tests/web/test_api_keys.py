@@ -68,7 +68,7 @@ def test_a_key_places_and_reads_orders_without_session_or_csrf(shop, ready):
 
 def test_a_key_without_view_orders_gets_403(client, shop, ready):
     token = key_for(shop.owner, shop.approved_buyer, "view_products")
-    response = client.get("/api/orders", headers=bearer(token))
+    response = client.get("/api/orders", headers={**bearer(token), "Accept-Language": "en"})
     assert response.status_code == 403
     assert response.json() == {
         "code": "permission_denied",
@@ -76,6 +76,12 @@ def test_a_key_without_view_orders_gets_403(client, shop, ready):
         "field": None,
         "rule": "P4",
     }
+    # with no Accept-Language, the message is in the platform's language; the code is the same
+    french = client.get("/api/orders", headers=bearer(token)).json()
+    assert (french["code"], french["message"]) == (
+        "permission_denied",
+        "Droit view_orders requis (P4).",
+    )
     # the key's scopes, not its creator's (an owner) rights: no prices on the public catalog
     page = client.get(f"/api/sellers/{shop.seller.pk}/products", headers=bearer(token)).json()
     assert page["items"] and all(item["price"] is None for item in page["items"])
@@ -91,7 +97,7 @@ def test_revoked_unknown_and_malformed_keys_get_401_in_the_error_shape(client, s
     services.api_key_revoke(actor=shop.owner, key_id=key.pk)
     unknown = "cpt_0123456789ab_" + "A" * 43
     for header in (bearer(token), bearer(unknown), bearer("nonsense")):
-        response = client.get("/api/orders", headers=header)
+        response = client.get("/api/orders", headers={**header, "Accept-Language": "en"})
         assert response.status_code == 401
         assert response.json() == {
             "code": "invalid_api_key",

@@ -405,7 +405,7 @@ def _membership(user, org) -> Membership:
     return Membership.objects.get(user=user, organization=org)
 
 
-def test_the_section_reads_nothing_for_a_professional_order_and_twice_for_a_consumers(
+def test_the_section_reads_nothing_for_a_professional_order_and_at_most_twice_for_a_consumers(
     jars, person, order, buyer, django_assert_num_queries
 ):
     professional = place(jars, buyer, [("MIEL-12", 24)])
@@ -420,6 +420,11 @@ def test_the_section_reads_nothing_for_a_professional_order_and_twice_for_a_cons
         context = panel(membership, read)
     assert context["shown"] and context["may_withdraw"]
     assert context["refund_due_on"] == date(2026, 12, 17)
+    lines = queries.order_lines(read)  # the order page's own read of the lines
+    read = queries.order_for(person.org, order.number)
+    with django_assert_num_queries(1):  # its withdrawals only
+        again = panel(membership, read, lines)
+    assert again["lines"] == context["lines"] and again["may_withdraw"]
 
 
 def test_a_delivered_order_withdrawn_from_entirely_offers_nothing_more(client, jars, person):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
 
 from comptoir.api.errors import InvalidApiKey
@@ -50,7 +51,9 @@ def member(request: HttpRequest, permission: str | None = None) -> Membership:
     answers 403 `permission_denied`, the same on every route."""
     membership = acting_membership(request)
     if membership is None:
-        raise PermissionDenied("Log in as a member of an organization.")
+        raise PermissionDenied(_("Log in as a member of an organization."))
     if permission is not None and permission not in membership.effective_permissions:
-        raise PermissionDenied(f"Permission {permission} required (P4).")
+        raise PermissionDenied(
+            _("Permission %(permission)s required (P4).") % {"permission": permission}
+        )
     return membership

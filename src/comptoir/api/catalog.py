@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -129,7 +130,9 @@ def _granted(request: HttpRequest, permission: str) -> bool:
 
 def _require(request: HttpRequest, permission: str) -> None:
     if not _granted(request, permission):
-        raise PermissionDenied(f"Permission {permission} required (P4).")
+        raise PermissionDenied(
+            _("Permission %(permission)s required (P4).") % {"permission": permission}
+        )
 
 
 def _price(price) -> dict | None:
@@ -226,7 +229,7 @@ def quote(request: HttpRequest, seller_id: int, payload: QuoteIn):
     _require(request, Permission.VIEW_PRICES)
     org = acting_organization(request)
     if org is None:
-        raise DomainError("no_organization", "Log in as a member of a buyer organization.")
+        raise DomainError("no_organization", _("Log in as a member of a buyer organization."))
     if payload.as_consumer:
         consumer_buyer_check(is_company=org.is_company)  # O17
     seller = catalog.seller_for(org, seller_id)

@@ -14,6 +14,8 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -122,7 +124,7 @@ def _files(request: HttpRequest, attachments: list[UploadedFile] | None) -> list
     if length > MAX_REQUEST:
         raise DomainError(
             "attachments_too_large",
-            "The files sent are too large: at most 10 MB each.",
+            _("The files sent are too large: at most 10 MB each."),
             field="attachments",
             rule="A5",
         )
@@ -130,7 +132,10 @@ def _files(request: HttpRequest, attachments: list[UploadedFile] | None) -> list
     if len(files) > MAX_FILES:
         raise DomainError(
             "too_many_attachments",
-            f"At most {MAX_FILES} files per message.",
+            ngettext(
+                "At most %(n)s file per message.", "At most %(n)s files per message.", MAX_FILES
+            )
+            % {"n": MAX_FILES},
             field="attachments",
             rule="A5",
         )
@@ -172,7 +177,7 @@ def open_claim(
     org = membership.organization
     order = ordering_queries.order_for(org, number)
     if order.buyer_id != org.pk:
-        raise PermissionDenied("Only the order's buyer opens a claim (A5).", rule="A5")
+        raise PermissionDenied(_("Only the order's buyer opens a claim (A5)."), rule="A5")
     files = _files(request, attachments)
     claim_id = once(
         organization=org,

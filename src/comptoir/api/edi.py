@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -91,7 +92,7 @@ def _text(request: HttpRequest) -> str:
     if len(request.body) > MAX_INTERCHANGE_BYTES:
         raise DomainError(
             "interchange_too_large",
-            f"An interchange is at most {MAX_INTERCHANGE_BYTES // 1024**2} MB.",
+            _("An interchange is at most %(n)s MB.") % {"n": MAX_INTERCHANGE_BYTES // 1024**2},
             field="text",
             rule="O14",
         )
@@ -102,10 +103,10 @@ def _text(request: HttpRequest) -> str:
         try:
             data = json.loads(raw or "{}")
         except json.JSONDecodeError as exc:
-            raise DomainError("malformed_body", "The body is not JSON.", field="text") from exc
+            raise DomainError("malformed_body", _("The body is not JSON."), field="text") from exc
         text = data.get("text") if isinstance(data, dict) else None
         if not isinstance(text, str):
-            raise DomainError("text_required", 'Send {"text": <interchange>}.', field="text")
+            raise DomainError("text_required", _('Send {"text": <interchange>}.'), field="text")
         return text
     return raw
 
@@ -136,7 +137,7 @@ def edi_import_interchange(request: HttpRequest):
     membership = member(request, Permission.PLACE_ORDERS)
     text = _text(request)
     if not text.strip():
-        raise DomainError("text_required", "The interchange is empty.", field="text", rule="O14")
+        raise DomainError("text_required", _("The interchange is empty."), field="text", rule="O14")
     result = edi_import(
         actor=request.user, text=text, organization=membership.organization, channel="api"
     )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
@@ -219,11 +220,17 @@ def _lines(order: Order, lines: list[LineQuantityIn], rule: str) -> dict[int, in
         line_id = by_sku.get(line.sku)
         if line_id is None:
             raise DomainError(
-                "unknown_line", f"No line {line.sku!r} in this order.", f"lines[{i}].sku", rule
+                "unknown_line",
+                _("No line “%(sku)s” in this order.") % {"sku": line.sku},
+                f"lines[{i}].sku",
+                rule,
             )
         if line_id in quantities:
             raise DomainError(
-                "duplicate_line", f"{line.sku} is given twice.", f"lines[{i}].sku", rule
+                "duplicate_line",
+                _("%(sku)s is given twice.") % {"sku": line.sku},
+                f"lines[{i}].sku",
+                rule,
             )
         quantities[line_id] = line.quantity
     return quantities
@@ -289,7 +296,7 @@ def record_delivery(request: HttpRequest, shipment_id: ShipmentId, payload: Deli
         else None
     )
     if order is None or shipment is None:
-        raise NotFound("Shipment", field="shipment_id")
+        raise NotFound(_("Shipment"), field="shipment_id")
     fulfilment.delivery_record(
         actor=request.user,
         shipment_id=shipment.pk,
@@ -335,7 +342,12 @@ def contest_delivery(request: HttpRequest, number: str, payload: ContestIn):
 def _acting_side(membership: Membership, order: Order, side: str, rule: str) -> None:
     party_id = order.seller_id if side == "seller" else order.buyer_id
     if party_id != membership.organization_id:
-        raise PermissionDenied(f"Only the order's {side} may do this.", rule=rule)
+        message = (
+            _("Only the order's seller may do this.")
+            if side == "seller"
+            else _("Only the order's buyer may do this.")
+        )
+        raise PermissionDenied(message, rule=rule)
 
 
 def _order_side(
@@ -360,7 +372,7 @@ def _shipment_side(
         else None
     )
     if order is None or shipment is None:
-        raise NotFound("Shipment", field="shipment_id")
+        raise NotFound(_("Shipment"), field="shipment_id")
     _acting_side(membership, order, side, rule)
     return membership, order, shipment
 
@@ -571,7 +583,7 @@ def follow_up_done(request: HttpRequest, number: str, follow_up_id: RowId, paylo
     the deadline (F4)."""
     membership, order = _order_side(request, number, "buyer", "F4")
     pending = fulfilment_queries.pending_for(membership.organization, order)
-    found = _pending_row(pending.follow_ups, follow_up_id, "ReserveFollowUp", "follow_up_id")
+    found = _pending_row(pending.follow_ups, follow_up_id, _("Reserve follow-up"), "follow_up_id")
     row = fulfilment.reserve_follow_up_record(
         actor=request.user,
         follow_up_id=found.pk,
@@ -608,7 +620,7 @@ def report_wrong_goods(
         ),
     )
     pending = fulfilment_queries.pending_for(membership.organization, order)
-    row = _pending_row(pending.wrong_goods, row_id, "WrongGoods", "wrong_goods_id")
+    row = _pending_row(pending.wrong_goods, row_id, _("Wrong goods report"), "wrong_goods_id")
     return Status(201, _fields(row, WrongGoodsOut, order=order.number or ""))
 
 
@@ -619,7 +631,9 @@ def return_wrong_goods(request: HttpRequest, number: str, wrong_goods_id: RowId,
     """The buyer records that it sent the wrong or excess goods back in time (F4)."""
     membership, order = _order_side(request, number, "buyer", "F4")
     pending = fulfilment_queries.pending_for(membership.organization, order)
-    found = _pending_row(pending.wrong_goods, wrong_goods_id, "WrongGoods", "wrong_goods_id")
+    found = _pending_row(
+        pending.wrong_goods, wrong_goods_id, _("Wrong goods report"), "wrong_goods_id"
+    )
     row = fulfilment.wrong_goods_return(
         actor=request.user,
         wrong_goods_id=found.pk,
@@ -659,11 +673,11 @@ def request_address_change(
 def decide_address_change(request: HttpRequest, number: str, payload: AddressDecisionIn):
     """The seller approves the pending request (the delivery address changes) or refuses it
     (F6); none pending: `no_pending_request`."""
-    _, order = _order_side(request, number, "seller", "F6")
+    _membership, order = _order_side(request, number, "seller", "F6")
     found = AddressChangeRequest.objects.filter(order=order, status=RequestStatus.PENDING).first()
     if found is None:
         raise DomainError(
-            "no_pending_request", "No address change is waiting.", field="order", rule="F6"
+            "no_pending_request", _("No address change is waiting."), field="order", rule="F6"
         )
     decided = fulfilment.address_change_decide(
         actor=request.user, request_id=found.pk, approve=payload.approve, note=payload.note
@@ -704,7 +718,7 @@ def resolve_uncollected(
 ):
     """The formal notice stayed unanswered: the seller resolves the order at the buyer's
     exclusive fault, the parcel going back at its cost (F7)."""
-    _, order, shipment = _shipment_side(request, shipment_id, "seller", "F7")
+    _membership, order, shipment = _shipment_side(request, shipment_id, "seller", "F7")
     resolved = fulfilment.order_resolve_uncollected(
         actor=request.user,
         shipment_id=shipment.pk,
@@ -726,7 +740,7 @@ def record_packaging_return(
         .filter(buyer_id=payload.buyer_id)
         .exists()
     ):
-        raise NotFound("Buyer", field="buyer_id")
+        raise NotFound(_("Buyer"), field="buyer_id")
     row_id = once(
         organization=seller,
         key=idempotency_key,
@@ -837,7 +851,7 @@ def record_packaging_deposit(
     found = fulfilment_queries.packaging_for(membership.organization, order).deposits
     row = next((r for r in found if r.deposit.pk == row_id), None)
     if row is None:  # the key was used for a deposit of another order
-        raise NotFound("PackagingDeposit", field="Idempotency-Key")
+        raise NotFound(_("Packaging deposit"), field="Idempotency-Key")
     return Status(201, _deposit_out(row, order.number or ""))
 
 

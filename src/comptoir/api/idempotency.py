@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from ninja import Header
 
 from comptoir.api.models import IdempotencyKey
@@ -45,7 +46,7 @@ def _replayed(found: IdempotencyKey, operation: str, print_: str) -> int:
     if found.operation != operation or found.fingerprint != print_:
         raise DomainError(
             "idempotency_key_reused",
-            "This idempotency key was already used for a different request.",
+            _("This idempotency key was already used for a different request."),
             field="Idempotency-Key",
         )
     return found.object_id
@@ -73,7 +74,7 @@ def once(
     if not key:
         raise DomainError(
             "invalid_idempotency_key",
-            "An idempotency key of 1 to 80 characters is required.",
+            _("An idempotency key of 1 to 80 characters is required."),
             field="Idempotency-Key",
         )
     found = _found(organization, key)

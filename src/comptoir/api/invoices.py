@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -194,11 +195,11 @@ def _invoice(membership: Membership, number: str, issuer_id: int | None) -> Invo
         found = found.filter(issuer_id=issuer_id)
     matches = list(found[:2])
     if not matches:
-        raise NotFound("Invoice", field="number")
+        raise NotFound(_("Invoice"), field="number")
     if len(matches) > 1:
         raise DomainError(
             "ambiguous_number",
-            f"Two issuers used the number {number}: give issuer_id.",
+            _("Two issuers used the number %(number)s: give issuer_id.") % {"number": number},
             field="issuer_id",
             rule="I9",
         )

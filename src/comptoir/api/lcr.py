@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -26,7 +27,7 @@ router = Router(tags=["payments"])
 def _member(request: HttpRequest) -> Membership:
     membership = member(request, Permission.VIEW_INVOICES)
     if not membership.is_owner:  # it cancels a payment, which only an owner records
-        raise PermissionDenied("Only the organization's owner records an unpaid LCR.")
+        raise PermissionDenied(_("Only the organization's owner records an unpaid LCR."))
     return membership
 
 

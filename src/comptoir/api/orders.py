@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
@@ -246,14 +247,14 @@ def _answer(request: HttpRequest, number: str) -> tuple[Membership, Order]:
 @router.post("/orders/{number}/accept", response=OrderOut, auth=MEMBER)
 def accept_order(request: HttpRequest, number: str):
     """The seller accepts (O8)."""
-    _, order = _answer(request, number)
+    _membership, order = _answer(request, number)
     return _out(ordering.order_accept(actor=request.user, order_id=order.pk))
 
 
 @router.post("/orders/{number}/refuse", response=OrderOut, auth=MEMBER)
 def refuse_order(request: HttpRequest, number: str, payload: ReasonIn):
     """The seller refuses, with its reason (O10)."""
-    _, order = _answer(request, number)
+    _membership, order = _answer(request, number)
     return _out(ordering.order_refuse(actor=request.user, order_id=order.pk, reason=payload.reason))
 
 
@@ -279,7 +280,7 @@ def record_prepayment(
     membership = member(request, Permission.VIEW_INVOICES)
     order = queries.order_for(membership.organization, number)
     if order.seller_id != membership.organization_id:
-        raise PermissionDenied("Only the seller records a prepayment received.", rule="O10")
+        raise PermissionDenied(_("Only the seller records a prepayment received."), rule="O10")
     payment = order_prepayment_record(
         actor=request.user,
         order_id=order.pk,
@@ -304,7 +305,7 @@ def record_prepayment(
 def waive_prepayment(request: HttpRequest, number: str, payload: ReasonIn | None = None):
     """The seller does not require the immediate payment checkout flagged (PT9, PT10: its
     faculty); the order follows its usual terms."""
-    _, order = _answer(request, number)
+    _membership, order = _answer(request, number)
     reason = payload.reason if payload is not None else ""
     return _out(
         ordering.order_prepayment_waive(actor=request.user, order_id=order.pk, reason=reason)
@@ -314,7 +315,7 @@ def waive_prepayment(request: HttpRequest, number: str, payload: ReasonIn | None
 @router.post("/orders/{number}/confirm-modification", response=OrderOut, auth=MEMBER)
 def confirm_modification(request: HttpRequest, number: str):
     """The buyer confirms the seller's modification (O8)."""
-    _, order = _answer(request, number)
+    _membership, order = _answer(request, number)
     return _out(ordering.order_confirm_modification(actor=request.user, order_id=order.pk))
 
 
@@ -328,7 +329,12 @@ def _side(request: HttpRequest, number: str, side: str, rule: str) -> Order:
     membership, order = _answer(request, number)
     party_id = order.seller_id if side == "seller" else order.buyer_id
     if party_id != membership.organization_id:
-        raise PermissionDenied(f"Only the order's {side} may do this.", rule=rule)
+        message = (
+            _("Only the order's seller may do this.")
+            if side == "seller"
+            else _("Only the order's buyer may do this.")
+        )
+        raise PermissionDenied(message, rule=rule)
     return order
 
 
@@ -382,10 +388,15 @@ def _line_ids(order: Order, skus: list[str], rule: str) -> list[int]:
         line_id = by_sku.get(sku)
         if line_id is None:
             raise DomainError(
-                "unknown_line", f"No line {sku!r} in this order.", f"lines[{i}]", rule
+                "unknown_line",
+                _("No line “%(sku)s” in this order.") % {"sku": sku},
+                f"lines[{i}]",
+                rule,
             )
         if line_id in ids:
-            raise DomainError("duplicate_line", f"{sku} is given twice.", f"lines[{i}]", rule)
+            raise DomainError(
+                "duplicate_line", _("%(sku)s is given twice.") % {"sku": sku}, f"lines[{i}]", rule
+            )
         ids.append(line_id)
     return ids
 

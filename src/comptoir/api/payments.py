@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
@@ -30,7 +31,7 @@ def _member(request: HttpRequest, permission: str | None = Permission.VIEW_INVOI
     """`permission` None: the owner only (it records payments)."""
     membership = member(request, permission)
     if permission is None and not membership.is_owner:
-        raise PermissionDenied("Only the organization's owner records payments.")
+        raise PermissionDenied(_("Only the organization's owner records payments."))
     return membership
 
 
@@ -45,7 +46,7 @@ def _counterparty(org: Organization, other_id: int) -> tuple[int, int]:
         .first()
     )
     if pair is None or pair[1] is None:
-        raise NotFound("Statement", field="counterparty_id")
+        raise NotFound(_("Statement of account"), field="counterparty_id")
     return pair[0], pair[1]
 
 
@@ -150,7 +151,7 @@ def standing(request: HttpRequest, seller_id: int):
     membership = _member(request)
     buyer_id, seller = _counterparty(membership.organization, seller_id)
     if buyer_id != membership.organization.pk:
-        raise NotFound("Standing", field="seller_id")
+        raise NotFound(_("Account standing"), field="seller_id")
     return queries.buyer_standing(buyer=buyer_id, seller=seller).__dict__
 
 
@@ -179,7 +180,7 @@ def record_payment(
     membership = _member(request, None)
     buyer_id, seller_id = _counterparty(membership.organization, payload.buyer_id)
     if seller_id != membership.organization.pk:
-        raise NotFound("Buyer", field="buyer_id")
+        raise NotFound(_("Buyer"), field="buyer_id")
     payment = payment_record(
         buyer=buyer_id,
         seller=seller_id,

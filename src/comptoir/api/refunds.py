@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -172,7 +173,7 @@ def create_refund(
     membership = member(request, Permission.VIEW_INVOICES)
     seller = membership.organization
     if not seller.is_seller:
-        raise NotFound("Buyer", field="buyer_id")
+        raise NotFound(_("Buyer"), field="buyer_id")
     refund_id = once(
         organization=seller,
         key=idempotency_key,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
@@ -155,7 +156,7 @@ def _fields(seller: Organization, values: dict[str, Any]) -> dict[str, Any]:
         if brand_id is not None:
             brand = catalog.visible_brands(seller, seller).filter(pk=brand_id).first()
             if brand is None:
-                raise NotFound("Brand", field="brand_id")
+                raise NotFound(_("Brand"), field="brand_id")
         fields["brand"] = brand
     return fields
 
@@ -164,7 +165,7 @@ def _fields(seller: Organization, values: dict[str, Any]) -> dict[str, Any]:
 def create_product(request: HttpRequest, payload: ProductIn):
     """A product of the acting seller (C1): SKU unique to the seller, GTIN checksum, a French
     VAT rate, units per case; a software rental needs its term in months."""
-    _, seller = _seller(request, Permission.MANAGE_CATALOG)
+    _membership, seller = _seller(request, Permission.MANAGE_CATALOG)
     product = catalog_services.product_create(
         actor=_actor(request), seller=seller, **_fields(seller, payload.model_dump())
     )
@@ -175,12 +176,17 @@ def create_product(request: HttpRequest, payload: ProductIn):
 def update_product(request: HttpRequest, product_id: Id, payload: ProductPatch):
     """Change some fields of one of the seller's products (`is_active: false` takes it off
     sale; a product the operator removed cannot be put back, P6)."""
-    _, seller = _seller(request, Permission.MANAGE_CATALOG)
+    _membership, seller = _seller(request, Permission.MANAGE_CATALOG)
     product = catalog.product_for(seller, seller, product_id)
     changes = payload.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None and name not in NULLABLE:
-            raise DomainError("invalid_input", f"{name} cannot be null.", field=name, rule="C1")
+            raise DomainError(
+                "invalid_input",
+                _("%(field)s cannot be null.") % {"field": name},
+                field=name,
+                rule="C1",
+            )
     catalog_services.product_update(
         actor=_actor(request), product=product, **_fields(seller, changes)
     )
@@ -190,7 +196,7 @@ def update_product(request: HttpRequest, product_id: Id, payload: ProductPatch):
 @router.put("/products/{product_id}/stock", response=StockOut, auth=MEMBER)
 def set_stock(request: HttpRequest, product_id: Id, payload: StockIn):
     """Set the quantity on hand after a count; never below what orders hold reserved."""
-    _, seller = _seller(request, Permission.MANAGE_CATALOG)
+    _membership, seller = _seller(request, Permission.MANAGE_CATALOG)
     product = catalog.product_for(seller, seller, product_id)
     stock = catalog_services.stock_set(
         actor=_actor(request), product=product, on_hand=payload.on_hand
@@ -209,10 +215,10 @@ def set_stock(request: HttpRequest, product_id: Id, payload: StockIn):
 def set_tariff_price(request: HttpRequest, tariff_id: Id, product_id: Id, payload: PriceIn):
     """Set the unit price of one of the seller's products in one of its tariffs (C3); orders
     are priced at the tariff in force on their date."""
-    _, seller = _seller(request, Permission.MANAGE_CATALOG)
+    _membership, seller = _seller(request, Permission.MANAGE_CATALOG)
     tariff = Tariff.objects.filter(pk=tariff_id, seller_id=seller.pk).first()
     if tariff is None:
-        raise NotFound("Tariff", field="tariff_id")
+        raise NotFound(_("Tariff"), field="tariff_id")
     product = catalog.product_for(seller, seller, product_id)
     price = catalog_services.tariff_price_set(
         actor=_actor(request), tariff=tariff, product=product, unit_price=payload.unit_price
@@ -279,7 +285,7 @@ def _version(version: TermsVersion, in_force: TermsVersion | None, source: bool 
 def list_terms_versions(request: HttpRequest, filters: Query[TermsFilter]):
     """The seller's terms versions, newest first: drafts and published ones with their effective
     date, which one is in force today, and the linter's report."""
-    _, seller = _seller(request, Permission.MANAGE_USERS)
+    _membership, seller = _seller(request, Permission.MANAGE_USERS)
     found = terms_queries.terms_versions_for(seller)
     if filters.status:
         found = found.filter(status=filters.status)
@@ -297,7 +303,7 @@ def list_terms_versions(request: HttpRequest, filters: Query[TermsFilter]):
 @router.get("/terms/versions/{number}", response=TermsVersionDetailOut, auth=MEMBER)
 def get_terms_version(request: HttpRequest, number: VersionNumber):
     """One version: its TOML source as written, status, dates, content hash and lint report."""
-    _, seller = _seller(request, Permission.MANAGE_USERS)
+    _membership, seller = _seller(request, Permission.MANAGE_USERS)
     version = terms_queries.terms_version_get(seller=seller, number=number)
     return _version(version, terms_queries.terms_in_force(seller), source=True)
 
@@ -306,7 +312,7 @@ def get_terms_version(request: HttpRequest, number: VersionNumber):
 def create_terms_version(request: HttpRequest, payload: TermsSourceIn):
     """A new draft from a TOML document (next version number); refused with every schema error
     when the document does not validate (`terms_invalid`)."""
-    _, seller = _seller(request, Permission.MANAGE_USERS)
+    _membership, seller = _seller(request, Permission.MANAGE_USERS)
     version = terms_services.terms_version_create_draft(
         seller=seller, source=payload.source, actor=_actor(request)
     )
@@ -317,7 +323,7 @@ def create_terms_version(request: HttpRequest, payload: TermsSourceIn):
 def publish_terms_version(request: HttpRequest, number: VersionNumber, payload: PublishIn):
     """Publish a draft (N3): refused when the linter finds errors (`terms_not_publishable`) or
     when `effective_from` comes before the day after publication or the notice the terms set."""
-    _, seller = _seller(request, Permission.MANAGE_USERS)
+    _membership, seller = _seller(request, Permission.MANAGE_USERS)
     version = terms_queries.terms_version_get(seller=seller, number=number)
     published = terms_services.terms_version_publish(
         version=version, effective_from=payload.effective_from, actor=_actor(request)

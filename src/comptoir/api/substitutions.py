@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
 from pydantic import Field
 
@@ -117,7 +118,9 @@ def propose_substitution(request: HttpRequest, number: str, payload: Substitutio
     order = queries.order_for(membership.organization, number)
     line = order.lines.filter(sku=payload.line_sku).first()
     if line is None:
-        raise DomainError("unknown_line", "Not a line of this order.", field="line_sku", rule="C6")
+        raise DomainError(
+            "unknown_line", _("Not a line of this order."), field="line_sku", rule="C6"
+        )
     proposal = order_substitution_propose(
         actor=request.user,
         order_id=order.pk,

@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from comptoir.api import (
     catalog,
     claims,
+    deposits_rebates,
     edi,
     errors,
     fulfilment,
@@ -40,6 +41,7 @@ api.add_router("", sellers.router)
 api.add_router("", edi.router)
 api.add_router("", substitutions.router)
 api.add_router("", claims.router)
+api.add_router("", deposits_rebates.router)
 
 
 @api.get("/health", tags=["platform"], auth=None)

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from comptoir.core.errors import DomainError
 
@@ -18,19 +20,20 @@ from comptoir.core.errors import DomainError
 def _immutable(what: str) -> DomainError:
     return DomainError(
         code="document_issued",
-        message=f"{what} is issued and can no longer change; issue a credit note instead.",
+        message=_("%(what)s is issued and can no longer change; issue a credit note instead.")
+        % {"what": what},
         rule="I9",
     )
 
 
 class Kind(models.TextChoices):
-    INVOICE = "invoice", "Facture"
-    CREDIT_NOTE = "credit_note", "Avoir"
+    INVOICE = "invoice", gettext_lazy("Invoice")
+    CREDIT_NOTE = "credit_note", gettext_lazy("Credit note")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Brouillon"
-    ISSUED = "issued", "Émise"
+    DRAFT = "draft", gettext_lazy("Draft")
+    ISSUED = "issued", pgettext_lazy("invoice", "Issued")
 
 
 class Category(models.TextChoices):
@@ -41,12 +44,12 @@ class Category(models.TextChoices):
 class InvoiceQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         if self.filter(status=Status.ISSUED).exists():
-            raise _immutable("Invoice")
+            raise _immutable(_("Invoice"))
         return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
         if self.filter(status=Status.ISSUED).exists():
-            raise _immutable("Invoice")
+            raise _immutable(_("Invoice"))
         return super().delete()
 
 
@@ -118,13 +121,13 @@ class Invoice(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "_stored_status", None) == Status.ISSUED:
-            raise _immutable(f"Invoice {self.number}")
+            raise _immutable(_("Invoice %(number)s") % {"number": self.number})
         super().save(*args, **kwargs)
         self._stored_status = self.status
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if getattr(self, "_stored_status", None) == Status.ISSUED or self.status == Status.ISSUED:
-            raise _immutable(f"Invoice {self.number}")
+            raise _immutable(_("Invoice %(number)s") % {"number": self.number})
         return super().delete(*args, **kwargs)
 
     @classmethod
@@ -141,12 +144,12 @@ class Invoice(models.Model):
 class _ChildQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         if self.filter(invoice__status=Status.ISSUED).exists():
-            raise _immutable("Invoice line")
+            raise _immutable(_("Invoice line"))
         return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
         if self.filter(invoice__status=Status.ISSUED).exists():
-            raise _immutable("Invoice line")
+            raise _immutable(_("Invoice line"))
         return super().delete()
 
 
@@ -158,12 +161,12 @@ class _InvoiceChild(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._invoice_issued():
-            raise _immutable("Invoice line")
+            raise _immutable(_("Invoice line"))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self._invoice_issued():
-            raise _immutable("Invoice line")
+            raise _immutable(_("Invoice line"))
         return super().delete(*args, **kwargs)
 
     def _invoice_issued(self) -> bool:

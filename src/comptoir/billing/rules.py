@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from comptoir.core.money import HUNDRED, format_money, quantize
 
 MICRO = Decimal("0.000001")
@@ -223,15 +225,17 @@ def _categories(draft: DocumentDraft) -> dict[Decimal, str]:
         if item.vat_category and named.setdefault(item.vat_rate, item.vat_category) != (
             item.vat_category
         ):
-            raise ValueError(f"two VAT categories at {item.vat_rate} %")
+            raise ValueError(_("two VAT categories at %(rate)s %%") % {"rate": item.vat_rate})
     return named
 
 
 def compute_line(position: int, line: LineInput) -> ComputedLine:
     if line.quantity <= 0:
-        raise ValueError(f"line {position}: quantity must be positive")
+        raise ValueError(_("line %(position)s: quantity must be positive") % {"position": position})
     if line.unit_price < 0:
-        raise ValueError(f"line {position}: unit price must not be negative")
+        raise ValueError(
+            _("line %(position)s: unit price must not be negative") % {"position": position}
+        )
     net_unit = _net_of(line.unit_price, line.vat_rate, line.prices_include_vat)
     net_amount = (
         round_cent(line.quantity * net_unit) if line.net_amount is None else line.net_amount
@@ -251,7 +255,7 @@ def compute_line(position: int, line: LineInput) -> ComputedLine:
 
 def _compute_adjustment(adj: Adjustment) -> ComputedAdjustment:
     if adj.amount < 0:
-        raise ValueError(f"{adj.reason}: amount must not be negative")
+        raise ValueError(_("%(reason)s: amount must not be negative") % {"reason": adj.reason})
     net = round_cent(_net_of(adj.amount, adj.vat_rate, adj.amount_includes_vat))
     return ComputedAdjustment(reason=adj.reason, net_amount=net, vat_rate=adj.vat_rate)
 
@@ -259,7 +263,7 @@ def _compute_adjustment(adj: Adjustment) -> ComputedAdjustment:
 def compute_totals(draft: DocumentDraft) -> Totals:
     """Every amount of the document, computed once (DOMAIN-NOTES 7.2, EN 16931 BR-CO-10..17)."""
     if not draft.lines:
-        raise ValueError("a document needs at least one line")
+        raise ValueError(_("a document needs at least one line"))
     lines = tuple(compute_line(i, line) for i, line in enumerate(draft.lines, start=1))
     charges = tuple(_compute_adjustment(a) for a in draft.fees)
     allowances = tuple(_compute_adjustment(a) for a in draft.discounts)
@@ -281,7 +285,7 @@ def compute_totals(draft: DocumentDraft) -> Totals:
         for rate, base in sorted(bases.items(), reverse=True)
     )
     if any(v.base < 0 for v in vat):
-        raise ValueError("allowances exceed the taxable base of a VAT rate")
+        raise ValueError(_("allowances exceed the taxable base of a VAT rate"))
     line_total = sum((line.net_amount for line in lines), Decimal("0.00"))
     charge_total = sum((c.net_amount for c in charges), Decimal("0.00"))
     allowance_total = sum((a.net_amount for a in allowances), Decimal("0.00"))

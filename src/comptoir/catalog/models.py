@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comptoir.core.clock import now
 from comptoir.parties.models import Organization
@@ -66,12 +67,12 @@ class BrandApproval(models.Model):
 
 
 class ProductKind(models.TextChoices):
-    PHYSICAL = "physical", "Produit physique / physical"
-    DOWNLOAD = "download", "Téléchargement / download"
-    LICENSE_KEY = "license_key", "Clé de licence / license key"
-    SOFTWARE_PURCHASE = "software_purchase", "Logiciel (achat) / software purchase"
-    SOFTWARE_RENTAL = "software_rental", "Logiciel (location) / software rental"
-    SERVICE = "service", "Service"
+    PHYSICAL = "physical", _("Physical product")
+    DOWNLOAD = "download", pgettext_lazy("product kind", "Download")
+    LICENSE_KEY = "license_key", _("License key")
+    SOFTWARE_PURCHASE = "software_purchase", _("Software purchase")
+    SOFTWARE_RENTAL = "software_rental", _("Software rental")
+    SERVICE = "service", _("Service")
 
 
 class WithdrawalNature(models.TextChoices):

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from comptoir.catalog import rules
 from comptoir.catalog.models import (
@@ -92,11 +93,11 @@ def seller_for(actor_org: Organization | None, seller_id: int) -> Organization:
     """A seller the actor may browse; NotFound otherwise."""
     seller = Organization.objects.filter(pk=seller_id, is_seller=True).first()
     if seller is None:
-        raise NotFound("Seller")
+        raise NotFound(_("Seller"))
     if seller.state != OrganizationState.ACTIVE and not (
         _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
     ):
-        raise NotFound("Seller")
+        raise NotFound(_("Seller"))
     return seller
 
 
@@ -108,7 +109,7 @@ def _seller(actor_org: Organization | None, seller: Organization | int) -> Organ
             _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
         ):
             return seller
-        raise NotFound("Seller")
+        raise NotFound(_("Seller"))
     return seller_for(actor_org, seller_id)
 
 
@@ -130,7 +131,7 @@ def visible_brands(
 def brand_for(actor_org: Organization | None, brand_id: int) -> Brand:
     brand = visible_brands(actor_org).filter(pk=brand_id).first()
     if brand is None:
-        raise NotFound("Brand")
+        raise NotFound(_("Brand"))
     return brand
 
 
@@ -188,10 +189,10 @@ def product_for(
     try:
         product_id = int(product_id)
     except (TypeError, ValueError):
-        raise NotFound("Product") from None
+        raise NotFound(_("Product")) from None
     product = products_for_seller(actor_org, seller).filter(pk=product_id).first()
     if product is None:
-        raise NotFound("Product")
+        raise NotFound(_("Product"))
     return product
 
 
@@ -276,7 +277,7 @@ def product_page(
 def stock_for(actor_org: Organization | None, product: Product) -> StockLevel | None:
     """Stock of a visible product (shown availability never guarantees stock, C1)."""
     if not product_visible_to(actor_org, product):
-        raise NotFound("Product")
+        raise NotFound(_("Product"))
     return StockLevel.objects.filter(product=product).first()
 
 

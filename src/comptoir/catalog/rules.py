@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
 from stdnum import ean
 from stdnum.exceptions import ValidationError
 
@@ -24,10 +25,7 @@ def validate_gtin(value: str) -> str:
     except ValidationError as exc:
         raise DomainError(
             code="invalid_gtin",
-            message=(
-                f"Code EAN/GTIN invalide : « {value} » ({exc}). "
-                "/ Invalid GTIN: wrong length or check digit."
-            ),
+            message=_("Invalid GTIN: “%(value)s” (%(reason)s).") % {"value": value, "reason": exc},
             field="gtin",
             rule="C1",
         ) from exc

@@ -43,7 +43,12 @@ class NotFound(DomainError):
     """Missing or not visible to the acting party: the two look the same from outside."""
 
     def __init__(self, what: str, field: str | None = None) -> None:
-        super().__init__(code="not_found", message=f"{what} not found.", field=field)
+        # `what` is a noun the caller translated: _("Order") gives « Commande introuvable. »
+        # (imported here: the pure terms modules import this one without Django set up)
+        from django.utils.translation import gettext as _
+
+        message = _("%(what)s not found.") % {"what": what}
+        super().__init__(code="not_found", message=message, field=field)
 
 
 class PermissionDenied(DomainError):

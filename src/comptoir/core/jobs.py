@@ -243,7 +243,7 @@ def job_get(*, organization_id: int, job_id: int) -> Job:
     """A job of the organization; another organization's job is `NotFound`, like a missing one."""
     job = Job.objects.filter(pk=job_id, organization_id=organization_id).first()
     if job is None:
-        raise NotFound("Job", field="job")
+        raise NotFound(_("Job"), field="job")
     return job
 
 

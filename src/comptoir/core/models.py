@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 
@@ -55,7 +56,7 @@ class LegalInterestRate(models.Model):
         ).exclude(pk=self.pk)
         if overlapping.exists():
             raise ValidationError(
-                "This period overlaps another legal interest rate.", code="overlap"
+                _("This period overlaps another legal interest rate."), code="overlap"
             )
 
 
@@ -84,7 +85,8 @@ class ImmutableRecord(DomainError):
     def __init__(self, what: str) -> None:
         super().__init__(
             code="immutable",
-            message=f"{what} entries are append-only: they cannot be changed or deleted.",
+            message=_("%(what)s entries are append-only: they cannot be changed or deleted.")
+            % {"what": what},
             rule="P8",
         )
 
@@ -93,16 +95,16 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     """Refuses bulk changes: the log only grows, one entry at a time through `audit_record`."""
 
     def update(self, **kwargs: Any) -> NoReturn:
-        raise ImmutableRecord("Audit")
+        raise ImmutableRecord(_("Audit"))
 
     def delete(self) -> NoReturn:  # type: ignore[override]
-        raise ImmutableRecord("Audit")
+        raise ImmutableRecord(_("Audit"))
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
-        raise ImmutableRecord("Audit")
+        raise ImmutableRecord(_("Audit"))
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
-        raise ImmutableRecord("Audit")
+        raise ImmutableRecord(_("Audit"))
 
 
 class AuditEntry(models.Model):
@@ -150,12 +152,12 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert only: saving an entry that already exists raises `ImmutableRecord`."""
         if not self._state.adding:
-            raise ImmutableRecord("Audit")
+            raise ImmutableRecord(_("Audit"))
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ImmutableRecord("Audit")
+        raise ImmutableRecord(_("Audit"))
 
 
 class Job(models.Model):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.core.errors import DomainError
 
@@ -30,12 +32,13 @@ def fits_column(value: Decimal, column: models.Field, *, field: str, rule: str) 
 def fits_decimal(value: Decimal, *, digits: int, places: int, field: str, rule: str) -> Decimal:
     """`value` if it has at most `places` decimals and `digits` digits in all."""
     if not value.is_finite():
-        raise DomainError("invalid_number", "Nombre invalide. / Invalid number.", field, rule)
+        raise DomainError("invalid_number", _("Invalid number."), field, rule)
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         raise DomainError(
             "too_many_decimals",
-            f"{places} décimales au plus. / At most {places} decimals.",
+            ngettext("At most %(places)s decimal.", "At most %(places)s decimals.", places)
+            % {"places": places},
             field,
             rule,
             details={"decimal_places": places},
@@ -44,9 +47,7 @@ def fits_decimal(value: Decimal, *, digits: int, places: int, field: str, rule: 
     if abs(value) >= limit:
         raise DomainError(
             "number_too_large",
-            f"Nombre trop grand (moins de {limit:,}). / Too large (below {limit:,}).".replace(
-                ",", " "
-            ),
+            _("Too large (below %(limit)s).") % {"limit": f"{limit:,}".replace(",", " ")},
             field,
             rule,
             details={"below": str(limit)},
@@ -59,7 +60,7 @@ def fits_int(value: int, *, field: str, rule: str, maximum: int = INT_MAX) -> in
     if abs(value) > maximum:
         raise DomainError(
             "number_too_large",
-            f"Nombre trop grand (au plus {maximum}). / Too large (at most {maximum}).",
+            _("Too large (at most %(maximum)s).") % {"maximum": maximum},
             field,
             rule,
             details={"maximum": maximum},

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from comptoir.core.errors import DomainError
 
 __all__ = ["PUBLISHED_ECB_RATES", "PUBLISHED_LEGAL_RATES", "RateTables", "half_year_start"]
@@ -73,7 +75,7 @@ def half_year_start(d: date) -> date:
 def _check_sorted(name: str, rows: tuple[RateRow, ...]) -> None:
     if not all(isinstance(d, date) and isinstance(r, Decimal) for d, r in rows):
         raise TypeError(f"{name} rates must be (date, Decimal) pairs")
-    for (before, _), (after, _) in zip(rows, rows[1:], strict=False):
+    for (before, _before_rate), (after, _after_rate) in zip(rows, rows[1:], strict=False):
         if not before < after:
             raise ValueError(f"{name} rates must be sorted by strictly increasing start date")
 
@@ -81,11 +83,20 @@ def _check_sorted(name: str, rows: tuple[RateRow, ...]) -> None:
 def _lookup(name: str, rows: tuple[RateRow, ...], starts: tuple[date, ...], d: date) -> Decimal:
     i = bisect.bisect_right(starts, d) - 1
     if i < 0:
-        first = starts[0].isoformat() if starts else "no row"
+        first = starts[0].isoformat() if starts else _("no row")
+        missing = {
+            "legal interest": _(
+                "No legal interest rate is recorded for %(date)s (table starts: %(first)s). "
+                "An operator adds it in the admin."
+            ),
+            "ECB": _(
+                "No ECB rate is recorded for %(date)s (table starts: %(first)s). "
+                "An operator adds it in the admin."
+            ),
+        }
         raise DomainError(
             code="rate_missing",
-            message=f"No {name} rate is recorded for {d.isoformat()} (table starts: {first}). "
-            "An operator adds it in the admin.",
+            message=missing[name] % {"date": d.isoformat(), "first": first},
             rule="PT11",
             details={"table": name, "date": d.isoformat()},
         )

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pydifact.control import Characters
 from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning
 from pydifact.parser import Parser
@@ -113,11 +115,15 @@ def read_interchange(text: str) -> RawInterchange:
     try:
         segments, found.characters, found.has_una = _segments(text)
     except (EDISyntaxError, ValueError, IndexError) as exc:
-        found.problems.append(Problem("syntax_error", f"Not an EDIFACT interchange: {exc}"))
+        found.problems.append(
+            Problem("syntax_error", _("Not an EDIFACT interchange: %(error)s") % {"error": exc})
+        )
         return found
     if not segments or segments[0].tag != "UNB":
         found.problems.append(
-            Problem("missing_unb", "The interchange must start with UNB (after an optional UNA).")
+            Problem(
+                "missing_unb", _("The interchange must start with UNB (after an optional UNA).")
+            )
         )
         return found
     unb = segments[0]
@@ -128,7 +134,7 @@ def read_interchange(text: str) -> RawInterchange:
     found.control_reference = element(unb, 4, 0)
     if not found.sender or not found.control_reference:
         found.problems.append(
-            Problem("invalid_unb", "UNB needs a sender and a control reference.", tag="UNB")
+            Problem("invalid_unb", _("UNB needs a sender and a control reference."), tag="UNB")
         )
     current: RawMessage | None = None
     closed = False
@@ -136,7 +142,9 @@ def read_interchange(text: str) -> RawInterchange:
         if segment.tag == "UNH":
             if current is not None:
                 current.problems.append(
-                    Problem("missing_unt", "The message is not closed by UNT before the next UNH.")
+                    Problem(
+                        "missing_unt", _("The message is not closed by UNT before the next UNH.")
+                    )
                 )
             identifier = segment.elements[1] if len(segment.elements) > 1 else []
             current = RawMessage(
@@ -148,7 +156,7 @@ def read_interchange(text: str) -> RawInterchange:
             found.messages.append(current)
         elif segment.tag == "UNT":
             if current is None:
-                found.problems.append(Problem("unt_without_unh", "UNT without UNH.", tag="UNT"))
+                found.problems.append(Problem("unt_without_unh", _("UNT without UNH."), tag="UNT"))
                 continue
             current.trailer = segment
             _check_trailer(current, segment)
@@ -161,14 +169,21 @@ def read_interchange(text: str) -> RawInterchange:
         elif not closed:
             found.problems.append(
                 Problem(
-                    "segment_outside_message", f"{segment.tag} outside UNH…UNT.", tag=segment.tag
+                    "segment_outside_message",
+                    _("%(tag)s outside UNH…UNT.") % {"tag": segment.tag},
+                    tag=segment.tag,
                 )
             )
     if current is not None:
-        current.problems.append(Problem("missing_unt", "The message is not closed by UNT."))
+        current.problems.append(Problem("missing_unt", _("The message is not closed by UNT.")))
     if not found.messages and not found.problems:
-        found.problems.append(Problem("no_message", "The interchange holds no message."))
+        found.problems.append(Problem("no_message", _("The interchange holds no message.")))
     return found
+
+
+def _plural_n(count: str) -> int:
+    """The number a partner wrote in a count element, to choose a plural form (0: not one)."""
+    return int(count[:9]) if count.isdecimal() else 0
 
 
 def _check_trailer(message: RawMessage, unt: Segment) -> None:
@@ -176,10 +191,19 @@ def _check_trailer(message: RawMessage, unt: Segment) -> None:
     count = element(unt, 0)
     position = message.position(len(message.segments))
     if count != str(expected):
+        text = (
+            ngettext(
+                "UNT counts %(count)s segment; the message has %(expected)s.",
+                "UNT counts %(count)s segments; the message has %(expected)s.",
+                _plural_n(count),
+            )
+            if count
+            else _("UNT counts no segments; the message has %(expected)s.")
+        )
         message.problems.append(
             Problem(
                 "unt_count",
-                f"UNT counts {count or 'nothing'} segments; the message has {expected}.",
+                text % {"count": count, "expected": expected},
                 segment=position,
                 tag="UNT",
             )
@@ -188,7 +212,8 @@ def _check_trailer(message: RawMessage, unt: Segment) -> None:
         message.problems.append(
             Problem(
                 "unt_reference",
-                f"UNT reference {element(unt, 1)!r} differs from UNH {message.reference!r}.",
+                _("UNT reference %(unt)s differs from UNH %(unh)s.")
+                % {"unt": repr(element(unt, 1)), "unh": repr(message.reference)},
                 segment=position,
                 tag="UNT",
             )
@@ -198,14 +223,19 @@ def _check_trailer(message: RawMessage, unt: Segment) -> None:
 def _check_unz(found: RawInterchange, unz: Segment) -> None:
     if element(unz, 1) != found.control_reference:
         found.problems.append(
-            Problem("unz_reference", "UNZ reference differs from UNB's.", tag="UNZ")
+            Problem("unz_reference", _("UNZ reference differs from UNB's."), tag="UNZ")
         )
-    if element(unz, 0) != str(len(found.messages)):
+    count = element(unz, 0)
+    if count != str(len(found.messages)):
         found.problems.append(
             Problem(
                 "unz_count",
-                f"UNZ counts {element(unz, 0)} messages; the interchange has "
-                f"{len(found.messages)}.",
+                ngettext(
+                    "UNZ counts %(count)s message; the interchange has %(found)s.",
+                    "UNZ counts %(count)s messages; the interchange has %(found)s.",
+                    _plural_n(count),
+                )
+                % {"count": count, "found": len(found.messages)},
                 tag="UNZ",
             )
         )

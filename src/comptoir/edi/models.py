@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.core.clock import now
 from comptoir.core.errors import DomainError
@@ -17,7 +18,7 @@ from comptoir.core.errors import DomainError
 def _immutable() -> DomainError:
     return DomainError(
         code="edi_message_immutable",
-        message="An EDI message is stored once and never changed.",
+        message=_("An EDI message is stored once and never changed."),
         rule="O14",
     )
 

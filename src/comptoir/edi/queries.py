@@ -4,6 +4,7 @@ received as buyer or seller, and nobody else's."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import NotFound
 from comptoir.edi.models import Direction, EdiMessage, OutboundRetry, RetryStatus
@@ -38,7 +39,7 @@ def message_for(org: Organization | int | None, message_id: int) -> EdiMessage:
     """One message of the organization, or NotFound (another company's looks missing)."""
     message = messages_for(org).filter(pk=message_id).first()
     if message is None:
-        raise NotFound("EDI message")
+        raise NotFound(_("EDI message"))
     return message
 
 

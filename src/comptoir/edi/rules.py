@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pydifact.segments import Segment
 from stdnum import ean
 
@@ -47,9 +49,9 @@ def retry_delay(attempts: int) -> timedelta | None:
 def gln_problem(value: str) -> str | None:
     """Why `value` is not a GLN (13 digits, GS1 check digit), or None."""
     if len(value) != 13 or not value.isdigit():
-        return f"{value!r} is not a GLN: 13 digits expected."
+        return _("%(value)s is not a GLN: 13 digits expected.") % {"value": repr(value)}
     if not ean.is_valid(value):
-        return f"{value!r} is not a GLN: wrong GS1 check digit."
+        return _("%(value)s is not a GLN: wrong GS1 check digit.") % {"value": repr(value)}
     return None
 
 
@@ -135,6 +137,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.line: dict[str, object] | None = None
         self.seen: list[int] = []
+        self.invalid_parties: set[str] = set()  # NAD qualifiers whose GLN was refused
 
     def problem(
         self, code: str, text: str, position: int, tag: str, line: int | None = None
@@ -150,7 +153,7 @@ class _Reader:
         if not gtin and not sku:
             self.problem(
                 "missing_item_id",
-                "The line names no GTIN (LIN …:EN) and no supplier article number (PIA …:SA).",
+                _("The line names no GTIN (LIN …:EN) and no supplier article number (PIA …:SA)."),
                 position,
                 "LIN",
                 number_,
@@ -159,7 +162,8 @@ class _Reader:
         if gtin and not (len(gtin) in (8, 12, 13, 14) and ean.is_valid(gtin)):
             self.problem(
                 "invalid_gtin",
-                f"GTIN {gtin!r}: 8 to 14 digits with a GS1 check digit expected.",
+                _("GTIN %(gtin)s: 8 to 14 digits with a GS1 check digit expected.")
+                % {"gtin": repr(gtin)},
                 position,
                 "LIN",
                 number_,
@@ -168,7 +172,7 @@ class _Reader:
         if "quantity" not in current:
             self.problem(
                 "missing_quantity",
-                "The line has no ordered quantity (QTY+21).",
+                _("The line has no ordered quantity (QTY+21)."),
                 position,
                 "LIN",
                 number_,
@@ -193,28 +197,34 @@ class _Reader:
             if element(segment, 0, 0) not in ("220", "105", "221"):
                 self.problem(
                     "unsupported_document",
-                    f"BGM document {element(segment, 0, 0)!r}: only an order (220) is read.",
+                    _("BGM document %(code)s: only an order (220) is read.")
+                    % {"code": repr(element(segment, 0, 0))},
                     at,
                     tag,
                 )
             if found.function == CHANGE:
                 self.problem(
                     "unsupported_function",
-                    "BGM function 4 (change) is not read: send the whole order again with "
-                    "function 5 (replace), or cancel it with function 1.",
+                    _(
+                        "BGM function 4 (change) is not read: send the whole order again with "
+                        "function 5 (replace), or cancel it with function 1."
+                    ),
                     at,
                     tag,
                 )
             elif found.function not in READ_FUNCTIONS:
                 self.problem(
                     "unsupported_function",
-                    f"BGM function {found.function}: only an original order (9), a replacement "
-                    "(5) or a cancellation (1) is read.",
+                    _(
+                        "BGM function %(function)s: only an original order (9), a replacement "
+                        "(5) or a cancellation (1) is read."
+                    )
+                    % {"function": found.function},
                     at,
                     tag,
                 )
             if not found.number or len(found.number) > 35:
-                self.problem("missing_order_number", "BGM needs the order number.", at, tag)
+                self.problem("missing_order_number", _("BGM needs the order number."), at, tag)
         elif tag == "FTX" and not found.note:
             found.note = " ".join(
                 part for part in (element(segment, 3, i).strip() for i in range(5)) if part
@@ -230,7 +240,10 @@ class _Reader:
             currency = element(segment, 0, 1)
             if currency and currency != "EUR":
                 self.problem(
-                    "unsupported_currency", f"Currency {currency}: orders are in EUR.", at, tag
+                    "unsupported_currency",
+                    _("Currency %(currency)s: orders are in EUR.") % {"currency": currency},
+                    at,
+                    tag,
                 )
         elif tag == "LIN":
             self.lin(segment, at)
@@ -244,7 +257,8 @@ class _Reader:
             if quantity is None:
                 self.problem(
                     "invalid_quantity",
-                    f"Ordered quantity {raw!r}: a whole number of units from 1 is expected.",
+                    _("Ordered quantity %(quantity)s: a whole number of units from 1 is expected.")
+                    % {"quantity": repr(raw)},
                     at,
                     tag,
                     int(str(self.line["line"])),
@@ -258,7 +272,12 @@ class _Reader:
             if declared and declared != str(len(self.seen)):
                 self.problem(
                     "line_count",
-                    f"CNT+2 declares {declared} lines; the message has {len(self.seen)}.",
+                    ngettext(
+                        "CNT+2 declares %(declared)s line; the message has %(found)s.",
+                        "CNT+2 declares %(declared)s lines; the message has %(found)s.",
+                        int(declared[:9]) if declared.isdecimal() else 0,
+                    )
+                    % {"declared": declared, "found": len(self.seen)},
                     at,
                     tag,
                 )
@@ -272,9 +291,15 @@ class _Reader:
         if not party.gln and qualifier == "DP" and party.has_address:
             self.found.parties[qualifier] = party
             return
-        why = gln_problem(party.gln) if agency in ("9", "") else "the code list must be 9 (GS1)."
+        why = gln_problem(party.gln) if agency in ("9", "") else _("the code list must be 9 (GS1).")
         if why is not None:
-            self.problem("invalid_gln", f"NAD+{qualifier}: {why}", at, "NAD")
+            self.invalid_parties.add(qualifier)
+            self.problem(
+                "invalid_gln",
+                _("NAD+%(qualifier)s: %(why)s") % {"qualifier": qualifier, "why": why},
+                at,
+                "NAD",
+            )
             return
         self.found.parties[qualifier] = party
 
@@ -297,7 +322,8 @@ def read_orders(message: RawMessage) -> tuple[OrdersIn, list[Problem]]:
         problems.append(
             Problem(
                 "unsupported_message",
-                f"Message type {message.type or '?'}: only ORDERS is received.",
+                _("Message type %(type)s: only ORDERS is received.")
+                % {"type": message.type or "?"},
                 segment=1,
                 tag="UNH",
             )
@@ -312,18 +338,24 @@ def read_orders(message: RawMessage) -> tuple[OrdersIn, list[Problem]]:
     else:
         problems += reader.problems
     if not found.number and not any(p.tag == "BGM" for p in problems):
-        problems.append(Problem("missing_bgm", "The message has no BGM segment.", tag="BGM"))
-    for qualifier, who in (("BY", "buyer"), ("SU", "supplier")):
-        if qualifier not in found.parties and not any(
-            p.tag == "NAD" and f"NAD+{qualifier}" in p.message for p in problems
-        ):
-            problems.append(
-                Problem("missing_party", f"NAD+{qualifier} (the {who}) is missing.", tag="NAD")
-            )
+        problems.append(Problem("missing_bgm", _("The message has no BGM segment."), tag="BGM"))
+    for qualifier, missing in (
+        ("BY", _("NAD+BY (the buyer) is missing.")),
+        ("SU", _("NAD+SU (the supplier) is missing.")),
+    ):
+        if qualifier not in found.parties and qualifier not in reader.invalid_parties:
+            problems.append(Problem("missing_party", missing, tag="NAD"))
     if found.function != CANCELLATION and not found.lines and not any(p.line for p in problems):
-        problems.append(Problem("no_lines", "The order has no line (LIN).", tag="LIN"))
+        problems.append(Problem("no_lines", _("The order has no line (LIN)."), tag="LIN"))
     if len(reader.seen) > MAX_LINES:
-        problems.append(Problem("too_many_lines", f"At most {MAX_LINES} lines.", tag="LIN"))
+        problems.append(
+            Problem(
+                "too_many_lines",
+                ngettext("At most %(n)s line.", "At most %(n)s lines.", MAX_LINES)
+                % {"n": MAX_LINES},
+                tag="LIN",
+            )
+        )
     return found, problems
 
 

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ZERO = Decimal("0.00")
 
@@ -22,10 +24,10 @@ ZERO = Decimal("0.00")
 
 
 class ShipmentState(models.TextChoices):
-    SHIPPED = "shipped", "Expédiée / shipped"
-    DELIVERED = "delivered", "Livrée / delivered"
-    REFUSED = "refused", "Refusée / refused"
-    RETURNED = "returned", "Non retirée, retournée / uncollected, returned"
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    REFUSED = "refused", _("Refused")
+    RETURNED = "returned", _("Uncollected, returned")
 
 
 class Shipment(models.Model):
@@ -104,10 +106,10 @@ class ShipmentLine(models.Model):
 
 
 class ReserveKind(models.TextChoices):
-    DAMAGED = "damaged", "Colis endommagé / damaged"
-    MISSING_ITEM = "missing_item", "Article manquant / missing item"
-    MISSING_PARCEL = "missing_parcel", "Colis manquant / missing parcel"
-    WRONG_PRODUCT = "wrong_product", "Produit erroné / wrong product"
+    DAMAGED = "damaged", _("Damaged parcel")
+    MISSING_ITEM = "missing_item", _("Missing item")
+    MISSING_PARCEL = "missing_parcel", _("Missing parcel")
+    WRONG_PRODUCT = "wrong_product", _("Wrong product")
 
 
 class Delivery(models.Model):
@@ -153,11 +155,11 @@ class Reserve(models.Model):
 
 
 class ContestationStatus(models.TextChoices):
-    OPEN = "open", "Délai en cours / open"
-    CONTESTED = "contested", "Contestée / contested"
-    VALIDATED = "validated", "Validée / validated"
-    LAPSED = "lapsed", "Délai expiré sans contestation / lapsed"
-    RESOLVED = "resolved", "Contestation réglée / resolved"
+    OPEN = "open", pgettext_lazy("deadline", "Open")
+    CONTESTED = "contested", _("Contested")
+    VALIDATED = "validated", _("Validated")
+    LAPSED = "lapsed", pgettext_lazy("contestation", "Lapsed")
+    RESOLVED = "resolved", pgettext_lazy("contestation", "Resolved")
 
 
 class Contestation(models.Model):
@@ -209,14 +211,14 @@ class Contestation(models.Model):
 
 
 class FollowUpKind(models.TextChoices):
-    CONFIRM_RESERVES = "confirm_reserves", "Confirmation des réserves / reserves confirmed"
-    CARRIER_PROTEST = "carrier_protest", "Protestation au transporteur / carrier protest"
+    CONFIRM_RESERVES = "confirm_reserves", _("Reserves confirmed")
+    CARRIER_PROTEST = "carrier_protest", _("Carrier protest")
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Délai en cours / open"
-    DONE = "done", "Fait dans le délai / done in time"
-    LAPSED = "lapsed", "Délai expiré / lapsed"
+    OPEN = "open", pgettext_lazy("deadline", "Open")
+    DONE = "done", _("Done in time")
+    LAPSED = "lapsed", pgettext_lazy("deadline", "Lapsed")
 
 
 class ReserveFollowUp(models.Model):
@@ -268,14 +270,14 @@ class ReserveFollowUp(models.Model):
 
 
 class WrongGoodsKind(models.TextChoices):
-    WRONG = "wrong", "Mauvais produit / wrong product"
-    EXCESS = "excess", "Produit en excédent / excess goods"
+    WRONG = "wrong", pgettext_lazy("wrong goods", "Wrong product")
+    EXCESS = "excess", _("Excess goods")
 
 
 class WrongGoodsStatus(models.TextChoices):
-    OPEN = "open", "À retourner / to return"
-    RETURNED = "returned", "Retourné / returned"
-    CHARGED = "charged", "Conservé et facturé / kept and charged"
+    OPEN = "open", _("To return")
+    RETURNED = "returned", pgettext_lazy("wrong goods", "Returned")
+    CHARGED = "charged", _("Kept and charged")
 
 
 class WrongGoods(models.Model):
@@ -392,10 +394,10 @@ class Charge(models.Model):
 
 
 class NoticeStatus(models.TextChoices):
-    SENT = "sent", "Mise en demeure envoyée / notice sent"
-    COLLECTED = "collected", "Marchandise retirée / collected"
-    EXPIRED = "expired", "Restée infructueuse / unanswered"
-    RESOLVED = "resolved", "Commande résolue / order resolved"
+    SENT = "sent", _("Notice sent")
+    COLLECTED = "collected", pgettext_lazy("collection notice", "Collected")
+    EXPIRED = "expired", _("Unanswered")
+    RESOLVED = "resolved", _("Order resolved")
 
 
 class CollectionNotice(models.Model):
@@ -446,9 +448,9 @@ class CollectionNotice(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", "En attente / pending"
-    APPROVED = "approved", "Acceptée / approved"
-    REFUSED = "refused", "Refusée / refused"
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
 
 
 class AddressChangeRequest(models.Model):
@@ -490,9 +492,9 @@ class AddressChangeRequest(models.Model):
 
 
 class ClaimStatus(models.TextChoices):
-    OPEN = "open", "Ouverte / open"
-    ANSWERED = "answered", "Répondue / answered"
-    CLOSED = "closed", "Close / closed"
+    OPEN = "open", pgettext_lazy("claim", "Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
 
 
 class Claim(models.Model):

@@ -19,6 +19,14 @@ RISK_LABELS = {
     "dispatch": "à l'expédition (dessaisissement du vendeur)",
     "handover_to_buyer_carrier": "à la remise au transporteur de l'acheteur",
 }
+# The delivery note is a French document: its reserve kinds stay French whatever the language of
+# the request (the model's labels follow it).
+RESERVE_LABELS = {
+    ReserveKind.DAMAGED: "Colis endommagé",
+    ReserveKind.MISSING_ITEM: "Article manquant",
+    ReserveKind.MISSING_PARCEL: "Colis manquant",
+    ReserveKind.WRONG_PRODUCT: "Produit erroné",
+}
 
 
 def _address(org: Organization, kinds: tuple[str, ...]) -> dict[str, str]:
@@ -68,10 +76,13 @@ def context(shipment: Shipment) -> dict[str, Any]:
             for sl in shipment.lines.select_related("order_line")
         ],
         "parcels": list(shipment.parcels.all()),
-        "reserve_kinds": [label.split(" / ")[0] for label in ReserveKind.labels],
+        "reserve_kinds": [RESERVE_LABELS[ReserveKind(kind)] for kind in ReserveKind.values],
         "risk": RISK_LABELS.get(shipment.risk_passes_at, shipment.risk_passes_at),
         "delivery": delivery,
-        "reserves": list(delivery.reserves.all()) if delivery else [],
+        "reserves": [
+            {"kind": RESERVE_LABELS.get(r.kind, r.kind), "text": r.text}
+            for r in (delivery.reserves.all() if delivery else [])
+        ],
     }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from comptoir.billing.models import Invoice
 from comptoir.core.errors import NotFound
@@ -49,7 +50,7 @@ def _party_order(org: Organization | int | None, order: Order | int) -> Order:
         else None
     )
     if found is None:
-        raise NotFound("Order", field="order")
+        raise NotFound(_("Order"), field="order")
     return found
 
 
@@ -80,7 +81,7 @@ def collection_notice_for(
         .first()
     )
     if notice is None:
-        raise NotFound("Formal notice", field="shipment")
+        raise NotFound(_("Formal notice"), field="shipment")
     return notice
 
 
@@ -99,7 +100,7 @@ def claims_for(org: Organization | int | None) -> QuerySet[Claim]:
 def claim_for(org: Organization | int | None, claim_id: int) -> Claim:
     found = claims_for(org).filter(pk=claim_id).first()
     if found is None:
-        raise NotFound("Claim", field="claim")
+        raise NotFound(_("Claim"), field="claim")
     return found
 
 
@@ -121,7 +122,7 @@ def claim_attachment_for(
     claim = claim_for(org, claim_id)
     found = ClaimAttachment.objects.filter(pk=attachment_id, message__claim=claim).first()
     if found is None:
-        raise NotFound("Attachment", field="attachment")
+        raise NotFound(_("Attachment"), field="attachment")
     return found
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from comptoir.core.calendar import is_holiday
 from comptoir.core.errors import DomainError
 from comptoir.ordering.rules import PARIS, end_of_day
@@ -153,7 +155,9 @@ def counting_text(amount: int, unit: str) -> str:
 def follow_up_done_check(deadline_on: date, done_on: date, today: date, rule: str = "F4") -> None:
     """The act the buyer reports must have been done by the last day, and not in the future."""
     if done_on > today:
-        raise DomainError("invalid_date", "That date is still to come.", field="done_on", rule=rule)
+        raise DomainError(
+            "invalid_date", _("That date is still to come."), field="done_on", rule=rule
+        )
     if done_on > deadline_on:
         raise DomainError(
             "deadline_passed",
@@ -166,9 +170,9 @@ def follow_up_done_check(deadline_on: date, done_on: date, today: date, rule: st
 def wrong_goods_charge(quantity: int, unit_price: Decimal) -> Decimal:
     """F4 [002 §9.1]: wrong or excess goods not returned in time are paid at the usual price."""
     if quantity <= 0:
-        raise DomainError("invalid_quantity", "At least one unit.", field="quantity", rule="F4")
+        raise DomainError("invalid_quantity", _("At least one unit."), field="quantity", rule="F4")
     if unit_price < 0:
-        raise DomainError("invalid_price", "A price is positive.", field="unit_price", rule="F4")
+        raise DomainError("invalid_price", _("A price is positive."), field="unit_price", rule="F4")
     return (Decimal(quantity) * unit_price).quantize(CENTS)
 
 
@@ -225,7 +229,7 @@ def packaging_refund(
     refunded. An unclean return earns nothing (and under ``all_returned_clean`` blocks the refund).
     """
     if quantity <= 0:
-        raise DomainError("invalid_quantity", "Return at least one unit.", "quantity", "F10")
+        raise DomainError("invalid_quantity", _("Return at least one unit."), "quantity", "F10")
     if not clean:
         return ZERO
     if condition == "all_returned_clean":

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 
@@ -22,7 +23,7 @@ ZERO = Decimal("0.00")
 def _immutable(what: str) -> DomainError:
     return DomainError(
         code="immutable",
-        message=f"{what} is insert-only; post a correcting entry instead.",
+        message=_("%(what)s is insert-only; post a correcting entry instead.") % {"what": what},
         rule="I9",
     )
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -52,18 +53,21 @@ def accounts_get(
     """The accounts for (party id, purpose) pairs, created when missing (race-safe)."""
     keys = set(wanted)
     found: dict[tuple[int | None, str], Account] = {}
-    party_ids = {p for p, _ in keys if p is not None}
-    purposes = {purpose for _, purpose in keys}
+    party_ids = {p for p, _purpose in keys if p is not None}
+    purposes = {purpose for _party, purpose in keys}
     query = Account.objects.filter(purpose__in=purposes)
     rows = list(query.filter(party_id__in=party_ids)) if party_ids else []
-    if any(p is None for p, _ in keys):
+    if any(p is None for p, _purpose in keys):
         rows += list(query.filter(party__isnull=True))
     for account in rows:
         found[(account.party_id, account.purpose)] = account
     for key in keys - found.keys():
         party_id, purpose = key
         if purpose not in Purpose.values:
-            raise DomainError(code="invalid_account_purpose", message=f"Unknown purpose {purpose}.")
+            raise DomainError(
+                code="invalid_account_purpose",
+                message=_("Unknown purpose %(purpose)s.") % {"purpose": purpose},
+            )
         try:
             with transaction.atomic():
                 found[key] = Account.objects.create(party_id=party_id, purpose=purpose)
@@ -78,20 +82,20 @@ def account_get(*, party_id: int | None, purpose: str) -> Account:
 
 def _check_lines(lines: Sequence[Posting]) -> None:
     if len(lines) < 2:
-        raise DomainError(code="entry_too_short", message="An entry needs at least two lines.")
+        raise DomainError(code="entry_too_short", message=_("An entry needs at least two lines."))
     debit = credit = ZERO
     for i, line in enumerate(lines):
         for amount in (line.debit, line.credit):
             if amount < 0 or amount != amount.quantize(CENT):
                 raise DomainError(
                     code="invalid_line_amount",
-                    message="Line amounts are positive with at most two decimals.",
+                    message=_("Line amounts are positive with at most two decimals."),
                     field=f"lines.{i}",
                 )
         if (line.debit > 0) == (line.credit > 0):
             raise DomainError(
                 code="invalid_line_side",
-                message="Each line has exactly one positive side.",
+                message=_("Each line has exactly one positive side."),
                 field=f"lines.{i}",
             )
         debit += line.debit
@@ -99,7 +103,8 @@ def _check_lines(lines: Sequence[Posting]) -> None:
     if debit != credit:
         raise DomainError(
             code="unbalanced_entry",
-            message=f"Entry does not balance: debit {debit} ≠ credit {credit}.",
+            message=_("Entry does not balance: debit %(debit)s ≠ credit %(credit)s.")
+            % {"debit": debit, "credit": credit},
             field="lines",
             details={"debit": str(debit), "credit": str(credit)},
         )
@@ -233,7 +238,7 @@ def matching_create(
     Partial matchings are allowed; the amount never exceeds what either item still has open."""
     if amount <= 0 or amount != amount.quantize(CENT):
         raise DomainError(
-            code="invalid_amount", message="A matching amount is positive.", field="amount"
+            code="invalid_amount", message=_("A matching amount is positive."), field="amount"
         )
     with transaction.atomic():
         items = {
@@ -241,21 +246,23 @@ def matching_create(
             for i in OpenItem.objects.select_for_update().filter(pk__in=[item_a_id, item_b_id])
         }
         if item_a_id not in items or item_b_id not in items or item_a_id == item_b_id:
-            raise DomainError(code="not_found", message="Open item not found.")
+            raise DomainError(code="not_found", message=_("Open item not found."))
         a, b = items[item_a_id], items[item_b_id]
         if a.account_id != b.account_id or a.party_id != b.party_id:
             raise DomainError(
                 code="matching_mismatch",
-                message="Matched items must be on the same account and party.",
+                message=_("Matched items must be on the same account and party."),
             )
         if a.counterparty_id != b.counterparty_id:
             raise DomainError(
-                code="matching_mismatch", message="Matched items must concern the same seller."
+                code="matching_mismatch",
+                message=_("Matched items must concern the same seller."),
             )
         if a.open_amount < amount or -b.open_amount < amount:
             raise DomainError(
                 code="matching_exceeds_open",
-                message=f"Cannot match {amount}: A has {a.open_amount}, B has {b.open_amount}.",
+                message=_("Cannot match %(amount)s: A has %(open_a)s, B has %(open_b)s.")
+                % {"amount": amount, "open_a": a.open_amount, "open_b": b.open_amount},
                 field="amount",
             )
         a.open_amount -= amount

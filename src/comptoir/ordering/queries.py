@@ -4,11 +4,13 @@ the same from outside."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.errors import NotFound
@@ -57,7 +59,7 @@ def order_for(org: Organization | int | None, number: str) -> Order:
     # the number is unique: no ORDER BY to build over the joined columns
     order = next(iter(orders_for(org).filter(number=number).order_by()[:1]), None)
     if order is None:
-        raise NotFound("Order", field="number")
+        raise NotFound(gettext("Order"), field="number")
     return order
 
 
@@ -108,12 +110,12 @@ def order_tracked(number: str, email: str) -> Order:
         .first()
     )
     if order is None or not email:
-        raise NotFound("Order", field="number")
+        raise NotFound(gettext("Order"), field="number")
     known = {(order.buyer.email or "").lower()}
     if order.placed_by is not None:
         known.add(order.placed_by.email.lower())
     if email not in known:
-        raise NotFound("Order", field="number")
+        raise NotFound(gettext("Order"), field="number")
     return order
 
 
@@ -174,7 +176,7 @@ def substitution_for(org: Organization | int | None, proposal_id: int) -> Substi
         else None
     )
     if found is None:
-        raise NotFound("Substitution proposal", field="proposal_id")
+        raise NotFound(gettext("Substitution proposal"), field="proposal_id")
     return found
 
 
@@ -199,8 +201,11 @@ class WithdrawalStatus:
     withdrawals: tuple[OrderWithdrawal, ...]
 
 
-def withdrawal_status(order: Order, today: date) -> WithdrawalStatus | None:
-    """None for an order not placed as a consumer."""
+def withdrawal_status(
+    order: Order, today: date, lines: Sequence[OrderLine] | None = None
+) -> WithdrawalStatus | None:
+    """None for an order not placed as a consumer. A page that holds the order's lines already
+    (`order_lines`) passes them, and only the withdrawals are read."""
     if not order.consumer:
         return None
     lines = tuple(
@@ -213,7 +218,7 @@ def withdrawal_status(order: Order, today: date) -> WithdrawalStatus | None:
             reason=line.withdrawal_exception_reason,
             withdrawn=line.withdrawn_at is not None,
         )
-        for line in order.lines.all()
+        for line in (order.lines.all() if lines is None else lines)
     )
     open_today = bool(
         order.withdrawal_from

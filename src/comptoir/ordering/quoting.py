@@ -10,6 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from comptoir.catalog import queries as catalog
 from comptoir.catalog.models import Brand, Product
 from comptoir.core import clock
@@ -52,19 +54,21 @@ class PricedCart:
 
 def _check_quantities(requests: Sequence[LineRequest]) -> None:
     if not requests:
-        raise DomainError("empty_cart", "The cart is empty.", field="lines", rule="O9")
+        raise DomainError("empty_cart", _("The cart is empty."), field="lines", rule="O9")
     seen: set[str] = set()
     for i, line in enumerate(requests):
         if line.quantity <= 0:
             raise DomainError(
                 "invalid_quantity",
-                "Quantities must be at least 1.",
+                _("Quantities must be at least 1."),
                 field=f"lines[{i}].quantity",
                 rule="O9",
             )
         if line.sku in seen:
             raise DomainError(
-                "duplicate_sku", f"SKU {line.sku!r} appears twice.", field=f"lines[{i}].sku"
+                "duplicate_sku",
+                _("SKU '%(sku)s' appears twice.") % {"sku": line.sku},
+                field=f"lines[{i}].sku",
             )
         seen.add(line.sku)
 
@@ -86,7 +90,7 @@ def cart_lines(
         if r.sku not in found:
             raise DomainError(
                 "unknown_sku",
-                f"Unknown SKU {r.sku!r} at this seller.",
+                _("Unknown SKU '%(sku)s' at this seller.") % {"sku": r.sku},
                 field=f"lines[{i}].sku",
                 rule="C1",
             )
@@ -98,7 +102,7 @@ def cart_lines(
         if price is None:
             raise DomainError(
                 "no_price",
-                f"No price in force for you on {r.sku}.",
+                _("No price in force for you on %(sku)s.") % {"sku": r.sku},
                 field=f"lines[{i}].sku",
                 rule="C3",
             )
@@ -237,7 +241,7 @@ def presented_voucher(
     if voucher is None or voucher.redeemed_by_id is not None:
         raise DomainError(
             "voucher_invalid",
-            "This voucher does not exist in this shop or was already used.",
+            _("This voucher does not exist in this shop or was already used."),
             field="voucher_code",
             rule="O15",
         )
@@ -259,7 +263,7 @@ def vouchers_accepted(version: TermsVersion) -> bool:
 def version_in_force(seller: Organization, at: datetime) -> TermsVersion:
     version = terms_in_force(seller, at)
     if version is None:
-        raise NotFound("Terms of sale in force", field="seller")
+        raise NotFound(_("Terms of sale in force"), field="seller")
     return version
 
 

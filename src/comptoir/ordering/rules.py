@@ -15,6 +15,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
+
 from comptoir.core.calendar import consumer_period_end
 from comptoir.core.errors import DomainError
 from comptoir.terms.schema.fulfilment import WITHDRAWAL_EXCEPTIONS
@@ -86,16 +89,70 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+ACTION_NAMES = {
+    "hold": pgettext_lazy("order action", "holding for review"),
+    "release": pgettext_lazy("order action", "release from review"),
+    "accept": pgettext_lazy("order action", "acceptance"),
+    "auto_accept": pgettext_lazy("order action", "acceptance"),
+    "modify": pgettext_lazy("order action", "a modification"),
+    "confirm_modification": pgettext_lazy("order action", "confirming the modification"),
+    "decline_modification": pgettext_lazy("order action", "declining the modification"),
+    "refuse": pgettext_lazy("order action", "refusal"),
+    "lapse": pgettext_lazy("order action", "lapsing"),
+    "process": pgettext_lazy("order action", "batch processing"),
+    "start": pgettext_lazy("order action", "starting preparation"),
+    "edit": pgettext_lazy("order action", "editing the order"),
+    "change": pgettext_lazy("order action", "a change"),
+    "mark_manual_handling": pgettext_lazy("order action", "a handling fee"),
+    "propose_substitution": pgettext_lazy("order action", "proposing a replacement"),
+    "answer_substitution": pgettext_lazy("order action", "answering a replacement"),
+    "note_acceptance_overdue": pgettext_lazy("order action", "a late-acceptance note"),
+    "cancel": pgettext_lazy("order action", "cancellation"),
+    "suspend": pgettext_lazy("order action", "suspension"),
+    "resume": pgettext_lazy("order action", "resumption"),
+    "ship": pgettext_lazy("order action", "a shipment"),
+    "deliver": pgettext_lazy("order action", "recording the delivery"),
+    "freeze": pgettext_lazy("order action", "freezing"),
+    "resolve": pgettext_lazy("order action", "resolution"),
+    "withdraw": pgettext_lazy("order action", "withdrawal"),
+}
+"""The actions of `TRANSITIONS` as a refusal names them, in the reader's language."""
+
+
 def transition_check(action: str, state: str) -> Transition:
     """The transition of `action` from `state`, or a DomainError naming the allowed states."""
     transition = TRANSITIONS[action]
     if state not in transition.sources:
-        allowed = ", ".join(sorted(transition.sources))
+        from comptoir.ordering.models import OrderState  # (models import this module)
+
+        def label(value: str) -> str:
+            name = OrderState(value).label if value in OrderState.values else value
+            return _("“%(state)s”") % {"state": name}
+
+        names = sorted(label(s) for s in transition.sources)
+        allowed = (
+            names[0]
+            if len(names) == 1
+            else _("%(some)s or %(last)s")
+            % {
+                "some": ", ".join(names[:-1]),
+                "last": names[-1],
+            }
+        )
         raise DomainError(
             code="invalid_transition",
-            message=f"An order in state {state!r} cannot be {action!r}-ed (only from: {allowed}).",
+            message=_(
+                "Not possible: the order is %(state)s, and %(action)s is possible only when "
+                "it is %(allowed)s."
+            )
+            % {
+                "state": label(state),
+                "action": ACTION_NAMES.get(action, action),
+                "allowed": allowed,
+            },
             field="state",
             rule=transition.rule,
+            details={"state": state, "action": action, "allowed": sorted(transition.sources)},
         )
     return transition
 
@@ -383,8 +440,7 @@ def check_withdrawal_in_time(*, today: date, due_on: date | None) -> None:
     if due_on is not None and today > due_on:
         raise DomainError(
             "withdrawal_period_over",
-            f"The withdrawal period ended on {due_on.isoformat()} "
-            f"(délai de rétractation expiré le {due_on:%d/%m/%Y}).",
+            _("The withdrawal period ended on %(date)s.") % {"date": f"{due_on:%d/%m/%Y}"},
             field="order",
             rule="O17",
             details={"deadline": due_on.isoformat()},
@@ -398,21 +454,22 @@ def payment_choice(offered: list[tuple[str, str]], method: str, option: str) -> 
     option the method alone is kept and the invoice takes the method's first option; without a
     method either, the first option's method. An option not offered, or of another method than
     the one named, is refused."""
-    methods = [m for _, m in offered]
+    methods = [m for _key, m in offered]
     if option:
         found = next((m for k, m in offered if k == option), None)
         if found is None:
             raise DomainError(
                 "payment_option_not_offered",
-                f"Payment option {option!r} is not offered (offered: "
-                f"{', '.join(k for k, _ in offered) or 'none'}).",
+                _("Payment option '%(option)s' is not offered (offered: %(offered)s).")
+                % {"option": option, "offered": ", ".join(k for k, _m in offered) or _("none")},
                 field="payment_option",
                 rule="PT2",
             )
         if method and method != found:
             raise DomainError(
                 "payment_option_method_mismatch",
-                f"Payment option {option!r} is not paid by {method!r}.",
+                _("Payment option '%(option)s' is not paid by '%(method)s'.")
+                % {"option": option, "method": method},
                 field="payment_option",
                 rule="PT2",
             )
@@ -422,7 +479,8 @@ def payment_choice(offered: list[tuple[str, str]], method: str, option: str) -> 
     if methods and method not in methods:
         raise DomainError(
             "payment_method_not_offered",
-            f"Payment method {method!r} is not offered (offered: {', '.join(methods)}).",
+            _("Payment method '%(method)s' is not offered (offered: %(offered)s).")
+            % {"method": method, "offered": ", ".join(methods)},
             field="payment_method",
             rule="PT1",
         )
@@ -432,7 +490,7 @@ def payment_choice(offered: list[tuple[str, str]], method: str, option: str) -> 
 def schedule_variant(option: str) -> str:
     """The variant of an option key the invoice schedule picks by its label's ending (PT3):
     "financing_partner:x3" → "×3", "financing_partner:+45" → "+45", "transfer" → ""."""
-    _, _, variant = option.partition(":")
+    _head, _sep, variant = option.partition(":")
     return "×" + variant[1:] if variant.startswith("x") else variant
 
 
@@ -634,8 +692,14 @@ def consumers_served_check(sellers: Sequence[tuple[int, str, bool]]) -> None:
         names = ", ".join(name for _pk, name in refusing)
         raise DomainError(
             "consumers_not_served",
-            f"Sales to professionals only at {names}: nothing was ordered. Leave this seller "
-            "out of the checkout or order as a professional.",
+            ngettext(
+                "Sales to professionals only at %(names)s: nothing was ordered. Leave this "
+                "seller out of the checkout or order as a professional.",
+                "Sales to professionals only at %(names)s: nothing was ordered. Leave these "
+                "sellers out of the checkout or order as a professional.",
+                len(refusing),
+            )
+            % {"names": names},
             field="as_consumer",
             rule="O17",
             details={"sellers": [{"id": pk, "name": name} for pk, name in refusing]},
@@ -647,7 +711,7 @@ def consumer_buyer_check(*, is_company: bool) -> None:
     if is_company:
         raise DomainError(
             "consumer_must_be_a_person",
-            "Only a natural person (not a company) can order as a consumer.",
+            _("Only a natural person (not a company) can order as a consumer."),
             field="as_consumer",
             rule="O17",
         )

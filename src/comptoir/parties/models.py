@@ -12,6 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from stdnum import ean
 
 from comptoir.core.clock import now
@@ -20,7 +22,7 @@ from comptoir.core.clock import now
 def validate_gln(value: str) -> None:
     """A GLN has 13 digits, the last a GS1 check digit (O14)."""
     if value and (len(value) != 13 or not ean.is_valid(value)):
-        raise ValidationError("Invalid GLN: 13 digits with a GS1 check digit (O14).")
+        raise ValidationError(_("Invalid GLN: 13 digits with a GS1 check digit (O14)."))
 
 
 class UserManager(BaseUserManager["User"]):
@@ -66,10 +68,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class OrganizationState(models.TextChoices):
-    PENDING = "pending", "En attente de validation / pending"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspendue / suspended"
-    TERMINATED = "terminated", "Résiliée / terminated"
+    PENDING = "pending", gettext_lazy("Pending validation")
+    ACTIVE = "active", gettext_lazy("Active")
+    SUSPENDED = "suspended", gettext_lazy("Suspended")
+    TERMINATED = "terminated", gettext_lazy("Terminated")
 
 
 class TermsPreset(models.TextChoices):
@@ -191,9 +193,9 @@ class Organization(models.Model):
 
 
 class AddressKind(models.TextChoices):
-    REGISTERED = "registered", "Siège / registered office"
-    DELIVERY = "delivery", "Livraison / delivery"
-    BILLING = "billing", "Facturation / billing"
+    REGISTERED = "registered", gettext_lazy("Registered office")
+    DELIVERY = "delivery", pgettext_lazy("address", "Delivery")
+    BILLING = "billing", gettext_lazy("Billing")
 
 
 class Address(models.Model):
@@ -225,16 +227,16 @@ class Address(models.Model):
 
 
 class Permission(models.TextChoices):
-    VIEW_PRODUCTS = "view_products", "Voir les produits / view products"
-    VIEW_PRICES = "view_prices", "Voir les prix / view prices"
-    VIEW_ORDERS = "view_orders", "Voir les commandes / view orders"
-    VIEW_INVOICES = "view_invoices", "Voir encours et factures / view credit and invoices"
-    USE_CART = "use_cart", "Utiliser le panier / use the cart"
-    PLACE_ORDERS = "place_orders", "Passer commande / place orders"
-    AUTO_REPLENISHMENT = "auto_replenishment", "Réassort automatique / auto-replenishment"
-    MANAGE_USERS = "manage_users", "Gérer les utilisateurs / manage users"
+    VIEW_PRODUCTS = "view_products", gettext_lazy("View products")
+    VIEW_PRICES = "view_prices", gettext_lazy("View prices")
+    VIEW_ORDERS = "view_orders", gettext_lazy("View orders")
+    VIEW_INVOICES = "view_invoices", gettext_lazy("View credit and invoices")
+    USE_CART = "use_cart", gettext_lazy("Use the cart")
+    PLACE_ORDERS = "place_orders", gettext_lazy("Place orders")
+    AUTO_REPLENISHMENT = "auto_replenishment", gettext_lazy("Auto-replenishment")
+    MANAGE_USERS = "manage_users", gettext_lazy("Manage users")
     # Seller side (P4 lists the buyer's rights): change products, prices, stock and vouchers
-    MANAGE_CATALOG = "manage_catalog", "Gérer le catalogue et les stocks / manage catalog and stock"
+    MANAGE_CATALOG = "manage_catalog", gettext_lazy("Manage catalog and stock")
 
 
 class Membership(models.Model):
@@ -313,18 +315,18 @@ class Invitation(models.Model):
 
 
 class DocumentKind(models.TextChoices):
-    KBIS = "kbis", "Extrait Kbis"
-    BANK_DETAILS = "bank_details", "RIB / bank details"
-    SIGNED_TERMS = "signed_terms", "Conditions signées / signed terms"
-    SELECTIVE_CONTRACT = "selective_contract", "Contrat de distribution sélective"
-    REPRESENTATIVE_ID = "representative_id", "Pièce d'identité du représentant légal"
-    BENEFICIAL_OWNERS = "beneficial_owners", "Bénéficiaires effectifs (> 25 %)"
+    KBIS = "kbis", gettext_lazy("Kbis extract")
+    BANK_DETAILS = "bank_details", gettext_lazy("Bank details")
+    SIGNED_TERMS = "signed_terms", gettext_lazy("Signed terms")
+    SELECTIVE_CONTRACT = "selective_contract", gettext_lazy("Selective distribution contract")
+    REPRESENTATIVE_ID = "representative_id", gettext_lazy("ID of the legal representative")
+    BENEFICIAL_OWNERS = "beneficial_owners", gettext_lazy("Beneficial owners (over 25 %)")
 
 
 class DocumentStatus(models.TextChoices):
-    PENDING = "pending", "À vérifier / to review"
-    ACCEPTED = "accepted", "Accepté / accepted"
-    REJECTED = "rejected", "Refusé / rejected"
+    PENDING = "pending", gettext_lazy("To review")
+    ACCEPTED = "accepted", pgettext_lazy("document", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("document", "Rejected")
 
 
 class OnboardingDocument(models.Model):
@@ -382,8 +384,8 @@ class PlatformTermsVersion(models.Model):
 
 
 class TermsDecision(models.TextChoices):
-    ACCEPTED = "accepted", "Acceptées / accepted"
-    REFUSED = "refused", "Refusées / refused"
+    ACCEPTED = "accepted", pgettext_lazy("terms", "Accepted")
+    REFUSED = "refused", pgettext_lazy("terms", "Refused")
 
 
 class PlatformTermsAcceptance(models.Model):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from comptoir.core.errors import PermissionDenied
 from comptoir.parties.models import Membership, OrganizationState, Permission
 
@@ -52,8 +54,11 @@ def require_permission(
     membership = active_membership(user, organization)
     if membership is None or permission not in membership.effective_permissions:
         raise PermissionDenied(
-            f"Vous n'avez pas le droit « {Permission(permission).label} » pour cette organisation "
-            f"(permission {permission} required)."
+            _(
+                "You do not have the right “%(label)s” for this organization "
+                "(permission %(permission)s required)."
+            )
+            % {"label": Permission(permission).label, "permission": permission}
         )
     return membership
 
@@ -78,4 +83,4 @@ def is_operator(user: User | None) -> bool:
 
 def require_operator(user: User | None) -> None:
     if not is_operator(user):
-        raise PermissionDenied("Réservé à l'opérateur de la plateforme (operator only).", rule="P1")
+        raise PermissionDenied(_("Reserved for the platform operator."), rule="P1")

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
@@ -51,21 +52,21 @@ def organization_for_user(user: User | None, organization_id: int) -> Organizati
     try:
         organization_id = int(organization_id)
     except (TypeError, ValueError):
-        raise NotFound("Organization") from None
+        raise NotFound(_("Organization")) from None
     if is_operator(user):
         org = Organization.objects.filter(pk=organization_id).first()
     else:
         membership = active_membership(user, organization_id)
         org = membership.organization if membership else None
     if org is None:
-        raise NotFound("Organization")
+        raise NotFound(_("Organization"))
     return org
 
 
 def organization_by_customer_number(*, actor: User | None, customer_number: str) -> Organization:
     org = Organization.objects.filter(customer_number=customer_number).first()
     if org is None:
-        raise NotFound("Organization")
+        raise NotFound(_("Organization"))
     return organization_for_user(actor, org.pk)
 
 
@@ -75,7 +76,7 @@ def members_of(*, actor: User | None, organization: Organization | int) -> Query
     if not is_operator(actor):
         membership = active_membership(actor, org_id)
         if membership is None:
-            raise NotFound("Organization")
+            raise NotFound(_("Organization"))
         if Permission.MANAGE_USERS not in membership.effective_permissions:
             return Membership.objects.filter(pk=membership.pk).select_related("user")
     return (
@@ -91,12 +92,12 @@ def membership_for(*, actor: User | None, membership_id: int) -> Membership:
         Membership.objects.select_related("user", "organization").filter(pk=membership_id).first()
     )
     if membership is None:
-        raise NotFound("Membership")
+        raise NotFound(_("Membership"))
     if membership.user_id == getattr(actor, "pk", None) or is_operator(actor):
         return membership
     mine = active_membership(actor, membership.organization_id)
     if mine is None or Permission.MANAGE_USERS not in mine.effective_permissions:
-        raise NotFound("Membership")
+        raise NotFound(_("Membership"))
     return membership
 
 
@@ -107,7 +108,7 @@ def invitations_for(
     if not is_operator(actor):
         mine = active_membership(actor, org_id)
         if mine is None or Permission.MANAGE_USERS not in mine.effective_permissions:
-            raise NotFound("Organization")
+            raise NotFound(_("Organization"))
     return Invitation.objects.filter(organization_id=org_id).order_by("-created_at", "id")
 
 
@@ -124,7 +125,7 @@ def invitation_by_token(token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise NotFound("Invitation")
+        raise NotFound(_("Invitation"))
     return invitation
 
 
@@ -311,5 +312,5 @@ def document_of(organization: Organization | int, document_id: int) -> Onboardin
     like a missing one (P9)."""
     document = documents_of(organization).filter(pk=document_id).first()
     if document is None:
-        raise NotFound("Document", field="document")
+        raise NotFound(_("Document"), field="document")
     return document

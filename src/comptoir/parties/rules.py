@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, ValidationError
@@ -45,8 +46,11 @@ def _check_siren(value: str) -> str:
         raise _error(
             "siren",
             "invalid_siren",
-            f"Numéro SIREN invalide : « {value} » ({exc}). "
-            "Un SIREN a 9 chiffres et une clé de contrôle (Luhn). / Invalid SIREN number.",
+            _(
+                "Invalid SIREN number: “%(value)s” (%(reason)s). "
+                "A SIREN has 9 digits and a check digit (Luhn)."
+            )
+            % {"value": value, "reason": exc},
         ) from exc
 
 
@@ -57,15 +61,18 @@ def _check_siret(value: str, siren: str) -> str:
         raise _error(
             "siret",
             "invalid_siret",
-            f"Numéro SIRET invalide : « {value} » ({exc}). "
-            "Un SIRET a 14 chiffres et une clé de contrôle. / Invalid SIRET number.",
+            _(
+                "Invalid SIRET number: “%(value)s” (%(reason)s). "
+                "A SIRET has 14 digits and a check digit."
+            )
+            % {"value": value, "reason": exc},
         ) from exc
     if compact[:9] != siren:
         raise _error(
             "siret",
             "siret_siren_mismatch",
-            f"Le SIRET {compact} ne commence pas par le SIREN {siren}. "
-            "/ The SIRET must start with the SIREN.",
+            _("The SIRET must start with the SIREN: %(siret)s does not start with %(siren)s.")
+            % {"siret": compact, "siren": siren},
         )
     return compact
 
@@ -76,8 +83,8 @@ def _check_vat(value: str, siren: str) -> str:
         raise _error(
             "vat_number",
             "invalid_vat_number",
-            f"Numéro de TVA intracommunautaire invalide : « {value} » : il doit commencer par FR. "
-            "/ A French VAT number starts with FR.",
+            _("Invalid VAT number: “%(value)s”: a French VAT number starts with FR.")
+            % {"value": value},
         )
     try:
         digits = stdnum_tva.validate(compact)
@@ -87,22 +94,21 @@ def _check_vat(value: str, siren: str) -> str:
         raise _error(
             "vat_number",
             "invalid_vat_key",
-            f"Clé de TVA incorrecte dans « {value} » : la clé attendue pour le SIREN {body[2:]} "
-            f"est {expected}. / Wrong VAT key.",
+            _("Wrong VAT key in “%(value)s”: the key expected for the SIREN %(siren)s is %(key)s.")
+            % {"value": value, "siren": body[2:], "key": expected},
         ) from exc
     except ValidationError as exc:
         raise _error(
             "vat_number",
             "invalid_vat_number",
-            f"Numéro de TVA intracommunautaire invalide : « {value} » ({exc}). "
-            "/ Invalid VAT number.",
+            _("Invalid VAT number: “%(value)s” (%(reason)s).") % {"value": value, "reason": exc},
         ) from exc
     if digits[2:] != siren:
         raise _error(
             "vat_number",
             "vat_siren_mismatch",
-            f"Le numéro de TVA {compact} ne correspond pas au SIREN {siren}. "
-            "/ The VAT number does not match the SIREN.",
+            _("The VAT number %(vat)s does not match the SIREN %(siren)s.")
+            % {"vat": compact, "siren": siren},
         )
     return "FR" + digits
 
@@ -114,7 +120,7 @@ def _check_iban(value: str) -> str:
         raise _error(
             "iban",
             "invalid_iban",
-            f"IBAN invalide : « {value} » ({exc}). / Invalid IBAN.",
+            _("Invalid IBAN: “%(value)s” (%(reason)s).") % {"value": value, "reason": exc},
         ) from exc
 
 
@@ -125,7 +131,7 @@ def _check_bic(value: str) -> str:
         raise _error(
             "bic",
             "invalid_bic",
-            f"BIC invalide : « {value} » ({exc}). / Invalid BIC.",
+            _("Invalid BIC: “%(value)s” (%(reason)s).") % {"value": value, "reason": exc},
         ) from exc
 
 
@@ -219,7 +225,7 @@ def check_document_date(*, kind: str, issue_date: date | None, today: date) -> N
     if issue_date is None:
         raise DomainError(
             code="kbis_issue_date_required",
-            message="Indiquez la date de l'extrait Kbis. / The Kbis issue date is required.",
+            message=_("The Kbis issue date is required."),
             field="issue_date",
             rule="P2",
         )
@@ -227,11 +233,11 @@ def check_document_date(*, kind: str, issue_date: date | None, today: date) -> N
         limit = months_before(today, KBIS_MAX_AGE_MONTHS)
         raise DomainError(
             code="kbis_too_old",
-            message=(
-                f"L'extrait Kbis du {issue_date:%d/%m/%Y} a plus de 3 mois : fournissez un extrait "
-                f"daté du {limit:%d/%m/%Y} ou après. / The Kbis extract must be less than "
-                "3 months old."
-            ),
+            message=_(
+                "The Kbis extract must be less than 3 months old: the one dated %(issued)s is "
+                "older; provide an extract dated %(oldest)s or later."
+            )
+            % {"issued": f"{issue_date:%d/%m/%Y}", "oldest": f"{limit:%d/%m/%Y}"},
             field="issue_date",
             rule="P2",
             details={"issue_date": issue_date.isoformat(), "oldest_accepted": limit.isoformat()},
@@ -320,10 +326,11 @@ def check_shop_name(*, field: str, name: str) -> None:
     if name and looks_like_domain(name):
         raise DomainError(
             code="name_is_domain",
-            message=(
-                f"« {name} » ressemble à une adresse web : un nom de boutique ne peut pas être "
-                "une URL ou un nom de domaine. / A shop name may not be a URL or a domain."
-            ),
+            message=_(
+                "“%(name)s” looks like a web address: a shop name may not be a URL or a domain "
+                "name."
+            )
+            % {"name": name},
             field=field,
             rule="P3",
         )

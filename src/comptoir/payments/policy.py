@@ -44,6 +44,19 @@ class PaymentPolicy:
         return self.document.marketplace is not None
 
 
+DEPOSIT_REFUND_DAYS = 30  # PT9 [001 §4]: « au plus tard dans les trente jours »
+
+
+def deposit_refund_days(policy: PaymentPolicy | None) -> int:
+    """The days within which a security deposit is returned (PT9): the terms' refund time when
+    they count it in calendar days, else the 30 days of [001 §4]."""
+    section = policy.document.credit.security_deposit if policy is not None else None
+    within = section.refund_within if section is not None else None
+    if within is None or within.unit != "calendar_days":
+        return DEPOSIT_REFUND_DAYS
+    return int(within.amount)
+
+
 _CACHE: dict[str, PaymentPolicy] = {}
 
 

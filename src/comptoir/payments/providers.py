@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 
@@ -83,7 +84,7 @@ class HttpProvider:
         except (urllib.error.URLError, TimeoutError, ValueError) as exc:
             raise DomainError(
                 code="provider_unavailable",
-                message=f"The payment provider did not answer: {exc}",
+                message=_("The payment provider did not answer: %(error)s") % {"error": exc},
                 rule="PT1",
             ) from exc
 

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from comptoir.core.errors import DomainError
 from comptoir.core.money import format_money
 
@@ -21,7 +23,6 @@ HUNDRED = Decimal(100)
 
 ON_TIME = "all_invoices_paid_on_time"
 PERIOD_MONTHS = {"quarter": 3, "half_year": 6, "year": 12}
-PERIOD_NAMES = {"quarter": "quarter", "half_year": "half-year", "year": "year"}
 
 
 def cents(value: Decimal) -> Decimal:
@@ -32,8 +33,13 @@ def cents(value: Decimal) -> Decimal:
 
 
 def period_valid(start: date, period: str = "quarter") -> bool:
-    """`start` is the first day of a calendar period (a quarter: 1 Jan, 1 Apr, 1 Jul, 1 Oct)."""
-    return start.day == 1 and (start.month - 1) % PERIOD_MONTHS[period] == 0
+    """`start` is the first day of a calendar period (a quarter: 1 Jan, 1 Apr, 1 Jul, 1 Oct),
+    of a period that ends in the calendar (not past the year 9999)."""
+    return (
+        start.day == 1
+        and (start.month - 1) % PERIOD_MONTHS[period] == 0
+        and start.year + (start.month - 1 + PERIOD_MONTHS[period]) // 12 <= date.max.year
+    )
 
 
 def period_end(start: date, period: str = "quarter") -> date:
@@ -92,27 +98,30 @@ def tiers_check(tiers: Iterable[Tier | tuple[Any, Any]]) -> list[Tier]:
         if threshold is None or threshold < 0 or threshold != cents(threshold):
             raise DomainError(
                 code="invalid_threshold",
-                message="A threshold is an amount excl. VAT in euros and cents, 0 or more.",
+                message=_("A threshold is an amount excl. VAT in euros and cents, 0 or more."),
                 field=f"tiers.{i}.threshold",
                 rule="PT13",
             )
         if percent is None or not ZERO < percent <= HUNDRED or percent != cents(percent):
             raise DomainError(
                 code="invalid_percent",
-                message="A percent is more than 0 and at most 100, with at most two decimals.",
+                message=_("A percent is more than 0 and at most 100, with at most two decimals."),
                 field=f"tiers.{i}.percent",
                 rule="PT13",
             )
         out.append(Tier(cents(threshold), percent))
     if not out:
         raise DomainError(
-            code="required", message="At least one tier is needed.", field="tiers", rule="PT13"
+            code="required",
+            message=_("At least one tier is needed."),
+            field="tiers",
+            rule="PT13",
         )
     thresholds = [t.threshold for t in out]
     if len(set(thresholds)) != len(thresholds):
         raise DomainError(
             code="duplicate_threshold",
-            message="Each threshold appears once.",
+            message=_("Each threshold appears once."),
             field="tiers",
             rule="PT13",
         )
@@ -121,7 +130,7 @@ def tiers_check(tiers: Iterable[Tier | tuple[Any, Any]]) -> list[Tier]:
         if higher.percent < lower.percent:
             raise DomainError(
                 code="invalid_tiers",
-                message="A higher threshold cannot give a lower percent.",
+                message=_("A higher threshold cannot give a lower percent."),
                 field="tiers",
                 rule="PT13",
             )

@@ -29,6 +29,18 @@ PRESET_NAMES = (
 )
 
 
+def _(message: str) -> str:
+    """``gettext``, imported when a message is built: the loader itself imports no Django
+    (`test_pure_modules_do_not_import_django`); untranslated when Django is not configured."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return message
+    from django.utils.translation import gettext
+
+    return gettext(message)
+
+
 @dataclass(frozen=True)
 class SchemaError:
     location: str
@@ -45,10 +57,10 @@ class TermsInvalid(DomainError):
     """The document does not parse or does not match the schema."""
 
     def __init__(self, errors: list[SchemaError], source: str = "") -> None:
-        first = errors[0] if errors else SchemaError("", "invalid terms document")
+        first = errors[0] if errors else SchemaError("", _("invalid terms document"))
         super().__init__(
             code="terms_invalid",
-            message="; ".join(str(e) for e in errors) or "invalid terms document",
+            message="; ".join(str(e) for e in errors) or _("invalid terms document"),
             field=first.location or None,
             rule="N3",
             details={"errors": [e.as_dict() for e in errors], "source": source},
@@ -83,7 +95,9 @@ def parse_toml(text: str, source: str = "") -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TermsInvalid([SchemaError("", f"TOML syntax error: {exc}")], source) from None
+        raise TermsInvalid(
+            [SchemaError("", _("TOML syntax error: %(error)s") % {"error": exc})], source
+        ) from None
 
 
 def validate_terms(data: dict[str, Any], source: str = "") -> TermsDocument:
@@ -118,7 +132,11 @@ def load_terms(path_or_text: str | Path) -> TermsDocument:
 
 def preset_path(name: str) -> Path:
     if name not in PRESET_NAMES:
-        raise DomainError(code="unknown_preset", message=f"unknown preset {name!r}", field="preset")
+        raise DomainError(
+            code="unknown_preset",
+            message=_("unknown preset '%(name)s'") % {"name": name},
+            field="preset",
+        )
     return PRESETS_DIR / f"{name}.toml"
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.clock import now
 
 
 class TermsStatus(models.TextChoices):
-    DRAFT = "draft", "Brouillon / draft"
-    PUBLISHED = "published", "Publiée / published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class TermsVersion(models.Model):

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
@@ -43,7 +44,7 @@ def terms_in_force(seller: Organization, at: date | datetime | None = None) -> T
 def terms_in_force_or_404(seller: Organization, at: date | datetime | None = None) -> TermsVersion:
     found = terms_in_force(seller, at)
     if found is None:
-        raise NotFound("Terms of sale in force", field="seller")
+        raise NotFound(_("Terms of sale in force"), field="seller")
     return found
 
 
@@ -56,7 +57,7 @@ def terms_version_get(*, seller: Organization, number: int) -> TermsVersion:
     """One version of ``seller``'s terms by its number (never by bare primary key)."""
     found = TermsVersion.objects.filter(seller=seller, version=number).first()
     if found is None:
-        raise NotFound("Terms version", field="version")
+        raise NotFound(_("Terms version"), field="version")
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -87,8 +88,7 @@ def _check_seller(seller: Organization) -> None:
     if not seller.is_seller:
         raise DomainError(
             "not_a_seller",
-            "Seule une organisation vendeuse a des conditions de vente. / Only a seller has "
-            "terms of sale.",
+            _("Only a seller has terms of sale."),
             "seller",
             "N3",
         )
@@ -138,7 +138,7 @@ def terms_version_update_draft(
     if locked.status != TermsStatus.DRAFT:
         raise DomainError(
             "terms_version_published",
-            "Une version publiée ne peut plus être modifiée. / A published version is immutable.",
+            _("A published version is immutable."),
             "version",
             "N3",
         )
@@ -175,11 +175,11 @@ def terms_version_publish(
     if locked.status != TermsStatus.DRAFT:
         raise DomainError(
             "terms_version_published",
-            "Cette version est déjà publiée. / This version is already published.",
+            _("This version is already published."),
             "version",
             "N3",
         )
-    doc, _, _ = _parse(locked.source)
+    doc, _parsed, _digest = _parse(locked.source)
     published_at = clock.now()
     published_on = published_at.astimezone(clock.PARIS).date()
     legal_rate, ecb_rate = rates_on(published_on)
@@ -193,8 +193,7 @@ def terms_version_publish(
     elif effective_from < earliest:
         raise DomainError(
             "effective_from_too_early",
-            f"Une nouvelle version ne peut s'appliquer avant le {earliest.isoformat()}. / A new "
-            f"version cannot take effect before {earliest.isoformat()}.",
+            _("A new version cannot take effect before %(date)s.") % {"date": earliest.isoformat()},
             "effective_from",
             "N3",
             {"earliest": earliest.isoformat()},

@@ -27,9 +27,10 @@ Decisions:
 - Double clicks: no idempotency key. The API's `once()` lives in `comptoir.api`, which this
   layer may not import (lint-imports), and the request model keeps no key; the service already
   accepts one waiting request per order, checked under the order's row lock and backed by a
-  unique constraint. A second click is refused with "A request is already waiting for the
-  seller" and the page shows the waiting request: nothing is made twice. The seller's decision
-  names its request in the URL, so a stale page never decides a newer request.
+  unique constraint, so nothing is made twice. When the waiting request is the same user's,
+  for the same address, the second click is told "already sent" rather than refused
+  (`_repeated`); another address, or another user's request, is refused as waiting. The
+  seller's decision names its request in the URL, so a stale page never decides a newer one.
 """
 
 from __future__ import annotations
@@ -268,6 +269,23 @@ def _posted_address(post: Mapping[str, Any], org: Organization) -> dict[str, str
 # --- views -----------------------------------------------------------------------------------
 
 
+def _repeated(request: HttpRequest, order: Order, org: Organization) -> bool:
+    """Whether the waiting request is this user's, for the address just posted (a double
+    click, or the form sent again): one query, read only after the service refused."""
+    try:
+        posted = _posted_address(request.POST, org)
+    except DomainError:
+        return False
+    waiting = AddressChangeRequest.objects.filter(
+        order=order, status=RequestStatus.PENDING, requested_by_id=request.user.pk
+    ).first()
+    if waiting is None:
+        return False
+    posted = {k: v for k, v in posted.items() if v}
+    posted["country"] = posted.get("country", "FR").upper()
+    return waiting.requested_address == posted
+
+
 @require_POST
 @page(Permission.PLACE_ORDERS)
 def address_change_request(
@@ -283,7 +301,10 @@ def address_change_request(
             actor=request.user, order_id=order.pk, address=address
         )
     except DomainError as error:
-        _refusal(request, error)
+        if error.code == "request_pending" and _repeated(request, order, membership.organization):
+            messages.info(request, _("This request was already sent: it waits for the seller."))
+        else:
+            _refusal(request, error)
         return _back(order)
     messages.success(
         request,

@@ -35,11 +35,8 @@ LIST_LIMIT = 200
 
 
 def status_labels() -> dict[str, str]:
-    return {
-        ClaimStatus.OPEN: _("Open"),
-        ClaimStatus.ANSWERED: _("Answered"),
-        ClaimStatus.CLOSED: _("Closed"),
-    }
+    """The claim statuses as the model names them, in the reader's language."""
+    return {value: str(label) for value, label in ClaimStatus.choices}
 
 
 def _files(request: HttpRequest) -> list[UploadedFile]:

@@ -94,7 +94,7 @@ def _detail_fields() -> list[tuple[str, str, str]]:
 
 
 def _address_kinds() -> list[tuple[str, str]]:
-    return [(AddressKind.DELIVERY, _("Delivery")), (AddressKind.BILLING, _("Billing"))]
+    return [(kind, str(kind.label)) for kind in (AddressKind.DELIVERY, AddressKind.BILLING)]
 
 
 def _kind_labels() -> dict[str, str]:
@@ -251,7 +251,7 @@ def _own_address(membership: Membership, address_id: int) -> Any:
     registered office too (it is not edited here)."""
     address = addresses_of(membership.organization).filter(pk=address_id).first()
     if address is None or address.kind not in dict(_address_kinds()):
-        raise NotFound("Address")
+        raise NotFound(_("Address"))
     return address
 
 
@@ -359,7 +359,7 @@ def _member(request: HttpRequest, membership: Membership, membership_id: int) ->
     )
     member = found.select_related("organization").first()
     if member is None:
-        raise NotFound("Membership")
+        raise NotFound(_("Membership"))
     return member
 
 
@@ -467,7 +467,7 @@ def invitation_revoke(
         .first()
     )
     if invitation is None:
-        raise NotFound("Invitation")
+        raise NotFound(_("Invitation"))
     return act(
         request,
         lambda: parties.invitation_revoke(actor=_user(request), invitation=invitation),

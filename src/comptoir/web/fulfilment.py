@@ -68,7 +68,7 @@ def shipment_deliver(request: HttpRequest, membership: Membership, number: str) 
         .first()
     )
     if shipment is None:
-        raise NotFound("Shipment", field="shipment")
+        raise NotFound(_("Shipment"), field="shipment")
     try:
         delivered_on = date.fromisoformat(request.POST.get("delivered_on", ""))
     except ValueError:
@@ -132,7 +132,7 @@ def delivery_note(
         .first()
     )
     if found is None:
-        raise NotFound("Shipment", field="shipment")
+        raise NotFound(_("Shipment"), field="shipment")
     response = HttpResponse(delivery_note_pdf(found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="BL-{found.number}.pdf"'
     return response
@@ -154,7 +154,7 @@ def collection_notice_pdf_view(
 def _invoice(membership: Membership, number: str):  # type: ignore[no-untyped-def]
     order = queries.order_for(membership.organization, number)
     if order.invoice is None:
-        raise NotFound("Invoice", field="invoice")
+        raise NotFound(_("Invoice"), field="invoice")
     return order.invoice
 
 
@@ -205,7 +205,7 @@ def _order_shipment(request: HttpRequest, membership: Membership, number: str): 
         .first()
     )
     if shipment is None:
-        raise NotFound("Shipment", field="shipment")
+        raise NotFound(_("Shipment"), field="shipment")
     return order, shipment
 
 
@@ -255,7 +255,7 @@ def follow_up_record(request: HttpRequest, membership: Membership, number: str) 
     """The buyer records that it confirmed its reserves or protested to the carrier (F4)."""
     order = queries.order_for(membership.organization, number)
     pending = fulfilment_queries.pending_for(membership.organization, order)
-    found = _posted(request, pending.follow_ups, "follow_up", "ReserveFollowUp")
+    found = _posted(request, pending.follow_ups, "follow_up", _("Reserve follow-up"))
     return _run(
         request,
         order.number,
@@ -305,7 +305,7 @@ def wrong_goods_return(request: HttpRequest, membership: Membership, number: str
     """The buyer records the return of wrong or excess goods (F4)."""
     order = queries.order_for(membership.organization, number)
     pending = fulfilment_queries.pending_for(membership.organization, order)
-    found = _posted(request, pending.wrong_goods, "wrong_goods", "WrongGoods")
+    found = _posted(request, pending.wrong_goods, "wrong_goods", _("Wrong goods"))
     return _run(
         request,
         order.number,

@@ -107,7 +107,7 @@ def lcr_file(request: HttpRequest, membership: Membership, remittance_id: int) -
     seller = _seller(membership)
     remittance = LcrRemittance.objects.filter(pk=remittance_id, seller=seller).first()
     if remittance is None:
-        raise NotFound("Remittance", field="remittance")
+        raise NotFound(_("Remittance"), field="remittance")
     response = HttpResponse(remittance.content.encode("ascii"), content_type="text/plain")
     response["Content-Disposition"] = f'attachment; filename="LCR-{remittance.reference}.txt"'
     return response

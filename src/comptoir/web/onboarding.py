@@ -552,7 +552,7 @@ def _document(document_id: int) -> OnboardingDocument:
         OnboardingDocument.objects.select_related("organization").filter(pk=document_id).first()
     )
     if document is None:
-        raise NotFound("Document")
+        raise NotFound(_("Document"))
     return document
 
 

@@ -375,7 +375,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "packaging": fulfilment_queries.packaging_for(org, order),
             "packaging_key": uuid.uuid4().hex,  # F10: a double submit records one return
             "address_changes": address_changes.panel(membership, order),  # F6
-            "withdrawals": withdrawals.panel(membership, order),  # O17
+            "withdrawals": withdrawals.panel(membership, order, lines),  # O17
             "order_changes": order_changes.panel(membership, order, lines),  # O6, O8, O11, N4
         },
     )
@@ -426,7 +426,9 @@ def _act(action: str, request: HttpRequest, membership: Membership, order: Order
         ),
     }
     if action not in actions:
-        raise DomainError("unknown_action", f"Unknown action {action!r}.", field="action")
+        raise DomainError(
+            "unknown_action", _("Unknown action “%(action)s”.") % {"action": action}, field="action"
+        )
     return actions[action]()
 
 

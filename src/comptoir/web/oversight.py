@@ -421,7 +421,7 @@ def payout_report(request: HttpRequest, seller_id: int) -> HttpResponse:
     """One seller's payouts over the period as CSV, one per row, then the totals (PT14, I8)."""
     seller = Organization.objects.filter(pk=seller_id, is_seller=True).first()
     if seller is None:
-        raise NotFound("Seller", field="seller")
+        raise NotFound(_("Seller"), field="seller")
     filters = _payout_filters(request)
     filters.seller_id = seller.pk
     qs = _payouts(filters)
@@ -566,7 +566,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 def _reported(product_id: int) -> Product:
     product = Product.objects.filter(pk=product_id).first()
     if product is None:
-        raise NotFound("Product", field="product")
+        raise NotFound(_("Product"), field="product")
     return product
 
 

@@ -367,7 +367,7 @@ def payment_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     if request.GET.get("buyer"):
         buyer = _buyers_of(seller).filter(pk=_int(request.GET.get("buyer"))).first()
         if buyer is None:
-            raise NotFound("Buyer", field="buyer")
+            raise NotFound(_("Buyer"), field="buyer")
         initial["buyer"] = buyer.pk
     form = PaymentRecordForm(initial=initial, seller=seller)
     return render(request, TEMPLATE, _context(seller, form))

@@ -204,7 +204,7 @@ def _pair(org: Organization, party_id: int) -> tuple[Organization, Organization,
             seller = _sellers_of(org).filter(pk=party_id).first()
             if seller is not None:
                 return org, seller, False
-    raise NotFound("Statement", field="party")
+    raise NotFound(_("Statement"), field="party")
 
 
 @page(FINANCE)
@@ -276,7 +276,7 @@ def seller_notice_pdf(request: HttpRequest, membership: Membership, notice_id: i
         .first()
     )
     if notice is None:
-        raise NotFound("Formal notice", field="notice")
+        raise NotFound(_("Formal notice"), field="notice")
     return _pdf(notice)
 
 
@@ -289,7 +289,7 @@ def buyer_notice_pdf(request: HttpRequest, membership: Membership, notice_id: in
         .first()
     )
     if notice is None:
-        raise NotFound("Formal notice", field="notice")
+        raise NotFound(_("Formal notice"), field="notice")
     return _pdf(notice)
 
 
@@ -356,7 +356,7 @@ def bank_statement_import(request: HttpRequest, membership: Membership) -> HttpR
 def _entry(seller: Organization, entry_id: int) -> StatementEntry:
     entry = StatementEntry.objects.filter(pk=entry_id, statement__seller=seller).first()
     if entry is None:
-        raise NotFound("Statement line", field="entry")
+        raise NotFound(_("Statement line"), field="entry")
     return entry
 
 
@@ -462,7 +462,7 @@ def sepa_batch_xml(request: HttpRequest, membership: Membership, batch_id: int) 
     seller = _seller(membership)
     batch = DebitBatch.objects.filter(pk=batch_id, seller=seller).first()
     if batch is None:
-        raise NotFound("Batch", field="batch")
+        raise NotFound(_("Batch"), field="batch")
     response = HttpResponse(bytes(batch.xml), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{batch.message_id}.xml"'
     return response

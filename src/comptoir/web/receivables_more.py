@@ -50,7 +50,7 @@ from comptoir.core.services import audit_record
 from comptoir.ledger import queries as ledger
 from comptoir.parties.models import Membership, Organization, Permission
 from comptoir.payments.models import Deposit, RebateAgreement, RebateSettlement
-from comptoir.payments.policy import PaymentPolicy, payment_policy
+from comptoir.payments.policy import PaymentPolicy, deposit_refund_days, payment_policy
 from comptoir.payments.rebates_rules import PERIOD_MONTHS, period_label, period_valid
 from comptoir.payments.rules import ZERO, cents
 from comptoir.payments.services.credit import deposit_receive, deposit_return
@@ -67,7 +67,6 @@ MAX_AMOUNT = Decimal("999999999999.99")  # the column holds 14 digits, 2 of them
 AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 KEY_TEXT = re.compile(r"[0-9a-f]{32}")
 MAX_TIERS = 20
-DEFAULT_REFUND_DAYS = 30  # PT9 [001 §4]: "au plus tard dans les trente jours"
 
 
 # --- who sees whom -------------------------------------------------------------------------------
@@ -81,7 +80,7 @@ def _pair(membership: Membership, party_id: int) -> tuple[Organization, Organiza
     if party_id != seller.pk:
         buyer = _buyers_of(seller).filter(pk=party_id).first()
     if buyer is None:
-        raise NotFound("Buyer", field="party")
+        raise NotFound(_("Buyer"), field="party")
     return seller, buyer
 
 
@@ -299,11 +298,11 @@ class DepositTerms:
 
 def _deposit_terms(policy: PaymentPolicy | None) -> DepositTerms:
     section = policy.document.credit.security_deposit if policy is not None else None
+    days = deposit_refund_days(policy)
     if section is None:
-        return DepositTerms(None, DEFAULT_REFUND_DAYS, True, "", "")
+        return DepositTerms(None, days, True, "", "")
     within = section.refund_within
     unit_ok = within is None or within.unit == "calendar_days"
-    days = within.amount if within is not None and unit_ok else DEFAULT_REFUND_DAYS
     clause = section.clause
     return DepositTerms(
         section.amount,
@@ -572,12 +571,10 @@ def deposit_return_view(
                     field="confirm",
                     rule="PT9",
                 )
-            terms: DepositTerms = context["deposit_terms"]
             deposit = deposit_return(
                 buyer=buyer,
                 seller=seller,
                 contract_ended_on=data["contract_ended_on"],
-                refund_days=terms.refund_days,
                 actor=request.user,
             )
             if deposit is None:  # returned meanwhile by another post

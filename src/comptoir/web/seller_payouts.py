@@ -135,7 +135,7 @@ def commission_invoice_pdf(
     )
     invoice = payout.commission_invoice if payout else None
     if invoice is None or not invoice.number or invoice.recipient_id != seller.pk:
-        raise NotFound("Invoice", field="payout")
+        raise NotFound(_("Invoice"), field="payout")
     document = invoice_render(invoice_id=invoice.pk)
     with document.pdf.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type="application/pdf")

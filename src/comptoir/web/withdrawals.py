@@ -108,15 +108,19 @@ def _period(order: Order, status: queries.WithdrawalStatus, today: date) -> str:
     return "at_delivery" if status.runs_from == "delivery" else "at_acceptance"
 
 
-def panel(membership: Membership, order: Order) -> dict[str, Any]:
+def panel(
+    membership: Membership, order: Order, lines: Sequence[OrderLine] | None = None
+) -> dict[str, Any]:
     """The context of the order page's O17 section. An order not placed as a consumer reads
-    nothing (decided from the order already read); a consumer's order reads its lines and its
-    withdrawals, once each."""
+    nothing (decided from the order already read); a consumer's order reads its withdrawals,
+    and its lines unless the page passes those it read."""
     if not order.consumer:
         return {"shown": False}
-    prefetch_related_objects([order], "lines", "withdrawals")  # withdrawal_status reads both
+    if lines is None:
+        lines = list(order.lines.all())
+    prefetch_related_objects([order], "withdrawals")  # withdrawal_status reads them
     today = clock.today()
-    status = queries.withdrawal_status(order, today)
+    status = queries.withdrawal_status(order, today, lines)
     if status is None:  # (not a consumer's: handled above)
         return {"shown": False}
     (terms, clause), lang = _terms(order), active_lang()
@@ -124,8 +128,7 @@ def panel(membership: Membership, order: Order) -> dict[str, Any]:
     as_buyer = order.buyer_id == membership.organization_id
     may_act = Permission.PLACE_ORDERS in rights
     lines = [
-        _line(line, facts.excluded, lang)
-        for line, facts in zip(order.lines.all(), status.lines, strict=True)
+        _line(line, facts.excluded, lang) for line, facts in zip(lines, status.lines, strict=True)
     ]
     may_withdraw = as_buyer and may_act and status.open_today
     return {

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.clock import now
 
@@ -38,9 +39,9 @@ class Endpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "En attente / pending"
-    DELIVERED = "delivered", "Livré / delivered"
-    FAILED = "failed", "Échec / failed"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class Delivery(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import NotFound
 from comptoir.parties.models import Organization
@@ -26,7 +27,7 @@ def endpoints_for(organization: Organization | int) -> QuerySet[Endpoint]:
 def endpoint_for(organization: Organization | int, endpoint_id: int) -> Endpoint:
     endpoint = endpoints_for(organization).filter(pk=endpoint_id).first()
     if endpoint is None:
-        raise NotFound("Webhook endpoint")
+        raise NotFound(_("Webhook endpoint"))
     return endpoint
 
 

@@ -9,6 +9,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 #: Wait after the 1st, 2nd, … failed attempt; after the last one the delivery has failed.
 BACKOFF: tuple[timedelta, ...] = (
     timedelta(minutes=1),
@@ -44,19 +46,19 @@ def url_problem(url: str, *, allow_local_http: bool) -> str | None:
     """Why `url` cannot receive webhooks, or None: HTTPS only; plain HTTP only to this machine
     (127.0.0.1 or localhost) where the settings allow it (development, tests)."""
     if not url or len(url) > 500:
-        return "Give a URL of at most 500 characters."
+        return _("Give a URL of at most 500 characters.")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        return "This URL is not valid."
+        return _("This URL is not valid.")
     if parts.username or parts.password:
-        return "The URL must not contain a user name or password."
+        return _("The URL must not contain a user name or password.")
     host = (parts.hostname or "").lower()
     if not host or any(c.isspace() for c in url):
-        return "This URL is not valid."
+        return _("This URL is not valid.")
     if parts.scheme == "https":
         return None
     if parts.scheme == "http" and host in LOCAL_HOSTS and allow_local_http:
         return None
-    return "The URL must start with https://."
+    return _("The URL must start with https://.")

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
@@ -40,9 +42,14 @@ def _clean_events(events: Iterable[str]) -> list[str]:
     wanted = {(e or "").strip() for e in events} - {""}
     unknown = sorted(wanted - set(EVENTS))
     if unknown:
-        raise DomainError("unknown_event", f"Unknown event: {', '.join(unknown)}.", "events")
+        raise DomainError(
+            "unknown_event",
+            ngettext("Unknown event: %(events)s.", "Unknown events: %(events)s.", len(unknown))
+            % {"events": ", ".join(unknown)},
+            "events",
+        )
     if not wanted:
-        raise DomainError("events_required", "Subscribe to at least one event.", "events")
+        raise DomainError("events_required", _("Subscribe to at least one event."), "events")
     return [e for e in EVENTS if e in wanted]
 
 
@@ -76,7 +83,14 @@ def endpoint_create(
     live = Endpoint.objects.filter(organization_id=org_id, deleted_at__isnull=True)
     if live.count() >= MAX_ENDPOINTS:
         raise DomainError(
-            "too_many_endpoints", f"At most {MAX_ENDPOINTS} endpoints per organization.", "url"
+            "too_many_endpoints",
+            ngettext(
+                "At most %(n)s endpoint per organization.",
+                "At most %(n)s endpoints per organization.",
+                MAX_ENDPOINTS,
+            )
+            % {"n": MAX_ENDPOINTS},
+            "url",
         )
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = Endpoint.objects.create(
@@ -104,7 +118,7 @@ def endpoint_delete(*, actor: Any, organization: Organization | int, endpoint_id
         .first()
     )
     if endpoint is None:
-        raise NotFound("Webhook endpoint")
+        raise NotFound(_("Webhook endpoint"))
     endpoint.deleted_at = clock.now()
     endpoint.is_active = False
     endpoint.save(update_fields=["deleted_at", "is_active"])
@@ -120,7 +134,7 @@ def deliveries_create(event: str, items: list[tuple[list[int], dict[str, Any]]])
     are saved. One query for the endpoints and one insert, whatever the number of items."""
     from comptoir.webhooks.tasks import deliver_webhook
 
-    concerned = {i for ids, _ in items for i in ids}
+    concerned = {i for ids, _data in items for i in ids}
     by_organization: dict[int, list[Endpoint]] = {}
     for e in Endpoint.objects.filter(
         organization_id__in=concerned, is_active=True, deleted_at__isnull=True

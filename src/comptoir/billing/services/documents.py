@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from comptoir.billing import rules
 from comptoir.billing.mentions import Mention, TermsFacts, mentions_for
@@ -20,7 +21,7 @@ from comptoir.billing.services.posting import invoice_post
 from comptoir.billing.services.settlement import credit_notes_settle
 from comptoir.core import clock, events
 from comptoir.core.errors import DomainError, NotFound
-from comptoir.core.money import format_money
+from comptoir.core.i18n import format_money_active
 from comptoir.ledger.queries import money
 
 ZERO = Decimal("0.00")
@@ -48,7 +49,9 @@ def _fields(draft: rules.DocumentDraft, mentions: list[Mention]) -> dict[str, An
         if party.organization_id is None:
             raise DomainError(
                 code="party_required",
-                message=f"The {role} must be an organization of the platform.",
+                message=_("The issuer must be an organization of the platform.")
+                if role == "issuer"
+                else _("The recipient must be an organization of the platform."),
                 field=f"draft.{role}",
             )
     return {
@@ -154,7 +157,7 @@ def invoice_update_draft(
     invoice = _locked(invoice_id)
     if invoice.status != Status.DRAFT:
         raise DomainError(
-            code="document_issued", message="Issued documents never change.", rule="I9"
+            code="document_issued", message=_("Issued documents never change."), rule="I9"
         )
     totals = _compute(draft)
     for key, value in {
@@ -173,7 +176,7 @@ def invoice_update_draft(
 def _locked(invoice_id: int) -> Invoice:
     invoice = Invoice.objects.select_for_update().filter(pk=invoice_id).first()
     if invoice is None:
-        raise NotFound("Invoice")
+        raise NotFound(_("Invoice"))
     return invoice
 
 
@@ -196,10 +199,15 @@ def check_creditable(*, invoice: Invoice, note: Invoice) -> None:
     if note.total_incl_vat > remaining:
         raise DomainError(
             code="credit_exceeds_invoice",
-            message=(
-                f"Credit note of {format_money(note.total_incl_vat, 'en')} exceeds what remains "
-                f"creditable on {invoice.number} ({format_money(remaining, 'en')})."
-            ),
+            message=_(
+                "Credit note of %(amount)s exceeds what remains creditable on %(number)s "
+                "(%(remaining)s)."
+            )
+            % {
+                "amount": format_money_active(note.total_incl_vat),
+                "number": invoice.number,
+                "remaining": format_money_active(remaining),
+            },
             rule="I5",
             details={"remaining": str(remaining)},
         )
@@ -208,7 +216,8 @@ def check_creditable(*, invoice: Invoice, note: Invoice) -> None:
         if v.base > invoiced.get(v.rate, ZERO) - done["bases"].get(v.rate, ZERO):
             raise DomainError(
                 code="credit_exceeds_invoice",
-                message=f"Credit note base at {v.rate} % exceeds what {invoice.number} invoiced.",
+                message=_("Credit note base at %(rate)s %% exceeds what %(number)s invoiced.")
+                % {"rate": v.rate, "number": invoice.number},
                 rule="I5",
             )
 
@@ -219,7 +228,10 @@ def invoice_issue(*, invoice_id: int, actor: Any = None, enqueue_render: bool = 
     commit) render its PDF in the background. All in one transaction."""
     invoice = _locked(invoice_id)
     if invoice.status != Status.DRAFT:
-        raise DomainError(code="already_issued", message=f"{invoice.number} is already issued.")
+        raise DomainError(
+            code="already_issued",
+            message=_("%(number)s is already issued.") % {"number": invoice.number},
+        )
     if invoice.kind == Kind.CREDIT_NOTE and invoice.credited_invoice_id:
         original = _locked(invoice.credited_invoice_id)
         check_creditable(invoice=original, note=invoice)
@@ -270,7 +282,7 @@ def credit_note_create(
     original = _locked(invoice_id)
     if original.kind != Kind.INVOICE or original.status != Status.ISSUED:
         raise DomainError(
-            code="not_creditable", message="Only an issued invoice can be credited.", rule="I5"
+            code="not_creditable", message=_("Only an issued invoice can be credited."), rule="I5"
         )
     base = draft_from_invoice(original)
     if lines is None:

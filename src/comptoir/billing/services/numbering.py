@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.billing.models import Kind, NumberSeries
 from comptoir.core.errors import DomainError
@@ -41,10 +42,11 @@ def numbers_take(*, issuer_id: int, kind: str, issue_date: date, count: int) -> 
     if series.last_issue_date and issue_date < series.last_issue_date:
         raise DomainError(
             code="backdated_issue",
-            message=(
-                f"Issue date {issue_date} is before the last one of the series "
-                f"({series.last_issue_date}): numbering must stay chronological."
-            ),
+            message=_(
+                "Issue date %(date)s is before the last one of the series (%(last)s): "
+                "numbering must stay chronological."
+            )
+            % {"date": issue_date, "last": series.last_issue_date},
             rule="I9",
         )
     first = series.next_number

@@ -6,6 +6,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.billing.facturx_xml import invoice_xml
 from comptoir.billing.models import Invoice, InvoiceDocument, Status
@@ -18,9 +19,9 @@ def invoice_render(*, invoice_id: int) -> InvoiceDocument:
     """Render and store the PDF of an issued document; idempotent (a stored one is kept)."""
     invoice = Invoice.objects.select_related("credited_invoice").filter(pk=invoice_id).first()
     if invoice is None:
-        raise NotFound("Invoice")
+        raise NotFound(_("Invoice"))
     if invoice.status != Status.ISSUED:
-        raise DomainError(code="not_issued", message="Only issued documents are rendered.")
+        raise DomainError(code="not_issued", message=_("Only issued documents are rendered."))
     existing = InvoiceDocument.objects.filter(invoice=invoice).first()
     if existing is not None:
         return existing

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from comptoir.core.errors import DomainError, PermissionDenied
 from comptoir.core.numbers import fits_decimal
 from comptoir.core.services import audit_record
@@ -54,11 +56,11 @@ def _require_seller_member(
     """A member of the seller organization holding `permission` (by default the right to manage
     the catalog, P4), or the operator."""
     if not seller.is_seller:
-        raise DomainError("not_a_seller", "Cette organisation n'est pas vendeuse.", "seller", "C1")
+        raise DomainError("not_a_seller", _("This organization is not a seller."), "seller", "C1")
     if is_operator(actor):
         return
     if active_membership(actor, seller) is None:
-        raise PermissionDenied("Réservé au vendeur. / Seller only.", rule="C1")
+        raise PermissionDenied(_("Seller only."), rule="C1")
     require_permission(actor, seller, permission)
 
 
@@ -66,19 +68,15 @@ def _decimal(value: Any, field: str, rule: str) -> Decimal:
     try:
         result = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError(
-            "invalid_number", "Nombre invalide. / Invalid number.", field, rule
-        ) from None
+        raise DomainError("invalid_number", _("Invalid number."), field, rule) from None
     if not result.is_finite():
-        raise DomainError("invalid_number", "Nombre invalide. / Invalid number.", field, rule)
+        raise DomainError("invalid_number", _("Invalid number."), field, rule)
     return result
 
 
 def _percent(value: Any, field: str, rule: str) -> Decimal:
     percent = _decimal(value, field, rule)
     if not Decimal("0") <= percent <= Decimal("100"):
-        raise DomainError(
-            "invalid_percent", "Pourcentage entre 0 et 100. / Percent 0–100.", field, rule
-        )
+        raise DomainError("invalid_percent", _("Percent 0–100."), field, rule)
     # every percentage column of the catalog is numeric(5, 2)
     return fits_decimal(percent, digits=5, places=2, field=field, rule=rule)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.catalog import rules
 from comptoir.catalog.models import (
@@ -175,7 +176,12 @@ class CatalogImportRefused(DomainError):
     def __init__(self, errors: list[dict[str, Any]]) -> None:
         super().__init__(
             code="import_refused",
-            message=_("%(n)s problem(s) found: nothing was imported.") % {"n": len(errors)},
+            message=ngettext(
+                "%(n)s problem found: nothing was imported.",
+                "%(n)s problems found: nothing was imported.",
+                len(errors),
+            )
+            % {"n": len(errors)},
             field="file",
             rule="C1",
             details={"errors": errors},
@@ -597,7 +603,11 @@ def _plan(
                     item.line,
                     "on_hand",
                     "below_reserved",
-                    _("%(n)s units are reserved by orders: stock cannot be lower.")
+                    ngettext(
+                        "%(n)s unit is reserved by orders: stock cannot be lower.",
+                        "%(n)s units are reserved by orders: stock cannot be lower.",
+                        stock.reserved,
+                    )
                     % {"n": stock.reserved},
                     value=str(item.on_hand),
                 )
@@ -892,7 +902,7 @@ def _decimal_text(value: Decimal | None, *, places: int = 2) -> str:
     if value is None:
         return ""
     text = format(value.normalize(), "f")
-    whole, _, decimals = text.partition(".")
+    whole, _point, decimals = text.partition(".")
     decimals = decimals.ljust(places, "0") if places else decimals
     return whole + ("," + decimals if decimals else "")
 

@@ -102,7 +102,7 @@ def product_report(
             "own_product", _("A seller cannot report its own product."), "product", "C7"
         )
     if not queries.product_visible_to(reporter, product):
-        raise NotFound("Product", field="product")
+        raise NotFound(_("Product"), field="product")
     reason, text = report_clean(reason, text)
     # one reporter at a time per product: the open-report check below cannot race
     Product.objects.select_for_update().filter(pk=product.pk).first()

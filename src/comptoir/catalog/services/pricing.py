@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import (
     Brand,
@@ -45,10 +46,10 @@ def tariff_create(
     to unit prices (excl. VAT unless the product is priced incl. VAT)."""
     _require_seller_member(actor, seller)
     if not name.strip():
-        raise DomainError("required", "Nom du tarif obligatoire.", "name", "C3")
+        raise DomainError("required", _("The tariff name is required."), "name", "C3")
     if valid_to is not None and valid_to < valid_from:
         raise DomainError(
-            "invalid_dates", "La fin précède le début. / End before start.", "valid_to", "C3"
+            "invalid_dates", _("The end date is before the start date."), "valid_to", "C3"
         )
     tariff = Tariff.objects.create(
         seller=seller, name=name.strip(), valid_from=valid_from, valid_to=valid_to
@@ -60,10 +61,14 @@ def tariff_create(
         rows = []
         for product_id, price in prices.items():
             if product_id not in own:
-                raise DomainError("invalid_product", "Produit d'un autre vendeur.", "prices", "C3")
+                raise DomainError(
+                    "invalid_product", _("This product belongs to another seller."), "prices", "C3"
+                )
             amount = _decimal(price, "prices", "C3")
             if amount < 0:
-                raise DomainError("negative_price", "Prix négatif.", "prices", "C3")
+                raise DomainError(
+                    "negative_price", _("A price cannot be negative."), "prices", "C3"
+                )
             rows.append(TariffPrice(tariff=tariff, product_id=product_id, unit_price=amount))
         TariffPrice.objects.bulk_create(rows)
     _audit(
@@ -89,12 +94,14 @@ def tariff_price_set(
     tariff = Tariff.objects.select_related("seller").get(pk=tariff.pk)
     _require_seller_member(actor, tariff.seller)
     if product.seller_id != tariff.seller_id:
-        raise DomainError("invalid_product", "Produit d'un autre vendeur.", "product", "C3")
+        raise DomainError(
+            "invalid_product", _("This product belongs to another seller."), "product", "C3"
+        )
     amount = _decimal(unit_price, "unit_price", "C3")
     if amount < 0:
-        raise DomainError("negative_price", "Prix négatif.", "unit_price", "C3")
+        raise DomainError("negative_price", _("A price cannot be negative."), "unit_price", "C3")
     fits_column(amount, TariffPrice._meta.get_field("unit_price"), field="unit_price", rule="C3")
-    price, _ = TariffPrice.objects.update_or_create(
+    price, _created = TariffPrice.objects.update_or_create(
         tariff=tariff, product=product, defaults={"unit_price": amount}
     )
     _audit(
@@ -123,10 +130,12 @@ def price_tier_set(
     _require_seller_member(actor, seller)
     amount = _decimal(threshold, "threshold", "C4")
     if amount < 0:
-        raise DomainError("negative_threshold", "Seuil négatif.", "threshold", "C4")
+        raise DomainError(
+            "negative_threshold", _("The threshold cannot be negative."), "threshold", "C4"
+        )
     fits_column(amount, PriceTier._meta.get_field("threshold"), field="threshold", rule="C4")
     percent = _percent(discount_percent, "discount_percent", "C4")
-    tier, _ = PriceTier.objects.update_or_create(
+    tier, _created = PriceTier.objects.update_or_create(
         seller=seller,
         profile=profile.strip() or "standard",
         threshold=amount,
@@ -155,17 +164,24 @@ def _check_promotion(
 ) -> Decimal:
     """The checks of a promotion (C4); returns its percent."""
     if not name.strip():
-        raise DomainError("required", "Nom obligatoire.", "name", "C4")
+        raise DomainError("required", _("The name is required."), "name", "C4")
     value = _percent(percent, "percent", "C4")
     if value == 0:
-        raise DomainError("invalid_percent", "Remise nulle.", "percent", "C4")
+        raise DomainError("invalid_percent", _("The discount cannot be zero."), "percent", "C4")
     if valid_to < valid_from:
-        raise DomainError("invalid_dates", "La fin précède le début.", "valid_to", "C4")
+        raise DomainError(
+            "invalid_dates", _("The end date is before the start date."), "valid_to", "C4"
+        )
     if product is not None and brand is not None:
-        raise DomainError("one_scope", "Produit ou marque, pas les deux.", "brand", "C4")
-    for obj, field in ((product, "product"), (brand, "brand")):
-        if obj is not None and obj.seller_id != seller.pk:
-            raise DomainError("invalid_scope", "Objet d'un autre vendeur.", field, "C4")
+        raise DomainError("one_scope", _("A product or a brand, not both."), "brand", "C4")
+    if product is not None and product.seller_id != seller.pk:
+        raise DomainError(
+            "invalid_scope", _("This product belongs to another seller."), "product", "C4"
+        )
+    if brand is not None and brand.seller_id != seller.pk:
+        raise DomainError(
+            "invalid_scope", _("This brand belongs to another seller."), "brand", "C4"
+        )
     return value
 
 
@@ -228,11 +244,13 @@ def customer_condition_set(
     """Grant a buyer its own conditions (C5): a discount on the tariff and a pricing profile."""
     _require_seller_member(actor, seller)
     if not buyer.is_buyer:
-        raise DomainError("not_a_buyer", "Cette organisation n'est pas acheteuse.", "buyer", "C5")
+        raise DomainError("not_a_buyer", _("This organization is not a buyer."), "buyer", "C5")
     percent = _percent(discount_percent, "discount_percent", "C5")
     if valid_to is not None and valid_to < valid_from:
-        raise DomainError("invalid_dates", "La fin précède le début.", "valid_to", "C5")
-    condition, _ = CustomerCondition.objects.update_or_create(
+        raise DomainError(
+            "invalid_dates", _("The end date is before the start date."), "valid_to", "C5"
+        )
+    condition, _created = CustomerCondition.objects.update_or_create(
         seller=seller,
         buyer=buyer,
         defaults={
@@ -259,23 +277,24 @@ def customer_condition_set(
 # deleting a row below changes the prices of carts and future orders only.
 
 
-def _locked(model: type[_Row], pk: int) -> _Row:
-    """The row locked for the change, with its seller; a missing one is `NotFound`."""
+def _locked(model: type[_Row], pk: int, what: str) -> _Row:
+    """The row locked for the change, with its seller; a missing one is `NotFound` (`what`: the
+    translated noun naming the row)."""
     manager = model._default_manager
     row = manager.select_for_update().select_related("seller").filter(pk=pk).first()
     if row is None:
-        raise NotFound(model.__name__)
+        raise NotFound(what)
     return row
 
 
 @transaction.atomic
 def tariff_price_delete(*, actor: User | None, tariff: Tariff, product: Product) -> None:
     """Take a product out of a tariff: it is not sold under this tariff any more (C3)."""
-    tariff = _locked(Tariff, tariff.pk)
+    tariff = _locked(Tariff, tariff.pk, _("Tariff"))
     _require_seller_member(actor, tariff.seller)
     price = TariffPrice.objects.select_for_update().filter(tariff=tariff, product=product).first()
     if price is None:
-        raise NotFound("TariffPrice")
+        raise NotFound(_("Tariff price"))
     before = price.unit_price
     price_id = price.pk
     price.delete()
@@ -300,11 +319,13 @@ def price_tier_update(
 ) -> PriceTier:
     """Change a tier's profile, threshold or discount (C4); two tiers of a profile may not share
     a threshold."""
-    tier = _locked(PriceTier, tier.pk)
+    tier = _locked(PriceTier, tier.pk, _("Price tier"))
     _require_seller_member(actor, tier.seller)
     amount = _decimal(threshold, "threshold", "C4")
     if amount < 0:
-        raise DomainError("negative_threshold", "Seuil négatif.", "threshold", "C4")
+        raise DomainError(
+            "negative_threshold", _("The threshold cannot be negative."), "threshold", "C4"
+        )
     fits_column(amount, PriceTier._meta.get_field("threshold"), field="threshold", rule="C4")
     percent = _percent(discount_percent, "discount_percent", "C4")
     name = profile.strip() or "standard"
@@ -312,7 +333,7 @@ def price_tier_update(
     if clash.exclude(pk=tier.pk).exists():
         raise DomainError(
             "tier_exists",
-            "Ce profil a déjà un palier à ce seuil. / This profile already has a tier there.",
+            _("This profile already has a tier there."),
             "threshold",
             "C4",
         )
@@ -362,7 +383,7 @@ def _delete(actor: User | None, row: Any, action: str, fields: dict[str, object]
 
 @transaction.atomic
 def price_tier_delete(*, actor: User | None, tier: PriceTier) -> None:
-    tier = _locked(PriceTier, tier.pk)
+    tier = _locked(PriceTier, tier.pk, _("Price tier"))
     _delete(actor, tier, "price_tier.delete", _tier_fields(tier))
 
 
@@ -392,7 +413,7 @@ def promotion_update(
     stacks_with_tier: bool = False,
 ) -> Promotion:
     """Change a promotion (C4), under the same checks as its creation."""
-    promotion = _locked(Promotion, promotion.pk)
+    promotion = _locked(Promotion, promotion.pk, _("Promotion"))
     _require_seller_member(actor, promotion.seller)
     value = _check_promotion(
         seller=promotion.seller,
@@ -415,7 +436,7 @@ def promotion_update(
 
 @transaction.atomic
 def promotion_delete(*, actor: User | None, promotion: Promotion) -> None:
-    promotion = _locked(Promotion, promotion.pk)
+    promotion = _locked(Promotion, promotion.pk, _("Promotion"))
     _delete(actor, promotion, "promotion.delete", _promotion_fields(promotion))
 
 
@@ -442,11 +463,13 @@ def customer_condition_update(
     note: str = "",
 ) -> CustomerCondition:
     """Change a buyer's conditions (C5); the buyer stays the same."""
-    condition = _locked(CustomerCondition, condition.pk)
+    condition = _locked(CustomerCondition, condition.pk, _("Customer condition"))
     _require_seller_member(actor, condition.seller)
     percent = _percent(discount_percent, "discount_percent", "C5")
     if valid_to is not None and valid_to < valid_from:
-        raise DomainError("invalid_dates", "La fin précède le début.", "valid_to", "C5")
+        raise DomainError(
+            "invalid_dates", _("The end date is before the start date."), "valid_to", "C5"
+        )
     before = _condition_fields(condition)
     condition.discount_percent = percent
     condition.valid_from, condition.valid_to = valid_from, valid_to
@@ -459,5 +482,5 @@ def customer_condition_update(
 @transaction.atomic
 def customer_condition_delete(*, actor: User | None, condition: CustomerCondition) -> None:
     """End a buyer's own conditions: the general tariff and the standard tiers apply (C5)."""
-    condition = _locked(CustomerCondition, condition.pk)
+    condition = _locked(CustomerCondition, condition.pk, _("Customer condition"))
     _delete(actor, condition, "customer_condition.delete", _condition_fields(condition))

@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.catalog import rules
 from comptoir.catalog.models import (
@@ -53,30 +55,28 @@ def _clean_product(seller: Organization, values: dict[str, Any], *, product_id: 
     out = dict(values)
     sku = str(out.get("sku") or "").strip()
     if not sku:
-        raise DomainError("required", "La référence (SKU) est obligatoire.", "sku", "C1")
+        raise DomainError("required", _("The reference (SKU) is required."), "sku", "C1")
     clash = Product.objects.filter(seller=seller, sku=sku)
     if product_id is not None:
         clash = clash.exclude(pk=product_id)
     if clash.exists():
-        raise DomainError(
-            "sku_taken", f"La référence {sku} existe déjà. / SKU already used.", "sku", "C1"
-        )
+        raise DomainError("sku_taken", _("SKU already used: %(sku)s.") % {"sku": sku}, "sku", "C1")
     out["sku"] = sku
     title = str(out.get("title") or "").strip()
     if not title:
-        raise DomainError("required", "Le titre est obligatoire.", "title", "C1")
+        raise DomainError("required", _("The title is required."), "title", "C1")
     out["title"] = title
     gtin = str(out.get("gtin") or "").strip()
     out["gtin"] = rules.validate_gtin(gtin) if gtin else ""
     kind = out.get("kind") or ProductKind.PHYSICAL
     if kind not in ProductKind.values:
-        raise DomainError("invalid_kind", "Type de produit inconnu.", "kind", "C1")
+        raise DomainError("invalid_kind", _("Unknown product type."), "kind", "C1")
     out["kind"] = kind
     nature = out.get("withdrawal_nature") or ""
     if nature and nature not in WithdrawalNature.values:
         raise DomainError(
             "invalid_withdrawal_nature",
-            "Nature inconnue (C. conso. L221-28). / Unknown withdrawal nature.",
+            _("Unknown withdrawal nature (C. conso. L221-28)."),
             "withdrawal_nature",
             "O17",
         )
@@ -85,7 +85,7 @@ def _clean_product(seller: Organization, values: dict[str, Any], *, product_id: 
     if vat_rate not in VAT_RATES:
         raise DomainError(
             "invalid_vat_rate",
-            "Taux de TVA français attendu : 20, 10, 5,5, 2,1 ou 0 %. / French VAT rate expected.",
+            _("French VAT rate expected: 20, 10, 5.5, 2.1 or 0."),
             "vat_rate",
             "C1",
         )
@@ -94,20 +94,20 @@ def _clean_product(seller: Organization, values: dict[str, Any], *, product_id: 
     if not isinstance(pack_size, int) or isinstance(pack_size, bool) or pack_size < 1:
         raise DomainError(
             "invalid_pack_size",
-            "Le conditionnement doit être un entier ≥ 1. / Units per case must be ≥ 1.",
+            _("Units per case: a whole number, at least 1."),
             "pack_size",
             "C1",
         )
     seats = out.get("seats")
     if seats is not None and (not isinstance(seats, int) or seats < 1):
-        raise DomainError("invalid_seats", "Nombre de postes ≥ 1.", "seats", "C1")
+        raise DomainError("invalid_seats", _("Number of seats: at least 1."), "seats", "C1")
     if kind == ProductKind.SOFTWARE_PURCHASE and seats is None:
         out["seats"] = 1
     term = out.get("rental_term_months")
     if kind == ProductKind.SOFTWARE_RENTAL and (not isinstance(term, int) or term < 1):
         raise DomainError(
             "rental_term_required",
-            "Une location de logiciel a une durée en mois. / A rental needs a term in months.",
+            _("A software rental needs a term in months."),
             "rental_term_months",
             "C1",
         )
@@ -118,7 +118,9 @@ def _clean_product(seller: Organization, values: dict[str, Any], *, product_id: 
             fits_int(out[name], field=name, rule="C1")
     brand = out.get("brand")
     if brand is not None and brand.seller_id != seller.pk:
-        raise DomainError("invalid_brand", "Marque d'un autre vendeur.", "brand", "C2")
+        raise DomainError(
+            "invalid_brand", _("This brand belongs to another seller."), "brand", "C2"
+        )
     return out
 
 
@@ -128,7 +130,7 @@ def product_create(*, actor: User | None, seller: Organization, **fields: Any) -
     _require_seller_member(actor, seller)
     unknown = sorted(set(fields) - set(PRODUCT_FIELDS))
     if unknown:
-        raise DomainError("unknown_field", "Champ inconnu.", unknown[0], "C1")
+        raise DomainError("unknown_field", _("Unknown field."), unknown[0], "C1")
     values = _clean_product(seller, fields, product_id=None)
     product = Product.objects.create(seller=seller, created_at=clock.now(), **values)
     StockLevel.objects.create(product=product)
@@ -149,11 +151,11 @@ def product_update(*, actor: User | None, product: Product, **changes: Any) -> P
     _require_seller_member(actor, product.seller)
     unknown = sorted(set(changes) - set(PRODUCT_FIELDS))
     if unknown:
-        raise DomainError("unknown_field", "Champ inconnu.", unknown[0], "C1")
+        raise DomainError("unknown_field", _("Unknown field."), unknown[0], "C1")
     if changes.get("is_active") and product.removed_at is not None:
         raise DomainError(
             "product_removed",
-            "Produit retiré par l'opérateur : il ne peut pas être réactivé. / Removed product.",
+            _("Removed by the operator: this product cannot be reactivated."),
             "is_active",
             "P6",
         )
@@ -187,7 +189,7 @@ def product_remove(*, actor: User | None, product: Product, reason: str) -> Prod
     """The operator removes a product with a recorded reason (P6, C7)."""
     require_operator(actor)
     if not reason.strip():
-        raise DomainError("reason_required", "Indiquez un motif.", "reason", "P6")
+        raise DomainError("reason_required", _("Give a reason."), "reason", "P6")
     product = Product.objects.select_for_update().get(pk=product.pk)
     product.removed_at = clock.now()
     product.removal_reason = reason.strip()
@@ -212,7 +214,7 @@ def product_withdraw(*, actor: User | None, product: Product, reason: str) -> Pr
     _require_seller_member(actor, product.seller)
     reason = reason.strip()
     if not reason:
-        raise DomainError("reason_required", "Indiquez un motif. / Give a reason.", "reason", "C1")
+        raise DomainError("reason_required", _("Give a reason."), "reason", "C1")
     product.is_active = False
     product.removal_reason = reason
     product.save(update_fields=["is_active", "removal_reason"])
@@ -237,9 +239,9 @@ def brand_create(
     _require_seller_member(actor, seller)
     name = name.strip()
     if not name:
-        raise DomainError("required", "Nom de marque obligatoire.", "name", "C2")
+        raise DomainError("required", _("The brand name is required."), "name", "C2")
     if Brand.objects.filter(seller=seller, name__iexact=name).exists():
-        raise DomainError("brand_exists", "Cette marque existe déjà.", "name", "C2")
+        raise DomainError("brand_exists", _("This brand already exists."), "name", "C2")
     brand = Brand.objects.create(seller=seller, name=name, selective=selective)
     _audit(
         actor=actor,
@@ -280,9 +282,9 @@ def brand_approve(
     brand = Brand.objects.select_related("seller").get(pk=brand.pk)
     _require_seller_member(actor, brand.seller)
     if not buyer.is_buyer:
-        raise DomainError("not_a_buyer", "Cette organisation n'est pas acheteuse.", "buyer", "C2")
+        raise DomainError("not_a_buyer", _("This organization is not a buyer."), "buyer", "C2")
     if buyer.state == OrganizationState.TERMINATED:
-        raise DomainError("buyer_terminated", "Compte acheteur résilié.", "buyer", "C2")
+        raise DomainError("buyer_terminated", _("This buyer account is terminated."), "buyer", "C2")
     approval, created = BrandApproval.objects.get_or_create(
         brand=brand,
         buyer=buyer,
@@ -333,14 +335,20 @@ def stock_set(*, actor: User | None, product: Product, on_hand: int) -> StockLev
     product = Product.objects.select_related("seller").get(pk=product.pk)
     _require_seller_member(actor, product.seller)
     if not isinstance(on_hand, int) or isinstance(on_hand, bool) or on_hand < 0:
-        raise DomainError("invalid_quantity", "Quantité entière ≥ 0.", "on_hand", "C1")
+        raise DomainError(
+            "invalid_quantity", _("Stock on hand: a whole number, 0 or more."), "on_hand", "C1"
+        )
     fits_int(on_hand, field="on_hand", rule="C1")
-    stock, _ = StockLevel.objects.select_for_update().get_or_create(product=product)
+    stock, _created = StockLevel.objects.select_for_update().get_or_create(product=product)
     if on_hand < stock.reserved:
         raise DomainError(
             "below_reserved",
-            f"{stock.reserved} unités sont réservées : le stock ne peut pas être inférieur. "
-            "/ Stock cannot drop below reserved quantity.",
+            ngettext(
+                "%(n)s unit is reserved by orders: stock cannot be lower.",
+                "%(n)s units are reserved by orders: stock cannot be lower.",
+                stock.reserved,
+            )
+            % {"n": stock.reserved},
             "on_hand",
             "C1",
             details={"reserved": stock.reserved},

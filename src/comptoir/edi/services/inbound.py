@@ -17,11 +17,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.catalog import queries as catalog
 from comptoir.catalog.models import Product
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
+from comptoir.core.i18n import active_lang
 from comptoir.core.services import audit_record
 from comptoir.edi import edifact, rules
 from comptoir.edi.edifact import Problem, RawInterchange, RawMessage
@@ -85,14 +87,17 @@ def _check_sender(found: RawInterchange, organization: Organization | None) -> N
     if not organization.gln:
         raise DomainError(
             "no_gln",
-            "Your organization has no GLN: ask the operator to record it before sending EDI.",
+            _("Your organization has no GLN: ask the operator to record it before sending EDI."),
             field="gln",
             rule=RULE,
         )
     if found.sender and found.sender != organization.gln:
         raise PermissionDenied(
-            f"The interchange is sent by GLN {found.sender}, not by your organization "
-            f"({organization.gln}): orders can only be sent in your own name (P4, O14)."
+            _(
+                "The interchange is sent by GLN %(sender)s, not by your organization "
+                "(%(gln)s): orders can only be sent in your own name (P4, O14)."
+            )
+            % {"sender": found.sender, "gln": organization.gln}
         )
 
 
@@ -154,7 +159,7 @@ def edi_import(
     if len(text.encode("utf-8", errors="replace")) > MAX_INTERCHANGE_BYTES:
         raise DomainError(
             "interchange_too_large",
-            f"An interchange is at most {MAX_INTERCHANGE_BYTES // 1024**2} MB.",
+            _("An interchange is at most %(n)s MB.") % {"n": MAX_INTERCHANGE_BYTES // 1024**2},
             field="text",
             rule=RULE,
         )
@@ -198,7 +203,13 @@ def _parties(
         seller = _org_by_gln(su.gln)
         if seller is None or not seller.is_seller:
             ctx.problems.append(
-                Problem("unknown_gln", f"No seller with GLN {su.gln}.", RULE, su.segment, "NAD")
+                Problem(
+                    "unknown_gln",
+                    _("No seller with GLN %(gln)s.") % {"gln": su.gln},
+                    RULE,
+                    su.segment,
+                    "NAD",
+                )
             )
         else:
             ctx.seller = seller
@@ -208,8 +219,11 @@ def _parties(
             ctx.problems.append(
                 Problem(
                     "buyer_not_sender",
-                    f"NAD+BY names GLN {by.gln}, not your organization: orders can only be "
-                    "placed in your own name.",
+                    _(
+                        "NAD+BY names GLN %(gln)s, not your organization: orders can only be "
+                        "placed in your own name."
+                    )
+                    % {"gln": by.gln},
                     "P4",
                     by.segment,
                     "NAD",
@@ -217,13 +231,20 @@ def _parties(
             )
         elif buyer is None or not buyer.is_buyer:
             ctx.problems.append(
-                Problem("unknown_gln", f"No buyer with GLN {by.gln}.", RULE, by.segment, "NAD")
+                Problem(
+                    "unknown_gln",
+                    _("No buyer with GLN %(gln)s.") % {"gln": by.gln},
+                    RULE,
+                    by.segment,
+                    "NAD",
+                )
             )
         elif buyer.gln != found.sender:
             ctx.problems.append(
                 Problem(
                     "buyer_not_sender",
-                    f"NAD+BY {by.gln} is not the interchange's sender {found.sender}.",
+                    _("NAD+BY %(gln)s is not the interchange's sender %(sender)s.")
+                    % {"gln": by.gln, "sender": found.sender},
                     "P4",
                     by.segment,
                     "NAD",
@@ -253,13 +274,16 @@ def _products(
         match: Product | None = by_gtin.get(line.gtin) if line.gtin else None
         product = match or (by_sku.get(line.sku) if line.sku else None)
         if product is None:
-            what = f"GTIN {line.gtin}" if line.gtin else f"article {line.sku}"
             if line.gtin and line.sku:
-                what = f"GTIN {line.gtin} / article {line.sku}"
+                text = _("GTIN %(gtin)s / article %(sku)s is not in this seller's catalog for you.")
+            elif line.gtin:
+                text = _("GTIN %(gtin)s is not in this seller's catalog for you.")
+            else:
+                text = _("Article %(sku)s is not in this seller's catalog for you.")
             problems.append(
                 Problem(
                     "unknown_item",
-                    f"{what} is not in this seller's catalog for you.",
+                    text % {"gtin": line.gtin, "sku": line.sku},
                     "C1",
                     line.segment,
                     "LIN",
@@ -271,7 +295,8 @@ def _products(
             problems.append(
                 Problem(
                     "duplicate_item",
-                    f"{product.sku} is ordered on two lines: one line per product.",
+                    _("%(sku)s is ordered on two lines: one line per product.")
+                    % {"sku": product.sku},
                     RULE,
                     line.segment,
                     "LIN",
@@ -299,8 +324,11 @@ def _delivery(
             [
                 Problem(
                     "unknown_delivery_location",
-                    f"NAD+DP {dp.gln} gives no address and is not a known location: send the "
-                    "street, city and postcode.",
+                    _(
+                        "NAD+DP %(gln)s gives no address and is not a known location: send the "
+                        "street, city and postcode."
+                    )
+                    % {"gln": dp.gln},
                     RULE,
                     dp.segment,
                     "NAD",
@@ -325,7 +353,7 @@ def _not_available(orders: rules.OrdersIn, error: NotFound) -> Problem:
     su = orders.parties.get("SU")
     return Problem(
         "seller_not_available",
-        f"{error.message} You cannot order from this seller.",
+        _("%(reason)s You cannot order from this seller.") % {"reason": error.message},
         "P6",
         su.segment if su else None,
         "NAD",
@@ -348,16 +376,36 @@ def _channel_problems(version: TermsVersion) -> list[Problem]:
     ordering = terms_document(version).ordering
     if "edi" in ordering.channels:
         return []
-    clause = f" ({ordering.clause.article})" if ordering.clause else ""
+    if ordering.clause:
+        text = _(
+            "The seller's terms (version %(version)s (%(article)s)) take orders through "
+            "%(channels)s only, not EDI."
+        )
+    else:
+        text = _(
+            "The seller's terms (version %(version)s) take orders through %(channels)s only, "
+            "not EDI."
+        )
     return [
         Problem(
             "channel_not_offered",
-            f"The seller's terms (version {version.version}{clause}) take orders through "
-            f"{', '.join(ordering.channels)} only, not EDI.",
+            text
+            % {
+                "version": version.version,
+                "article": ordering.clause.article if ordering.clause else "",
+                "channels": ", ".join(ordering.channels),
+            },
             RULE,
             tag="BGM",
         )
     ]
+
+
+def _explanation(explanation: Any) -> str:
+    """A violation's explanation ({"fr": …, "en": …}) in the reader's language."""
+    if not isinstance(explanation, dict):
+        return ""
+    return str(explanation.get(active_lang()) or explanation.get("en") or "")
 
 
 def _error_problems(
@@ -374,7 +422,7 @@ def _error_problems(
         return [
             Problem(
                 str(v.get("code", error.code)),
-                str((v.get("explanation") or {}).get("en") or error.message),
+                str(_explanation(v.get("explanation")) or error.message),
                 str(v.get("rule") or error.rule or RULE),
                 at,
                 "LIN" if line else "",
@@ -430,7 +478,7 @@ def _one(
         version = terms_in_force(seller, clock.now())
         if version is None:
             problems.append(
-                Problem("no_terms", "The seller has no terms of sale in force.", "N3", tag="NAD")
+                Problem("no_terms", _("The seller has no terms of sale in force."), "N3", tag="NAD")
             )
         if version is not None:
             problems += _channel_problems(version)
@@ -473,7 +521,7 @@ def _one(
 
 def _refuse(actor: Any, record: dict[str, Any], problems: list[Problem]) -> EdiMessage:
     if not problems:  # defensive: never store a refusal without its reason
-        problems.append(Problem("not_placed", "The order could not be placed."))
+        problems.append(Problem("not_placed", _("The order could not be placed.")))
     with transaction.atomic():
         message = _store(
             **record, status=MessageStatus.REFUSED, errors=[p.as_dict() for p in problems]
@@ -529,15 +577,21 @@ def _amend(
     cancel = orders.function == rules.CANCELLATION
     order = _previous_order(found.sender, orders.number, buyer, seller)
     if order is None:
-        what = "cancel" if cancel else "replace"
+        text = (
+            _("No order %(number)s was received by EDI from you at this seller: nothing to cancel.")
+            if cancel
+            else _(
+                "No order %(number)s was received by EDI from you at this seller: "
+                "nothing to replace."
+            )
+        )
         return _refuse(
             actor,
             record,
             [
                 Problem(
                     "unknown_order",
-                    f"No order {orders.number} was received by EDI from you at this seller: "
-                    f"nothing to {what}.",
+                    text % {"number": orders.number},
                     RULE,
                     at,
                     "BGM",
@@ -551,7 +605,7 @@ def _amend(
             [
                 Problem(
                     "already_cancelled",
-                    f"Order {order.number} is already cancelled.",
+                    _("Order %(number)s is already cancelled.") % {"number": order.number},
                     "O12",
                     at,
                     "BGM",
@@ -595,12 +649,16 @@ def _replace(
                 Problem(
                     "change_not_allowed",
                     (
-                        f"Order {order.number} is accepted: a change needs the seller's written "
-                        "consent; ask the seller."
+                        _(
+                            "Order %(number)s is accepted: a change needs the seller's written "
+                            "consent; ask the seller."
+                        )
                         if answered
-                        else f"Order {order.number} is {order.state}: it can no longer be "
-                        "replaced by EDI."
-                    ),
+                        else _(
+                            "Order %(number)s is %(state)s: it can no longer be replaced by EDI."
+                        )
+                    )
+                    % {"number": order.number, "state": str(order.get_state_display()).lower()},
                     "O11" if answered else "O7",
                     at,
                     "BGM",
@@ -618,8 +676,11 @@ def _replace(
             problems.append(
                 Problem(
                     "change_not_allowed",
-                    f"A replacement keeps the delivery place of order {order.number}: cancel "
-                    "it (function 1) and send a new order to deliver elsewhere.",
+                    _(
+                        "A replacement keeps the delivery place of order %(number)s: cancel "
+                        "it (function 1) and send a new order to deliver elsewhere."
+                    )
+                    % {"number": order.number},
                     "O7",
                     dp.segment if dp else at,
                     "NAD",

@@ -7,10 +7,13 @@ from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.core.errors import NotFound, PermissionDenied
 from comptoir.core.services import audit_record
-from comptoir.fulfilment.models import Shipment
+from comptoir.fulfilment.models import Shipment, ShipmentState
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import OrderingPolicy, ordering_policy
 from comptoir.parties.models import Organization, Permission
@@ -18,13 +21,19 @@ from comptoir.parties.permissions import active_membership, require_permission
 
 M = TypeVar("M", bound=Model)
 BATCH = 500
+SHIPMENT_STATE_TEXTS: dict[str, Promise] = {
+    ShipmentState.SHIPPED: gettext_lazy("Shipment %(number)s is shipped."),
+    ShipmentState.DELIVERED: gettext_lazy("Shipment %(number)s is delivered."),
+    ShipmentState.REFUSED: gettext_lazy("Shipment %(number)s is refused."),
+    ShipmentState.RETURNED: gettext_lazy("Shipment %(number)s is returned."),
+}
 
 
 def locked_order(order_id: int) -> Order:
     """The order, locked for the rest of the transaction (SELECT … FOR UPDATE on PostgreSQL)."""
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
-        raise NotFound("Order", field="order")
+        raise NotFound(_("Order"), field="order")
     return order
 
 
@@ -32,8 +41,14 @@ def locked_shipment(shipment_id: int) -> Shipment:
     """The shipment, locked for the rest of the transaction."""
     shipment = Shipment.objects.select_for_update().filter(pk=shipment_id).first()
     if shipment is None:
-        raise NotFound("Shipment", field="shipment")
+        raise NotFound(_("Shipment"), field="shipment")
     return shipment
+
+
+def shipment_state_text(shipment: Shipment) -> str:
+    """Why a shipment no longer in transit is refused ("Shipment … is delivered."), in the
+    reader's language."""
+    return str(SHIPMENT_STATE_TEXTS[shipment.state]) % {"number": shipment.number}
 
 
 def policy_of(order: Order) -> OrderingPolicy:
@@ -60,7 +75,7 @@ def require_party(actor: Any, order: Order, rule: str) -> None:
         membership = active_membership(actor, org_id)
         if membership is not None and Permission.PLACE_ORDERS in membership.effective_permissions:
             return
-    raise PermissionDenied("Only the order's buyer and seller act on it.", rule=rule)
+    raise PermissionDenied(_("Only the order's buyer and seller act on it."), rule=rule)
 
 
 def due_ids(query: QuerySet[M], until: datetime) -> list[int]:
@@ -99,7 +114,7 @@ def party_of(actor: Any, order: Order) -> Organization:
         membership = active_membership(actor, org_id)
         if membership is not None and Permission.VIEW_ORDERS in membership.effective_permissions:
             return membership.organization
-    raise PermissionDenied("Only the order's buyer and seller follow its claims.", rule="A5")
+    raise PermissionDenied(_("Only the order's buyer and seller follow its claims."), rule="A5")
 
 
 def audit(actor: Any, order: Order, action: str, obj: Any, data: dict[str, Any]) -> None:

@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
@@ -21,21 +24,34 @@ from comptoir.ordering.rules import OPEN_STATES
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "postcode", "city", "country")
 REQUIRED = ("line1", "postcode", "city")
+ALREADY_DECIDED: dict[str, Promise] = {
+    RequestStatus.APPROVED: gettext_lazy("Request already approved."),
+    RequestStatus.REFUSED: gettext_lazy("Request already refused."),
+}
 
 
 def _address(address: Mapping[str, Any]) -> dict[str, str]:
     unknown = set(address) - set(ADDRESS_FIELDS)
     if unknown:
         raise DomainError(
-            "invalid_address", f"Unknown field(s): {', '.join(sorted(unknown))}.", "address", "F6"
+            "invalid_address",
+            ngettext("Unknown field: %(fields)s.", "Unknown fields: %(fields)s.", len(unknown))
+            % {"fields": ", ".join(sorted(unknown))},
+            "address",
+            "F6",
         )
     clean = {k: str(address.get(k) or "").strip() for k in ADDRESS_FIELDS if address.get(k)}
     for name in REQUIRED:
         if not clean.get(name):
-            raise DomainError("invalid_address", f"{name} is required.", f"address.{name}", "F6")
+            raise DomainError(
+                "invalid_address",
+                _("%(name)s is required.") % {"name": name},
+                f"address.{name}",
+                "F6",
+            )
     clean["country"] = clean.get("country", "FR").upper()
     if len(clean["country"]) != 2:
-        raise DomainError("invalid_address", "ISO country code.", "address.country", "F6")
+        raise DomainError("invalid_address", _("ISO country code."), "address.country", "F6")
     return clean
 
 
@@ -43,7 +59,7 @@ def _still_open(order: Order) -> None:
     if order.state not in OPEN_STATES:
         raise DomainError(
             "too_late",
-            "The address can only change before the order ships.",
+            _("The address can only change before the order ships."),
             field="order",
             rule="F6",
         )
@@ -59,7 +75,7 @@ def address_change_request(
     _still_open(order)
     if AddressChangeRequest.objects.filter(order=order, status=RequestStatus.PENDING).exists():
         raise DomainError(
-            "request_pending", "A request is already waiting for the seller.", "order", "F6"
+            "request_pending", _("A request is already waiting for the seller."), "order", "F6"
         )
     request = AddressChangeRequest.objects.create(
         order=order,
@@ -78,11 +94,11 @@ def address_change_decide(
     """The seller approves (the order's delivery address changes) or refuses the request (F6)."""
     request = AddressChangeRequest.objects.select_for_update().filter(pk=request_id).first()
     if request is None:
-        raise NotFound("Address change request", field="request")
+        raise NotFound(_("Address change request"), field="request")
     order = locked_order(request.order_id)
     require_seller(actor, order)
     if request.status != RequestStatus.PENDING:
-        raise DomainError("already_decided", f"Request already {request.status}.", "request", "F6")
+        raise DomainError("already_decided", str(ALREADY_DECIDED[request.status]), "request", "F6")
     if approve:
         _still_open(order)
         order.delivery_address = request.requested_address

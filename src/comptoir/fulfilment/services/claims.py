@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
@@ -24,7 +25,7 @@ from comptoir.parties.models import Organization
 def _body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise DomainError("body_required", "Write a message.", field="body", rule="A5")
+        raise DomainError("body_required", _("Write a message."), field="body", rule="A5")
     return body
 
 
@@ -60,7 +61,7 @@ def _message(
 def _locked_claim(claim_id: int) -> Claim:
     claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
     if claim is None:
-        raise NotFound("Claim", field="claim")
+        raise NotFound(_("Claim"), field="claim")
     return claim
 
 
@@ -78,7 +79,7 @@ def claim_open(
     org = party_of(actor, order)
     subject = (subject or "").strip()
     if not subject:
-        raise DomainError("subject_required", "Give the claim a subject.", "subject", "A5")
+        raise DomainError("subject_required", _("Give the claim a subject."), "subject", "A5")
     body = _body(body)
     _check(attachments)
     at = clock.now()
@@ -106,9 +107,9 @@ def claim_reply(
     try:
         org = party_of(actor, order)
     except DomainError:
-        raise NotFound("Claim", field="claim") from None
+        raise NotFound(_("Claim"), field="claim") from None
     if claim.status == ClaimStatus.CLOSED:
-        raise DomainError("claim_closed", "The claim is closed.", field="claim", rule="A5")
+        raise DomainError("claim_closed", _("The claim is closed."), field="claim", rule="A5")
     body = _body(body)
     _check(attachments)
     message = _message(claim, actor, org, body, attachments)
@@ -129,7 +130,7 @@ def claim_close(*, actor: Any, claim_id: int) -> Claim:
     try:
         org = party_of(actor, order)
     except DomainError:
-        raise NotFound("Claim", field="claim") from None
+        raise NotFound(_("Claim"), field="claim") from None
     if claim.status == ClaimStatus.CLOSED:
         return claim
     claim.status = ClaimStatus.CLOSED

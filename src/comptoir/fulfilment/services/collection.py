@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.catalog.services import stock_managed, stock_return
 from comptoir.core import clock
@@ -30,6 +31,7 @@ from comptoir.fulfilment.services._common import (
     locked_shipment,
     policy_of,
     require_seller,
+    shipment_state_text,
     sweep,
     take,
 )
@@ -73,17 +75,15 @@ def collection_notice_send(
     if terms is None or delay is None:
         raise DomainError(
             "no_resolution_clause",
-            "The seller's terms provide no resolution after a formal notice.",
+            _("The seller's terms provide no resolution after a formal notice."),
             field="shipment",
             rule="F7",
         )
     if shipment.state != ShipmentState.SHIPPED:
-        raise DomainError(
-            "not_in_transit", f"Shipment {shipment.number} is {shipment.state}.", "shipment", "F7"
-        )
+        raise DomainError("not_in_transit", shipment_state_text(shipment), "shipment", "F7")
     if CollectionNotice.objects.filter(shipment=shipment).exists():
         raise DomainError(
-            "notice_already_sent", "A formal notice was already sent.", "shipment", "F7"
+            "notice_already_sent", _("A formal notice was already sent."), "shipment", "F7"
         )
     now = clock.now()
     deadline_at = notice_deadline(now, delay.amount, delay.unit)
@@ -148,12 +148,14 @@ def order_resolve_uncollected(
     )
     if notice is None:
         raise DomainError(
-            "no_formal_notice", "Send a formal notice first (N1).", field="shipment", rule="F7"
+            "no_formal_notice", _("Send a formal notice first (N1)."), field="shipment", rule="F7"
         )
     resolution_check(notice.deadline_at, clock.now())
     cost = Decimal(return_cost).quantize(CENTS) if return_cost is not None else None
     if cost is not None and cost < 0:
-        raise DomainError("invalid_amount", "A cost is positive.", field="return_cost", rule="F7")
+        raise DomainError(
+            "invalid_amount", _("A cost is positive."), field="return_cost", rule="F7"
+        )
     note = (
         f"Résolution de la commande aux torts exclusifs de l'acheteur : marchandise non retirée, "
         f"mise en demeure du {notice.sent_at.astimezone(PARIS):%d/%m/%Y %H:%M} restée "

@@ -7,6 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -22,13 +25,19 @@ from comptoir.ordering.models import Order, OrderState
 from comptoir.ordering.services import order_freeze
 
 BATCH = 500
+ALREADY_CLOSED: dict[str, Promise] = {
+    ContestationStatus.CONTESTED: gettext_lazy("The delivery is already contested."),
+    ContestationStatus.VALIDATED: gettext_lazy("The delivery is already validated."),
+    ContestationStatus.LAPSED: gettext_lazy("The delivery is already lapsed."),
+    ContestationStatus.RESOLVED: gettext_lazy("The delivery is already resolved."),
+}
 
 
 def _locked_contestation(order: Order) -> Contestation:
     found = Contestation.objects.select_for_update().filter(order=order).first()
     if found is None or order.state != OrderState.DELIVERED:
         raise DomainError(
-            "not_delivered", "The order has not been delivered yet.", field="order", rule="F4"
+            "not_delivered", _("The order has not been delivered yet."), field="order", rule="F4"
         )
     return found
 
@@ -50,7 +59,7 @@ def delivery_validate(*, actor: Any, order_id: int) -> Order:
     require_buyer(actor, order)
     contestation = _locked_contestation(order)
     if contestation.status not in {ContestationStatus.OPEN, ContestationStatus.CONTESTED}:
-        raise DomainError("already_closed", "The delivery is already settled.", "order", "F5")
+        raise DomainError("already_closed", _("The delivery is already settled."), "order", "F5")
     order = order_freeze(order_id=order.pk, actor=actor, note="Conformité validée par l'acheteur.")
     _close(contestation, ContestationStatus.VALIDATED, actor)
     audit(actor, order, "delivery.validate", contestation, {"rule": "F5"})
@@ -68,19 +77,22 @@ def delivery_contest(
     contestation = _locked_contestation(order)
     if contestation.status != ContestationStatus.OPEN:
         raise DomainError(
-            "already_closed", f"The delivery is already {contestation.status}.", "order", "F4"
+            "already_closed",
+            str(ALREADY_CLOSED.get(contestation.status, _("The delivery is already settled."))),
+            "order",
+            "F4",
         )
     contest_check(contestation.deadline_at, clock.now(), contestation.clause)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", "Say what is wrong.", field="reason", rule="F4")
+        raise DomainError("reason_required", _("Say what is wrong."), field="reason", rule="F4")
     known = {line.pk: line for line in order.lines.all()}
     contested = []
     for i, (line_id, quantity) in enumerate((lines or {}).items()):
         line = known.get(int(line_id))
         if line is None or not 0 < int(quantity) <= line.shipped_quantity:
             raise DomainError(
-                "invalid_line", "Not a delivered quantity of this order.", f"lines[{i}]", "F4"
+                "invalid_line", _("Not a delivered quantity of this order."), f"lines[{i}]", "F4"
             )
         contested.append({"line": line.pk, "sku": line.sku, "quantity": int(quantity)})
     contestation.status = ContestationStatus.CONTESTED
@@ -101,7 +113,7 @@ def contestation_resolve(*, actor: Any, order_id: int, note: str) -> Order:
     require_seller(actor, order)
     contestation = _locked_contestation(order)
     if contestation.status != ContestationStatus.CONTESTED:
-        raise DomainError("not_contested", "Nothing to settle.", field="order", rule="F4")
+        raise DomainError("not_contested", _("Nothing to settle."), field="order", rule="F4")
     note = (note or "").strip() or "Contestation réglée."
     order = order_freeze(order_id=order.pk, actor=actor, note=note)
     _close(contestation, ContestationStatus.RESOLVED, actor)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -88,11 +89,15 @@ def digital_delivery_send(*, order_id: int, actor: Any = None) -> DigitalDeliver
     require_seller(actor, order)
     if order.state not in SENDABLE:
         raise DomainError(
-            "not_deliverable", f"Order {order.number} is {order.state}.", "order", "F11"
+            "not_deliverable",
+            _("Order %(number)s is %(state)s.")
+            % {"number": order.number, "state": str(order.get_state_display()).lower()},
+            "order",
+            "F11",
         )
     user = order.placed_by
     if user is None or not user.email:
-        raise DomainError("no_recipient", "Nobody to send the keys to.", "order", "F11")
+        raise DomainError("no_recipient", _("Nobody to send the keys to."), "order", "F11")
     at = clock.now()
     assigned: list[tuple[Any, list[DigitalKey]]] = []
     for line in order.lines.select_related("product").exclude(product__kind="physical"):
@@ -119,7 +124,7 @@ def digital_delivery_send(*, order_id: int, actor: Any = None) -> DigitalDeliver
         assigned.append((line, keys))
     if not assigned:
         raise DomainError(
-            "nothing_to_send", "Every digital line already has its keys.", "order", "F11"
+            "nothing_to_send", _("Every digital line already has its keys."), "order", "F11"
         )
     language = user.language if user.language in SUBJECTS else "fr"
     context = {
@@ -133,7 +138,7 @@ def digital_delivery_send(*, order_id: int, actor: Any = None) -> DigitalDeliver
     delivery = DigitalDelivery.objects.create(
         order=order, sent_to=user.email, language=language, sent_at=at
     )
-    delivery.keys.set([k for _, ks in assigned for k in ks])
+    delivery.keys.set([k for _line, ks in assigned for k in ks])
     subject = SUBJECTS[language].format(number=order.number)
     recipient = user.email
     transaction.on_commit(
@@ -148,7 +153,7 @@ def digital_delivery_send(*, order_id: int, actor: Any = None) -> DigitalDeliver
         {
             "to": recipient,
             "language": language,
-            "keys": sum(len(ks) for _, ks in assigned),
+            "keys": sum(len(ks) for _line, ks in assigned),
             "shipment": shipment.number if shipment else None,
         },
     )

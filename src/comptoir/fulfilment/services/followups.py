@@ -10,6 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
@@ -57,6 +60,16 @@ CONSEQUENCES = {
         "le transporteur pour avarie ou perte partielle est éteinte (C. com. L133-3) ; les "
         "produits voyagent aux risques et périls du client."
     ),
+}
+
+
+FOLLOW_UP_CLOSED: dict[str, Promise] = {
+    FollowUpStatus.DONE: gettext_lazy("This deadline is done."),
+    FollowUpStatus.LAPSED: gettext_lazy("This deadline is lapsed."),
+}
+WRONG_GOODS_CLOSED: dict[str, Promise] = {
+    WrongGoodsStatus.RETURNED: gettext_lazy("These goods are returned."),
+    WrongGoodsStatus.CHARGED: gettext_lazy("These goods are charged."),
 }
 
 
@@ -117,13 +130,16 @@ def reserve_follow_up_record(
     protest to the carrier (registered letter `reference`), on `done_on` (F4 [003 §3])."""
     found = ReserveFollowUp.objects.filter(pk=follow_up_id).first()
     if found is None:
-        raise NotFound("ReserveFollowUp", field="follow_up")
+        raise NotFound(_("Reserve follow-up"), field="follow_up")
     order = locked_order(found.order_id)
     require_buyer(actor, order)
     row = ReserveFollowUp.objects.select_for_update().get(pk=found.pk)
     if row.status != FollowUpStatus.OPEN:
         raise DomainError(
-            "already_closed", f"This deadline is {row.status}.", field="follow_up", rule="F4"
+            "already_closed",
+            str(FOLLOW_UP_CLOSED[row.status]),
+            field="follow_up",
+            rule="F4",
         )
     follow_up_done_check(row.deadline_on, done_on, clock.today())
     row.status = FollowUpStatus.DONE
@@ -189,7 +205,10 @@ def _received_on(order: Order) -> date:
     ]
     if not days:
         raise DomainError(
-            "not_delivered", "Nothing of this order was received yet.", field="order", rule="F4"
+            "not_delivered",
+            _("Nothing of this order was received yet."),
+            field="order",
+            rule="F4",
         )
     return max(days)
 
@@ -215,24 +234,24 @@ def wrong_goods_report(
     if delay is None:
         raise DomainError(
             "no_return_clause",
-            "The seller's terms set no return deadline for wrong goods.",
+            _("The seller's terms set no return deadline for wrong goods."),
             field="order",
             rule="F4",
         )
     if kind not in WrongGoodsKind.values:
-        raise DomainError("invalid_kind", "Wrong or excess goods?", field="kind", rule="F4")
+        raise DomainError("invalid_kind", _("Wrong or excess goods?"), field="kind", rule="F4")
     description = (description or "").strip()[:300]
     if not description:
-        raise DomainError("description_required", "What was delivered?", "description", "F4")
+        raise DomainError("description_required", _("What was delivered?"), "description", "F4")
     if int(quantity) <= 0:
-        raise DomainError("invalid_quantity", "At least one unit.", field="quantity", rule="F4")
+        raise DomainError("invalid_quantity", _("At least one unit."), field="quantity", rule="F4")
     sku = (sku or "").strip()[:64]
     line = order.lines.filter(sku=sku).first() if sku else None
     vat_rate = line.vat_rate if line is not None else Decimal("20")
     price = unit_price if unit_price is not None else (line.unit_price if line else None)
     if price is None or price < 0:
         raise DomainError(
-            "price_required", "Give the usual price of these goods.", "unit_price", "F4"
+            "price_required", _("Give the usual price of these goods."), "unit_price", "F4"
         )
     received_on = _received_on(order)
     deadline = delay_deadline(received_on, delay.amount, delay.unit)
@@ -283,13 +302,16 @@ def wrong_goods_return(
     seller owes it the return costs, nothing is charged (F4 [002 §9.1])."""
     found = WrongGoods.objects.filter(pk=wrong_goods_id).first()
     if found is None:
-        raise NotFound("WrongGoods", field="wrong_goods")
+        raise NotFound(_("Wrong goods"), field="wrong_goods")
     order = locked_order(found.order_id)
     require_buyer(actor, order)
     row = WrongGoods.objects.select_for_update().get(pk=found.pk)
     if row.status != WrongGoodsStatus.OPEN:
         raise DomainError(
-            "already_closed", f"These goods are {row.status}.", field="wrong_goods", rule="F4"
+            "already_closed",
+            str(WRONG_GOODS_CLOSED[row.status]),
+            field="wrong_goods",
+            rule="F4",
         )
     follow_up_done_check(row.deadline_on, returned_on, clock.today())
     row.status = WrongGoodsStatus.RETURNED

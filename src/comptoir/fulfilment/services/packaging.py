@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -28,7 +29,9 @@ from comptoir.terms.schema.fulfilment import ReturnableDeposits, ReturnableItem
 def _terms(order: Order) -> ReturnableDeposits:
     terms = policy_of(order).document.fulfilment.returnable_deposits
     if terms is None:
-        raise DomainError("no_returnable_packaging", "The terms charge no deposit.", "item", "F10")
+        raise DomainError(
+            "no_returnable_packaging", _("The terms charge no deposit."), "item", "F10"
+        )
     return terms
 
 
@@ -37,7 +40,12 @@ def _item(terms: ReturnableDeposits, name: str) -> ReturnableItem:
         if item.name == name:
             return item
     names = ", ".join(i.name for i in terms.items)
-    raise DomainError("unknown_item", f"Returnable items: {names}.", field="item", rule="F10")
+    raise DomainError(
+        "unknown_item",
+        _("Returnable items: %(names)s.") % {"names": names},
+        field="item",
+        rule="F10",
+    )
 
 
 @transaction.atomic
@@ -57,10 +65,10 @@ def packaging_deposit_record(
     amount = spec.deposit if spec.deposit is not None else unit_deposit
     if amount is None or amount < 0:
         raise DomainError(
-            "deposit_required", "Give the unit deposit (tariff).", "unit_deposit", "F10"
+            "deposit_required", _("Give the unit deposit (tariff)."), "unit_deposit", "F10"
         )
     if quantity <= 0:
-        raise DomainError("invalid_quantity", "At least one unit.", field="quantity", rule="F10")
+        raise DomainError("invalid_quantity", _("At least one unit."), field="quantity", rule="F10")
     deposit = PackagingDeposit.objects.create(
         order=order,
         item_name=spec.name,
@@ -106,7 +114,7 @@ def packaging_return_record(
             if same != (buyer_id, item, quantity, clean):
                 raise DomainError(
                     "request_key_reused",
-                    "This form was already used for another return: load the page again.",
+                    _("This form was already used for another return: load the page again."),
                     "request_key",
                     "F10",
                 )
@@ -117,7 +125,7 @@ def packaging_return_record(
     last = deposits.order_by("-created_at", "-pk").first()
     if last is None:
         raise DomainError(
-            "nothing_deposited", "No deposit was charged for this item.", "item", "F10"
+            "nothing_deposited", _("No deposit was charged for this item."), "item", "F10"
         )
     terms = _terms(last.order)
     _item(terms, item)

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import format_money_active
 from comptoir.core.money import format_money
 from comptoir.fulfilment.services._common import locked_order
 from comptoir.ordering.models import Order
@@ -84,7 +86,10 @@ def _amount(value: Any) -> Decimal:
         amount = Decimal(-1)
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise DomainError(
-            "invalid_amount", "A positive amount in euros and cents.", field="amount", rule="O10"
+            "invalid_amount",
+            _("A positive amount in euros and cents."),
+            field="amount",
+            rule="O10",
         )
     return amount
 
@@ -112,7 +117,7 @@ def order_prepayment_record(
     if replay is None and status is None:
         raise DomainError(
             "prepayment_not_required",
-            "This order awaits no prepayment.",
+            _("This order awaits no prepayment."),
             field="order",
             rule="O10",
         )
@@ -121,14 +126,15 @@ def order_prepayment_record(
         if status.due <= 0:
             raise DomainError(
                 "prepayment_complete",
-                "The prepayment of this order is already covered.",
+                _("The prepayment of this order is already covered."),
                 field="amount",
                 rule="O10",
             )
         if value > status.due:
             raise DomainError(
                 "amount_exceeds_due",
-                f"Only {format_money(status.due, 'en')} are still due for this order.",
+                _("Only %(due)s are still due for this order.")
+                % {"due": format_money_active(status.due)},
                 field="amount",
                 rule="O10",
                 details={"due": str(status.due)},

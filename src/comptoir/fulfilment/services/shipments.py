@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock, events
 from comptoir.core.errors import DomainError
@@ -32,6 +33,7 @@ from comptoir.fulfilment.services._common import (
     locked_shipment,
     policy_of,
     require_seller,
+    shipment_state_text,
 )
 from comptoir.fulfilment.services.collection import collection_notice_close
 from comptoir.fulfilment.services.followups import store_follow_ups
@@ -106,18 +108,26 @@ def shipment_create(
     require_seller(actor, order)
     quantities = {int(k): int(v) for k, v in lines.items() if int(v) != 0}
     if not quantities:
-        raise DomainError("invalid_quantity", "Ship at least one unit.", field="lines", rule="F2")
+        raise DomainError(
+            "invalid_quantity", _("Ship at least one unit."), field="lines", rule="F2"
+        )
     carrier = (carrier or "").strip()
     if not carrier:
-        raise DomainError("carrier_required", "Name the carrier.", field="carrier", rule="F2")
+        raise DomainError("carrier_required", _("Name the carrier."), field="carrier", rule="F2")
     tracking = [t.strip() for t in parcels if t and t.strip()]
     if not tracking:
         raise DomainError(
-            "tracking_required", "Each parcel needs a tracking number.", field="parcels", rule="F2"
+            "tracking_required",
+            _("Each parcel needs a tracking number."),
+            field="parcels",
+            rule="F2",
         )
     if len(set(tracking)) != len(tracking):
         raise DomainError(
-            "duplicate_tracking", "A tracking number is given twice.", field="parcels", rule="F2"
+            "duplicate_tracking",
+            _("A tracking number is given twice."),
+            field="parcels",
+            rule="F2",
         )
     hold_check(order)
     sequence = Shipment.objects.filter(order=order).count() + 1
@@ -187,7 +197,7 @@ def _reserves(reserves: Iterable[ReserveInput | Mapping[str, str]]) -> list[Rese
         if reserve.kind not in ReserveKind.values:
             raise DomainError(
                 "invalid_reserve",
-                f"Unknown reserve kind {reserve.kind!r}.",
+                _("Unknown reserve kind %(kind)s.") % {"kind": repr(reserve.kind)},
                 field=f"reserves[{i}].kind",
                 rule="F3",
             )
@@ -211,23 +221,24 @@ def delivery_record(
     order = locked_order(shipment.order_id)
     require_seller(actor, order)
     if shipment.state != ShipmentState.SHIPPED:
-        raise DomainError(
-            "not_in_transit", f"Shipment {shipment.number} is {shipment.state}.", "shipment", "F3"
-        )
+        raise DomainError("not_in_transit", shipment_state_text(shipment), "shipment", "F3")
     if (
         delivered_on > clock.today()
         or delivered_on < shipment.shipped_at.astimezone(clock.PARIS).date()
     ):
         raise DomainError(
             "invalid_delivery_date",
-            "The delivery date lies between the shipment and today.",
+            _("The delivery date lies between the shipment and today."),
             field="delivered_on",
             rule="F3",
         )
     signed_by = (signed_by or "").strip()
     if not signed_by:
         raise DomainError(
-            "signature_required", "Who signed the delivery note?", field="signed_by", rule="F3"
+            "signature_required",
+            _("Who signed the delivery note?"),
+            field="signed_by",
+            rule="F3",
         )
     checked = _reserves(reserves)
     delivery = Delivery.objects.create(
@@ -323,12 +334,10 @@ def delivery_refuse(
     order = locked_order(shipment.order_id)
     require_seller(actor, order)
     if shipment.state != ShipmentState.SHIPPED:
-        raise DomainError(
-            "not_in_transit", f"Shipment {shipment.number} is {shipment.state}.", "shipment", "F7"
-        )
+        raise DomainError("not_in_transit", shipment_state_text(shipment), "shipment", "F7")
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", "Why was it refused?", field="reason", rule="F7")
+        raise DomainError("reason_required", _("Why was it refused?"), field="reason", rule="F7")
     refusal = Refusal.objects.create(
         shipment=shipment,
         reason=reason,
@@ -360,7 +369,7 @@ def delivery_refuse(
     cost = Decimal(transport_cost).quantize(Decimal("0.01")) if transport_cost else ZERO
     if cost < 0:
         raise DomainError(
-            "invalid_amount", "A cost is positive.", field="transport_cost", rule="F7"
+            "invalid_amount", _("A cost is positive."), field="transport_cost", rule="F7"
         )
     if not valid_reason and cost > 0 and terms is not None and terms.transport_charged:
         charges.append(

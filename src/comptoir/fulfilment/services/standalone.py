@@ -32,6 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from comptoir.billing import rules as billing
 from comptoir.billing.models import Invoice, Status
@@ -325,7 +326,7 @@ def _credit_notes(
             for refund, a in parts
         )
         notes.append(note)
-    credited = {refund.pk for parts in lines.values() for refund, _ in parts}
+    credited = {refund.pk for parts in lines.values() for refund, _amount in parts}
     PackagingReturn.objects.filter(pk__in=credited).update(credited=True)
     return notes
 
@@ -404,7 +405,7 @@ def pending_documents_issue(*, actor: Any, buyer_id: int, seller_id: int) -> Iss
     if not issued.count:
         raise DomainError(
             "nothing_to_issue",
-            "Nothing waits for an invoice or a credit note (F7, F10).",
+            _("Nothing waits for an invoice or a credit note (F7, F10)."),
             rule="F7",
         )
     return issued

@@ -7,11 +7,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.catalog.services import stock_managed, stock_release, stock_reserve_many
 from comptoir.core import clock
 from comptoir.core.audit import jsonable
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.i18n import active_lang
 from comptoir.core.services import audit_record
 from comptoir.ordering.models import (
     Order,
@@ -50,6 +53,7 @@ from comptoir.parties.models import Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.payments.services.card import card_refund
 from comptoir.payments.services.refunds import refund_due_create
+from comptoir.terms.engine.citations import Explanation
 from comptoir.terms.engine.inputs import VoucherInput
 from comptoir.terms.engine.serialize import quote_to_json
 from comptoir.terms.schema.fulfilment import Withdrawal
@@ -62,7 +66,7 @@ def locked(order_id: int) -> Order:
     """The order, locked for the rest of the transaction (SELECT … FOR UPDATE on PostgreSQL)."""
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
-        raise NotFound("Order", field="order")
+        raise NotFound(_("Order"), field="order")
     return order
 
 
@@ -264,12 +268,22 @@ def reserve_stock(order: Order, lines: list[OrderLine]) -> None:
         if line.product_id in short:
             raise DomainError(
                 "insufficient_stock",
-                f"Not enough stock of {line.sku} for {line.quantity} unit(s).",
+                ngettext(
+                    "Not enough stock of %(sku)s for %(count)s unit.",
+                    "Not enough stock of %(sku)s for %(count)s units.",
+                    line.quantity,
+                )
+                % {"sku": line.sku, "count": line.quantity},
                 field=f"lines[{i}].quantity",
                 rule="O13",
             )
     for line in held:
         line.reserved_quantity = line.quantity
+
+
+def explanation_text(explanation: Explanation) -> str:
+    """The quote's bilingual explanation in the reader's language (French unless English is on)."""
+    return explanation.en if active_lang() == "en" else explanation.fr
 
 
 def refuse_on_violations(priced: PricedCart) -> None:
@@ -278,7 +292,7 @@ def refuse_on_violations(priced: PricedCart) -> None:
         first = violations[0]
         raise DomainError(
             first.code,
-            first.explanation.en,
+            explanation_text(first.explanation),
             field="lines",
             rule=first.rule,
             details={
@@ -301,7 +315,7 @@ def refuse_unusable_voucher(priced: PricedCart) -> None:
     if warning is not None:
         raise DomainError(
             warning.code,
-            warning.explanation.en,
+            explanation_text(warning.explanation),
             field="voucher_code",
             rule=warning.rule,
             details={"explanation": warning.explanation.as_dict()},

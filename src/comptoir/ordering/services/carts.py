@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.catalog import queries as catalog
 from comptoir.core import clock
@@ -25,7 +27,7 @@ def _cart(actor: Any, buyer: Organization, seller: Organization) -> Cart:
     if actor is not None:
         require_permission(actor, buyer, Permission.USE_CART)
     catalog.seller_for(buyer, seller.pk)
-    cart, _ = Cart.objects.get_or_create(buyer=buyer, seller=seller)
+    cart, _created = Cart.objects.get_or_create(buyer=buyer, seller=seller)
     return cart
 
 
@@ -39,11 +41,13 @@ def cart_line_set(
 ) -> Cart:
     """Set the quantity of a SKU in the cart; 0 removes the line."""
     if not isinstance(quantity, int) or quantity < 0 or quantity > 1_000_000:
-        raise DomainError("invalid_quantity", "A whole quantity from 0.", field="quantity")
+        raise DomainError("invalid_quantity", _("A whole quantity from 0."), field="quantity")
     cart = _cart(actor, buyer, seller)
     product = _products(buyer, seller, [sku]).get(sku)
     if product is None:
-        raise DomainError("unknown_sku", f"Unknown SKU {sku!r}.", field="sku", rule="C1")
+        raise DomainError(
+            "unknown_sku", _("Unknown SKU '%(sku)s'.") % {"sku": sku}, field="sku", rule="C1"
+        )
     if quantity == 0:
         CartLine.objects.filter(cart=cart, product=product).delete()
     else:
@@ -72,7 +76,7 @@ def parse_quick_order(text: str, *, header: bool = True) -> list[LineRequest]:
         if len(cells) != 2:
             raise DomainError(
                 "invalid_line",
-                f"Line {number}: expected a SKU and a quantity.",
+                _("Line %(number)s: expected a SKU and a quantity.") % {"number": number},
                 field=f"lines[{number - 1}]",
             )
         sku, raw = cells
@@ -81,12 +85,18 @@ def parse_quick_order(text: str, *, header: bool = True) -> list[LineRequest]:
                 continue
             raise DomainError(
                 "invalid_quantity",
-                f"Line {number}: {raw!r} is not a whole quantity.",
+                _("Line %(number)s: '%(value)s' is not a whole quantity.")
+                % {"number": number, "value": raw},
                 field=f"lines[{number - 1}].quantity",
             )
         requests[sku] = requests.get(sku, 0) + int(raw)
         if len(requests) > MAX_LINES:
-            raise DomainError("too_many_lines", f"At most {MAX_LINES} lines.", field="lines")
+            raise DomainError(
+                "too_many_lines",
+                ngettext("At most %(count)s line.", "At most %(count)s lines.", MAX_LINES)
+                % {"count": MAX_LINES},
+                field="lines",
+            )
     return [LineRequest(sku, qty) for sku, qty in requests.items() if qty > 0]
 
 
@@ -100,12 +110,15 @@ def cart_lines_add(
     for i, line in enumerate(lines):
         if line.sku not in found:
             raise DomainError(
-                "unknown_sku", f"Unknown SKU {line.sku!r}.", field=f"lines[{i}].sku", rule="C1"
+                "unknown_sku",
+                _("Unknown SKU '%(sku)s'.") % {"sku": line.sku},
+                field=f"lines[{i}].sku",
+                rule="C1",
             )
         if line.quantity <= 0:
             raise DomainError(
                 "invalid_quantity",
-                "Quantities must be at least 1.",
+                _("Quantities must be at least 1."),
                 field=f"lines[{i}].quantity",
             )
     existing = {cl.product_id: cl for cl in CartLine.objects.filter(cart=cart)}

@@ -13,12 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.billing.models import Status as InvoiceStatus
 from comptoir.billing.services import credit_note_create, draft_from_invoice, invoice_issue
 from comptoir.catalog.services import stock_release
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import active_lang
 from comptoir.ordering.models import Order, OrderLine, OrderWithdrawal
 from comptoir.ordering.rules import (
     CANCELLED,
@@ -76,12 +78,10 @@ def _chosen(order: Order, line_ids: Sequence[int] | None) -> list[OrderLine]:
             excluded = [ln for ln in lines if _excluded(ln)]
             raise _refusal(
                 "nothing_to_withdraw",
-                "No line of this order can be withdrawn from"
-                + (
-                    f": {exception_reason(excluded[0].withdrawal_exception, 'en')}."
-                    if excluded
-                    else "."
-                ),
+                _("No line of this order can be withdrawn from: %(reason)s.")
+                % {"reason": exception_reason(excluded[0].withdrawal_exception, active_lang())}
+                if excluded
+                else _("No line of this order can be withdrawn from."),
                 excluded,
             )
         return chosen
@@ -90,7 +90,7 @@ def _chosen(order: Order, line_ids: Sequence[int] | None) -> list[OrderLine]:
     if unknown or not line_ids:
         raise DomainError(
             "unknown_line",
-            "Name lines of this order not yet withdrawn from.",
+            _("Name lines of this order not yet withdrawn from."),
             field="lines",
             rule="O17",
         )
@@ -100,8 +100,11 @@ def _chosen(order: Order, line_ids: Sequence[int] | None) -> list[OrderLine]:
         first = excluded[0]
         raise _refusal(
             "withdrawal_excluded",
-            f"{first.sku}: no withdrawal right, "
-            f"{exception_reason(first.withdrawal_exception, 'en')}.",
+            _("%(sku)s: no withdrawal right, %(reason)s.")
+            % {
+                "sku": first.sku,
+                "reason": exception_reason(first.withdrawal_exception, active_lang()),
+            },
             excluded,
         )
     return chosen
@@ -188,7 +191,7 @@ def order_withdraw(
     if not order.consumer:
         raise DomainError(
             "not_a_consumer_order",
-            "Only an order placed as a consumer carries a withdrawal right.",
+            _("Only an order placed as a consumer carries a withdrawal right."),
             field="order",
             rule="O17",
         )

@@ -10,9 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import format_money_active
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import ACCEPTED, IN_PROGRESS, transition_check
@@ -26,7 +28,7 @@ from comptoir.ordering.services._common import (
 )
 from comptoir.terms.engine.adapter import clause
 from comptoir.terms.engine.serialize import money, rate
-from comptoir.terms.engine.support import STANDARD_VAT_RATE, eur_en, eur_fr
+from comptoir.terms.engine.support import STANDARD_VAT_RATE, eur_fr
 
 CENT = Decimal("0.01")
 MAX_FEE = Decimal("100000.00")
@@ -37,10 +39,13 @@ def fee_amount(value: Decimal | str | int, field: str = "fee") -> Decimal:
     try:
         amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, TypeError, ValueError) as exc:
-        raise DomainError("invalid_amount", "Give an amount in euros.", field=field) from exc
+        raise DomainError("invalid_amount", _("Give an amount in euros."), field=field) from exc
     if not Decimal("0") < amount <= MAX_FEE:
         raise DomainError(
-            "invalid_amount", "The fee is a positive amount excl. VAT.", field=field, rule="O11"
+            "invalid_amount",
+            _("The fee is a positive amount excl. VAT."),
+            field=field,
+            rule="O11",
         )
     return amount
 
@@ -54,7 +59,7 @@ def change_fee(order: Order, fee: Decimal, reason: str) -> dict[str, Any]:
     if order.state not in {ACCEPTED, IN_PROGRESS}:
         raise DomainError(
             "change_fee_after_acceptance_only",
-            "A change fee applies to a change after acceptance; before it, modify the order.",
+            _("A change fee applies to a change after acceptance; before it, modify the order."),
             field="fee",
             rule="O11",
         )
@@ -62,7 +67,7 @@ def change_fee(order: Order, fee: Decimal, reason: str) -> dict[str, Any]:
     if not section.changes.extra_fees_possible:
         raise DomainError(
             "change_fee_not_in_terms",
-            "These terms provide no fee for a change after acceptance.",
+            _("These terms provide no fee for a change after acceptance."),
             field="fee",
             rule="O11",
         )
@@ -88,7 +93,7 @@ def check_delivery_date(day: date) -> date:
     if day < clock.today():
         raise DomainError(
             "invalid_delivery_date",
-            "The new delivery date cannot be in the past.",
+            _("The new delivery date cannot be in the past."),
             field="new_delivery_date",
             rule="O11",
         )
@@ -118,13 +123,13 @@ def order_mark_manual_handling(
     transition_check("mark_manual_handling", order.state)
     if order.manual_handling:
         raise DomainError(
-            "already_marked", "The order is already marked for manual handling.", rule="O11"
+            "already_marked", _("The order is already marked for manual handling."), rule="O11"
         )
     rules = ordering_policy(order.terms_version).engine.eligibility
     if not rules.handling_possible:
         raise DomainError(
             "no_handling_fee_clause",
-            "These terms provide no manual-handling fee.",
+            _("These terms provide no manual-handling fee."),
             field="manual_handling",
             rule="O11",
         )
@@ -132,14 +137,15 @@ def order_mark_manual_handling(
     if amount is not None and rules.handling_fee is not None and amount != rules.handling_fee:
         raise DomainError(
             "handling_fee_fixed_by_terms",
-            f"These terms fix the handling fee at {eur_en(rules.handling_fee)} excl. VAT.",
+            _("These terms fix the handling fee at %(amount)s excl. VAT.")
+            % {"amount": format_money_active(rules.handling_fee)},
             field="fee",
             rule="O11",
         )
     if amount is not None and rules.handling_fee is None and not rules.handling_fee_from_contract:
         raise DomainError(
             "handling_fee_not_in_terms",
-            "These terms give no handling-fee amount to charge.",
+            _("These terms give no handling-fee amount to charge."),
             field="fee",
             rule="O11",
         )

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from comptoir.catalog.services import stock_issue
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -26,22 +29,29 @@ def order_record_shipment(
     order = locked(order_id)
     lines = {line.pk: line for line in order.lines.all()}
     if not quantities or any(q < 0 for q in quantities.values()):
-        raise DomainError("invalid_quantity", "Ship at least one unit.", field="lines", rule="F2")
+        raise DomainError(
+            "invalid_quantity", _("Ship at least one unit."), field="lines", rule="F2"
+        )
     for line_id, quantity in quantities.items():
         line = lines.get(line_id)
         if line is None:
-            raise DomainError("unknown_line", "Not a line of this order.", field="lines")
+            raise DomainError("unknown_line", _("Not a line of this order."), field="lines")
         if line.withdrawn_at is not None and quantity:
             raise DomainError(
                 "line_withdrawn",
-                f"{line.sku}: the consumer withdrew from this line.",
+                _("%(sku)s: the consumer withdrew from this line.") % {"sku": line.sku},
                 field=f"lines[{line.position - 1}].quantity",
                 rule="O17",
             )
         if line.shipped_quantity + quantity > line.quantity:
             raise DomainError(
                 "over_shipment",
-                f"{line.sku}: {line.quantity - line.shipped_quantity} unit(s) left to ship.",
+                ngettext(
+                    "%(sku)s: %(count)s unit left to ship.",
+                    "%(sku)s: %(count)s units left to ship.",
+                    line.quantity - line.shipped_quantity,
+                )
+                % {"sku": line.sku, "count": line.quantity - line.shipped_quantity},
                 field=f"lines[{line.position - 1}].quantity",
                 rule="F2",
             )
@@ -76,7 +86,7 @@ def order_record_delivery(
     order = locked(order_id)
     if not order_fully_shipped(order):
         raise DomainError(
-            "not_fully_shipped", "Some goods are still to ship.", field="state", rule="F3"
+            "not_fully_shipped", _("Some goods are still to ship."), field="state", rule="F3"
         )
     delivered_on = delivered_on or clock.today()
     fields: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.catalog import queries as catalog
 from comptoir.core import clock
@@ -100,7 +101,7 @@ def _check_key(key: str) -> None:
     if not key or len(key) > 80 or not key.isprintable():
         raise DomainError(
             "invalid_idempotency_key",
-            "An idempotency key of 1 to 80 printable characters is required.",
+            _("An idempotency key of 1 to 80 printable characters is required."),
             field="idempotency_key",
         )
 
@@ -112,7 +113,7 @@ def _replay(buyer: Organization, key: str, fingerprint: str) -> Order | None:
     if existing.request_hash != fingerprint:
         raise DomainError(
             "idempotency_key_reused",
-            "This idempotency key was already used for a different order.",
+            _("This idempotency key was already used for a different order."),
             field="idempotency_key",
         )
     return existing
@@ -261,8 +262,11 @@ def _place_one(sub: Submission, actor: Any, signature: Signature) -> Order:
         if version.version != sub.accepted_terms_version:
             raise DomainError(
                 "terms_version_changed",
-                f"The seller's terms in force are version {version.version}; read and accept "
-                "them before ordering.",
+                _(
+                    "The seller's terms in force are version %(version)s; read and accept them "
+                    "before ordering."
+                )
+                % {"version": version.version},
                 field="accepted_terms_version",
                 rule="N3",
                 details={"in_force": version.version},
@@ -300,7 +304,7 @@ def _check(sub: Submission, actor: Any) -> None:
     if actor is not None:
         require_permission(actor, sub.buyer, Permission.PLACE_ORDERS)
     if not sub.buyer.is_buyer:
-        raise DomainError("not_a_buyer", "Only a buyer organization places orders.", rule="P1")
+        raise DomainError("not_a_buyer", _("Only a buyer organization places orders."), rule="P1")
     if sub.as_consumer:
         # O17: a consumer is a natural person acting outside its trade (C. conso., art.
         # liminaire); a company never buys as one
@@ -350,7 +354,7 @@ def orders_place(
     sellers = [s.seller.pk for s in submissions]
     if len(set(sellers)) != len(sellers):
         raise DomainError(
-            "duplicate_seller", "One submission per seller.", field="submissions", rule="O1"
+            "duplicate_seller", _("One submission per seller."), field="submissions", rule="O1"
         )
     _consumers_served(submissions)
     outcomes: list[Order | DomainError] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Order
@@ -27,14 +28,14 @@ def order_prepayment_waive(*, actor: Any, order_id: int, reason: str = "") -> Or
         # a card order is paid at checkout (PT2): there is nothing to waive
         raise DomainError(
             "prepayment_not_required",
-            "This order awaits no prepayment.",
+            _("This order awaits no prepayment."),
             field="order",
             rule="O10",
         )
     if order.state not in OPEN_STATES:
         raise DomainError(
             "order_closed",
-            "This order is no longer to serve.",
+            _("This order is no longer to serve."),
             field="state",
             rule="O10",
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.catalog.models import Product
 from comptoir.core import clock
@@ -79,7 +80,7 @@ def _check_offered(order: Order) -> None:
     if not substitution_offered(order):
         raise DomainError(
             "substitution_not_offered",
-            "These terms provide no substitution of products.",
+            _("These terms provide no substitution of products."),
             field="order",
             rule="C6",
         )
@@ -89,7 +90,7 @@ def _check_not_invoiced(order: Order) -> None:
     if order.invoice_id is not None:
         raise DomainError(
             "already_invoiced",
-            "The order is invoiced: its lines no longer change.",
+            _("The order is invoiced: its lines no longer change."),
             field="order",
             rule="I9",
         )
@@ -98,11 +99,12 @@ def _check_not_invoiced(order: Order) -> None:
 def _open_line(order: Order, line: OrderLine | None) -> OrderLine:
     """The line still to supply: not shipped, not withdrawn (C6: before shipment only)."""
     if line is None:
-        raise NotFound("Order line", field="line_id")
+        raise NotFound(_("Order line"), field="line_id")
     if line.shipped_quantity > 0 or line.withdrawn_at is not None:
         raise DomainError(
             "line_not_open",
-            f"{line.sku}: already shipped or withdrawn; it can no longer be replaced.",
+            _("%(sku)s: already shipped or withdrawn; it can no longer be replaced.")
+            % {"sku": line.sku},
             field="line_id",
             rule="C6",
         )
@@ -134,14 +136,15 @@ def order_substitution_propose(
     line = _open_line(order, order.lines.filter(pk=line_id).first())
     if quantity <= 0:
         raise DomainError(
-            "invalid_quantity", "Quantities must be at least 1.", field="quantity", rule="C6"
+            "invalid_quantity", _("Quantities must be at least 1."), field="quantity", rule="C6"
         )
     product = _replacement(order, product_id, sku)
     current = list(order.lines.all())
     if any(other.sku == product.sku for other in current):
         raise DomainError(
             "already_in_order",
-            f"{product.sku} is already a line of the order: change its quantity instead.",
+            _("%(sku)s is already a line of the order: change its quantity instead.")
+            % {"sku": product.sku},
             field="product_id",
             rule="C6",
         )
@@ -150,7 +153,8 @@ def order_substitution_propose(
     ).exists():
         raise DomainError(
             "proposal_pending",
-            f"A replacement for {line.sku} already waits for the buyer's answer.",
+            _("A replacement for %(sku)s already waits for the buyer's answer.")
+            % {"sku": line.sku},
             field="line_id",
             rule="C6",
         )
@@ -197,7 +201,7 @@ def _replacement(order: Order, product_id: int | None, sku: str) -> Product:
     if product_id is None and not sku:
         raise DomainError(
             "product_required",
-            "Choose the replacement product (by SKU or from the list).",
+            _("Choose the replacement product (by SKU or from the list)."),
             field="product_id",
             rule="C6",
         )
@@ -205,13 +209,13 @@ def _replacement(order: Order, product_id: int | None, sku: str) -> Product:
     if product_id is not None:
         product = products.filter(pk=product_id).first()
         if product is None:
-            raise NotFound("Product", field="product_id")
+            raise NotFound(_("Product"), field="product_id")
         return product
     product = products.filter(sku=sku[:64]).first()
     if product is None:
         raise DomainError(
             "unknown_sku",
-            f"The seller has no product {sku[:64]!r}.",
+            _("The seller has no product '%(sku)s'.") % {"sku": sku[:64]},
             field="sku",
             rule="C6",
         )
@@ -243,14 +247,14 @@ def order_substitution_answer(
         .first()
     )
     if order_id is None:
-        raise NotFound("Substitution proposal", field="proposal_id")
+        raise NotFound(_("Substitution proposal"), field="proposal_id")
     order = locked(order_id)  # the order first, as every ordering service locks it
     proposal = SubstitutionProposal.objects.select_for_update().get(pk=proposal_id)
     require_buyer(actor, order)
     if proposal.status == SubstitutionStatus.LAPSED:
         raise DomainError(
             "proposal_lapsed",
-            "This proposal can no longer be answered: the order ended, shipped or was invoiced.",
+            _("This proposal can no longer be answered: the order ended, shipped or was invoiced."),
             field="proposal_id",
             rule="C6",
         )
@@ -258,7 +262,9 @@ def order_substitution_answer(
     if proposal.status != SubstitutionStatus.PENDING:
         raise DomainError(
             "already_answered",
-            f"This proposal was already {proposal.status}.",
+            _("This proposal was already accepted.")
+            if proposal.status == SubstitutionStatus.ACCEPTED
+            else _("This proposal was already declined."),
             field="proposal_id",
             rule="C6",
         )

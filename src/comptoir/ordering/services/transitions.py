@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.calendar import add_months
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import active_lang
 from comptoir.ordering.models import Order
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest
@@ -37,7 +39,7 @@ from comptoir.ordering.services.invoicing import order_invoice_if_due
 def _reason(reason: str, field: str = "reason", rule: str = "O10") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("reason_required", "Give the reason.", field=field, rule=rule)
+        raise DomainError("reason_required", _("Give the reason."), field=field, rule=rule)
     return reason[:2000]
 
 
@@ -124,7 +126,7 @@ def order_edit(*, actor: Any, order_id: int, lines: Sequence[LineRequest]) -> Or
         code = "seller_consent_required" if decision.allowed else "order_not_editable"
         raise DomainError(
             code,
-            decision.reason_en,
+            decision.reason_en if active_lang() == "en" else decision.reason_fr,
             field="lines",
             rule=decision.rule,
             details={"fr": decision.reason_fr},
@@ -162,14 +164,14 @@ def order_change(
     if policy.edit.after_acceptance == "forbidden" and order.state in {ACCEPTED, IN_PROGRESS}:
         raise DomainError(
             "order_not_editable",
-            "These terms forbid changes after acceptance.",
+            _("These terms forbid changes after acceptance."),
             field="lines",
             rule="O7",
         )
     if order.invoice_id is not None:
         raise DomainError(
             "already_invoiced",
-            "The order is invoiced: correct it with a credit note.",
+            _("The order is invoiced: correct it with a credit note."),
             field="lines",
             rule="I9",
         )
@@ -202,7 +204,7 @@ def buyer_cancel_refusal(order: Order) -> DomainError | None:
     if order.state not in BUYER_CANCELS_IN:
         return DomainError(
             "seller_consent_required",
-            "Once accepted, a cancellation needs the seller's written consent.",
+            _("Once accepted, a cancellation needs the seller's written consent."),
             field="state",
             rule="O11",
         )
@@ -210,10 +212,13 @@ def buyer_cancel_refusal(order: Order) -> DomainError | None:
     if acceptance.buyer_order_irrevocable:
         # O8 [002 §4.2]: "Le bon de commande de l'Acheteur ne peut être révoqué."
         clause = str(acceptance.clause) if acceptance.clause is not None else ""
+        message = _(
+            "Under the seller's terms the buyer's order cannot be revoked: only the seller can "
+            "cancel it (with its written consent) or refuse it."
+        )
         return DomainError(
             "order_irrevocable",
-            "Under the seller's terms the buyer's order cannot be revoked: only the seller can "
-            "cancel it (with its written consent) or refuse it." + (f" {clause}" if clause else ""),
+            f"{message} {clause}" if clause else message,
             field="state",
             rule="O8",
             details={"clause": clause},
@@ -221,7 +226,7 @@ def buyer_cancel_refusal(order: Order) -> DomainError | None:
     if order.invoice_id is not None:
         return DomainError(
             "already_invoiced",
-            "The order is invoiced: cancel it with a credit note.",
+            _("The order is invoiced: cancel it with a credit note."),
             field="state",
             rule="I9",
         )
@@ -248,11 +253,11 @@ def order_cancel(*, actor: Any, order_id: int, reason: str, by: str) -> Order:
         if refusal is not None:
             raise refusal
     else:
-        raise DomainError("invalid_party", "by is 'buyer' or 'seller'.", field="by")
+        raise DomainError("invalid_party", _("by is 'buyer' or 'seller'."), field="by")
     if order.invoice_id is not None:
         raise DomainError(
             "already_invoiced",
-            "The order is invoiced: cancel it with a credit note.",
+            _("The order is invoiced: cancel it with a credit note."),
             field="state",
             rule="I9",
         )
@@ -285,7 +290,7 @@ def order_suspend(*, actor: Any, order_id: int, reason: str) -> Order:
     if months is None:
         raise DomainError(
             "no_force_majeure_clause",
-            "These terms have no force-majeure suspension.",
+            _("These terms have no force-majeure suspension."),
             field="state",
             rule="N4",
         )

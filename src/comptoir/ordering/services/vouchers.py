@@ -22,6 +22,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.catalog.models import Product
 from comptoir.core import clock
@@ -42,20 +44,18 @@ def _amount(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise DomainError(
-            "invalid_amount", "Montant invalide. / Invalid amount.", "amount", RULE
-        ) from None
+        raise DomainError("invalid_amount", _("Invalid amount."), "amount", RULE) from None
     if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
         raise DomainError(
             "invalid_amount",
-            "Le bon a un montant positif. / A voucher has a positive amount.",
+            _("A voucher has a positive amount."),
             "amount",
             RULE,
         )
     if amount != amount.quantize(Decimal("0.01")):
         raise DomainError(
             "invalid_amount",
-            "Montant au centime près. / Amount in whole cents.",
+            _("Amount in whole cents."),
             "amount",
             RULE,
         )
@@ -72,8 +72,12 @@ def _excluded(seller: Organization, skus: Sequence[str]) -> list[str]:
     if unknown:
         raise DomainError(
             "unknown_sku",
-            "Référence inconnue dans cette boutique : "
-            f"{', '.join(unknown[:5])}. / Unknown reference in this shop.",
+            ngettext(
+                "Unknown reference in this shop: %(skus)s.",
+                "Unknown references in this shop: %(skus)s.",
+                len(unknown),
+            )
+            % {"skus": ", ".join(unknown[:5])},
             "excluded_skus",
             RULE,
             details={"unknown": unknown},
@@ -97,13 +101,12 @@ def voucher_create(
     if actor is not None:
         require_permission(actor, seller, PERMISSION)
     if not seller.is_seller:
-        raise DomainError("not_a_seller", "Organisation non vendeuse. / Not a seller.", None, RULE)
+        raise DomainError("not_a_seller", _("Not a seller."), None, RULE)
     code = (code or "").strip().upper()
     if not CODE_PATTERN.match(code):
         raise DomainError(
             "invalid_code",
-            "Code de 1 à 40 caractères : lettres, chiffres, - et _. "
-            "/ 1 to 40 letters, digits, - or _.",
+            _("1 to 40 letters, digits, - or _."),
             "code",
             RULE,
         )
@@ -111,15 +114,14 @@ def voucher_create(
     if valid_to < valid_from:
         raise DomainError(
             "invalid_period",
-            "La fin précède le début. / The period ends before it starts.",
+            _("The period ends before it starts."),
             "valid_to",
             RULE,
         )
     if valid_to < clock.today():
         raise DomainError(
             "period_ended",
-            "Période déjà terminée : le bon ne serait jamais valable. "
-            "/ The period has already ended.",
+            _("The period has already ended."),
             "valid_to",
             RULE,
         )
@@ -127,7 +129,7 @@ def voucher_create(
     if Voucher.objects.filter(seller=seller, code=code).exists():
         raise DomainError(
             "duplicate_code",
-            "Ce code existe déjà dans la boutique. / This code already exists in the shop.",
+            _("This code already exists in the shop."),
             "code",
             RULE,
         )
@@ -166,7 +168,7 @@ def voucher_deactivate(*, actor: Any, voucher: Voucher) -> Voucher:
     if voucher.redeemed_by_id is not None:
         raise DomainError(
             "voucher_used",
-            "Bon déjà utilisé sur une commande : il y reste. / Already used on an order.",
+            _("Already used on an order."),
             None,
             RULE,
         )
@@ -174,7 +176,7 @@ def voucher_deactivate(*, actor: Any, voucher: Voucher) -> Voucher:
     if voucher.valid_to <= yesterday:
         raise DomainError(
             "voucher_ended",
-            "La période de ce bon est déjà terminée. / This voucher's period has already ended.",
+            _("This voucher's period has already ended."),
             None,
             RULE,
         )

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
@@ -66,9 +68,9 @@ def _key_manager(actor: Any, organization: Organization | int) -> Membership:
     """The actor's active membership when it may manage keys: an owner or manage_users (P4)."""
     membership = active_membership(actor, organization)
     if membership is None:
-        raise NotFound("Organization")
+        raise NotFound(_("Organization"))
     if Permission.MANAGE_USERS not in membership.effective_permissions:
-        raise PermissionDenied("Only an owner or a user manager may manage API keys (P4).")
+        raise PermissionDenied(_("Only an owner or a user manager may manage API keys (P4)."))
     return membership
 
 
@@ -77,10 +79,18 @@ def _clean_scopes(scopes: Iterable[str]) -> list[str]:
     unknown = [s for s in cleaned if s not in Permission.values]
     if unknown:
         raise DomainError(
-            "invalid_permission", f"Unknown permission: {', '.join(unknown)}.", "scopes", "P4"
+            "invalid_permission",
+            ngettext(
+                "Unknown permission: %(permissions)s.",
+                "Unknown permissions: %(permissions)s.",
+                len(unknown),
+            )
+            % {"permissions": ", ".join(unknown)},
+            "scopes",
+            "P4",
         )
     if not cleaned:
-        raise DomainError("scopes_required", "Give the key at least one right.", "scopes", "P4")
+        raise DomainError("scopes_required", _("Give the key at least one right."), "scopes", "P4")
     return cleaned
 
 
@@ -102,12 +112,13 @@ def api_key_create(
     manager = _key_manager(actor, organization)
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise DomainError("name_required", "Name the key (1 to 100 characters).", "name")
+        raise DomainError("name_required", _("Name the key (1 to 100 characters)."), "name")
     wanted = _clean_scopes(scopes)
     missing = sorted(set(wanted) - manager.effective_permissions)
     if missing:
         raise PermissionDenied(
-            f"You cannot give a key rights you do not hold: {', '.join(missing)}."
+            _("You cannot give a key rights you do not hold: %(permissions)s.")
+            % {"permissions": ", ".join(missing)}
         )
     prefix, secret = _new_prefix(), secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
@@ -139,9 +150,9 @@ def api_key_revoke(
     key = ApiKey.objects.select_for_update().filter(pk=key_id).first()
     org_id = organization if isinstance(organization, int | None) else organization.pk
     if key is None or (org_id is not None and key.organization_id != org_id):
-        raise NotFound("API key")
+        raise NotFound(_("API key"))
     if active_membership(actor, key.organization_id) is None:
-        raise NotFound("API key")
+        raise NotFound(_("API key"))
     _key_manager(actor, key.organization_id)
     if key.revoked_at is not None:
         return key

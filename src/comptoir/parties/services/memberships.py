@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, PermissionDenied
@@ -29,7 +30,7 @@ def _clean_permissions(permissions: Iterable[str]) -> list[str]:
         if permission not in Permission.values:
             raise DomainError(
                 "invalid_permission",
-                f"Droit inconnu : {permission!r}. / Unknown permission.",
+                _("Unknown permission: “%(permission)s”.") % {"permission": permission},
                 "permissions",
                 "P4",
             )
@@ -43,9 +44,7 @@ def _clean_email(email: str, field: str = "email") -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError(
-            "invalid_email", "Adresse e-mail invalide. / Invalid e-mail address.", field
-        ) from None
+        raise DomainError("invalid_email", _("Invalid e-mail address."), field) from None
     return email
 
 
@@ -55,7 +54,7 @@ def _manager_membership(actor: UserType | None, organization: Organization) -> M
         return None
     membership = active_membership(actor, organization)
     if membership is None or Permission.MANAGE_USERS not in membership.effective_permissions:
-        raise PermissionDenied("Vous ne pouvez pas gérer les utilisateurs de ce compte.")
+        raise PermissionDenied(_("You cannot manage the users of this account."))
     return membership
 
 
@@ -65,7 +64,10 @@ def _check_grantable(manager: Membership | None, permissions: list[str]) -> None
         return
     missing = sorted(set(permissions) - manager.effective_permissions)
     if missing:
-        raise PermissionDenied(f"Vous ne pouvez pas accorder : {', '.join(missing)}.")
+        raise PermissionDenied(
+            _("You cannot grant rights you do not hold: %(permissions)s.")
+            % {"permissions": ", ".join(missing)}
+        )
 
 
 def _user_code(organization: Organization) -> str:
@@ -87,7 +89,7 @@ def _new_membership(
     if existing is not None:
         raise DomainError(
             "already_member",
-            "Cet utilisateur est déjà membre de l'organisation. / Already a member.",
+            _("Already a member."),
             "email",
             "P4",
         )
@@ -114,11 +116,9 @@ def user_create(
     until one is set."""
     email = _clean_email(email)
     if User.objects.filter(email__iexact=email).exists():
-        raise DomainError(
-            "email_taken", "Un compte existe déjà avec cette adresse. / E-mail taken.", "email"
-        )
+        raise DomainError("email_taken", _("E-mail taken."), "email")
     if language not in ("fr", "en"):
-        raise DomainError("invalid_language", "Langue inconnue (fr, en).", "language")
+        raise DomainError("invalid_language", _("Unknown language (fr, en)."), "language")
     user = User.objects.create_user(email, password, full_name=full_name.strip(), language=language)
     if password is None:
         user.set_unusable_password()
@@ -146,7 +146,7 @@ def membership_add(
     """Attach an existing user to an organization (operator, owner or user manager)."""
     manager = _manager_membership(actor, organization)
     if is_owner and manager is not None and not manager.is_owner:
-        raise PermissionDenied("Seul le titulaire peut nommer un autre titulaire.")
+        raise PermissionDenied(_("Only an owner may appoint another owner."))
     cleaned = _clean_permissions(permissions)
     _check_grantable(manager, cleaned)
     membership = _new_membership(
@@ -183,9 +183,7 @@ def membership_invite(
     cleaned = _clean_permissions(permissions)
     _check_grantable(manager, cleaned)
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise DomainError(
-            "already_member", "Cette personne est déjà membre. / Already a member.", "email", "P4"
-        )
+        raise DomainError("already_member", _("Already a member."), "email", "P4")
     now = clock.now()
     invitation = Invitation.objects.create(
         organization=organization,
@@ -222,14 +220,14 @@ def invitation_accept(*, token: str, user: UserType) -> Membership:
     ):
         raise DomainError(
             "invitation_invalid",
-            "Invitation inconnue, expirée ou déjà utilisée. / Invalid or expired invitation.",
+            _("Invalid or expired invitation."),
             "token",
             "P4",
         )
     if user.email.lower() != invitation.email.lower():
         raise DomainError(
             "invitation_email_mismatch",
-            "Cette invitation a été envoyée à une autre adresse. / Sent to another address.",
+            _("This invitation was sent to another address."),
             "email",
             "P4",
         )
@@ -289,7 +287,7 @@ def membership_set_permissions(
     if membership.is_owner:
         raise DomainError(
             "owner_has_all_permissions",
-            "Le titulaire du compte a tous les droits. / The owner holds every permission.",
+            _("The owner holds every permission."),
             "permissions",
             "P4",
         )
@@ -314,7 +312,7 @@ def _require_owner(actor: UserType | None, organization: Organization) -> None:
         return
     mine = active_membership(actor, organization)
     if mine is None or not mine.is_owner:
-        raise PermissionDenied("Seul le titulaire du compte peut faire cela. / Owner only.")
+        raise PermissionDenied(_("Owner only."))
 
 
 @transaction.atomic
@@ -325,7 +323,7 @@ def membership_deactivate(*, actor: UserType | None, membership: Membership) -> 
     if membership.is_owner:
         raise DomainError(
             "cannot_deactivate_owner",
-            "Le titulaire du compte ne peut pas être désactivé. / The owner cannot be deactivated.",
+            _("The owner cannot be deactivated."),
             "membership",
             "P4",
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, PermissionDenied
@@ -33,7 +34,7 @@ def _require_owner_or_operator(actor: User | None, organization: Organization) -
         return
     membership = active_membership(actor, organization)
     if membership is None or not membership.is_owner:
-        raise PermissionDenied("Réservé au titulaire du compte. / Account owner only.", rule="P2")
+        raise PermissionDenied(_("Account owner only."), rule="P2")
 
 
 @transaction.atomic
@@ -48,9 +49,9 @@ def document_upload(
     """Add an onboarding document (P2). A Kbis needs its issue date and must be < 3 months old."""
     _require_owner_or_operator(actor, organization)
     if kind not in DocumentKind.values:
-        raise DomainError("invalid_document_kind", "Type de document inconnu.", "kind", "P2")
+        raise DomainError("invalid_document_kind", _("Unknown document type."), "kind", "P2")
     if not file:
-        raise DomainError("required", "Joignez le fichier. / Attach the file.", "file", "P2")
+        raise DomainError("required", _("Attach the file."), "file", "P2")
     rules.check_document_date(kind=kind, issue_date=issue_date, today=clock.today())
     document = OnboardingDocument(
         organization=organization,
@@ -81,7 +82,7 @@ def document_review(
     require_operator(actor)
     document = OnboardingDocument.objects.select_for_update().get(pk=document.pk)
     if not accepted and not note.strip():
-        raise DomainError("reason_required", "Indiquez le motif du refus.", "note", "P2")
+        raise DomainError("reason_required", _("Give the reason for the refusal."), "note", "P2")
     document.status = DocumentStatus.ACCEPTED if accepted else DocumentStatus.REJECTED
     document.review_note = note.strip()
     document.reviewed_at = clock.now()
@@ -109,11 +110,11 @@ def platform_terms_publish(
     require_operator(actor)
     version = version.strip()
     if not version:
-        raise DomainError("required", "Numéro de version obligatoire.", "version", "P7")
+        raise DomainError("required", _("The version number is required."), "version", "P7")
     if not text.strip():
-        raise DomainError("required", "Texte obligatoire.", "text", "P7")
+        raise DomainError("required", _("The text is required."), "text", "P7")
     if PlatformTermsVersion.objects.filter(version=version).exists():
-        raise DomainError("version_exists", "Cette version existe déjà.", "version", "P7")
+        raise DomainError("version_exists", _("This version already exists."), "version", "P7")
     published = published_at or clock.now()
     terms = PlatformTermsVersion.objects.create(
         version=version,
@@ -144,7 +145,7 @@ def _decide(
     if decision == TermsDecision.REFUSED and now >= terms_version.effective_at:
         raise DomainError(
             "refusal_window_closed",
-            "Le délai de refus de 15 jours est écoulé. / The 15-day refusal window has closed.",
+            _("The 15-day refusal window has closed."),
             "terms_version",
             "P7",
         )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
@@ -53,24 +55,22 @@ class AddressInput:
 
 def _check_address(address: AddressInput, *, prefix: str) -> AddressInput:
     if address.kind not in AddressKind.values:
-        raise DomainError("invalid_address_kind", "Type d'adresse inconnu.", f"{prefix}.kind")
+        raise DomainError("invalid_address_kind", _("Unknown address type."), f"{prefix}.kind")
     for name in ("line1", "postcode", "city"):
         if not getattr(address, name).strip():
-            raise DomainError(
-                "required", "Champ obligatoire. / This field is required.", f"{prefix}.{name}"
-            )
+            raise DomainError("required", _("This field is required."), f"{prefix}.{name}")
     country = address.country.strip().upper()
     if len(country) != 2 or not country.isalpha():
         raise DomainError(
             "invalid_country",
-            "Code pays ISO à deux lettres attendu (FR, BE…). / ISO 3166 alpha-2 code expected.",
+            _("ISO 3166 alpha-2 code expected (FR, BE…)."),
             f"{prefix}.country",
         )
     postcode = address.postcode.strip()
     if country == "FR" and not (len(postcode) == 5 and postcode.isdigit()):
         raise DomainError(
             "invalid_postcode",
-            "Un code postal français a 5 chiffres. / A French postcode has 5 digits.",
+            _("A French postcode has 5 digits."),
             f"{prefix}.postcode",
         )
     return AddressInput(
@@ -90,7 +90,7 @@ def _require_manager(actor: User | None, organization: Organization) -> None:
         return
     membership = active_membership(actor, organization)
     if membership is None or Permission.MANAGE_USERS not in membership.effective_permissions:
-        raise PermissionDenied("Réservé au titulaire du compte. / Account owner only.")
+        raise PermissionDenied(_("Account owner only."))
 
 
 def _lock(organization: Organization) -> Organization:
@@ -103,10 +103,8 @@ def _transition(organization: Organization, action: str) -> tuple[Organization, 
     if locked.state not in sources:
         raise DomainError(
             code="invalid_transition",
-            message=(
-                f"Action « {action} » impossible : l'organisation est "
-                f"« {OrganizationState(locked.state).label} »."
-            ),
+            message=_("Action “%(action)s” is not possible: the organization is “%(state)s”.")
+            % {"action": action, "state": OrganizationState(locked.state).label},
             field="state",
             rule="P6" if action in ("suspend", "reactivate", "terminate") else "P1",
             details={"from": locked.state, "action": action},
@@ -119,7 +117,7 @@ def _required_reason(reason: str) -> str:
     if not reason:
         raise DomainError(
             "reason_required",
-            "Indiquez un motif. / A reason is required.",
+            _("A reason is required."),
             field="reason",
             rule="P6",
         )
@@ -162,11 +160,11 @@ def organization_register(
     legal_name = (legal_name or "").strip()
     trade_name = (trade_name or "").strip()
     if not legal_name:
-        raise DomainError("required", "La raison sociale est obligatoire.", "legal_name", "P1")
+        raise DomainError("required", _("The legal name is required."), "legal_name", "P1")
     if not (is_buyer or is_seller or is_operator):
         raise DomainError(
             "role_required",
-            "Choisissez au moins un rôle : acheteur, vendeur ou opérateur. / Pick a role.",
+            _("Pick at least one role: buyer, seller or operator."),
             "roles",
             "P1",
         )
@@ -178,9 +176,7 @@ def organization_register(
     rules.check_shop_name(field="trade_name", name=trade_name)
     rules.check_shop_name(field="legal_name", name=legal_name)
     if terms_preset and (not is_seller or terms_preset not in TermsPreset.values):
-        raise DomainError(
-            "invalid_terms_preset", "Préréglage de conditions inconnu.", "terms_preset", "P1"
-        )
+        raise DomainError("invalid_terms_preset", _("Unknown terms preset."), "terms_preset", "P1")
     duplicate_authorized = False
     if is_buyer:
         existing = list(
@@ -192,11 +188,11 @@ def organization_register(
             if not authorize_duplicate_siren:
                 raise DomainError(
                     code="siren_already_registered",
-                    message=(
-                        f"Un compte acheteur existe déjà pour le SIREN {ids.siren} : un second "
-                        "compte nécessite l'autorisation de l'opérateur. / One buyer account per "
-                        "SIREN; a second one needs the operator's authorization."
-                    ),
+                    message=_(
+                        "A buyer account already exists for the SIREN %(siren)s: one buyer "
+                        "account per SIREN; a second one needs the operator's authorization."
+                    )
+                    % {"siren": ids.siren},
                     field="siren",
                     rule="P3",
                     details={"existing_organization_ids": existing},
@@ -288,7 +284,7 @@ def organization_update(
     _require_manager(actor, organization)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
-        raise DomainError("not_editable", "Champ non modifiable.", unknown[0], "P1")
+        raise DomainError("not_editable", _("This field cannot be changed."), unknown[0], "P1")
     org = _lock(organization)
     values = {name: getattr(org, name) for name in EDITABLE_FIELDS} | dict(changes)
     ids = rules.validate_identifiers(
@@ -300,7 +296,7 @@ def organization_update(
     )
     values.update(siret=ids.siret, vat_number=ids.vat_number, iban=ids.iban, bic=ids.bic)
     if not str(values["legal_name"]).strip():
-        raise DomainError("required", "La raison sociale est obligatoire.", "legal_name", "P1")
+        raise DomainError("required", _("The legal name is required."), "legal_name", "P1")
     rules.check_shop_name(field="trade_name", name=str(values["trade_name"]))
     before = {name: getattr(org, name) for name in changes}
     for name in changes:
@@ -360,11 +356,11 @@ def _own_address(organization: Organization, address_id: int) -> Address:
         .first()
     )
     if found is None:
-        raise NotFound("Address", field="address")
+        raise NotFound(_("Address"), field="address")
     if found.kind == AddressKind.REGISTERED:
         raise DomainError(
             "registered_office",
-            "Le siège social ne se modifie pas ici. / The registered office is not changed here.",
+            _("The registered office is not changed here."),
             "address",
             "P1",
         )
@@ -382,9 +378,7 @@ def address_update(
     row = _own_address(organization, address_id)
     checked = _check_address(address, prefix="address")
     if checked.kind == AddressKind.REGISTERED:
-        raise DomainError(
-            "invalid_address_kind", "Livraison ou facturation. / Delivery or billing.", "kind", "P1"
-        )
+        raise DomainError("invalid_address_kind", _("Delivery or billing."), "kind", "P1")
     before = _address_fields(row)
     for name in ("kind", "label", "line1", "line2", "postcode", "city", "country"):
         setattr(row, name, getattr(checked, name))
@@ -429,10 +423,12 @@ def organization_validate(*, actor: User | None, organization: Organization) -> 
         listing = ", ".join(f"{p.kind} ({p.problem})" for p in problems)
         raise DomainError(
             code="onboarding_incomplete",
-            message=(
-                f"Validation impossible : documents manquants ou expirés : {listing}. "
-                "/ Validation blocked by missing or expired documents."
-            ),
+            message=ngettext(
+                "Validation blocked by a missing or expired document: %(documents)s.",
+                "Validation blocked by missing or expired documents: %(documents)s.",
+                len(problems),
+            )
+            % {"documents": listing},
             field="documents",
             rule="P2",
             details={"problems": [p.as_dict() for p in problems]},
@@ -456,7 +452,7 @@ def organization_refuse(
     refused, until it supplies what is missing and is validated."""
     require_operator(actor)
     reason = _required_reason(reason)
-    org, _ = _transition(organization, "validate")
+    org, _target = _transition(organization, "validate")
     now = clock.now()
     org.refused_at = now
     org.refusal_reason = reason
@@ -508,7 +504,7 @@ def organization_terminate(
     if not perms.is_operator(actor):
         membership = active_membership(actor, organization)
         if membership is None or not membership.is_owner:
-            raise PermissionDenied("Réservé au titulaire du compte ou à l'opérateur.", rule="P6")
+            raise PermissionDenied(_("Reserved for the account owner or the operator."), rule="P6")
     reason = _required_reason(reason)
     org, target = _transition(organization, "terminate")
     now = clock.now()

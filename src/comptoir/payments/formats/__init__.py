@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from comptoir.core.errors import DomainError
 from comptoir.payments.formats.camt import parse_camt053
 from comptoir.payments.formats.mt940 import parse_mt940
@@ -21,10 +23,14 @@ def parse_statement(data: bytes, filename: str = "") -> list[Statement]:
         return parse_camt053(data)
     if _MT940.search(head[:65536]):
         return parse_mt940(data)
-    shown = f" ({filename})" if filename else ""
     raise DomainError(
         code="statement_format_unknown",
-        message=f"This file{shown} is neither a CAMT.053 nor an MT940 bank statement.",
+        message=(
+            _("This file (%(name)s) is neither a CAMT.053 nor an MT940 bank statement.")
+            % {"name": filename}
+            if filename
+            else _("This file is neither a CAMT.053 nor an MT940 bank statement.")
+        ),
         field="file",
         rule="PT4",
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from comptoir.core.errors import DomainError
@@ -61,9 +62,11 @@ def _amount(el: etree._Element | None) -> tuple[Decimal, str] | None:
     try:
         value = Decimal((el.text or "").strip())
     except InvalidOperation as exc:
-        raise _Unreadable(f"Amount {el.text!r} is not a number.") from exc
+        raise _Unreadable(
+            _("Amount %(value)s is not a number.") % {"value": repr(el.text)}
+        ) from exc
     if not value.is_finite():
-        raise _Unreadable(f"Amount {el.text!r} is not a number.")
+        raise _Unreadable(_("Amount %(value)s is not a number.") % {"value": repr(el.text)})
     return value, el.get("Ccy", "")
 
 
@@ -77,12 +80,14 @@ def _date(el: etree._Element | None) -> date | None:
     try:
         return date.fromisoformat(raw[:10])
     except ValueError as exc:
-        raise _Unreadable(f"Date {raw!r} is not an ISO date.") from exc
+        raise _Unreadable(_("Date %(value)s is not an ISO date.") % {"value": repr(raw)}) from exc
 
 
 def _signed(value: Decimal, indicator: str) -> Decimal:
     if indicator not in ("CRDT", "DBIT"):
-        raise _Unreadable(f"CdtDbtInd {indicator!r} is neither CRDT nor DBIT.")
+        raise _Unreadable(
+            _("CdtDbtInd %(value)s is neither CRDT nor DBIT.") % {"value": repr(indicator)}
+        )
     return -value if indicator == "DBIT" else value
 
 
@@ -119,7 +124,7 @@ def _balances(stmt: etree._Element) -> tuple[Decimal, Decimal]:
         code = _text(bal, "Tp", "CdOrPrtry", "Cd") or _text(bal, "Tp", "CdOrPrtry", "Prtry")
         amount = _amount(_find(bal, "Amt"))
         if amount is None:
-            raise _Unreadable("A balance has no amount.")
+            raise _Unreadable(_("A balance has no amount."))
         found.setdefault(code, _signed(amount[0], _text(bal, "CdtDbtInd")))
     opening = found.get("OPBD", found.get("PRCD", Decimal("0.00")))
     closing = found.get("CLBD", opening)
@@ -142,7 +147,7 @@ def _lines(
         return []
     amount = _amount(_find(entry, "Amt"))
     if amount is None:
-        raise _Unreadable("An entry has no amount.")
+        raise _Unreadable(_("An entry has no amount."))
     indicator = _text(entry, "CdtDbtInd")
     entry_amount = _signed(amount[0], indicator)
     entry_currency = amount[1] or currency
@@ -150,7 +155,7 @@ def _lines(
     value = _date(_find(entry, "ValDt"))
     known = [d for d in (booking, value) if d is not None]
     if not known:
-        raise _Unreadable("An entry has neither a booking date nor a value date.")
+        raise _Unreadable(_("An entry has neither a booking date nor a value date."))
     booking_date, value_date = booking or known[0], value or known[0]
     entry_ref = _clean_ref(_text(entry, "AcctSvcrRef")) or _entry_hash(entry, seen)
 
@@ -216,10 +221,10 @@ def _counterparty(tx: etree._Element | None, amount: Decimal, account: str) -> t
 
 def _statements(root: etree._Element) -> Iterator[etree._Element]:
     if _local(root) != "Document":
-        raise _Unreadable("The root element is not an ISO 20022 Document.")
+        raise _Unreadable(_("The root element is not an ISO 20022 Document."))
     message = _find(root, "BkToCstmrStmt")
     if message is None:
-        raise _Unreadable("This is not a camt.053 bank statement (no BkToCstmrStmt).")
+        raise _Unreadable(_("This is not a camt.053 bank statement (no BkToCstmrStmt)."))
     yield from _children(message, "Stmt")
 
 
@@ -232,7 +237,7 @@ def parse_camt053(data: bytes) -> list[Statement]:
     try:
         root = etree.fromstring(data, safe_parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise _unreadable(f"The file is not well-formed XML: {exc}") from exc
+        raise _unreadable(_("The file is not well-formed XML: %(error)s") % {"error": exc}) from exc
     try:
         statements = []
         for stmt in _statements(root):

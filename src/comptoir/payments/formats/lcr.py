@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 RECORD = 160
 OPERATION = "60"  # LCR
 ENTRY_CODE = "3"  # collection, lump-sum credit after the due date (not a discount)
@@ -102,9 +104,11 @@ def text(value: str, size: int) -> str:
 def cents(amount: Decimal, size: int = 12) -> str:
     """A positive amount in euros as `size` digits of cents."""
     if not isinstance(amount, Decimal):
-        raise LcrFormatError(f"Amount {amount!r} is not a Decimal.")
+        raise LcrFormatError(_("Amount %(amount)s is not a Decimal.") % {"amount": repr(amount)})
     if amount != amount.quantize(CENT) or amount <= 0 or amount > AMOUNT_MAX:
-        raise LcrFormatError(f"Amount {amount} is not a positive amount to the cent.")
+        raise LcrFormatError(
+            _("Amount %(amount)s is not a positive amount to the cent.") % {"amount": amount}
+        )
     return f"{int(amount * 100):0{size}d}"
 
 
@@ -131,11 +135,11 @@ def remittance_file(
     bank details, an empty remittance, and amounts that are not positive cents."""
     rib = rib_from_iban(drawer.iban)
     if rib is None:
-        raise LcrFormatError("The seller's IBAN is not a French IBAN with a valid RIB key.")
+        raise LcrFormatError(_("The seller's IBAN is not a French IBAN with a valid RIB key."))
     if not bills:
-        raise LcrFormatError("A remittance carries at least one LCR.")
+        raise LcrFormatError(_("A remittance carries at least one LCR."))
     if len(reference) > 11:
-        raise LcrFormatError("The remittance reference has at most 11 characters.")
+        raise LcrFormatError(_("The remittance reference has at most 11 characters."))
     lines = [
         _record(
             "03",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import mt940
+from django.utils.translation import gettext as _
 from mt940.options import Options
 from stdnum import iso11649
 
@@ -159,7 +160,7 @@ def _statement(chunk: str) -> Statement:
     opening = head.get("final_opening_balance") or head.get("intermediate_opening_balance")
     closing = head.get("final_closing_balance") or head.get("intermediate_closing_balance")
     if opening is None:
-        raise _unreadable("An MT940 statement has no opening balance (:60F:/:60M:).")
+        raise _unreadable(_("An MT940 statement has no opening balance (:60F:/:60M:)."))
     currency = opening.amount.currency or "EUR"
     seen: Counter[str] = Counter()
     lines = []
@@ -202,7 +203,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     starts = [m.start() for m in _STATEMENT_START.finditer(text)]
     if not starts:
-        raise _unreadable("No MT940 statement (:20:) in the file.")
+        raise _unreadable(_("No MT940 statement (:20:) in the file."))
     chunks = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     statements = []
     for chunk in chunks:
@@ -211,5 +212,5 @@ def parse_mt940(data: bytes) -> list[Statement]:
         except DomainError:
             raise
         except Exception as exc:
-            raise _unreadable(f"Unreadable MT940 statement: {exc}") from exc
+            raise _unreadable(_("Unreadable MT940 statement: %(error)s") % {"error": exc}) from exc
     return statements

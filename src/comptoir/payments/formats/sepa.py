@@ -16,12 +16,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
 from lxml import etree
 from sepaxml import SepaDD, SepaTransfer
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.eu import at_02
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
 from text_unidecode import unidecode
 
 from comptoir.core.errors import DomainError
@@ -92,6 +99,22 @@ def _refuse(code: str, message: str, field: str) -> DomainError:
     return DomainError(code=code, message=message, field=field, rule="PT1")
 
 
+def identifier_fault(exc: ValidationError) -> str:
+    """Why python-stdnum refused an IBAN, a BIC or a creditor identifier, in the active language
+    (its own text when it gave a specific one)."""
+    if exc.args:
+        return str(exc)
+    if isinstance(exc, InvalidLength):
+        return _("The number has an invalid length.")
+    if isinstance(exc, InvalidFormat):
+        return _("The number has an invalid format.")
+    if isinstance(exc, InvalidChecksum):
+        return _("The number's checksum or check digit is invalid.")
+    if isinstance(exc, InvalidComponent):
+        return _("One of the parts of the number is invalid or unknown.")
+    return str(exc)
+
+
 def sepa_text(value: str) -> str:
     """Transliterate to the SEPA Latin character set (accents dropped, other signs to spaces)."""
     ascii_text = unidecode(unicodedata.normalize("NFC", value))
@@ -100,13 +123,16 @@ def sepa_text(value: str) -> str:
 
 def _text(value: object, field: str, max_len: int, *, required: bool = True) -> str:
     if not isinstance(value, str):
-        raise _refuse("invalid_text", "A text is expected.", field)
+        raise _refuse("invalid_text", _("A text is expected."), field)
     cleaned = sepa_text(value)
     if required and not cleaned:
-        raise _refuse("required", "This field is required.", field)
+        raise _refuse("required", _("This field is required."), field)
     if len(cleaned) > max_len:
         raise _refuse(
-            "text_too_long", f"At most {max_len} characters ({len(cleaned)} given).", field
+            "text_too_long",
+            _("At most %(max)s characters (%(given)s given).")
+            % {"max": max_len, "given": len(cleaned)},
+            field,
         )
     return cleaned
 
@@ -114,13 +140,21 @@ def _text(value: object, field: str, max_len: int, *, required: bool = True) -> 
 def _identifier(value: object, field: str) -> str:
     """SEPA references: 1–35 characters of the restricted set, no leading/trailing or double '/'."""
     if not isinstance(value, str) or not value.strip():
-        raise _refuse("required", "This identifier is required.", field)
+        raise _refuse("required", _("This identifier is required."), field)
     if len(value) > ID_MAX:
-        raise _refuse("text_too_long", f"At most {ID_MAX} characters ({len(value)} given).", field)
+        raise _refuse(
+            "text_too_long",
+            _("At most %(max)s characters (%(given)s given).")
+            % {"max": ID_MAX, "given": len(value)},
+            field,
+        )
     if not _ID_CHARS.match(value) or value.startswith("/") or value.endswith("/") or "//" in value:
         raise _refuse(
             "invalid_identifier",
-            "Only letters, digits and / - ? : ( ) . , ' + space; no leading, trailing or double /.",
+            _(
+                "Only letters, digits and / - ? : ( ) . , ' + space; no leading, trailing or "
+                "double /."
+            ),
             field,
         )
     return value
@@ -129,13 +163,15 @@ def _identifier(value: object, field: str) -> str:
 def _amount(value: object, field: str) -> int:
     """Check a positive Decimal amount to the cent; return it in integer cents."""
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise _refuse("invalid_amount", "The amount must be a Decimal.", field)
+        raise _refuse("invalid_amount", _("The amount must be a Decimal."), field)
     if value <= 0:
-        raise _refuse("invalid_amount", "The amount must be positive.", field)
+        raise _refuse("invalid_amount", _("The amount must be positive."), field)
     if value != value.quantize(CENT):
-        raise _refuse("invalid_amount", "The amount must be to the cent.", field)
+        raise _refuse("invalid_amount", _("The amount must be to the cent."), field)
     if value > AMOUNT_MAX:
-        raise _refuse("invalid_amount", f"The amount may not exceed {AMOUNT_MAX}.", field)
+        raise _refuse(
+            "invalid_amount", _("The amount may not exceed %(max)s.") % {"max": AMOUNT_MAX}, field
+        )
     return int(value * 100)
 
 
@@ -143,18 +179,22 @@ def _iban(value: object, field: str) -> str:
     try:
         return str(stdnum_iban.validate(str(value), check_country=True))
     except ValidationError as exc:
-        raise _refuse("invalid_iban", f"Invalid IBAN: {exc}", field) from exc
+        raise _refuse(
+            "invalid_iban", _("Invalid IBAN: %(reason)s") % {"reason": identifier_fault(exc)}, field
+        ) from exc
 
 
 def _bic(value: object, field: str, *, required: bool) -> str:
     if not value:
         if required:
-            raise _refuse("required", "The BIC is required.", field)
+            raise _refuse("required", _("The BIC is required."), field)
         return ""
     try:
         return str(stdnum_bic.validate(str(value)))
     except ValidationError as exc:
-        raise _refuse("invalid_bic", f"Invalid BIC: {exc}", field) from exc
+        raise _refuse(
+            "invalid_bic", _("Invalid BIC: %(reason)s") % {"reason": identifier_fault(exc)}, field
+        ) from exc
 
 
 def _creditor_id(value: object, field: str) -> str:
@@ -162,19 +202,21 @@ def _creditor_id(value: object, field: str) -> str:
         return str(at_02.validate(str(value)))
     except ValidationError as exc:
         raise _refuse(
-            "invalid_creditor_id", f"Invalid SEPA creditor identifier: {exc}", field
+            "invalid_creditor_id",
+            _("Invalid SEPA creditor identifier: %(reason)s") % {"reason": identifier_fault(exc)},
+            field,
         ) from exc
 
 
 def _date(value: object, field: str) -> date:
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise _refuse("invalid_date", "A date is expected.", field)
+        raise _refuse("invalid_date", _("A date is expected."), field)
     return value
 
 
 def _party(party: Party, field: str, *, bic_required: bool = False) -> dict[str, str]:
     if not isinstance(party, Party):
-        raise _refuse("invalid_party", "A Party is expected.", field)
+        raise _refuse("invalid_party", _("A Party is expected."), field)
     out = {
         "name": _text(party.name, f"{field}.name", NAME_MAX),
         "IBAN": _iban(party.iban, f"{field}.iban"),
@@ -188,13 +230,13 @@ def _party(party: Party, field: str, *, bic_required: bool = False) -> dict[str,
 def _header(message_id: str, created_at: datetime) -> tuple[str, str]:
     msg_id = _identifier(message_id, "message_id")
     if not isinstance(created_at, datetime):
-        raise _refuse("invalid_date", "A datetime is expected.", "created_at")
+        raise _refuse("invalid_date", _("A datetime is expected."), "created_at")
     return msg_id, created_at.replace(microsecond=0).isoformat()
 
 
 def _non_empty(items: object, field: str) -> list[Any]:
     if isinstance(items, str | bytes) or not isinstance(items, Sequence) or not items:
-        raise _refuse("empty", "At least one payment is required.", field)
+        raise _refuse("empty", _("At least one payment is required."), field)
     return list(items)
 
 
@@ -204,7 +246,7 @@ def _unique_end_to_end(ids: list[str], field: str) -> None:
         if e2e in seen:
             raise _refuse(
                 "duplicate_end_to_end_id",
-                f"End-to-end id {e2e!r} is used twice in the file.",
+                _("End-to-end id “%(id)s” is used twice in the file.") % {"id": e2e},
                 f"{field}[{i}].end_to_end_id",
             )
         seen.add(e2e)
@@ -231,7 +273,7 @@ def _finish(raw: bytes, schema: str, message_id: str, created_at: str) -> bytes:
     if problems:
         raise DomainError(
             code="sepa_file_invalid",
-            message="The generated file does not match the ISO 20022 schema.",
+            message=_("The generated file does not match the ISO 20022 schema."),
             field=None,
             rule="PT1",
             details={"problems": problems},
@@ -254,7 +296,7 @@ def pain008(
     """
     msg_id, created = _header(message_id, created_at)
     if not isinstance(creditor, Creditor):
-        raise _refuse("invalid_party", "A Creditor is expected.", "creditor")
+        raise _refuse("invalid_party", _("A Creditor is expected."), "creditor")
     config: dict[str, Any] = {
         "name": _text(creditor.name, "creditor.name", NAME_MAX),
         "IBAN": _iban(creditor.iban, "creditor.iban"),
@@ -269,11 +311,11 @@ def pain008(
     for i, debit in enumerate(items):
         f = f"debits[{i}]"
         if not isinstance(debit, DirectDebit):
-            raise _refuse("invalid_payment", "A DirectDebit is expected.", f)
+            raise _refuse("invalid_payment", _("A DirectDebit is expected."), f)
         if debit.sequence not in SEQUENCES:
             raise _refuse(
                 "invalid_sequence",
-                f"Sequence type must be one of {', '.join(SEQUENCES)}.",
+                _("Sequence type must be one of %(choices)s.") % {"choices": ", ".join(SEQUENCES)},
                 f"{f}.sequence",
             )
         collection = _date(debit.collection_date, f"{f}.collection_date")
@@ -281,7 +323,7 @@ def pain008(
         if signed > collection:
             raise _refuse(
                 "mandate_not_signed",
-                "The mandate must be signed before the collection date.",
+                _("The mandate must be signed before the collection date."),
                 f"{f}.mandate_signed_on",
             )
         payment = {
@@ -295,10 +337,10 @@ def pain008(
             "endtoend_id": _identifier(debit.end_to_end_id, f"{f}.end_to_end_id"),
         }
         payments.append((collection, SEQUENCES.index(debit.sequence), payment))
-    _unique_end_to_end([p["endtoend_id"] for _, _, p in payments], "debits")
+    _unique_end_to_end([p["endtoend_id"] for _day, _order, p in payments], "debits")
 
     dd = SepaDD(config, schema=PAIN008, clean=False)
-    for _, _, payment in sorted(payments, key=lambda p: (p[0], p[1])):
+    for _day, _order, payment in sorted(payments, key=lambda p: (p[0], p[1])):
         dd.add_payment(payment)
     return _finish(dd.export(validate=False), PAIN008, msg_id, created)
 
@@ -321,7 +363,7 @@ def pain001(
     for i, transfer in enumerate(items):
         f = f"transfers[{i}]"
         if not isinstance(transfer, CreditTransfer):
-            raise _refuse("invalid_payment", "A CreditTransfer is expected.", f)
+            raise _refuse("invalid_payment", _("A CreditTransfer is expected."), f)
         execution = _date(transfer.execution_date, f"{f}.execution_date")
         payment = {
             **_party(transfer.creditor, f"{f}.creditor"),
@@ -331,9 +373,9 @@ def pain001(
             "endtoend_id": _identifier(transfer.end_to_end_id, f"{f}.end_to_end_id"),
         }
         payments.append((execution, payment))
-    _unique_end_to_end([p["endtoend_id"] for _, p in payments], "transfers")
+    _unique_end_to_end([p["endtoend_id"] for _day, p in payments], "transfers")
 
     ct = SepaTransfer(config, schema=PAIN001, clean=False)
-    for _, payment in sorted(payments, key=lambda p: p[0]):
+    for _day, payment in sorted(payments, key=lambda p: p[0]):
         ct.add_payment(payment)
     return _finish(ct.export(validate=False), PAIN001, msg_id, created)

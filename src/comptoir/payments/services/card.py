@@ -55,7 +55,7 @@ def card_payment_start(
     if live is not None:
         return live
     if amount <= 0:
-        raise DomainError(code="invalid_amount", message="Nothing to pay.", field="amount")
+        raise DomainError(code="invalid_amount", message=_("Nothing to pay."), field="amount")
     provider = payment_provider()
     answer = provider.create(amount=amount, reference=reference, return_url=return_url)
     intent = CardIntent.objects.create(
@@ -88,7 +88,9 @@ def card_payment_confirm(*, provider_reference: str, actor: Any = None) -> CardI
     )
     if intent is None:
         raise DomainError(
-            code="not_found", message="Card payment not found.", field="provider_reference"
+            code="not_found",
+            message=_("Card payment not found."),
+            field="provider_reference",
         )
     if intent.status != CardIntent.Status.PENDING:
         return intent
@@ -473,7 +475,7 @@ def card_refund_retry_now(*, actor: Any, seller: Organization, refund_id: int) -
     require_permission(actor, seller, Permission.VIEW_INVOICES)
     refund = CardRefund.objects.select_for_update().filter(pk=refund_id, seller=seller).first()
     if refund is None:
-        raise NotFound("Card refund", field="refund")
+        raise NotFound(_("Card refund"), field="refund")
     if refund.status != CardRefund.Status.FAILED:
         raise DomainError(
             code="refund_not_failed",

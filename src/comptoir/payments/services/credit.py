@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -16,6 +17,7 @@ from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import Account
 from comptoir.ledger.services import Posting, accounts_get, journal_entry_post
 from comptoir.payments.models import CreditLimit, Deposit
+from comptoir.payments.policy import deposit_refund_days, payment_policy
 from comptoir.payments.rules import ZERO, cents
 from comptoir.payments.services._posting import money_in_post
 
@@ -30,7 +32,7 @@ def _amount(value: Any, field: str, rule: str) -> Decimal:
     if not amount.is_finite() or amount <= 0 or amount != cents(amount):
         raise DomainError(
             code="invalid_amount",
-            message="A positive amount in euros and cents.",
+            message=_("A positive amount in euros and cents."),
             field=field,
             rule=rule,
         )
@@ -43,6 +45,13 @@ def deposit_receive(
 ) -> Deposit:
     """A security deposit received (PT9): money in the seller's bank, held for the buyer."""
     value = _amount(amount, "amount", "PT9")
+    if received_on > clock.today():
+        raise DomainError(
+            "future_received_on",
+            _("A deposit is recorded once received: not on a day to come (PT9)."),
+            "received_on",
+            "PT9",
+        )
     accounts = accounts_get(wanted=[(seller.pk, P.BANK), (buyer.pk, P.DEPOSITS_HELD)])
     journal_entry_post(
         date=received_on,
@@ -128,11 +137,41 @@ def deposit_set_off(*, buyer_id: int, seller_id: int, amount: Decimal, on: date)
 
 @transaction.atomic
 def deposit_return(
-    *, buyer: Any, seller: Any, contract_ended_on: date, refund_days: int = 30, actor: Any = None
+    *,
+    buyer: Any,
+    seller: Any,
+    contract_ended_on: date,
+    refund_days: int | None = None,
+    actor: Any = None,
 ) -> Deposit | None:
     """The contract ended: what is owed is deducted and the rest is due back to the buyer within
-    `refund_days` days (PT9: 30 days [001 §4]). Records the return; the transfer itself goes out
-    with the seller's bank."""
+    `refund_days` days (PT9), by default the seller's terms in force (30 days [001 §4] when they
+    say nothing). Records the return; the transfer itself goes out with the seller's bank.
+    None: no deposit was held."""
+    today = clock.today()
+    if contract_ended_on > today:
+        raise DomainError(
+            "future_contract_end",
+            _("Return the deposit once the contract has ended: not on a day to come (PT9)."),
+            "contract_ended_on",
+            "PT9",
+        )
+    first = (
+        Deposit.objects.filter(buyer_id=buyer.pk, seller_id=seller.pk, status=Deposit.Status.HELD)
+        .order_by("received_on")
+        .values_list("received_on", flat=True)
+        .first()
+    )
+    if first is not None and contract_ended_on < first:
+        raise DomainError(
+            "contract_end_before_deposit",
+            _("The contract cannot end before the deposit was received, on %(day)s (PT9).")
+            % {"day": first.strftime("%d/%m/%Y")},
+            "contract_ended_on",
+            "PT9",
+        )
+    if refund_days is None:
+        refund_days = deposit_refund_days(payment_policy(seller, today))
     owed = max(ledger.balance(buyer, seller), ZERO)
     if owed:
         deposit_set_off(buyer_id=buyer.pk, seller_id=seller.pk, amount=owed, on=contract_ended_on)
@@ -157,7 +196,7 @@ def deposit_return(
         d.status = Deposit.Status.RETURNED
         d.contract_ended_on = contract_ended_on
         d.return_due_on = contract_ended_on + timedelta(days=refund_days)
-        d.returned_on = clock.today()
+        d.returned_on = today
         d.save()
     audit_record(
         actor=actor,
@@ -174,7 +213,7 @@ def deposit_return(
 def credit_limit_set(*, buyer: Any, seller: Any, amount: Any, actor: Any = None) -> CreditLimit:
     """The seller caps the buyer's outstanding (PT10)."""
     value = _amount(amount, "amount", "PT10")
-    limit, _ = CreditLimit.objects.update_or_create(
+    limit, _created = CreditLimit.objects.update_or_create(
         buyer=buyer, seller=seller, defaults={"amount": value, "set_on": clock.today()}
     )
     audit_record(

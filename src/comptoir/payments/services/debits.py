@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
@@ -19,7 +20,7 @@ from comptoir.core.services import audit_record
 from comptoir.ledger.models import OpenItem
 from comptoir.parties.models import Organization
 from comptoir.payments import notifications
-from comptoir.payments.formats.sepa import Creditor, Party, pain008
+from comptoir.payments.formats.sepa import Creditor, Party, identifier_fault, pain008
 from comptoir.payments.formats.sepa import DirectDebit as DebitLine
 from comptoir.payments.models import DebitBatch, DirectDebit, Mandate, Payment, SepaCreditor
 from comptoir.payments.policy import PaymentPolicy, payment_policy
@@ -34,7 +35,9 @@ def _iban(value: str) -> str:
         return str(stdnum_iban.validate(value, check_country=True))
     except ValidationError as exc:
         raise DomainError(
-            code="invalid_iban", message=f"Invalid IBAN: {exc}", field="iban"
+            code="invalid_iban",
+            message=_("Invalid IBAN: %(reason)s") % {"reason": identifier_fault(exc)},
+            field="iban",
         ) from exc
 
 
@@ -44,7 +47,11 @@ def _bic(value: str) -> str:
     try:
         return str(stdnum_bic.validate(value))
     except ValidationError as exc:
-        raise DomainError(code="invalid_bic", message=f"Invalid BIC: {exc}", field="bic") from exc
+        raise DomainError(
+            code="invalid_bic",
+            message=_("Invalid BIC: %(reason)s") % {"reason": identifier_fault(exc)},
+            field="bic",
+        ) from exc
 
 
 @transaction.atomic
@@ -62,7 +69,7 @@ def mandate_create(
     if signed_on > clock.today():
         raise DomainError(
             code="future_signature",
-            message="A mandate is signed today or before.",
+            message=_("A mandate is signed today or before."),
             field="signed_on",
         )
     Mandate.objects.filter(buyer=buyer, seller=seller, status=Mandate.Status.ACTIVE).update(
@@ -148,8 +155,8 @@ def debits_schedule_for_invoices(invoices: list[Any]) -> int:
     pairs = {(i.recipient_id, i.issuer_id) for i in invoices}
     mandated = set(
         Mandate.objects.filter(
-            buyer_id__in={b for b, _ in pairs},
-            seller_id__in={s for _, s in pairs},
+            buyer_id__in={b for b, _s in pairs},
+            seller_id__in={s for _b, s in pairs},
             status=Mandate.Status.ACTIVE,
         ).values_list("buyer_id", "seller_id")
     )
@@ -181,7 +188,7 @@ def debits_export(*, seller: Organization, actor: Any = None) -> DebitBatch | No
     if creditor is None or not seller.iban or not seller.bic:
         raise DomainError(
             code="creditor_missing",
-            message="A SEPA creditor identifier, an IBAN and a BIC are needed to collect.",
+            message=_("A SEPA creditor identifier, an IBAN and a BIC are needed to collect."),
             field="seller",
             rule="PT1",
         )

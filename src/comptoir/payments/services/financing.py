@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -54,21 +55,23 @@ def financing_assign(
     if option is None:
         raise DomainError(
             code="no_financing",
-            message="The seller's terms offer no financing partner.",
+            message=_("The seller's terms offer no financing partner."),
             field="payment_method",
             rule="PT3",
         )
     if deferral is not None and deferral not in option.deferrals:
         raise DomainError(
             code="invalid_deferral",
-            message=f"Deferral must be one of {option.deferrals} days.",
+            message=_("Deferral must be one of %(choices)s days.")
+            % {"choices": ", ".join(str(d) for d in option.deferrals)},
             field="deferral",
             rule="PT3",
         )
     if instalments is not None and instalments not in option.instalments:
         raise DomainError(
             code="invalid_instalments",
-            message=f"Instalments must be one of {option.instalments}.",
+            message=_("Instalments must be one of %(choices)s.")
+            % {"choices": ", ".join(str(n) for n in option.instalments)},
             field="instalments",
             rule="PT3",
         )

@@ -204,7 +204,7 @@ def _reason(reason: str, detail: str) -> tuple[str, str]:
 
 def _not_found(field: str) -> NotFound:
     """Unknown, or another seller's: the two look the same (a 404 on the pages and the API)."""
-    error = NotFound("LCR", field=field)
+    error = NotFound(_("LCR"), field=field)
     error.message, error.rule = _("No LCR of yours under that reference."), "PT4"
     return error
 

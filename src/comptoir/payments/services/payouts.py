@@ -102,7 +102,7 @@ def _commission_invoice(
     invoice is settled at once by the deduction from the payout (PT14: taken at payment)."""
     operator = _operator(bank=False)
     seller = payout.seller
-    references = OpenItem.objects.filter(pk__in=[item for item, _ in allocations])
+    references = OpenItem.objects.filter(pk__in=[item for item, _amount in allocations])
     invoices = sorted(set(references.values_list("reference", flat=True)))
     orders = Invoice.objects.filter(issuer=seller, number__in=invoices).values_list(
         "references", flat=True
@@ -124,10 +124,11 @@ def _commission_invoice(
     if invoice.total_incl_vat != payout.commission:  # one computation, two documents
         raise DomainError(
             code="commission_mismatch",
-            message=(
-                f"The commission invoice ({invoice.total_incl_vat}) differs from the commission "
-                f"deducted from the payout ({payout.commission})."
-            ),
+            message=_(
+                "The commission invoice (%(invoiced)s) differs from the commission "
+                "deducted from the payout (%(deducted)s)."
+            )
+            % {"invoiced": invoice.total_incl_vat, "deducted": payout.commission},
             rule="I8",
         )
     _settle_by_deduction(invoice, payout, operator)
@@ -177,9 +178,9 @@ def _operator(*, bank: bool = True) -> Organization:
         raise DomainError(
             code="operator_bank_missing" if operator else "operator_missing",
             message=(
-                "The operator's organization and IBAN are needed to pay sellers out."
+                _("The operator's organization and IBAN are needed to pay sellers out.")
                 if bank
-                else "The marketplace operator's organization is needed to invoice commissions."
+                else _("The marketplace operator's organization is needed to invoice commissions.")
             ),
             field="operator",
             rule="PT14" if bank else "I8",
@@ -204,7 +205,7 @@ def payouts_export(*, actor: Any = None) -> tuple[bytes, list[Payout]]:
     if missing:
         raise DomainError(
             code="seller_iban_missing",
-            message=f"No IBAN for: {', '.join(sorted(set(missing)))}.",
+            message=_("No IBAN for: %(sellers)s.") % {"sellers": ", ".join(sorted(set(missing)))},
             field="seller.iban",
             rule="PT14",
         )
@@ -317,7 +318,7 @@ def payout_mark_paid(*, actor: Any, payout_id: int) -> Payout:
         raise PermissionDenied(_("Only the marketplace operator marks payouts paid."), rule="PT14")
     payout = Payout.objects.select_for_update().filter(pk=payout_id).first()
     if payout is None:
-        raise NotFound("Payout", field="payout")
+        raise NotFound(_("Payout"), field="payout")
     _refuse_unless_exported(payout)
     return _mark_paid(payout, at=clock.now(), actor=actor, data={"source": "operator"})
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.core.services import audit_record
@@ -69,29 +70,35 @@ def prepayment_record(
     if not reference:
         raise DomainError(
             "reference_required",
-            "Name the order the prepayment is for.",
+            _("Name the order the prepayment is for."),
             field="reference",
             rule="O10",
         )
     if method not in PREPAYMENT_METHODS:
         raise DomainError(
             "invalid_method",
-            f"A prepayment is recorded for a transfer, a SEPA debit, a cheque, an LCR or "
-            f"PayPal, not {method!r} (a card pays through the provider).",
+            _(
+                "A prepayment is recorded for a transfer, a SEPA debit, a cheque, an LCR or "
+                "PayPal, not “%(method)s” (a card pays through the provider)."
+            )
+            % {"method": method},
             field="method",
             rule="PT1",
         )
     key = (idempotency_key or "").strip()
     if not key:
         raise DomainError(
-            "required", "An idempotency key is required.", field="idempotency_key", rule="O10"
+            "required",
+            _("An idempotency key is required."),
+            field="idempotency_key",
+            rule="O10",
         )
     key = f"prepay:{key}"[:80]
     replay = Payment.objects.filter(seller=seller, idempotency_key=key).first()
     if replay is not None and replay.reference != reference:
         raise DomainError(
             "idempotency_conflict",
-            "This idempotency key was used for another payment.",
+            _("This idempotency key was used for another payment."),
             field="idempotency_key",
         )
     payment = payment_record(

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.billing.models import Category, Invoice, Kind, Status, VatBreakdown
 from comptoir.core import clock
@@ -33,7 +34,6 @@ from comptoir.ledger.services import (
 from comptoir.payments.models import RebateAgreement, RebateSettlement
 from comptoir.payments.policy import PaymentPolicy, payment_policy
 from comptoir.payments.rebates_rules import (
-    PERIOD_NAMES,
     ZERO,
     RebateResult,
     Sale,
@@ -73,26 +73,31 @@ def rebate_agreement_set(
     if rebates is None:
         raise DomainError(
             code="no_rebates",
-            message="The seller's terms in force grant no rebates.",
+            message=_("The seller's terms in force grant no rebates."),
             field="seller",
             rule="PT13",
         )
     if not period_valid(period_start, rebates.period):
+        starts = {
+            "quarter": _("A rebate period starts on the first day of a quarter."),
+            "half_year": _("A rebate period starts on the first day of a half-year."),
+            "year": _("A rebate period starts on the first day of a year."),
+        }
         raise DomainError(
             code="invalid_period",
-            message=f"A rebate period starts on the first day of a {PERIOD_NAMES[rebates.period]}.",
+            message=starts[rebates.period],
             field="period_start",
             rule="PT13",
         )
     if clock.today() > period_start:
         raise DomainError(
             code="too_late",
-            message="Rebates are set at the start of the period, not once it has begun.",
+            message=_("Rebates are set at the start of the period, not once it has begun."),
             field="period_start",
             rule="PT13",
         )
     checked = tiers_check(tiers)
-    agreement, _ = RebateAgreement.objects.update_or_create(
+    agreement, _created = RebateAgreement.objects.update_or_create(
         buyer=buyer,
         seller=seller,
         period_start=period_start,
@@ -152,7 +157,7 @@ def _invoice_states(
     )
     settled: dict[int, date] = {}
     for item_id, entry_date, created in Matching.objects.filter(
-        item_a_id__in=[pk for pk, *_ in items]
+        item_a_id__in=[pk for pk, *_rest in items]
     ).values_list("item_a_id", "item_b__entry__date", "item_b__created_at"):
         day = entry_date or _paris_day(created)
         if day is not None and (item_id not in settled or day > settled[item_id]):
@@ -209,13 +214,13 @@ def _sales(agreement: RebateAgreement, rebates: Rebates, on: date) -> list[Sale]
         ).values_list("pk", "number", "due_date")
     }
     agreed_due: dict[str, date | None] = {
-        number or "": due for _, kind, number, due, *_ in docs if kind == Kind.INVOICE
+        number or "": due for _pk, kind, number, due, *_rest in docs if kind == Kind.INVOICE
     }
     agreed_due.update(dict(credited.values()))
     states = _invoice_states(agreement.buyer_id, agreement.seller_id, agreed_due, on)
     unknown = (True, False, False)  # no open item: nothing was owed (a zero invoice)
     sales = []
-    for pk, kind, raw_number, _, snapshot, excl_vat, credited_id in docs:
+    for pk, kind, raw_number, _due, snapshot, excl_vat, credited_id in docs:
         number = raw_number or ""  # issued documents always have their number
         if rebates.domestic_vat_sales_only:
             base = vatable[pk] if _vatable(snapshot) else ZERO

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.billing.models import Invoice, Kind, Status
 from comptoir.billing.rules import LineInput
@@ -59,7 +60,7 @@ def allocate_to_debts(
     at = clock.now()
     for debt_id, amount in plan:
         matching_create(item_a_id=debt_id, item_b_id=credit.pk, amount=amount, at=at)
-    settled = [debt_id for debt_id, _ in plan]
+    settled = [debt_id for debt_id, _amount in plan]
     if settled:
         LateCase.objects.filter(open_item_id__in=settled, open_item__open_amount=0).exclude(
             stage__in=[LateCase.Stage.SETTLED, LateCase.Stage.RESOLVED]
@@ -76,8 +77,8 @@ def _claim_interest(buyer_id: int, seller_id: int, policy: PaymentPolicy, on: da
         .exclude(stage__in=[LateCase.Stage.SETTLED])
     )
     pairs = interest_charges(cases, policy, on)
-    charges_post([c for _, c in pairs])
-    for case, _ in pairs:
+    charges_post([c for _case, c in pairs])
+    for case, _charge in pairs:
         case.save(
             update_fields=["interest_from", "interest_posted", "interest_accrued", "accrued_on"]
         )
@@ -145,7 +146,7 @@ def org_get(value: Any, field: str) -> Organization:
         value if isinstance(value, Organization) else Organization.objects.filter(pk=value).first()
     )
     if org is None:
-        raise DomainError(code="not_found", message="Organization not found.", field=field)
+        raise DomainError(code="not_found", message=_("Organization not found."), field=field)
     return org
 
 
@@ -156,16 +157,21 @@ def _check(amount: Any, method: str, value_date: date) -> Decimal:
         value = Decimal(-1)
     if not value.is_finite() or value <= 0 or value != rules.cents(value):
         raise DomainError(
-            code="invalid_amount", message="A positive amount in euros and cents.", field="amount"
+            code="invalid_amount",
+            message=_("A positive amount in euros and cents."),
+            field="amount",
         )
     if method not in Method.values:
         raise DomainError(
-            code="invalid_method", message=f"Unknown method {method!r}.", field="method", rule="PT1"
+            code="invalid_method",
+            message=_("Unknown method “%(method)s”.") % {"method": method},
+            field="method",
+            rule="PT1",
         )
     if value_date > clock.today():
         raise DomainError(
             code="future_value_date",
-            message="A payment counts when its funds are available, not before (PT4).",
+            message=_("A payment counts when its funds are available, not before (PT4)."),
             field="value_date",
             rule="PT4",
         )
@@ -194,14 +200,16 @@ def payment_record(
     value = _check(amount, method, value_date)
     if not idempotency_key:
         raise DomainError(
-            code="required", message="An idempotency key is required.", field="idempotency_key"
+            code="required",
+            message=_("An idempotency key is required."),
+            field="idempotency_key",
         )
     existing = Payment.objects.filter(seller=seller, idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.amount != value or existing.buyer_id != buyer.pk:
             raise DomainError(
                 code="idempotency_conflict",
-                message="This idempotency key was used for another payment.",
+                message=_("This idempotency key was used for another payment."),
                 field="idempotency_key",
             )
         return existing

@@ -160,7 +160,7 @@ def refund_due_create(
     Nothing is created (None) when no credit is left. Called by ordering's services, which
     checked who acts; the refund itself needs no right of its own."""
     if rule not in (Refund.Rule.O12, Refund.Rule.O17):
-        raise DomainError("invalid_rule", "A refund is due under O12 or O17.", field="rule")
+        raise DomainError("invalid_rule", _("A refund is due under O12 or O17."), field="rule")
     buyer_id, seller_id = getattr(buyer, "pk", buyer), getattr(seller, "pk", seller)
     existing = Refund.objects.filter(seller_id=seller_id, source_key=source_key[:80]).first()
     if existing is not None:
@@ -407,7 +407,7 @@ def credit_refund_create(
         party_id=buyer_id, counterparty_id=seller.pk, account__purpose=P.RECEIVABLE
     )
     if buyer_id == seller.pk or not known.exists():
-        raise NotFound("Buyer", field="buyer")  # not one of the seller's customers
+        raise NotFound(_("Buyer"), field="buyer")  # not one of the seller's customers
     buyer = org_get(buyer, "buyer")
     credit = buyer_credit(buyer=buyer, seller=seller, lock=True)
     pending = _pending_request(buyer.pk, seller.pk)
@@ -647,7 +647,7 @@ def refund_release(*, seller: Any, refund: Refund | int, actor: Any) -> Refund:
     pk = refund.pk if isinstance(refund, Refund) else refund
     row = Refund.objects.select_for_update().filter(pk=pk, seller=seller).first()
     if row is None:
-        raise NotFound("Refund", field="refund")
+        raise NotFound(_("Refund"), field="refund")
     if row.status != Refund.Status.HELD:
         raise DomainError(
             "refund_not_held",
@@ -754,7 +754,7 @@ def refund_mark_paid(
     pk = refund.pk if isinstance(refund, Refund) else refund
     row = Refund.objects.select_for_update().filter(pk=pk, seller=seller).first()
     if row is None:
-        raise NotFound("Refund", field="refund")
+        raise NotFound(_("Refund"), field="refund")
     _refuse_paid(row)
     today = clock.today()
     day = on or today
@@ -846,7 +846,7 @@ def refund_cancel(*, seller: Any, refund: Refund | int, actor: Any, reason: str)
     pk = refund.pk if isinstance(refund, Refund) else refund
     row = Refund.objects.select_for_update().filter(pk=pk, seller=seller).first()
     if row is None:
-        raise NotFound("Refund", field="refund")
+        raise NotFound(_("Refund"), field="refund")
     if row.status == Refund.Status.CANCELLED:
         raise DomainError(
             "refund_cancelled",

@@ -153,9 +153,9 @@ def _sellers_for(iban: str, seller: Organization | None) -> set[int]:
         return {seller.pk}
     compact = iban.replace(" ", "").upper()
     owners = list(Organization.objects.filter(iban=compact).values_list("pk", "is_operator"))
-    if any(is_operator for _, is_operator in owners):
+    if any(is_operator for _pk, is_operator in owners):
         return set(Organization.objects.filter(is_seller=True).values_list("pk", flat=True))
-    return {pk for pk, _ in owners}
+    return {pk for pk, _is_operator in owners}
 
 
 def _already_imported(digest: str) -> list[StatementImport]:
@@ -341,7 +341,7 @@ def _import_one(
                 for line, (status, note, payment) in outcomes
             ],
         )
-        for _, (status, _, _) in outcomes:
+        for _line, (status, _note, _payment) in outcomes:
             if status == Status.MATCHED:
                 result.matched += 1
             elif status == Status.REVIEW:
@@ -663,7 +663,9 @@ def entry_assign(
     entry = StatementEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != Status.REVIEW:
         raise DomainError(
-            code="not_in_review", message="This line is already reconciled.", field="entry"
+            code="not_in_review",
+            message=_("This line is already reconciled."),
+            field="entry",
         )
     numbers = {t for t in rules.references_in(entry.reference) if rules.is_order_number(t)}
     orders = [
@@ -713,7 +715,9 @@ def entry_ignore(*, entry: StatementEntry, note: str, actor: Any = None) -> Stat
     entry = StatementEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != Status.REVIEW:
         raise DomainError(
-            code="not_in_review", message="This line is already reconciled.", field="entry"
+            code="not_in_review",
+            message=_("This line is already reconciled."),
+            field="entry",
         )
     entry.status = Status.IGNORED
     entry.note = note[:300] or "Ignoré"
