@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from comptoir.api.validation_messages import message_for
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
 
 
@@ -57,8 +58,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": field_path(e.get("loc", ())), "message": e.get("msg", _("Invalid value."))}
-            for e in exc.errors
+            {"field": field_path(e.get("loc", ())), "message": message_for(e)} for e in exc.errors
         ]
         first = errors[0] if errors else {"field": None, "message": _("Invalid input.")}
         body = _body("invalid_input", first["message"], first["field"])

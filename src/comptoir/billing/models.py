@@ -37,8 +37,8 @@ class Status(models.TextChoices):
 
 
 class Category(models.TextChoices):
-    SALE = "sale", "Sale"
-    COMMISSION = "commission", "Commission"
+    SALE = "sale", gettext_lazy("Sale")
+    COMMISSION = "commission", gettext_lazy("Commission")
 
 
 class InvoiceQuerySet(models.QuerySet):

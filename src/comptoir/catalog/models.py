@@ -335,17 +335,17 @@ class StockLevel(models.Model):
 class ReportReason(models.TextChoices):
     """Why a member reports a product (C7)."""
 
-    COUNTERFEIT = "counterfeit", "Counterfeit or infringing"
-    PROHIBITED = "prohibited", "Prohibited or dangerous product"
-    MISLEADING = "misleading", "Misleading description"
-    OFFENSIVE = "offensive", "Offensive content"
-    OTHER = "other", "Other"
+    COUNTERFEIT = "counterfeit", _("Counterfeit or infringing")
+    PROHIBITED = "prohibited", _("Prohibited or dangerous product")
+    MISLEADING = "misleading", _("Misleading description")
+    OFFENSIVE = "offensive", _("Offensive content")
+    OTHER = "other", _("Other")
 
 
 class ReportStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DISMISSED = "dismissed", "Dismissed"
-    ACTIONED = "actioned", "Product removed"
+    OPEN = "open", pgettext_lazy("report", "Open")
+    DISMISSED = "dismissed", _("Dismissed")
+    ACTIONED = "actioned", _("Product removed")
 
 
 class ProductReport(models.Model):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from comptoir.core.clock import now
 from comptoir.core.errors import DomainError
@@ -24,22 +25,22 @@ def _immutable() -> DomainError:
 
 
 class Direction(models.TextChoices):
-    IN = "in", "Received"
-    OUT = "out", "Issued"
+    IN = "in", gettext_lazy("Received")
+    OUT = "out", gettext_lazy("Issued")
 
 
 class MessageType(models.TextChoices):
-    ORDERS = "ORDERS", "ORDERS (order)"
-    ORDRSP = "ORDRSP", "ORDRSP (order response)"
-    DESADV = "DESADV", "DESADV (despatch advice)"
-    INVOIC = "INVOIC", "INVOIC (invoice, business copy)"
-    UNKNOWN = "", "Unreadable"
+    ORDERS = "ORDERS", gettext_lazy("ORDERS (order)")
+    ORDRSP = "ORDRSP", gettext_lazy("ORDRSP (order response)")
+    DESADV = "DESADV", gettext_lazy("DESADV (despatch advice)")
+    INVOIC = "INVOIC", gettext_lazy("INVOIC (invoice, business copy)")
+    UNKNOWN = "", gettext_lazy("Unreadable")
 
 
 class MessageStatus(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    REFUSED = "refused", "Refused"
-    ISSUED = "issued", "Issued"
+    ACCEPTED = "accepted", pgettext_lazy("EDI message", "Accepted")
+    REFUSED = "refused", pgettext_lazy("EDI message", "Refused")
+    ISSUED = "issued", gettext_lazy("Issued")
 
 
 class EdiMessageQuerySet(models.QuerySet):
@@ -168,9 +169,9 @@ class InterchangeCounter(models.Model):
 
 
 class RetryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for a new attempt"
-    ISSUED = "issued", "Issued"
-    FAILED = "failed", "Given up"
+    PENDING = "pending", gettext_lazy("Waiting for a new attempt")
+    ISSUED = "issued", gettext_lazy("Issued")
+    FAILED = "failed", gettext_lazy("Given up")
 
 
 class OutboundRetry(models.Model):

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.core.errors import DomainError
 
@@ -52,15 +53,15 @@ class InsertOnlyModel(models.Model):
 
 
 class AccountPurpose(models.TextChoices):
-    RECEIVABLE = "receivable", "Receivable (customer)"
-    PAYABLE = "payable", "Payable (supplier)"
-    SELLER_REVENUE = "seller_revenue", "Seller revenue"
-    VAT_COLLECTED = "vat_collected", "VAT collected"
-    OPERATOR_COMMISSION = "operator_commission", "Operator commission"
-    FUNDS_HELD_FOR_SELLERS = "funds_held_for_sellers", "Funds held for sellers"
-    DEPOSITS_HELD = "deposits_held", "Deposits held"
-    FINANCING_PARTNER = "financing_partner", "Financing partner"
-    BANK = "bank", "Bank"
+    RECEIVABLE = "receivable", gettext_lazy("Receivable (customer)")
+    PAYABLE = "payable", gettext_lazy("Payable (supplier)")
+    SELLER_REVENUE = "seller_revenue", gettext_lazy("Seller revenue")
+    VAT_COLLECTED = "vat_collected", gettext_lazy("VAT collected")
+    OPERATOR_COMMISSION = "operator_commission", gettext_lazy("Operator commission")
+    FUNDS_HELD_FOR_SELLERS = "funds_held_for_sellers", gettext_lazy("Funds held for sellers")
+    DEPOSITS_HELD = "deposits_held", gettext_lazy("Deposits held")
+    FINANCING_PARTNER = "financing_partner", gettext_lazy("Financing partner")
+    BANK = "bank", gettext_lazy("Bank")
 
 
 class Account(models.Model):
@@ -135,11 +136,11 @@ class OpenItem(models.Model):
     `open_amount` goes towards zero as matchings are made; it has the sign of `amount`."""
 
     class Kind(models.TextChoices):
-        INVOICE = "invoice", "Invoice"
-        CREDIT_NOTE = "credit_note", "Credit note"
-        PAYMENT = "payment", "Payment"
-        INTEREST = "interest", "Interest"
-        FEE = "fee", "Fee"
+        INVOICE = "invoice", gettext_lazy("Invoice")
+        CREDIT_NOTE = "credit_note", gettext_lazy("Credit note")
+        PAYMENT = "payment", gettext_lazy("Payment")
+        INTEREST = "interest", gettext_lazy("Late-payment interest")
+        FEE = "fee", gettext_lazy("Fee")
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="open_items")
     party = models.ForeignKey(

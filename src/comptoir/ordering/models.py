@@ -103,9 +103,9 @@ ACTION_LABELS = {
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Website"
-    API = "api", "API"
-    EDI = "edi", "EDI"
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    EDI = "edi", _("EDI")
 
 
 class Order(models.Model):

@@ -77,11 +77,11 @@ class OrganizationState(models.TextChoices):
 class TermsPreset(models.TextChoices):
     """The five seller archetypes of RULES.md; the terms app ships one preset per value."""
 
-    MARKETPLACE = "marketplace", "Marketplace"
-    MONTHLY_INTRANET = "monthly-intranet", "Monthly intranet"
-    ELECTRONICS_WHOLESALE = "electronics-wholesale", "Electronics wholesale"
-    SELECTIVE_BEAUTY = "selective-beauty", "Selective beauty"
-    DIGITAL_GOODS = "digital-goods", "Digital goods"
+    MARKETPLACE = "marketplace", gettext_lazy("Marketplace")
+    MONTHLY_INTRANET = "monthly-intranet", gettext_lazy("Monthly invoicing intranet")
+    ELECTRONICS_WHOLESALE = "electronics-wholesale", gettext_lazy("Electronics wholesale")
+    SELECTIVE_BEAUTY = "selective-beauty", gettext_lazy("Selective beauty")
+    DIGITAL_GOODS = "digital-goods", gettext_lazy("Digital goods")
 
 
 class Organization(models.Model):

@@ -11,21 +11,23 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ZERO = Decimal("0.00")
 Org = "parties.Organization"
 
 
 class Method(models.TextChoices):
-    TRANSFER = "transfer", "Bank transfer"
-    SEPA_DEBIT = "sepa_debit", "SEPA direct debit"
-    LCR = "lcr", "LCR"
-    CARD = "card", "Card"
-    PAYPAL = "paypal", "PayPal"
-    PAY_BY_INVOICE = "pay_by_invoice", "Pay by invoice"
-    FINANCING_PARTNER = "financing_partner", "Financing partner"
-    CHEQUE = "cheque", "Cheque"
-    SET_OFF = "set_off", "Set-off by the seller"
+    TRANSFER = "transfer", _("Bank transfer")
+    SEPA_DEBIT = "sepa_debit", _("SEPA direct debit")
+    LCR = "lcr", _("LCR")
+    CARD = "card", _("Card")
+    PAYPAL = "paypal", _("PayPal")
+    PAY_BY_INVOICE = "pay_by_invoice", _("Pay by invoice")
+    FINANCING_PARTNER = "financing_partner", _("Financing partner")
+    CHEQUE = "cheque", _("Cheque")
+    SET_OFF = "set_off", _("Set-off by the seller")
 
 
 class Payment(models.Model):
@@ -35,12 +37,12 @@ class Payment(models.Model):
     what is left unallocated stays on the buyer's account as a credit."""
 
     class Source(models.TextChoices):
-        MANUAL = "manual", "Recorded by hand"
-        STATEMENT = "statement", "Bank statement"
-        DIRECT_DEBIT = "direct_debit", "Direct debit"
-        CARD = "card", "Card provider"
-        FINANCING = "financing", "Financing partner"
-        SET_OFF = "set_off", "Set-off"
+        MANUAL = "manual", _("Recorded by hand")
+        STATEMENT = "statement", _("Bank statement")
+        DIRECT_DEBIT = "direct_debit", _("Direct debit")
+        CARD = "card", _("Card provider")
+        FINANCING = "financing", _("Financing partner")
+        SET_OFF = "set_off", _("Set-off")
 
     buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="payments_made")
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="payments_received")
@@ -78,8 +80,8 @@ class Mandate(models.Model):
     """A SEPA Core direct-debit mandate signed by a buyer in favour of a seller."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        REVOKED = "revoked", "Revoked"
+        ACTIVE = "active", _("Active")
+        REVOKED = "revoked", _("Revoked")
 
     buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="mandates_signed")
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="mandates_held")
@@ -137,11 +139,11 @@ class DirectDebit(models.Model):
     """One collection of an invoice (or instalment) under a mandate, announced before it runs."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        EXPORTED = "exported", "Sent to the bank"
-        COLLECTED = "collected", "Collected"
-        REJECTED = "rejected", "Rejected (R-transaction)"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        EXPORTED = "exported", _("Sent to the bank")
+        COLLECTED = "collected", _("Collected")
+        REJECTED = "rejected", _("Rejected (R-transaction)")
+        CANCELLED = "cancelled", pgettext_lazy("direct debit", "Cancelled")
 
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
@@ -193,10 +195,10 @@ class StatementEntry(models.Model):
     """A booked movement of an imported statement and what reconciliation made of it."""
 
     class Status(models.TextChoices):
-        MATCHED = "matched", "Matched"
-        REVIEW = "review", "To review"
-        RETURNED = "returned", "Direct debit returned"
-        IGNORED = "ignored", "Ignored"
+        MATCHED = "matched", pgettext_lazy("statement entry", "Matched")
+        REVIEW = "review", _("To review")
+        RETURNED = "returned", _("Direct debit returned")
+        IGNORED = "ignored", _("Ignored")
 
     statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="entries")
     bank_reference = models.CharField(max_length=140)
@@ -232,11 +234,11 @@ class LateCase(models.Model):
     (the due date, then the last posting) on the open amount; costs are charged once."""
 
     class Stage(models.TextChoices):
-        LATE = "late", "Late"
-        REMINDED = "reminded", "Reminded"
-        FORMAL_NOTICE = "formal_notice", "Formal notice sent"
-        RESOLVED = "resolved", "Sale resolved"
-        SETTLED = "settled", "Settled"
+        LATE = "late", _("Late")
+        REMINDED = "reminded", _("Reminded")
+        FORMAL_NOTICE = "formal_notice", _("Formal notice sent")
+        RESOLVED = "resolved", _("Sale resolved")
+        SETTLED = "settled", _("Settled")
 
     open_item = models.OneToOneField(
         "ledger.OpenItem", on_delete=models.PROTECT, related_name="late_case"
@@ -320,8 +322,8 @@ class Deposit(models.Model):
     """A security deposit (PT9): received, held without interest, returned minus what is owed."""
 
     class Status(models.TextChoices):
-        HELD = "held", "Held"
-        RETURNED = "returned", "Returned"
+        HELD = "held", _("Held")
+        RETURNED = "returned", _("Returned")
 
     buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
@@ -364,9 +366,9 @@ class Payout(models.Model):
     incl. VAT minus the commission incl. its VAT; paid by SEPA credit transfer (pain.001)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        EXPORTED = "exported", "Sent to the bank"
-        PAID = "paid", "Paid"  # the operator's bank debited the transfer (statement or by hand)
+        PENDING = "pending", _("Pending")
+        EXPORTED = "exported", _("Sent to the bank")
+        PAID = "paid", _("Paid")  # the operator's bank debited the transfer (statement or by hand)
 
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="payouts")
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="payout")
@@ -441,10 +443,10 @@ class CardIntent(models.Model):
     [000 §7.7] cash at order); once the provider confirms, it becomes a Payment."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
 
     buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
@@ -468,9 +470,10 @@ class CardRefund(models.Model):
     per credit note, whatever happens; a failed one waits here for the retry sweep."""
 
     class Status(models.TextChoices):
-        FAILED = "failed", "Failed, to retry"
-        SUCCEEDED = "succeeded", "Refunded"
-        NOTHING = "nothing", "Nothing to refund"  # deducted from other debts, or already refunded
+        FAILED = "failed", _("Failed, waiting for retry")
+        SUCCEEDED = "succeeded", _("Refunded")
+        # deducted from other debts, or already refunded
+        NOTHING = "nothing", _("Nothing to refund")
 
     intent = models.ForeignKey(CardIntent, on_delete=models.PROTECT, related_name="refunds")
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
@@ -609,16 +612,16 @@ class Refund(models.Model):
     releases it (back to due) or cancels it; paid beyond the buyer's credit: `beyond_credit`."""
 
     class Status(models.TextChoices):
-        DUE = "due", "Due"
-        HELD = "held", "Held"
-        EXPORTED = "exported", "Sent to the bank"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+        DUE = "due", _("Due")
+        HELD = "held", _("Held")
+        EXPORTED = "exported", _("Sent to the bank")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", pgettext_lazy("refund", "Cancelled")
 
     class Rule(models.TextChoices):
-        O12 = "O12", "O12 — the seller cancelled after payment"
-        O17 = "O17", "O17 — consumer's withdrawal"
-        I5 = "I5", "I5 — a credit refunded on request"
+        O12 = "O12", _("O12 — the seller cancelled after payment")
+        O17 = "O17", _("O17 — consumer's withdrawal")
+        I5 = "I5", _("I5 — a credit refunded on request")
 
     buyer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     seller = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="refunds_owed")

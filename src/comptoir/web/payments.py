@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,7 +125,7 @@ def _debit_statuses() -> dict[str, str]:
         "exported": _("Sent to the bank"),
         "collected": _("Collected"),
         "rejected": _("Rejected"),
-        "cancelled": _("Cancelled"),
+        "cancelled": pgettext("direct debit", "Cancelled"),
     }
 
 

@@ -28,7 +28,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from comptoir.core import clock
@@ -127,7 +127,7 @@ def transfer_refund_statuses() -> dict[str, str]:
         Refund.Status.HELD: _("Held"),
         Refund.Status.EXPORTED: _("Sent to the bank"),
         Refund.Status.PAID: _("Paid"),
-        Refund.Status.CANCELLED: _("Cancelled"),
+        Refund.Status.CANCELLED: pgettext("refund", "Cancelled"),
     }
 
 
