@@ -26,7 +26,6 @@ from pydantic import Field
 from comptoir.api.auth import MEMBER, member
 from comptoir.api.idempotency import IdempotencyHeader, once
 from comptoir.core.errors import DomainError, NotFound
-from comptoir.ledger import queries as ledger
 from comptoir.ordering import queries as ordering
 from comptoir.parties.models import Membership, Organization, Permission
 from comptoir.payments.models import Deposit, RebateAgreement
@@ -57,11 +56,9 @@ def _seller(request: HttpRequest) -> Organization:
 def _buyer(seller: Organization, buyer_id: int) -> Organization:
     """A buyer the seller traded with (an order placed, or anything on its account, as the page
     and the statement of account); any other answers 404."""
-    traded = buyer_id != seller.pk and (
-        ordering.orders_for(seller, role="seller").filter(buyer_id=buyer_id).exists()
-        or ledger.open_items(buyer_id, seller).exists()
-    )
-    buyer = Organization.objects.filter(pk=buyer_id).first() if traded else None
+    buyer = None
+    if buyer_id != seller.pk:
+        buyer = ordering.buyers_of(seller).filter(pk=buyer_id).first()
     if buyer is None:
         raise NotFound(_("Buyer"), field="buyer_id")
     return buyer

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.errors import NotFound
+from comptoir.ledger.models import Account, OpenItem
 from comptoir.ordering.models import (
     Cart,
     Order,
@@ -257,3 +258,15 @@ def manual_handling_offer(order: Order) -> HandlingOffer | None:
         from_contract=rules.handling_fee_from_contract,
         clause=rules.handling_clause,
     )
+
+
+def buyers_of(seller: Organization) -> QuerySet[Organization]:
+    """Buyers that have traded with the seller: an order placed, or anything on their account
+    (what its statement of account and receivables pages may show), by name."""
+    receivable = OpenItem.objects.filter(
+        account__purpose=Account.Purpose.RECEIVABLE, counterparty=seller
+    )
+    return Organization.objects.filter(
+        Q(pk__in=Order.objects.filter(seller=seller).values("buyer_id"))
+        | Q(pk__in=receivable.values("party_id"))
+    ).order_by("legal_name", "pk")

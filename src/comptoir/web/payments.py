@@ -27,6 +27,7 @@ from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.i18n import format_money_active
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ordering.models import Order
+from comptoir.ordering.queries import buyers_of
 from comptoir.parties.models import Membership, Organization, Permission
 from comptoir.payments import services as payments
 from comptoir.payments.models import (
@@ -69,11 +70,8 @@ def _receivables() -> QuerySet[OpenItem]:
 
 
 def _buyers_of(seller: Organization) -> QuerySet[Organization]:
-    """Buyers that have traded with the seller: an order placed, or anything on their account."""
-    return Organization.objects.filter(
-        Q(pk__in=Order.objects.filter(seller=seller).values("buyer_id"))
-        | Q(pk__in=_receivables().filter(counterparty=seller).values("party_id"))
-    ).order_by("legal_name", "pk")
+    """Buyers that have traded with the seller (`ordering.queries.buyers_of`)."""
+    return buyers_of(seller)
 
 
 def _sellers_of(buyer: Organization) -> QuerySet[Organization]:
