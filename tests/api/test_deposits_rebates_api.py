@@ -324,6 +324,59 @@ def test_a_bad_return_is_refused_and_records_nothing(client, intranet):
     assert post(client, RETURN, return_body(intranet), key="r-1").status_code == 200
 
 
+def test_a_return_with_the_balance_seen_is_refused_once_it_changed(client, intranet):
+    _with_deposit(intranet)
+    client.force_login(owner_of(intranet.seller))
+    [row] = client.get("/api/receivables").json()["items"]
+    assert row["buyer_id"] == intranet.buyer.pk and row["balance"] == "1200.00"
+    payment_record(
+        buyer=intranet.buyer,
+        seller=intranet.seller,
+        amount="200.00",
+        method="transfer",
+        value_date=TODAY,
+        idempotency_key="part",
+    )
+    stale = post(client, RETURN, {**return_body(intranet), "owed_seen": "1200.00"}, key="r-1")
+    assert stale.status_code == 422
+    body = stale.json()
+    assert (body["code"], body["field"], body["rule"]) == ("balance_changed", "owed_seen", "PT9")
+    assert body["details"] == {"owed": "1000.00"}
+    assert "it is now €1,000.00" in body["message"]
+    french = post(
+        client,
+        RETURN,
+        {**return_body(intranet), "owed_seen": "1200.00"},
+        key="r-1",
+        **{"Accept-Language": "fr"},
+    )
+    assert "elles sont maintenant de 1 000,00" in french.json()["message"].replace("\u202f", " ")
+    deposit = Deposit.objects.get()
+    assert deposit.status == Deposit.Status.HELD and deposit.deducted == 0
+    assert not IdempotencyKey.objects.exists()
+    # the key of the refused call, with the balance of now
+    done = post(client, RETURN, {**return_body(intranet), "owed_seen": "1000.00"}, key="r-1")
+    assert done.status_code == 200, done.content
+    [out] = done.json()["deposits"]
+    assert (out["deducted"], out["returned_amount"]) == ("1000.00", "1000.00")
+
+
+def test_a_buyer_owing_nothing_is_seen_as_zero(client, intranet):
+    payment_record(
+        buyer=intranet.buyer,
+        seller=intranet.seller,
+        amount="1200.00",
+        method="transfer",
+        value_date=TODAY,
+        idempotency_key="all",
+    )
+    _with_deposit(intranet)
+    client.force_login(owner_of(intranet.seller))
+    done = post(client, RETURN, {**return_body(intranet), "owed_seen": "0"}, key="r")
+    assert done.status_code == 200, done.content
+    assert done.json()["deposits"][0]["returned_amount"] == "2000.00"
+
+
 # --- rebates (PT13) ------------------------------------------------------------------------------
 
 

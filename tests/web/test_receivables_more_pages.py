@@ -265,7 +265,7 @@ def test_a_return_is_refused_when_the_balance_changed_or_is_not_confirmed(client
     )
     changed = client.post(url, {**base, "return-confirm": "on"})
     assert changed.status_code == 400
-    assert "changed since the page was shown: it is now €1,000.00" in text(changed)
+    assert "changed since it was read: it is now €1,000.00" in text(changed)
     assert changed.context["return_form"].data["return-owed_seen"] == "1000.00"
     future = client.post(
         url, {**base, "return-contract_ended_on": "2026-05-01", "return-confirm": "on"}

@@ -111,6 +111,17 @@ class DepositReturnIn(Schema):
     contract_ended_on: date = Field(
         description="today or before, not before the deposits held were received"
     )
+    owed_seen: Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description=(
+            "what the buyer owed when you decided (the balance of /api/receivables, 0 when it "
+            "owed nothing); when given and no longer true, the return is refused with "
+            "`balance_changed` and nothing is deducted"
+        ),
+    )
 
 
 class DepositReturnOut(Schema):
@@ -277,7 +288,9 @@ def return_deposits(
     """The contract with the buyer ended (PT9 [001 §4]): what it owes is deducted from the
     deposits held and the rest is due back to it within the terms' refund time (30 days when
     they say nothing); answers the buyer's deposits.
-    None held: `no_deposit_held` (422). The same `Idempotency-Key` again returns nothing more."""
+    None held: `no_deposit_held` (422); what the buyer owes no longer `owed_seen`:
+    `balance_changed` (422, the amount of now in `details.owed`). The same `Idempotency-Key`
+    again returns nothing more."""
     seller = _seller(request)
     buyer = _buyer(seller, payload.buyer_id)
     ended = payload.contract_ended_on
@@ -286,7 +299,11 @@ def return_deposits(
         """The service checks the day (not after today, not before a deposit held was
         received); not again when the key is replayed."""
         deposit = deposit_return(
-            buyer=buyer, seller=seller, contract_ended_on=ended, actor=request.user
+            buyer=buyer,
+            seller=seller,
+            contract_ended_on=ended,
+            owed_seen=payload.owed_seen,
+            actor=request.user,
         )
         if deposit is None:
             raise DomainError(

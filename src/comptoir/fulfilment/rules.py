@@ -81,7 +81,7 @@ def contest_check(deadline_at: datetime | None, now: datetime, clause: str = "")
     if deadline_at is not None and now >= deadline_at:
         raise DomainError(
             "contestation_deadline_passed",
-            "Le délai de contestation est expiré ; la livraison est réputée conforme."
+            _("The contestation period has ended; the delivery is deemed conforming.")
             + (f" ({clause})" if clause else ""),
             field="order",
             rule="F4",
@@ -161,7 +161,7 @@ def follow_up_done_check(deadline_on: date, done_on: date, today: date, rule: st
     if done_on > deadline_on:
         raise DomainError(
             "deadline_passed",
-            f"Le délai expirait le {deadline_on:%d/%m/%Y}.",
+            _("The deadline was %(date)s.") % {"date": f"{deadline_on:%d/%m/%Y}"},
             field="done_on",
             rule=rule,
         )
@@ -201,7 +201,8 @@ def resolution_check(deadline_at: datetime, now: datetime) -> None:
     if now < deadline_at:
         raise DomainError(
             "notice_running",
-            f"La mise en demeure court jusqu'au {deadline_at.astimezone(PARIS):%d/%m/%Y %H:%M}.",
+            _("The formal notice runs until %(at)s.")
+            % {"at": f"{deadline_at.astimezone(PARIS):%d/%m/%Y %H:%M}"},
             field="shipment",
             rule="F7",
         )
@@ -378,21 +379,22 @@ def attachment_check(name: str, content_type: str, size: int, head: bytes) -> No
     if magic is None:
         raise DomainError(
             "attachment_type",
-            f"{name}: seuls les fichiers PDF, JPEG et PNG sont acceptés.",
+            _("%(name)s: only PDF, JPEG and PNG files are accepted.") % {"name": name},
             field="attachments",
             rule="A5",
         )
     if size > MAX_ATTACHMENT_BYTES:
         raise DomainError(
             "attachment_too_large",
-            f"{name}: 10 Mo au plus par pièce jointe.",
+            _("%(name)s: at most 10 MB per attachment.") % {"name": name},
             field="attachments",
             rule="A5",
         )
     if not any(head.startswith(m) for m in magic):
         raise DomainError(
             "attachment_content",
-            f"{name}: le contenu ne correspond pas au type {content_type}.",
+            _("%(name)s: the content does not match the type %(type)s.")
+            % {"name": name, "type": content_type},
             field="attachments",
             rule="A5",
         )

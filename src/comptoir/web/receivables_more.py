@@ -560,21 +560,13 @@ def deposit_return_view(
                     field="contract_ended_on",
                     rule="PT9",
                 )
-            if data["owed_seen"] != context["owed"]:
-                raise DomainError(
-                    code="balance_changed",
-                    message=_(
-                        "What the buyer owes changed since the page was shown: it is now "
-                        "%(owed)s. Check what is deducted below and confirm again."
-                    )
-                    % {"owed": _money(context["owed"])},
-                    field="confirm",
-                    rule="PT9",
-                )
+            # an unreadable balance seen counts as changed
+            seen = data["owed_seen"] if data["owed_seen"] is not None else Decimal("-1")
             deposit = deposit_return(
                 buyer=buyer,
                 seller=seller,
                 contract_ended_on=data["contract_ended_on"],
+                owed_seen=seen,
                 actor=request.user,
             )
             if deposit is None:  # returned meanwhile by another post
@@ -585,6 +577,8 @@ def deposit_return_view(
                     rule="PT9",
                 )
         except DomainError as error:
+            if error.field == "owed_seen":  # hidden: said beside the confirmation
+                error.field = "confirm"
             form_error(form, error)
         else:
             before = {

@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
@@ -113,7 +114,12 @@ def digital_delivery_send(*, order_id: int, actor: Any = None) -> DigitalDeliver
         if len(keys) < missing:
             raise DomainError(
                 "no_keys_left",
-                f"{line.sku}: {len(keys)} clé(s) disponible(s) pour {missing} à livrer.",
+                ngettext(
+                    "%(sku)s: %(free)d key available for %(missing)d to deliver.",
+                    "%(sku)s: %(free)d keys available for %(missing)d to deliver.",
+                    len(keys),
+                )
+                % {"sku": line.sku, "free": len(keys), "missing": missing},
                 field="keys",
                 rule="F11",
             )

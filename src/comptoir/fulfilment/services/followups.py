@@ -258,7 +258,7 @@ def wrong_goods_report(
     if clock.now() >= deadline.at:
         raise DomainError(
             "deadline_passed",
-            f"Le délai de retour expirait le {deadline.on:%d/%m/%Y}.",
+            _("The return period ended on %(date)s.") % {"date": f"{deadline.on:%d/%m/%Y}"},
             field="order",
             rule="F4",
         )

@@ -70,9 +70,11 @@ def prepayment_hold_check(order: Order) -> None:
         return
     raise DomainError(
         "prepayment_required",
-        f"Paiement d'avance exigé : {format_money(status.due)} restent à recevoir sur "
-        f"{format_money(status.total)} TTC "
-        "avant l'expédition de la commande.",
+        _(
+            "Prepayment required: %(due)s of %(total)s incl. VAT still to be received before "
+            "the order ships."
+        )
+        % {"due": format_money_active(status.due), "total": format_money_active(status.total)},
         field="order",
         rule="O10",
         details={"total": str(status.total), "paid": str(status.paid), "due": str(status.due)},

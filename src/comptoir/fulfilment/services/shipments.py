@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core import clock, events
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import format_money_active
 from comptoir.core.money import format_money
 from comptoir.fulfilment.models import (
     Charge,
@@ -70,7 +71,7 @@ def hold_check(order: Order) -> None:
     if order.payment_method == "card" and not paid:
         raise DomainError(
             "prepayment_required",
-            "Paiement comptant à la commande non reçu : la commande ne peut pas être expédiée.",
+            _("Payment with the order not received: the order cannot be shipped."),
             field="order",
             rule="PT2",
         )
@@ -85,8 +86,9 @@ def hold_check(order: Order) -> None:
         clause = _clause(flag.clause) if flag is not None else ""
         raise DomainError(
             "deliveries_on_hold",
-            f"Livraisons suspendues : l'acheteur n'est pas à jour de ses obligations "
-            f"({format_money(overdue)} échus impayés)." + (f" {clause}" if clause else ""),
+            _("Deliveries on hold: the buyer is behind on its obligations (%(overdue)s overdue).")
+            % {"overdue": format_money_active(overdue)}
+            + (f" {clause}" if clause else ""),
             field="order",
             rule="F8",
             details={"overdue": str(overdue)},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import format_money_active
 from comptoir.core.numbers import fits_column
 from comptoir.core.services import audit_record
 from comptoir.ledger import queries as ledger
@@ -142,11 +143,13 @@ def deposit_return(
     seller: Any,
     contract_ended_on: date,
     refund_days: int | None = None,
+    owed_seen: Decimal | None = None,
     actor: Any = None,
 ) -> Deposit | None:
     """The contract ended: what is owed is deducted and the rest is due back to the buyer within
     `refund_days` days (PT9), by default the seller's terms in force (30 days [001 §4] when they
     say nothing). Records the return; the transfer itself goes out with the seller's bank.
+    `owed_seen`: what the buyer owed when the seller decided; refused when it changed since.
     None: no deposit was held."""
     today = clock.today()
     if contract_ended_on > today:
@@ -173,6 +176,18 @@ def deposit_return(
     if refund_days is None:
         refund_days = deposit_refund_days(payment_policy(seller, today))
     owed = max(ledger.balance(buyer, seller), ZERO)
+    if owed_seen is not None and owed_seen != owed:
+        raise DomainError(
+            "balance_changed",
+            _(
+                "What the buyer owes changed since it was read: it is now %(owed)s. Check what "
+                "is deducted and confirm again."
+            )
+            % {"owed": format_money_active(owed)},
+            "owed_seen",
+            "PT9",
+            details={"owed": str(owed)},
+        )
     if owed:
         deposit_set_off(buyer_id=buyer.pk, seller_id=seller.pk, amount=owed, on=contract_ended_on)
     deposits = _held(buyer.pk, seller.pk)
