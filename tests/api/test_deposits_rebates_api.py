@@ -23,7 +23,7 @@ from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import JournalEntry
 from comptoir.parties import services
 from comptoir.parties.models import Membership, Organization, Permission, User
-from comptoir.payments.models import Deposit, RebateAgreement
+from comptoir.payments.models import Deposit, RebateAgreement, RebateSettlement
 from comptoir.payments.services import deposit_receive, payment_record
 from comptoir.payments.services.rebates import rebates_settle
 from tests.parties.factories import make_user
@@ -546,6 +546,7 @@ def _every_route(client, pair: Pair, key: str = "who", **headers: str) -> list:
         post(client, RETURN, return_body(pair), key=key + "-r", **headers),
         client.get(REBATES, {"buyer_id": pair.buyer.pk}, headers=headers),
         post(client, REBATES, rebate_body(pair, "2026-07-01"), **headers),
+        client.post(f"{REBATES}/1/settle", headers=headers),
     ]
 
 
@@ -557,7 +558,7 @@ def test_another_sellers_buyer_is_not_found_and_its_data_not_shown(client, intra
     for response in _every_route(client, other):
         assert response.status_code == 404, response.content
         assert response.json()["code"] == "not_found"
-        assert response.json()["field"] == "buyer_id"
+        assert response.json()["field"] in ("buyer_id", "agreement_id")
         assert "3456" not in response.content.decode()
     for buyer_id in (intranet.seller.pk, 999999, 2**62):  # itself, nobody
         got = client.get(DEPOSITS, {"buyer_id": buyer_id})
@@ -613,6 +614,54 @@ def test_an_accountant_and_a_key_with_view_invoices_may(client, intranet):
     assert Deposit.objects.count() == 2
 
 
+def test_a_quarter_is_settled_now_through_the_api(client, beauty):
+    client.force_login(owner_of(beauty.seller))
+    assert post(client, REBATES, rebate_body(beauty)).status_code == 200
+    agreement = RebateAgreement.objects.get()
+    settle = f"{REBATES}/{agreement.pk}/settle"
+    invoice = issue(beauty, on=date(2026, 7, 6), due=date(2026, 10, 31), excl_vat="3000.00")
+    clock.freeze(at(date(2026, 9, 30)))
+    running = client.post(settle)
+    assert running.status_code == 422 and running.json()["code"] == "period_running"
+    clock.freeze(at(date(2026, 10, 5)))
+    waiting = client.post(settle)
+    assert waiting.status_code == 422
+    assert (waiting.json()["code"], waiting.json()["rule"]) == ("not_yet_judged", "PT13")
+    assert waiting.json()["details"] == {"waiting": [invoice.number]}
+    payment_record(
+        buyer=beauty.buyer,
+        seller=beauty.seller,
+        amount=invoice.total_incl_vat,
+        method="transfer",
+        value_date=date(2026, 10, 5),
+        idempotency_key="paid",
+        reference=invoice.number or "",
+    )
+    done = client.post(settle)
+    assert done.status_code == 200, done.content
+    assert done.json()["id"] == agreement.pk
+    assert done.json()["settlement"] == {
+        "turnover": "3000.00",
+        "percent": "2.00",
+        "earned": "60.00",
+        "offset": "0.00",
+        "due": "60.00",
+        "forfeited": False,
+        "reason": "",
+        "settled_on": "2026-10-05",
+    }
+    again = client.post(settle)
+    assert again.status_code == 422 and again.json()["code"] == "already_settled"
+    # another seller's owner, and an id that is nobody's
+    client.force_login(owner_of(make_pair("selective-beauty").seller))
+    assert client.post(settle).status_code == 404
+    client.force_login(owner_of(beauty.seller))
+    for missing in (agreement.pk + 1000, 2**62):
+        assert client.post(f"{REBATES}/{missing}/settle").status_code == 404
+    assert client.post(f"{REBATES}/0/settle").status_code == 422
+    assert RebateSettlement.objects.count() == 1
+
+
 # --- generated input -----------------------------------------------------------------------------
 
 OPERATIONS = {
@@ -621,11 +670,12 @@ OPERATIONS = {
     "POST /api/deposits/return",
     "GET /api/rebate-agreements",
     "POST /api/rebate-agreements",
+    "POST /api/rebate-agreements/{agreement_id}/settle",
 }
 
 
 def test_generated_requests_never_fail_on_the_server(beauty):
-    """Schemathesis on the five operations as the seller's owner: no 500, every answer matches
+    """Schemathesis on the six operations as the seller's owner: no 500, every answer matches
     the schema. Half the bodies name the seller's buyer, so the services run too."""
     _with_deposit(beauty, "100.00", date(2026, 6, 1))
     with _keep_the_test_connection():

@@ -15,7 +15,8 @@ from comptoir.billing.rules import DocumentDraft, LineInput
 from comptoir.billing.services import credit_note_create, invoice_create, invoice_issue
 from comptoir.billing.snapshots import party_snapshot
 from comptoir.core import clock
-from comptoir.core.errors import DomainError
+from comptoir.core.errors import DomainError, NotFound
+from comptoir.core.models import AuditEntry
 from comptoir.core.sweeps import registered
 from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import JournalEntry, Matching, OpenItem
@@ -34,7 +35,11 @@ from comptoir.payments.rebates_rules import (
     tiers_check,
 )
 from comptoir.payments.services import collection_run, payment_record
-from comptoir.payments.services.rebates import rebate_agreement_set, rebates_settle
+from comptoir.payments.services.rebates import (
+    rebate_agreement_set,
+    rebate_settle_now,
+    rebates_settle,
+)
 
 from .conftest import Pair, at, issue, make_pair
 
@@ -254,6 +259,71 @@ def test_interest_still_owed_is_set_against_the_rebate(monkeypatch) -> None:
 
 
 # ------------------------------------------------------------------------------ the agreement
+
+
+def _settle_now(pair: Pair, agreement: RebateAgreement, on: date, actor=None) -> RebateSettlement:
+    with clock.frozen(at(on, 10)):
+        return rebate_settle_now(seller=pair.seller, agreement_id=agreement.pk, actor=actor)
+
+
+def _refusal(pair: Pair, agreement: RebateAgreement, on: date) -> DomainError:
+    with pytest.raises(DomainError) as caught:
+        _settle_now(pair, agreement, on)
+    return caught.value
+
+
+@pytest.mark.django_db
+def test_settle_now_says_what_it_waits_for_then_settles_before_the_sweep() -> None:
+    pair = make_pair("selective-beauty")
+    agreement = _agreement(pair)
+    first = issue(pair, on=date(2026, 7, 6), due=date(2026, 8, 31), excl_vat="3000.00")
+    second = issue(pair, on=date(2026, 9, 10), due=date(2026, 10, 31), excl_vat="2500.00")
+    running = _refusal(pair, agreement, date(2026, 9, 30))
+    assert (running.code, running.rule) == ("period_running", "PT13")
+    assert "30/09/2026" in running.message
+    _pay(pair, first, date(2026, 8, 20))
+    waiting = _refusal(pair, agreement, date(2026, 10, 5))
+    assert (waiting.code, waiting.field, waiting.rule) == ("not_yet_judged", "agreement_id", "PT13")
+    assert waiting.details == {"waiting": [second.number]}
+    assert second.number in waiting.message and first.number not in waiting.message
+    assert not RebateSettlement.objects.exists()
+    # paid on 30 Oct, a day before it is due: settled at once, not at the next sweep
+    _pay(pair, second, date(2026, 10, 30))
+    owner = pair.seller.memberships.get(is_owner=True).user
+    settlement = _settle_now(pair, agreement, date(2026, 10, 30), actor=owner)
+    assert (settlement.turnover, settlement.percent, settlement.earned) == (
+        D("5500.00"),
+        D("3.00"),
+        D("165.00"),
+    )
+    assert settlement.settled_on == date(2026, 10, 30)
+    assert AuditEntry.objects.get(action="payments.rebate_settled").actor == owner
+    assert _settle(date(2026, 11, 2)) == 0  # the sweep finds nothing left
+    again = _refusal(pair, agreement, date(2026, 11, 3))
+    assert again.code == "already_settled" and "30/10/2026" in again.message
+    assert RebateSettlement.objects.count() == 1 and _balanced()
+
+
+@pytest.mark.django_db
+def test_settle_now_forfeits_at_once_on_a_late_invoice() -> None:
+    pair = make_pair("selective-beauty")
+    agreement = _agreement(pair)
+    late = issue(pair, on=date(2026, 7, 6), due=date(2026, 8, 31), excl_vat="3000.00")
+    issue(pair, on=date(2026, 9, 10), due=date(2026, 10, 31), excl_vat="2500.00")
+    _pay(pair, late, date(2026, 9, 10))
+    settlement = _settle_now(pair, agreement, date(2026, 10, 1))
+    assert settlement.forfeited and settlement.due == 0 and late.number in settlement.reason
+
+
+@pytest.mark.django_db
+def test_settle_now_finds_no_agreement_of_another_seller() -> None:
+    pair = make_pair("selective-beauty")
+    other = make_pair("selective-beauty")
+    agreement = _agreement(pair)
+    with clock.frozen(at(date(2026, 10, 5))), pytest.raises(NotFound):
+        rebate_settle_now(seller=other.seller, agreement_id=agreement.pk)
+    with clock.frozen(at(date(2026, 10, 5))), pytest.raises(NotFound):
+        rebate_settle_now(seller=pair.seller, agreement_id=agreement.pk + 1000)
 
 
 @pytest.mark.django_db

@@ -8,6 +8,9 @@ employee without the "credit and invoices" right gets 403 (P4), a visitor the lo
 forms posted empty answer the page again with each field's problem, status 400, and record
 nothing. The flows are tested in tests/web/test_receivables_more_pages.py.
 
+"Settle now" of a quarter still running is refused: the seller is sent back to the page (302),
+through the API 422 (`period_running`).
+
 The same through the API (/api/deposits, /api/deposits/return, /api/rebate-agreements): a visitor
 without a key gets 401, a buyer's organization 404, the employee without the right 403; the
 seller reads buyer A's deposit and agreement and sets a quarter's tiers. Recording a deposit or
@@ -68,16 +71,35 @@ def _agreement_of_buyer_a(shop) -> list:
     return []
 
 
+def _running_agreement_of_buyer_a(shop) -> list:
+    """Buyer A's agreement of a quarter far ahead: settling it now is refused (period_running)."""
+    _agreement_of_buyer_a(shop)
+    return [RebateAgreement.objects.get(buyer=shop.approved_buyer, seller=shop.seller).pk]
+
+
 ROUTES: dict = {
     "web:receivables_more_buyer": (_buyer_a, "get", BUYER_A_OF_THE_SELLER, None),
     "web:receivables_more_deposit": (_buyer_a, "post", FORM_POSTED_EMPTY, None),
     "web:receivables_more_deposit_return": (_buyer_a, "post", FORM_POSTED_EMPTY, None),
     "web:receivables_more_rebates": (_buyer_a, "post", FORM_POSTED_EMPTY, None),
+    # the seller's "settle now" of a running quarter: refused, back to the page (302)
+    "web:receivables_more_rebate_settle": (
+        lambda s: [*_buyer_a(s), *_running_agreement_of_buyer_a(s)],
+        "post",
+        {**BUYER_A_OF_THE_SELLER, "seller": 302},
+        None,
+    ),
     "api:list_deposits": (_deposit_of_buyer_a, "get", API_SELLER, "4321.98"),
     "api:receive_deposit": (lambda s: [], "post", API_NO_KEY, None),
     "api:return_deposits": (lambda s: [], "post", API_NO_KEY, None),
     "api:list_rebate_agreements": (_agreement_of_buyer_a, "get", API_SELLER, "7777.00"),
     "api:set_rebate_agreement": (lambda s: [], "post", API_SELLER, None),
+    "api:settle_rebate_agreement": (
+        _running_agreement_of_buyer_a,
+        "post",
+        {**API_SELLER, "seller": 422},
+        "7777.00",
+    ),
 }
 PAYLOADS: dict = {
     "api:receive_deposit": lambda s: {

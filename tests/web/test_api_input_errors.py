@@ -79,3 +79,11 @@ def test_the_same_in_english_and_a_missing_field(client, owner):
 def test_each_error_type_is_said_by_its_limits(error, english):
     with translation.override("en"):
         assert message_for(error) == english
+
+
+def test_the_last_or_of_a_list_of_values_is_in_the_reader_s_language():
+    error = {"type": "literal_error", "ctx": {"expected": "'held', 'returned' or 'lost'"}}
+    with translation.override("fr"):
+        assert message_for(error) == "Une valeur parmi : 'held', 'returned' ou 'lost'."
+    with translation.override("en"):
+        assert message_for(error) == "One of: 'held', 'returned' or 'lost'."

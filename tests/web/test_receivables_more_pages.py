@@ -413,6 +413,59 @@ def test_a_forfeited_rebate_shows_its_reason(client, beauty):
     assert late.number in html
 
 
+def settle_url(buyer: Organization, agreement: RebateAgreement) -> str:
+    return reverse("web:receivables_more_rebate_settle", args=[buyer.pk, agreement.pk])
+
+
+def test_a_waiting_quarter_is_settled_now_from_the_page(client, beauty):
+    client.force_login(owner_of(beauty.seller))
+    assert client.post(rebates_url(beauty.buyer), rebate_post()).status_code == 302
+    agreement = RebateAgreement.objects.get()
+    invoice = issue(beauty, on=date(2026, 7, 6), due=date(2026, 10, 31), excl_vat="3000.00")
+    clock.freeze(at(date(2026, 8, 1)))
+    running = text(client.get(page_url(beauty.buyer)))
+    assert f'data-testid="rebate-settle-{agreement.pk}"' not in running
+    clock.freeze(at(date(2026, 10, 5)))
+    waiting = text(client.get(page_url(beauty.buyer)))
+    assert f'data-testid="rebate-settle-{agreement.pk}"' in waiting and "Settle now" in waiting
+    refused = client.post(settle_url(beauty.buyer, agreement), follow=True)
+    said = text(refused)
+    assert f"Not yet: invoice {invoice.number} is open and not yet due" in said
+    assert "(PT13)" in said and not RebateSettlement.objects.exists()
+    payment_record(
+        buyer=beauty.buyer,
+        seller=beauty.seller,
+        amount=invoice.total_incl_vat,
+        method="transfer",
+        value_date=date(2026, 10, 5),
+        idempotency_key="paid",
+        reference=invoice.number or "",
+    )
+    done = client.post(settle_url(beauty.buyer, agreement))
+    assert done.status_code == 302 and done["Location"].endswith("#rebates")
+    shown = text(client.get(done["Location"]))
+    assert "Rebate of 2026T3 settled: €60.00 due to" in shown  # 2 % of 3,000 €
+    assert f'data-testid="rebate-settle-{agreement.pk}"' not in shown
+    assert RebateSettlement.objects.get().settled_on == date(2026, 10, 5)
+
+
+def test_settle_now_is_the_seller_s_alone(client, beauty):
+    client.force_login(owner_of(beauty.seller))
+    assert client.post(rebates_url(beauty.buyer), rebate_post()).status_code == 302
+    agreement = RebateAgreement.objects.get()
+    clock.freeze(at(date(2026, 10, 5)))
+    other = make_pair("selective-beauty")
+    client.force_login(owner_of(other.seller))
+    assert client.post(settle_url(beauty.buyer, agreement)).status_code == 404
+    client.force_login(owner_of(beauty.buyer))
+    assert client.post(settle_url(beauty.buyer, agreement)).status_code in (403, 404)
+    client.force_login(employee_of(beauty.seller, []))
+    assert client.post(settle_url(beauty.buyer, agreement)).status_code == 403
+    client.force_login(owner_of(beauty.seller))
+    assert client.get(settle_url(beauty.buyer, agreement)).status_code == 405
+    assert not RebateSettlement.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("start", "tiers", "field", "message"),
     [

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from comptoir.api.auth import MEMBER, member
@@ -30,7 +31,7 @@ from comptoir.ordering import queries as ordering
 from comptoir.parties.models import Membership, Organization, Permission
 from comptoir.payments.models import Deposit, RebateAgreement
 from comptoir.payments.services.credit import deposit_receive, deposit_return
-from comptoir.payments.services.rebates import rebate_agreement_set
+from comptoir.payments.services.rebates import rebate_agreement_set, rebate_settle_now
 
 router = Router(tags=["payments"])
 
@@ -397,5 +398,22 @@ def set_rebate_agreement(request: HttpRequest, payload: RebateAgreementIn):
         ) from None
     agreement = (
         RebateAgreement.objects.select_related("buyer", "settlement").filter(pk=agreement.pk).get()
+    )
+    return _agreement(agreement)
+
+
+@router.post("/rebate-agreements/{agreement_id}/settle", response=RebateAgreementOut, auth=MEMBER)
+def settle_rebate_agreement(
+    request: HttpRequest, agreement_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+):
+    """Settle a quarter now instead of at the next sweep, as the sweep would (PT13 [003 §8]):
+    once it is over and each invoice of it is paid or past its due date. Answers the agreement
+    with its settlement. Refusals (422): `period_running`, `already_settled`, `not_yet_judged`
+    (the invoices it waits for in `details.waiting`), `settlement_running`. Another company's
+    agreement: 404."""
+    seller = _seller(request)
+    rebate_settle_now(seller=seller, agreement_id=agreement_id, actor=request.user)
+    agreement = RebateAgreement.objects.select_related("buyer", "settlement").get(
+        pk=agreement_id, seller=seller
     )
     return _agreement(agreement)

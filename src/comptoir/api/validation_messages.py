@@ -11,12 +11,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 Say = Callable[[Mapping[str, Any]], str]
 
 
 def _fixed(text: Callable[[], str]) -> Say:
     return lambda ctx: text()
+
+
+def _one_of(ctx: Mapping[str, Any]) -> str:
+    """pydantic lists the values as "'a', 'b' or 'c'": its last "or" in the reader's language."""
+    values = str(ctx.get("expected", ""))
+    alternative = pgettext("the last of a list of values", "or")
+    return _("One of: %(values)s.") % {"values": values.replace("' or '", f"' {alternative} '")}
 
 
 MESSAGES: dict[str, Say] = {
@@ -54,8 +62,8 @@ MESSAGES: dict[str, Say] = {
     "greater_than": lambda ctx: _("More than %(n)s.") % {"n": ctx.get("gt")},
     "less_than_equal": lambda ctx: _("At most %(n)s.") % {"n": ctx.get("le")},
     "less_than": lambda ctx: _("Less than %(n)s.") % {"n": ctx.get("lt")},
-    "literal_error": lambda ctx: _("One of: %(values)s.") % {"values": ctx.get("expected")},
-    "enum": lambda ctx: _("One of: %(values)s.") % {"values": ctx.get("expected")},
+    "literal_error": _one_of,
+    "enum": _one_of,
     "decimal_max_places": lambda ctx: (
         _("At most %(n)s decimal places.") % {"n": ctx.get("decimal_places")}
     ),

@@ -35,7 +35,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,9 +54,9 @@ from comptoir.payments.policy import PaymentPolicy, deposit_refund_days, payment
 from comptoir.payments.rebates_rules import PERIOD_MONTHS, period_label, period_valid
 from comptoir.payments.rules import ZERO, cents
 from comptoir.payments.services.credit import deposit_receive, deposit_return
-from comptoir.payments.services.rebates import rebate_agreement_set
+from comptoir.payments.services.rebates import rebate_agreement_set, rebate_settle_now
 from comptoir.web.catalog_admin import RuleForm, date_field, decimal_field, number
-from comptoir.web.forms_flow import form_error, invalid
+from comptoir.web.forms_flow import error_text, form_error, invalid
 from comptoir.web.ordering import page
 from comptoir.web.payments import _buyers_of, _seller
 
@@ -646,3 +646,32 @@ def rebate_agreement_view(
             }
             return _done(request, text, buyer, "rebates")
     return invalid(request, TEMPLATE, _context(seller, buyer, rebate=form))
+
+
+@require_POST
+@page(FINANCE)
+def rebate_settle_view(
+    request: HttpRequest, membership: Membership, party_id: int, agreement_id: int
+) -> HttpResponse:
+    """Settle a quarter now rather than at the night's sweep (PT13 [003 §8])."""
+    seller, buyer = _pair(membership, party_id)
+    if not RebateAgreement.objects.filter(pk=agreement_id, seller=seller, buyer=buyer).exists():
+        raise Http404
+    try:
+        settlement = rebate_settle_now(seller=seller, agreement_id=agreement_id, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error_text(error))
+        return redirect(_page_url(buyer, "rebates"))
+    quarter = period_label(settlement.agreement.period_start)
+    if settlement.forfeited:
+        text = _(
+            "Rebate of %(quarter)s forfeited: an invoice of the quarter was not paid on its due "
+            "date (PT13)."
+        ) % {"quarter": quarter}
+    else:
+        text = _("Rebate of %(quarter)s settled: %(due)s due to %(buyer)s (PT13).") % {
+            "quarter": quarter,
+            "due": _money(settlement.due),
+            "buyer": buyer.display_name,
+        }
+    return _done(request, text, buyer, "rebates")

@@ -26,4 +26,9 @@ urlpatterns: list = [
         receivables_more.rebate_agreement_view,
         name="receivables_more_rebates",
     ),
+    path(
+        "seller/buyers/<int:party_id>/deposit-and-rebates/rebates/<int:agreement_id>/settle/",
+        receivables_more.rebate_settle_view,
+        name="receivables_more_rebate_settle",
+    ),
 ]

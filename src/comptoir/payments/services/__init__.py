@@ -21,7 +21,11 @@ from comptoir.payments.services.debits import (
 )
 from comptoir.payments.services.payouts import payouts_export
 from comptoir.payments.services.prepayments import prepaid_amount, prepayment_record
-from comptoir.payments.services.rebates import rebate_agreement_set, rebates_settle
+from comptoir.payments.services.rebates import (
+    rebate_agreement_set,
+    rebate_settle_now,
+    rebates_settle,
+)
 from comptoir.payments.services.recording import allocate_to_debts, payment_record
 from comptoir.payments.services.statements import (
     ImportResult,
@@ -54,6 +58,7 @@ __all__ = [
     "prepaid_amount",
     "prepayment_record",
     "rebate_agreement_set",
+    "rebate_settle_now",
     "rebates_settle",
     "statement_import",
     "statement_import_start",

@@ -18,10 +18,11 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.billing.models import Category, Invoice, Kind, Status, VatBreakdown
 from comptoir.core import clock
-from comptoir.core.errors import DomainError
+from comptoir.core.errors import DomainError, NotFound
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, Matching, OpenItem
 from comptoir.ledger.services import (
@@ -310,12 +311,16 @@ def _locked(agreement_id: int) -> RebateAgreement | None:
     return qs.select_for_update().first()
 
 
-def _settle(agreement_id: int, on: date) -> bool:
+def _rebates(policy: PaymentPolicy | None) -> Rebates:
+    return (policy.document.rebates if policy is not None else None) or Rebates()
+
+
+def _settle(agreement_id: int, on: date, actor: Any = None) -> bool:
     agreement = _locked(agreement_id)
     if agreement is None or RebateSettlement.objects.filter(agreement_id=agreement_id).exists():
         return False
     policy = _policy(agreement)
-    rebates = (policy.document.rebates if policy is not None else None) or Rebates()
+    rebates = _rebates(policy)
     offsets = policy is not None and policy.enabled("interest_offsets_rebates")
     charges = _charges(agreement) if offsets else []
     result = rebate_compute(
@@ -346,7 +351,7 @@ def _settle(agreement_id: int, on: date) -> bool:
         settlement.open_item_id = _credit_post(agreement, result, charges, label, on)
         settlement.save(update_fields=["open_item"])
     audit_record(
-        actor=None,
+        actor=actor,
         organization_id=agreement.seller_id,
         action="payments.rebate_settled",
         obj_type="payments.rebate_settlement",
@@ -383,3 +388,64 @@ def rebates_settle(*, on: date) -> int:
         except IntegrityError:  # settled meanwhile by a concurrent run
             continue
     return settled
+
+
+def rebate_settle_now(*, seller: Any, agreement_id: int, actor: Any = None) -> RebateSettlement:
+    """Settle one agreement now instead of at the next sweep, as the sweep would (PT13): once its
+    quarter is over and each invoice of it is paid or past its due date. A refusal says which
+    invoices the judgement waits for."""
+    agreement = RebateAgreement.objects.filter(pk=agreement_id, seller_id=seller.pk).first()
+    if agreement is None:
+        raise NotFound(_("Rebate agreement"), field="agreement_id")
+    today = clock.today()
+    if agreement.period_end >= today:
+        raise DomainError(
+            "period_running",
+            _("The quarter runs until %(day)s: it is settled once it is over.")
+            % {"day": agreement.period_end.strftime("%d/%m/%Y")},
+            "agreement_id",
+            "PT13",
+        )
+    try:
+        with transaction.atomic():
+            done = _settle(agreement.pk, today, actor)
+    except IntegrityError:  # settled meanwhile by the sweep
+        done = False
+    settlement = RebateSettlement.objects.filter(agreement_id=agreement.pk).first()
+    if settlement is not None:
+        if done:
+            return settlement
+        raise DomainError(
+            "already_settled",
+            _("This quarter was settled on %(day)s.")
+            % {"day": settlement.settled_on.strftime("%d/%m/%Y")},
+            "agreement_id",
+            "PT13",
+        )
+    waiting = [
+        s.reference
+        for s in _sales(agreement, _rebates(_policy(agreement)), today)
+        if s.pending and not s.credit_note
+    ]
+    if not waiting:  # another worker holds it at this instant
+        raise DomainError(
+            "settlement_running",
+            _("The quarter is being settled right now: look again in a moment."),
+            "agreement_id",
+            "PT13",
+        )
+    listed = ", ".join(waiting[:5]) + (" …" if len(waiting) > 5 else "")
+    raise DomainError(
+        "not_yet_judged",
+        ngettext(
+            "Not yet: invoice %(numbers)s is open and not yet due; whether it is paid on its due "
+            "date is not known.",
+            "Not yet: invoices %(numbers)s are open and not yet due; whether they are paid on "
+            "their due date is not known.",
+            len(waiting),
+        )
+        % {"numbers": listed},
+        "agreement_id",
+        "PT13",
+        details={"waiting": waiting},
+    )
