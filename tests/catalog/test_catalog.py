@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from comptoir.catalog import queries, rules, services
 from comptoir.catalog.models import Product, StockLevel
@@ -243,6 +244,13 @@ def test_customer_condition_overrides_the_tariff_for_that_buyer_only(priced):
     assert mine.list_price_excl_vat == Decimal("10.0000")
     assert mine.rules == ("C3", "C5") and mine.condition_discount_percent == Decimal("15")
     assert theirs.unit_price_excl_vat == Decimal("10.0000")
+
+    # the explanation is written in the reader's language (it was French on English pages)
+    with translation.override("en"):
+        mine = queries.price_for(buyer=priced["approved"], product=priced["essential"], at=at)
+    assert mine.explanation == (
+        "Tariff “Tarif 2026” in force on 01/06/2026, customer condition −15 %"
+    )
 
 
 def test_prices_entered_incl_vat(priced):

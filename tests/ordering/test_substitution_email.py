@@ -74,6 +74,12 @@ def test_the_proposal_email_speaks_the_buyers_language(
     assert reason in mail.body
     if language == "en":
         assert "indisponible" not in mail.body and "Motif" not in mail.body
+        # the whole body in English: the heading and the state's label, not its code
+        assert "Commande" not in mail.body
+        assert f"Order {order.number} — " in mail.body
+        assert "State: Accepted" in mail.body
+    else:
+        assert "Statut : Acceptée" in mail.body
 
 
 def test_a_note_that_names_no_proposal_is_sent_as_it_is(electronics, buyer, mailoutbox):

@@ -59,3 +59,21 @@ def test_admin_is_closed_to_buyers(client):
     client.force_login(User.objects.get(email="buyer1@comptoir.example"))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_admins_own_words_follow_the_language(operator_client):
+    """Fieldsets, columns and actions of the parties admin are translated, not French-only."""
+    from django.conf import settings
+
+    from comptoir.parties.models import Organization
+
+    operator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    org = Organization.objects.order_by("pk").first()
+    change = operator_client.get(reverse("admin:parties_organization_change", args=[org.pk]))
+    page = change.content.decode()
+    assert "Identity" in page and "Membership (P2, P3)" in page
+    assert "Identité" not in page and "Adhésion" not in page
+    listing = operator_client.get(reverse("admin:parties_organization_changelist"))
+    page = listing.content.decode()
+    assert "Validate the selected memberships (P1, P2)" in page
+    assert "Valider les adhésions" not in page and "Noms proches" not in page

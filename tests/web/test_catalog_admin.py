@@ -450,6 +450,9 @@ def test_promotions(seller, shop):
     assert response.status_code == 302
     assert Promotion.objects.filter(product__sku="HD-002").exists()
     assert "in force" in seller.get(url("catalog_promotions")).content.decode()
+    # the confirmation names the rate as people write it, never Decimal's "1E+1"
+    confirm = seller.get(url("catalog_promotion_delete", promotion.pk)).content.decode()
+    assert "Printemps (10 %, 01/03/2026 – 31/03/2026)" in confirm and "1E+1" not in confirm
     errors = [
         {"product": "HD-002", "brand": shop.open_brand.pk},  # one scope
         {"product": "NOPE"},

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from comptoir.billing.queries import sales_by_month
@@ -73,6 +74,15 @@ def test_the_seller_sees_the_dashboard_and_its_charts(client, shop, invoiced):
         svg = client.get(reverse("web:dashboard_chart", args=[name]))
         assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
         assert b"<svg" in svg.content and b"<script" not in svg.content
+
+
+def test_the_charts_speak_the_readers_language(client, shop, invoiced):
+    seller_user, _ = invoiced
+    client.force_login(seller_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    svg = client.get(reverse("web:dashboard_chart", args=["sales"])).content.decode()
+    assert "Sales by month (excl. VAT)" in svg and "€ excl. VAT" in svg
+    assert "HT" not in svg  # the axis once read "€ HT" in English too
 
 
 def test_a_buyer_has_no_dashboard(client, shop, invoiced):

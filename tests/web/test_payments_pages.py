@@ -175,12 +175,20 @@ def test_the_buyer_reads_its_statement_with_the_explanations(client, late):
     kinds = {line.kind for line in statement.lines}
     assert {"invoice", "interest", "fee", "payment"} <= kinds
     assert 'data-testid="explanation"' in html
-    assert "taux d&#x27;intérêt légal" in html  # the formula of 001 §5
-    assert "L441-10" in html  # the 40 € indemnity's article
+    assert "× the legal interest rate, on the unpaid amount" in html  # the formula of 001 §5
+    assert "40 € for each invoice paid late — C. com. L441-10" in html  # the indemnity
     assert late.invoice.number in html
     notice = FormalNotice.objects.get()
     assert reverse("web:buyer_notice_pdf", args=[notice.pk]) in html
     assert statement.balance > 0 and statement.interest_accrued > 0
+
+
+def test_the_statement_explains_in_french_too(client, late, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    client.force_login(owner_of(late.buyer))
+    html = client.get(reverse("web:account_statement", args=[late.seller.pk])).content.decode()
+    assert "taux d&#x27;intérêt légal, sur le montant" in html
+    assert "40 € par facture payée en retard — C. com. L441-10" in html
 
 
 def test_the_seller_reads_its_statement_with_the_buyer(client, late):

@@ -31,6 +31,7 @@ from comptoir.catalog.models import (
     TariffPrice,
 )
 from comptoir.core.errors import NotFound
+from comptoir.core.i18n import format_rate_active
 from comptoir.parties.models import Organization, OrganizationState
 from comptoir.parties.permissions import can_see_prices
 
@@ -387,14 +388,20 @@ def prices_for(
         else:
             list_excl = rules.quantize_unit(tp.unit_price)
         applied_rules = ["C3"]
-        explanation = f"Tarif « {tp.tariff.name} » en vigueur le {at:%d/%m/%Y}"
+        explanation = _("Tariff “%(tariff)s” in force on %(day)s") % {
+            "tariff": tp.tariff.name,
+            "day": f"{at:%d/%m/%Y}",
+        }
         unit_excl = list_excl
         discount = None
         if condition is not None and condition.discount_percent > 0:
             discount = condition.discount_percent
             unit_excl = rules.apply_discount(list_excl, discount)
             applied_rules.append("C5")
-            explanation += f", condition client −{discount} %"
+            explanation = _("%(price)s, customer condition −%(rate)s") % {
+                "price": explanation,
+                "rate": format_rate_active(discount),
+            }
         if product.prices_include_vat and discount is None:
             unit_incl = rules.quantize_unit(tp.unit_price)
         else:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import get_language
 
-from comptoir.core.money import DecimalLike, format_money, format_rate
+from comptoir.core.money import DecimalLike, format_money, format_number, format_rate
 
 
 def active_lang() -> str:
@@ -22,3 +22,8 @@ def format_money_active(amount: DecimalLike) -> str:
 def format_rate_active(rate: Decimal) -> str:
     """A percentage as the reader's language writes it: "5,5 %" or "5.5 %"."""
     return format_rate(rate, active_lang())
+
+
+def format_number_active(value: Decimal | None) -> str:
+    """A number without its trailing zeros, as the reader's language writes it: "2,5" or "2.5"."""
+    return format_number(value, active_lang()) if value is not None else ""

@@ -142,9 +142,14 @@ def _formatted(amount: str, locale: str, currency: str) -> str:
     return _babel_format_currency(Decimal(amount), currency, locale=locale)
 
 
+def format_number(value: Decimal, lang: str = "fr") -> str:
+    """A number without its trailing zeros: fr "5,5", en "5.5"."""
+    return str(_babel_format_decimal(value.normalize(), locale=_locale(lang)))
+
+
 def format_rate(rate: Decimal, lang: str = "fr") -> str:
     """A percentage without its trailing zeros: fr "5,5 %", en "5.5 %"."""
-    return f"{_babel_format_decimal(rate.normalize(), locale=_locale(lang))} %"
+    return f"{format_number(rate, lang)} %"
 
 
 def format_date(d: date, lang: str = "fr", format: str = "long") -> str:

@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 
 from comptoir.core import events
 from comptoir.core.money import format_money
@@ -60,9 +61,15 @@ TO_SELLER = {
 
 def _body(order: Order, action: str, lang: str, note: str) -> str:
     fr = lang == "fr"
+    with translation.override(lang):  # the state's label, not its code, in either language
+        state = order.get_state_display()
     lines = [
-        (f"Commande {order.number} — {order.seller.legal_name} → {order.buyer.legal_name}"),
-        (f"Statut : {order.get_state_display()}" if fr else f"State: {order.state}"),
+        (
+            f"Commande {order.number} — {order.seller.legal_name} → {order.buyer.legal_name}"
+            if fr
+            else f"Order {order.number} — {order.seller.legal_name} → {order.buyer.legal_name}"
+        ),
+        (f"Statut : {state}" if fr else f"State: {state}"),
         (
             f"Montant TTC : {format_money(order.total_incl_vat)}"
             if fr

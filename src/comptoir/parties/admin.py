@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from comptoir.core.errors import DomainError
 from comptoir.parties import services
@@ -39,12 +41,12 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profil", {"fields": ("full_name", "language")}),
+        (_("Profile"), {"fields": ("full_name", "language")}),
         (
-            "Droits plateforme",
+            _("Platform rights"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
@@ -71,7 +73,8 @@ class DocumentInline(admin.TabularInline):
     readonly_fields = ("uploaded_at",)
 
 
-def _run(modeladmin, request, queryset, label, call):
+def _run(modeladmin, request, queryset, done_message, call):
+    """Run `call` on each selected row; `done_message(n)` (an ngettext text) tells how many."""
     done = 0
     for obj in queryset:
         try:
@@ -80,7 +83,7 @@ def _run(modeladmin, request, queryset, label, call):
         except DomainError as error:
             modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
     if done:
-        modeladmin.message_user(request, f"{label}: {done}", messages.SUCCESS)
+        modeladmin.message_user(request, done_message(done) % {"n": done}, messages.SUCCESS)
 
 
 @admin.register(Organization)
@@ -124,9 +127,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        ("Rôles", {"fields": ("is_buyer", "is_seller", "is_operator", "terms_preset")}),
+        (_("Roles"), {"fields": ("is_buyer", "is_seller", "is_operator", "terms_preset")}),
         (
-            "Identité",
+            _("Identity"),
             {
                 "fields": (
                     "legal_name",
@@ -140,9 +143,9 @@ class OrganizationAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Contact", {"fields": ("contact_name", "phone", "email", "social_handle")}),
+        (_("Contact"), {"fields": ("contact_name", "phone", "email", "social_handle")}),
         (
-            "Adhésion (P2, P3)",
+            _("Membership (P2, P3)"),
             {
                 "fields": (
                     "is_company",
@@ -154,7 +157,7 @@ class OrganizationAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "État (P1, P6)",
+            _("State (P1, P6)"),
             {
                 "fields": (
                     "state",
@@ -175,27 +178,31 @@ class OrganizationAdmin(admin.ModelAdmin):
     actions = ["validate_selected", "reactivate_selected"]
     date_hierarchy = "created_at"
 
-    @admin.display(boolean=True, description="Noms proches")
+    @admin.display(boolean=True, description=_("Close names"))
     def has_name_warnings(self, obj: Organization) -> bool:
         return bool(obj.name_warnings)
 
-    @admin.action(description="Valider les adhésions sélectionnées (P1, P2)")
+    @admin.action(description=_("Validate the selected memberships (P1, P2)"))
     def validate_selected(self, request, queryset):
         _run(
             self,
             request,
             queryset,
-            "Validées",
+            lambda n: ngettext(
+                "%(n)s organization validated.", "%(n)s organizations validated.", n
+            ),
             lambda org: services.organization_validate(actor=request.user, organization=org),
         )
 
-    @admin.action(description="Réactiver les organisations suspendues (P6)")
+    @admin.action(description=_("Reactivate the selected suspended organizations (P6)"))
     def reactivate_selected(self, request, queryset):
         _run(
             self,
             request,
             queryset,
-            "Réactivées",
+            lambda n: ngettext(
+                "%(n)s organization reactivated.", "%(n)s organizations reactivated.", n
+            ),
             lambda org: services.organization_reactivate(actor=request.user, organization=org),
         )
 
@@ -237,13 +244,13 @@ class OnboardingDocumentAdmin(admin.ModelAdmin):
     list_select_related = ("organization",)
     actions = ["accept_selected"]
 
-    @admin.action(description="Accepter les documents sélectionnés (P2)")
+    @admin.action(description=_("Accept the selected documents (P2)"))
     def accept_selected(self, request, queryset):
         _run(
             self,
             request,
             queryset,
-            "Acceptés",
+            lambda n: ngettext("%(n)s document accepted.", "%(n)s documents accepted.", n),
             lambda doc: services.document_review(actor=request.user, document=doc, accepted=True),
         )
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
+from comptoir.core.i18n import format_number_active, format_rate_active
 from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.queries import money
@@ -234,23 +235,31 @@ def statement_of_account(*, buyer: Any, seller: Any, on: date | None = None) -> 
 
 
 def _explain(kind: str, label: str, policy: Any) -> str:
+    """How an interest or fee line is computed, in the reader's language (PT11)."""
     if policy is None or kind not in ("interest", "fee"):
         return ""
     late = policy.document.late_payment
     if kind == "interest":
         i = late.interest
+        rate = format_rate_active(i.rate) if i.rate is not None else ""
         formula = {
-            "legal_rate_multiple": f"{i.multiplier} × taux d'intérêt légal",
-            "fixed_annual": f"{i.rate} % l'an",
-            "monthly": f"{i.rate} % par mois",
-            "reference_plus_points": f"taux BCE + {i.points} points",
-        }[i.kind]
-        base = "TTC" if i.base == "incl_vat" else "HT"
+            "legal_rate_multiple": lambda: (
+                _("%(n)s × the legal interest rate") % {"n": format_number_active(i.multiplier)}
+            ),
+            "fixed_annual": lambda: _("%(rate)s a year") % {"rate": rate},
+            "monthly": lambda: _("%(rate)s a month") % {"rate": rate},
+            "reference_plus_points": lambda: (
+                _("ECB rate + %(points)s points") % {"points": format_number_active(i.points)}
+            ),
+        }[i.kind]()
+        base = _("incl. VAT") if i.base == "incl_vat" else _("excl. VAT")
         clause = policy.clause("late_payment", "interest")
-        text = f"{formula}, sur le montant {base} impayé, jours de retard / 365 — PT11 {clause}"
+        text = _(
+            "%(formula)s, on the unpaid amount %(base)s, days late / 365 — PT11 %(clause)s"
+        ) % {"formula": formula, "base": base, "clause": clause}
         return text.strip()
-    if "Indemnité forfaitaire" in label:
-        return "40 € par facture payée en retard — C. com. L441-10, D441-5, PT11"
+    if "Indemnité forfaitaire" in label:  # the label is stored in French (payments.collection)
+        return _("40 € for each invoice paid late — C. com. L441-10, D441-5, PT11")
     return f"PT11 {policy.clause('late_payment')}".strip()
 
 

@@ -10,6 +10,8 @@ import pygal
 from lxml import etree
 from pygal.style import Style
 
+from comptoir.core.i18n import format_money_active
+
 STYLE = Style(
     background="white",
     plot_background="white",
@@ -39,7 +41,8 @@ def _render(chart: pygal.graph.graph.Graph) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-def sales_chart(rows: list[tuple[date, Decimal]], title: str) -> bytes:
+def sales_chart(rows: list[tuple[date, Decimal]], title: str, unit: str) -> bytes:
+    """Sales by month; `unit` titles the amounts' axis in the reader's language."""
     chart = _config(
         pygal.Bar(
             style=STYLE,
@@ -47,8 +50,8 @@ def sales_chart(rows: list[tuple[date, Decimal]], title: str) -> bytes:
             show_legend=False,
             width=800,
             height=320,
-            value_formatter=lambda v: f"{v:,.0f} €".replace(",", " "),
-            y_title="€ HT",
+            value_formatter=lambda v: format_money_active(Decimal(v)),
+            y_title=unit,
         )
     )
     chart.x_labels = [f"{m:%m/%y}" for m, _ in rows]
@@ -64,7 +67,7 @@ def ageing_chart(rows: list[tuple[str, Decimal]], title: str, labels: dict[str, 
             width=800,
             height=320,
             show_legend=False,
-            value_formatter=lambda v: f"{v:,.2f} €".replace(",", " "),
+            value_formatter=lambda v: format_money_active(Decimal(v)),
         )
     )
     chart.x_labels = [labels.get(label, label) for label, _ in rows]

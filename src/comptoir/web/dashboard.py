@@ -89,7 +89,7 @@ def chart(request: HttpRequest, membership: Membership, name: str) -> HttpRespon
     today = clock.today()
     if name == "sales":
         rows = sales_by_month(seller, on=today)
-        return _svg(charts.sales_chart(rows, _("Sales by month (excl. VAT)")))
+        return _svg(charts.sales_chart(rows, _("Sales by month (excl. VAT)"), _("€ excl. VAT")))
     if name == "ageing":
         rows = ledger.ageing(seller, today)
         return _svg(charts.ageing_chart(rows, _("Receivables by age"), _ageing_labels()))

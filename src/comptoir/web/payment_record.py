@@ -301,7 +301,11 @@ def _allocation_text(payment: Payment) -> str:
         for m in matched:
             debt: OpenItem = m.item_a
             kind = _in_sentence(kinds.get(debt.kind, debt.kind))
-            label = f"{kind} {debt.reference}: {money(m.amount)}"
+            label = _("%(kind)s %(reference)s: %(amount)s") % {
+                "kind": kind,
+                "reference": debt.reference,
+                "amount": money(m.amount),
+            }
             state = (
                 _("settled")
                 if debt.open_amount == 0

@@ -613,10 +613,9 @@ def _amend(
             ],
         )
     if cancel:
-        reason = orders.note or (
-            f"Cancelled by the buyer's EDI message {found.control_reference}/"
-            f"{record['message_ref']} (BGM function 1)."
-        )
+        reason = orders.note or _(
+            "Cancelled by the buyer's EDI message %(ref)s (BGM function 1)."
+        ) % {"ref": f"{found.control_reference}/{record['message_ref']}"}
         try:
             with transaction.atomic():
                 # O11, O12: the service lets the buyer cancel until the seller accepts
