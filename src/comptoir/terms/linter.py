@@ -21,13 +21,19 @@ Decisions (also in docs/terms-reference.md):
   interest rate. ``legal_rate_multiple`` is compared by its multiplier; a fixed or monthly rate
   (× 12) and ``reference + points`` (with ``ecb_rate``) are compared with 3 × ``legal_rate``.
 * The 40 € recovery indemnity (D441-5) must be stated: missing or lower is an error.
+
+Languages: every finding carries its message in English (``message``) and in French
+(``message_fr``), like the engine's ``Explanation(fr=…, en=…)``; ``Finding.text(language)`` and
+``report_message(entry, language)`` pick the reader's (French for ``fr…``, English otherwise), the
+caller passing Django's active language. ``message`` stays the English text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from comptoir.terms.schema import WITHDRAWAL_EXCEPTIONS, DueRule, TermsDocument
 
@@ -54,10 +60,17 @@ class Finding:
     message: str
     law: str = ""
     rule: str = ""
+    message_fr: str = ""
+    """The same message in French (``message`` is the English one)."""
 
     def __str__(self) -> str:
         cite = f" [{self.law}]" if self.law else ""
         return f"{self.severity}: {self.location}: {self.message}{cite} ({self.code})"
+
+    def text(self, language: str | None) -> str:
+        """The message in ``language`` (a language code such as Django's active language):
+        French for ``fr…``, English otherwise (and when there is no French text)."""
+        return self.message_fr if self.message_fr and is_french(language) else self.message
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -65,9 +78,21 @@ class Finding:
             "code": self.code,
             "location": self.location,
             "message": self.message,
+            "message_fr": self.message_fr,
             "law": self.law,
             "rule": self.rule,
         }
+
+
+def is_french(language: str | None) -> bool:
+    return bool(language) and str(language).lower().startswith("fr")
+
+
+def report_message(entry: Mapping[str, Any], language: str | None) -> str:
+    """The message of a stored report entry (``Finding.as_dict()``) in ``language``; an entry
+    stored before the French texts existed (no ``message_fr``) gives its English ``message``."""
+    french = entry.get("message_fr") or ""
+    return str(french) if french and is_french(language) else str(entry.get("message", ""))
 
 
 def errors(findings: list[Finding]) -> list[Finding]:
@@ -117,6 +142,22 @@ def _pct(value: Decimal) -> str:
     return text.replace(".", ",") + " %"
 
 
+def _num_fr(value: Decimal) -> str:
+    """``2.5`` → ``2,5`` (French decimal comma)."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def _eur_fr(amount: Decimal) -> str:
+    """``1234.5`` → ``1 234,50 €`` (French formatting, two decimals)."""
+    text = f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text} €"
+
+
+def _points_fr(points: Decimal) -> str:
+    """``5 points``, ``1,5 point`` (French: singular below 2)."""
+    return f"{_num_fr(points)} {'point' if points < 2 else 'points'}"
+
+
 def _late_payment_rate(doc: TermsDocument, legal_rate: Decimal, ecb_rate: Decimal) -> list[Finding]:
     interest = doc.late_payment.interest
     floor = LEGAL_FLOOR_MULTIPLIER * legal_rate
@@ -134,6 +175,11 @@ def _late_payment_rate(doc: TermsDocument, legal_rate: Decimal, ecb_rate: Decima
                     "rate is below the legal floor of 3 × the legal interest rate",
                     law,
                     "PT11",
+                    message_fr=(
+                        f"Les intérêts de retard de {_num_fr(interest.multiplier)} × le taux "
+                        "d'intérêt légal sont inférieurs au plancher légal de 3 × le taux "
+                        "d'intérêt légal"
+                    ),
                 )
             ]
         return []
@@ -147,6 +193,17 @@ def _late_payment_rate(doc: TermsDocument, legal_rate: Decimal, ecb_rate: Decima
                 f"({_pct(rate)} with the ECB rate at {_pct(ecb_rate)})"
             ),
         }[interest.kind]
+        points = interest.points or Decimal(0)
+        described_fr = {
+            "fixed_annual": f"au taux de {_pct(rate)} par an",
+            "monthly": (
+                f"au taux de {_pct(interest.rate or Decimal(0))} par mois ({_pct(rate)} par an)"
+            ),
+            "reference_plus_points": (
+                f"au taux de refinancement de la BCE majoré de {_points_fr(points)} "
+                f"({_pct(rate)} avec un taux BCE de {_pct(ecb_rate)})"
+            ),
+        }[interest.kind]
         field = "points" if interest.kind == "reference_plus_points" else "rate"
         return [
             Finding(
@@ -157,6 +214,10 @@ def _late_payment_rate(doc: TermsDocument, legal_rate: Decimal, ecb_rate: Decima
                 f"(3 × {_pct(legal_rate)} = {_pct(floor)})",
                 law,
                 "PT11",
+                message_fr=(
+                    f"Les intérêts de retard {described_fr} sont inférieurs au plancher légal "
+                    f"de 3 × le taux d'intérêt légal (3 × {_pct(legal_rate)} = {_pct(floor)})"
+                ),
             )
         ]
     return []
@@ -179,6 +240,10 @@ def _fixed_indemnity(doc: TermsDocument) -> list[Finding]:
                 "the terms must state the fixed recovery indemnity of 40 € per late invoice",
                 law,
                 "PT11",
+                message_fr=(
+                    "Les conditions de vente doivent mentionner l'indemnité forfaitaire pour "
+                    "frais de recouvrement de 40 € due pour chaque facture payée en retard"
+                ),
             )
         ]
     if indemnity.amount < FIXED_INDEMNITY:
@@ -190,6 +255,10 @@ def _fixed_indemnity(doc: TermsDocument) -> list[Finding]:
                 f"the fixed recovery indemnity is 40 € by law, not {indemnity.amount} €",
                 law,
                 "PT11",
+                message_fr=(
+                    "L'indemnité forfaitaire pour frais de recouvrement est fixée à 40 € par "
+                    f"décret, et non à {_eur_fr(indemnity.amount)}"
+                ),
             )
         ]
     if indemnity.amount > FIXED_INDEMNITY:
@@ -202,6 +271,12 @@ def _fixed_indemnity(doc: TermsDocument) -> list[Finding]:
                 "can only be claimed as additional compensation on proof of costs",
                 law,
                 "PT11",
+                message_fr=(
+                    "L'indemnité forfaitaire pour frais de recouvrement est fixée à 40 € par "
+                    f"décret ; un montant de {_eur_fr(indemnity.amount)} ne peut être réclamé "
+                    "qu'au titre d'une indemnisation complémentaire, sur justification des "
+                    "frais exposés"
+                ),
             )
         ]
     return []
@@ -212,17 +287,44 @@ def _fixed_indemnity(doc: TermsDocument) -> list[Finding]:
 # -------------------------------------------------------------------------------------------
 
 
-def _ceiling(rule: DueRule) -> tuple[int, str]:
+def _ceiling(rule: DueRule) -> tuple[int, str, str]:
+    """(days, English text, French text) of the legal ceiling for ``rule``'s convention."""
     if rule.convention in ("end_of_month_then_days", "days_then_end_of_month"):
-        return MAX_DAYS_END_OF_MONTH, "45 days end of month"
-    return MAX_DAYS_FROM_INVOICE, "60 days from the invoice date"
+        return (
+            MAX_DAYS_END_OF_MONTH,
+            "45 days end of month",
+            "45 jours fin de mois à compter de la date d'émission de la facture",
+        )
+    return (
+        MAX_DAYS_FROM_INVOICE,
+        "60 days from the invoice date",
+        "60 jours à compter de la date d'émission de la facture",
+    )
+
+
+_BASIS_FR = {
+    "invoice": "de la date d'émission de la facture",
+    "order": "de la date de la commande",
+    "validation": "de la validation de la commande par l'acheteur",
+    "receipt": "de la réception des marchandises et de la facture",
+    "issue": "de l'émission de l'ordre de prélèvement",
+}
+
+
+def _term_fr(rule: DueRule) -> str:
+    """``« 30 jours »``, ``« 45 jours fin de mois »``, ``« fin de mois + 10 jours »``."""
+    if rule.convention == "days_then_end_of_month":
+        return f"« {rule.days} jours fin de mois »"
+    if rule.convention == "end_of_month_then_days":
+        return f"« fin de mois + {rule.days} jours »"
+    return f"« {rule.days} jours »"
 
 
 def _check_term(doc: TermsDocument, rule: DueRule, where: str) -> list[Finding]:
     if rule.convention == "immediate":
         return []
     law = "C. com. L441-10 I"
-    limit, limit_text = _ceiling(rule)
+    limit, limit_text, limit_fr = _ceiling(rule)
     basis = rule.basis
     same_as_invoice = basis in ("invoice", "order") or (
         basis == "validation" and doc.invoicing.moment == "at_freeze"
@@ -237,6 +339,10 @@ def _check_term(doc: TermsDocument, rule: DueRule, where: str) -> list[Finding]:
                 f"the legal maximum of {limit_text}",
                 law,
                 "PT2",
+                message_fr=(
+                    f"Le délai de paiement {_term_fr(rule)} à compter {_BASIS_FR[basis]} "
+                    f"dépasse le délai maximal légal de {limit_fr}"
+                ),
             )
         ]
     if not same_as_invoice and rule.days > limit - MARGIN_DAYS:
@@ -249,6 +355,11 @@ def _check_term(doc: TermsDocument, rule: DueRule, where: str) -> list[Finding]:
                 f"the term from the invoice must stay within {limit_text}",
                 law,
                 "PT2",
+                message_fr=(
+                    f"Le délai de paiement {_term_fr(rule)} court à compter {_BASIS_FR[basis]}, "
+                    "qui peut être postérieure à l'émission de la facture : il ne doit pas "
+                    f"dépasser le délai maximal légal de {limit_fr}"
+                ),
             )
         ]
     return []
@@ -281,6 +392,10 @@ def _consumers(doc: TermsDocument) -> list[Finding]:
                 "consumer sales need the withdrawal information (14 days, conditions, form)",
                 "C. conso. L221-5, L221-18",
                 "O17",
+                message_fr=(
+                    "La vente aux consommateurs impose d'informer sur le droit de rétractation "
+                    "(délai de 14 jours, conditions et modalités d'exercice, formulaire type)"
+                ),
             )
         )
     else:
@@ -293,6 +408,10 @@ def _consumers(doc: TermsDocument) -> list[Finding]:
                     f"the consumer withdrawal period is at least 14 days, not {withdrawal.days}",
                     "C. conso. L221-18",
                     "O17",
+                    message_fr=(
+                        "Le délai de rétractation du consommateur est d'au moins 14 jours, et "
+                        f"non de {withdrawal.days} {'jour' if withdrawal.days < 2 else 'jours'}"
+                    ),
                 )
             )
         if withdrawal.refund_within_days > CONSUMER_WITHDRAWAL_DAYS:
@@ -304,6 +423,11 @@ def _consumers(doc: TermsDocument) -> list[Finding]:
                     "the refund is due within 14 days of the withdrawal",
                     "C. conso. L221-24",
                     "O17",
+                    message_fr=(
+                        "Le remboursement doit intervenir au plus tard dans les 14 jours suivant "
+                        "la décision du consommateur de se rétracter, et non dans les "
+                        f"{withdrawal.refund_within_days} jours"
+                    ),
                 )
             )
         for index, exception in enumerate(withdrawal.exceptions):
@@ -317,6 +441,11 @@ def _consumers(doc: TermsDocument) -> list[Finding]:
                         f"right ({', '.join(sorted(WITHDRAWAL_EXCEPTIONS))})",
                         "C. conso. L221-28",
                         "O17",
+                        message_fr=(
+                            f"L'exception « {exception} » ne figure pas parmi les exceptions "
+                            "légales au droit de rétractation "
+                            f"({', '.join(sorted(WITHDRAWAL_EXCEPTIONS))})"
+                        ),
                     )
                 )
         if not withdrawal.form_provided:
@@ -328,6 +457,9 @@ def _consumers(doc: TermsDocument) -> list[Finding]:
                     "the model withdrawal form must be provided to consumers",
                     "C. conso. L221-5 2°",
                     "O17",
+                    message_fr=(
+                        "Le formulaire type de rétractation doit être fourni aux consommateurs"
+                    ),
                 )
             )
     digital = doc.digital
@@ -346,6 +478,11 @@ def _consumers(doc: TermsDocument) -> list[Finding]:
                     "consumer's express prior consent and waiver",
                     "C. conso. L221-28 13°",
                     "D4",
+                    message_fr=(
+                        "Le droit de rétractation ne peut prendre fin à l'activation ou au "
+                        "téléchargement qu'après l'accord préalable exprès du consommateur et son "
+                        "renoncement exprès à ce droit"
+                    ),
                 )
             )
         elif not waiver_exception:
@@ -359,6 +496,11 @@ def _consumers(doc: TermsDocument) -> list[Finding]:
                     "sealed_media_or_software_unsealed",
                     "C. conso. L221-28 9° and 13°",
                     "D4",
+                    message_fr=(
+                        "Le droit de rétractation prend fin à l'activation ou au téléchargement, "
+                        "mais les exceptions au droit de rétractation ne mentionnent ni "
+                        "digital_content_started_with_waiver ni sealed_media_or_software_unsealed"
+                    ),
                 )
             )
     if not doc.pricing.prices_include_vat:
@@ -370,6 +512,10 @@ def _consumers(doc: TermsDocument) -> list[Finding]:
                 "prices shown to consumers must include VAT; show consumers prices incl. VAT",
                 "C. conso. L112-1",
                 "C1",
+                message_fr=(
+                    "Les prix affichés aux consommateurs doivent s'entendre toutes taxes "
+                    "comprises : indiquez-leur des prix TTC"
+                ),
             )
         )
     return found
@@ -397,6 +543,11 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                         f"accepts ({', '.join(sorted(accepted))})",
                         "C. com. L441-9",
                         "PT2",
+                        message_fr=(
+                            f"L'escompte pour paiement anticipé est proposé pour « {method} », "
+                            "qu'aucune option de paiement n'accepte (moyens acceptés : "
+                            f"{', '.join(sorted(accepted)) or 'aucun'})"
+                        ),
                     )
                 )
     fees = doc.payment.financial_fees
@@ -411,6 +562,10 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                         f"financial fees exempt {method!r}, which no payment option accepts",
                         "",
                         "PT2",
+                        message_fr=(
+                            f"L'exonération des frais financiers vise « {method} », qu'aucune "
+                            "option de paiement n'accepte"
+                        ),
                     )
                 )
         found += _check_term(doc, fees.beyond, "payment.financial_fees.beyond")
@@ -436,6 +591,11 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                 f"{shipping.free_threshold} €: the shipping fee can never apply",
                 "",
                 "O3",
+                message_fr=(
+                    f"Les commandes inférieures à {_eur_fr(minimum.amount)} sont refusées et le "
+                    f"franco de port est atteint dès {_eur_fr(shipping.free_threshold)} : les "
+                    "frais de port ne peuvent jamais s'appliquer"
+                ),
             )
         )
     if (
@@ -453,6 +613,10 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                 "a free-shipping threshold is set but no fee says what is charged below it",
                 "C. com. L441-1",
                 "O3",
+                message_fr=(
+                    "Un seuil de franco de port est fixé, mais aucun tarif n'indique les frais "
+                    "de port facturés en dessous de ce seuil"
+                ),
             )
         )
     if (
@@ -471,6 +635,10 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                 "processed separately",
                 "",
                 "O5",
+                message_fr=(
+                    "Les commandes sont traitées une fois par mois : au-delà d'une commande par "
+                    "mois, elles ne peuvent pas être traitées séparément"
+                ),
             )
         )
     if ordering.acceptance.mode == "manual" and ordering.acceptance.deadline is None:
@@ -483,6 +651,11 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                 "(the deadline must then be set per order)",
                 "C. civ. 1116",
                 "O8",
+                message_fr=(
+                    "Acceptation manuelle sans délai de réponse : les commandes peuvent rester "
+                    "en attente indéfiniment (le délai doit alors être fixé commande par "
+                    "commande)"
+                ),
             )
         )
     if doc.late_payment.collection_costs is not None:
@@ -495,6 +668,11 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                 "incurred; a flat percentage may be reduced by a court as a penalty clause",
                 "C. com. L441-10 II; C. civ. 1231-5",
                 "PT11",
+                message_fr=(
+                    "Les frais de recouvrement excédant l'indemnité forfaitaire de 40 € ne sont "
+                    "dus que sur justification des frais exposés ; un pourcentage forfaitaire "
+                    "peut être modéré par le juge au titre de la clause pénale"
+                ),
             )
         )
     for index, option in enumerate(doc.payment.options):
@@ -507,6 +685,10 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                     "the invoice is assigned but no partner is named for the mention",
                     "",
                     "I3",
+                    message_fr=(
+                        "La facture est cédée, mais aucun partenaire n'est désigné pour la "
+                        "mention « Facture cédée à … »"
+                    ),
                 )
             )
     return found
@@ -554,6 +736,10 @@ def _missing_clauses(doc: TermsDocument) -> list[Finding]:
                     "this rule has no clause: explanations cannot quote the seller's article",
                     "",
                     "",
+                    message_fr=(
+                        "Cette règle n'est rattachée à aucune clause : les explications ne "
+                        "pourront pas citer l'article correspondant de vos conditions de vente"
+                    ),
                 )
             )
     return found

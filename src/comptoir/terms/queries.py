@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.core import clock
@@ -258,12 +259,12 @@ def terms_source_check(source: str, *, on: date | None = None) -> TermsCheck:
 
 
 def _problem(source: str, data: dict[str, Any], found: Any) -> SourceProblem:
-    """A schema error (``loader.SchemaError``) or a finding (``linter.Finding``) located."""
+    """A schema error (``loader.SchemaError``) or a finding (``linter.Finding``) located; a
+    finding's message in the active language (French or English)."""
     article, text = _clause_at(data, found.location)
     common = {
         "location": found.location,
         "line": source_line(source, found.location),
-        "message": found.message,
         "clause_article": article,
         "clause_text": text,
     }
@@ -271,9 +272,17 @@ def _problem(source: str, data: dict[str, Any], found: Any) -> SourceProblem:
         return SourceProblem(
             kind="lint",
             severity=found.severity,
+            message=found.text(get_language()),
             code=found.code,
             rule=found.rule,
             law=found.law,
             **common,
         )
-    return SourceProblem(kind="schema", severity="error", code="terms_invalid", rule="N3", **common)
+    return SourceProblem(
+        kind="schema",
+        severity="error",
+        message=found.message,
+        code="terms_invalid",
+        rule="N3",
+        **common,
+    )

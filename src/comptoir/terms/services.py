@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.core import clock
@@ -151,10 +152,14 @@ def terms_version_update_draft(
 
 
 class TermsNotPublishable(DomainError):
+    """The linter's errors, each ``location: message [law]`` in the active language (the
+    request's: services run under it); ``details["findings"]`` carries both languages."""
+
     def __init__(self, findings: list[Finding]) -> None:
+        language = get_language()
         super().__init__(
             code="terms_not_publishable",
-            message="; ".join(f"{f.location}: {f.message} [{f.law}]" for f in findings),
+            message="; ".join(f"{f.location}: {f.text(language)} [{f.law}]" for f in findings),
             field=findings[0].location if findings else None,
             rule="N3",
             details={"findings": [f.as_dict() for f in findings]},

@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -243,10 +244,11 @@ def version_publish(request: HttpRequest, membership: Membership, version: int) 
             version=found, effective_from=effective, actor=request.user
         )
     except terms.TermsNotPublishable as refused:
+        language = get_language()
         for finding in refused.findings:
+            text = finding.text(language)
             messages.error(
-                request,
-                f"{finding.location}: {finding.message} [{finding.law}] ({finding.rule or 'N3'})",
+                request, f"{finding.location}: {text} [{finding.law}] ({finding.rule or 'N3'})"
             )
         messages.error(request, _("Not published: the legal errors above must be fixed first."))
         return back

@@ -1,8 +1,10 @@
 """`comptoir terms check | render | quote | interest`.
 
 * ``check FILE…`` — validate each terms document (a path, or a preset name) and run the legal
-  linter; prints the findings. Exit 0: clean; 1: warnings only; 2: errors (schema errors with
-  their dotted location, linter errors, a missing or unreadable file) — never a traceback.
+  linter; prints the findings in the active language (French by default, like every command;
+  ``--json`` gives both texts, ``message`` and ``message_fr``). Exit 0: clean; 1: warnings only;
+  2: errors (schema errors with their dotted location, linter errors, a missing or unreadable
+  file) — never a traceback.
 * ``render FILE --format html|pdf|text [--out PATH]`` — the readable French terms generated from
   the document (PDF needs ``--out``).
 * ``quote TERMS CART [--context CTX] [--at ISO]`` — the engine's quote for a cart (JSON).
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.terms.linter import LATEST_ECB_RATE, LATEST_LEGAL_RATE, Finding, lint
@@ -37,6 +41,17 @@ def _terms_path(value: str) -> Path:
     return path
 
 
+def _severity(severity: str) -> str:
+    return _("error") if severity == "error" else _("warning")
+
+
+def _line(finding: Finding, language: str | None) -> str:
+    """``severity: location: message [law] (code)`` in ``language``."""
+    cite = f" [{finding.law}]" if finding.law else ""
+    text = finding.text(language)
+    return f"{_severity(finding.severity)}: {finding.location}: {text}{cite} ({finding.code})"
+
+
 def check_file(
     path: str,
     *,
@@ -47,14 +62,15 @@ def check_file(
     try:
         doc = load_terms(_terms_path(path))
     except TermsInvalid as exc:
-        lines = [f"{path}: error: {e}" for e in exc.errors]
+        lines = [f"{path}: {_severity('error')}: {e}" for e in exc.errors]
         found = [
             {"severity": "error", "code": "schema", "location": e.location, "message": e.message}
             for e in exc.errors
         ]
         return ERRORS, lines, found
     findings: list[Finding] = lint(doc, legal_rate=legal_rate, ecb_rate=ecb_rate)
-    lines = [f"{path}: {f}" for f in findings]
+    language = get_language()
+    lines = [f"{path}: {_line(f, language)}" for f in findings]
     if any(f.severity == "error" for f in findings):
         code = ERRORS
     elif findings:
@@ -84,7 +100,9 @@ def run_check(
         return worst, json.dumps(report, ensure_ascii=False, indent=2)
     errors = sum(1 for r in report.values() for f in r["findings"] if f["severity"] == "error")
     warnings = sum(1 for r in report.values() for f in r["findings"] if f["severity"] == "warning")
-    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    lines.append(
+        _("%(errors)s error(s), %(warnings)s warning(s)") % {"errors": errors, "warnings": warnings}
+    )
     return worst, "\n".join(lines)
 
 
