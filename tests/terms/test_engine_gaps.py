@@ -303,7 +303,7 @@ def test_intranet_direct_debit_runs_15_days_after_the_order():
     assert sepa.collection_date == date(2026, 11, 20)  # seed 001 §4: order + 15 days
     assert sepa.due_dates == (date(2026, 11, 20),)  # invoice (= quote date) + 15 days
     assert "Prélèvement le 20/11/2026" in sepa.explanation.fr
-    assert "Direct debit on 2026-11-20" in sepa.explanation.en
+    assert "Direct debit on 20/11/2026" in sepa.explanation.en
     later = evaluate(
         intranet,
         handling_cart(False),

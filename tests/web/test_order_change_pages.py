@@ -66,7 +66,7 @@ def test_the_buyer_edits_until_the_batch_then_is_told_to_ask_the_seller(client, 
     client.force_login(buyer.user)
     with clock.frozen(paris(2026, 11, 9, 10)):
         html = _page(client, order)
-        assert 'data-testid="order-edit"' in html and "until processing on 2026-11-10" in html
+        assert 'data-testid="order-edit"' in html and "until processing on 10/11/2026" in html
         said = _post(
             client,
             "order_edit",

@@ -203,7 +203,7 @@ def edit_decision(
                 False,
                 "O6",
                 f"Modifiable librement jusqu'au traitement du {processing_on:%d/%m/%Y}.",
-                f"Free to change until processing on {processing_on.isoformat()}.",
+                f"Free to change until processing on {processing_on:%d/%m/%Y}.",
             )
         if policy.after_cutoff == "seller_consent_before_production":
             return EditDecision(

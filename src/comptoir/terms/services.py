@@ -198,7 +198,8 @@ def terms_version_publish(
     elif effective_from < earliest:
         raise DomainError(
             "effective_from_too_early",
-            _("A new version cannot take effect before %(date)s.") % {"date": earliest.isoformat()},
+            _("A new version cannot take effect before %(date)s.")
+            % {"date": f"{earliest:%d/%m/%Y}"},
             "effective_from",
             "N3",
             {"earliest": earliest.isoformat()},

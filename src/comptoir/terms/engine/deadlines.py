@@ -102,7 +102,7 @@ def _compute(order_date: date, rules: Deadlines) -> list[Deadline]:
                     f"à compter du lendemain, soit au plus tard le {end:%d/%m/%Y} à 23 h 59 ; "
                     f"{SILENCE[rules.acceptance_on_silence][0]}.",
                     en=f"The seller accepts, modifies or refuses the order within {p.days} {en_u} "
-                    f"counted from the next day, i.e. by the end of {end.isoformat()}; "
+                    f"counted from the next day, i.e. by the end of {end:%d/%m/%Y}; "
                     f"{SILENCE[rules.acceptance_on_silence][1]}.",
                 ),
             )
@@ -122,7 +122,7 @@ def _compute(order_date: date, rules: Deadlines) -> list[Deadline]:
                     fr=f"Commande traitée le {WEEKDAYS_FR[processed.weekday()]} "
                     f"{processed:%d/%m/%Y} (traitement mensuel) ; modifiable jusqu'à cette date.",
                     en=f"Order processed on {WEEKDAYS_EN[processed.weekday()]} "
-                    f"{processed.isoformat()} (monthly batch); it can be changed until then.",
+                    f"{processed:%d/%m/%Y} (monthly batch); it can be changed until then.",
                 ),
             )
         )
@@ -142,7 +142,7 @@ def _compute(order_date: date, rules: Deadlines) -> list[Deadline]:
                 Explanation(
                     fr=f"Livraison estimée le {delivery:%d/%m/%Y} ({lt.days} {fr_u} après "
                     f"{origin_fr}), à titre indicatif.",
-                    en=f"Estimated delivery on {delivery.isoformat()} ({lt.days} {en_u} after "
+                    en=f"Estimated delivery on {delivery:%d/%m/%Y} ({lt.days} {en_u} after "
                     f"{origin_en}), indicative only.",
                 ),
             )
@@ -162,7 +162,7 @@ def _compute(order_date: date, rules: Deadlines) -> list[Deadline]:
                     fr=f"Réclamations dans les {ct.days} {fr_u} suivant la livraison (exclue) : "
                     f"le {end:%d/%m/%Y} pour une livraison le {base:%d/%m/%Y}.",
                     en=f"Claims within {ct.days} {en_u} after delivery (excluded): by "
-                    f"{end.isoformat()} for a delivery on {base.isoformat()}.",
+                    f"{end:%d/%m/%Y} for a delivery on {base:%d/%m/%Y}.",
                 ),
             )
         )

@@ -102,11 +102,11 @@ def payment_options(
         clause = term.clause
         cd = term.cash_discount
         fr = f"{label} : échéance le {due:%d/%m/%Y}, pas d'escompte pour paiement anticipé."
-        en = f"{label}: due on {due.isoformat()}, no discount for early payment."
+        en = f"{label}: due on {due:%d/%m/%Y}, no discount for early payment."
         debit_fr = debit_en = ""
         if collected is not None:
             debit_fr = f" Prélèvement le {collected:%d/%m/%Y}."
-            debit_en = f" Direct debit on {collected.isoformat()}."
+            debit_en = f" Direct debit on {collected:%d/%m/%Y}."
         if cd is not None and (not cd.methods or term.method in cd.methods):
             if cd.base == "incl_vat":
                 discount = quantize(incl_vat * cd.percent / HUNDRED)
@@ -128,8 +128,8 @@ def payment_options(
                 f"{eur_fr(with_discount)} TTC."
             )
             en = (
-                f"{label}: due on {due.isoformat()}; {pct(cd.percent)} cash discount "
-                f"({eur_en(discount)} excl. VAT) if paid by {deadline.isoformat()}, i.e. "
+                f"{label}: due on {due:%d/%m/%Y}; {pct(cd.percent)} cash discount "
+                f"({eur_en(discount)} excl. VAT) if paid by {deadline:%d/%m/%Y}, i.e. "
                 f"{eur_en(with_discount)} incl. VAT."
             )
             if cd.clause.article:
@@ -170,7 +170,7 @@ def payment_options(
                         fr=f"Paiement en {count} fois : "
                         + ", ".join(f"{eur_fr(i.amount)} le {i.due:%d/%m/%Y}" for i in schedule),
                         en=f"Payment in {count} instalments: "
-                        + ", ".join(f"{eur_en(i.amount)} on {i.due.isoformat()}" for i in schedule),
+                        + ", ".join(f"{eur_en(i.amount)} on {i.due:%d/%m/%Y}" for i in schedule),
                     ),
                     variant=f"x{count}",
                 )
@@ -192,7 +192,7 @@ def payment_options(
                     term.clause,
                     Explanation(
                         fr=f"Paiement différé à {days} jours : le {deferred:%d/%m/%Y}.",
-                        en=f"Payment deferred by {days} days: on {deferred.isoformat()}.",
+                        en=f"Payment deferred by {days} days: on {deferred:%d/%m/%Y}.",
                     ),
                     variant=f"+{days}",
                 )
