@@ -573,7 +573,7 @@ def _reminder_mails(
             for ref, due, owed in rows
         )
         en = "\n".join(
-            f"- {ref}: due {due.isoformat()}, still owed {format_money(owed, 'en')}"
+            f"- {ref}: due {due:%d/%m/%Y}, still owed {format_money(owed, 'en')}"
             for ref, due, owed in rows
         )
         out.append(

@@ -140,7 +140,7 @@ def debit_schedule(*, open_item: OpenItem, collection_date: date) -> DirectDebit
                 f"Nous prélèverons {format_money(debit.amount)} le {collection:%d/%m/%Y} "
                 "sur le compte "
                 f"{mandate.iban[:4]}…{mandate.iban[-4:]} (mandat {mandate.reference}).",
-                f"We will debit {format_money(debit.amount, 'en')} on {collection.isoformat()} "
+                f"We will debit {format_money(debit.amount, 'en')} on {collection:%d/%m/%Y} "
                 f"from account "
                 f"{mandate.iban[:4]}…{mandate.iban[-4:]} (mandate {mandate.reference}).",
             ),

@@ -374,7 +374,7 @@ def lcr_return(
                 f"(échéance {row.due_date:%d/%m/%Y}) : la somme reste due.",
                 f"Your bank returned unpaid the LCR of {format_money(amount, 'en')} "
                 f"for invoice {ref} "
-                f"(due {row.due_date.isoformat()}): the amount is still owed.",
+                f"(due {row.due_date:%d/%m/%Y}): the amount is still owed.",
             ),
         )
     )

@@ -198,7 +198,7 @@ def notice_mail(*, notice_id: int) -> bool:
             f"au plus tard le {deadline:%d/%m/%Y}.",
             f"Please find attached our formal notice to pay "
             f"{format_money(notice.amount_claimed, 'en')} "
-            f"by {deadline.isoformat()}.",
+            f"by {deadline:%d/%m/%Y}.",
         ),
         (f"mise-en-demeure-{ref}.pdf", bytes(notice.pdf), "application/pdf"),
     )
