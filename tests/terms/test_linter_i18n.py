@@ -270,7 +270,7 @@ def test_french_amounts_and_payment_terms():
     )
     assert low.message_fr == (
         "L'indemnité forfaitaire pour frais de recouvrement est fixée à 40 € par décret, et non "
-        "à 20,00 €"
+        "à 20,00\u00a0€"  # the amount as the site writes it (Babel, non-breaking space)
     )
     eom = 'convention = "days_then_end_of_month", days = 60 }'
     term = _finding(

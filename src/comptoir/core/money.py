@@ -144,7 +144,9 @@ def _formatted(amount: str, locale: str, currency: str) -> str:
 
 def format_number(value: Decimal, lang: str = "fr") -> str:
     """A number without its trailing zeros: fr "5,5", en "5.5"."""
-    return str(_babel_format_decimal(value.normalize(), locale=_locale(lang)))
+    return str(
+        _babel_format_decimal(value.normalize(), locale=_locale(lang), decimal_quantization=False)
+    )
 
 
 def format_rate(rate: Decimal, lang: str = "fr") -> str:

@@ -243,15 +243,13 @@ def _explain(kind: str, label: str, policy: Any) -> str:
         i = late.interest
         rate = format_rate_active(i.rate) if i.rate is not None else ""
         formula = {
-            "legal_rate_multiple": lambda: (
-                _("%(n)s × the legal interest rate") % {"n": format_number_active(i.multiplier)}
-            ),
-            "fixed_annual": lambda: _("%(rate)s a year") % {"rate": rate},
-            "monthly": lambda: _("%(rate)s a month") % {"rate": rate},
-            "reference_plus_points": lambda: (
-                _("ECB rate + %(points)s points") % {"points": format_number_active(i.points)}
-            ),
-        }[i.kind]()
+            "legal_rate_multiple": _("%(n)s × the legal interest rate")
+            % {"n": format_number_active(i.multiplier)},
+            "fixed_annual": _("%(rate)s a year") % {"rate": rate},
+            "monthly": _("%(rate)s a month") % {"rate": rate},
+            "reference_plus_points": _("ECB rate + %(points)s points")
+            % {"points": format_number_active(i.points)},
+        }[i.kind]
         base = _("incl. VAT") if i.base == "incl_vat" else _("excl. VAT")
         clause = policy.clause("late_payment", "interest")
         text = _(

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from comptoir.core.money import format_money, format_number
 from comptoir.terms.schema import WITHDRAWAL_EXCEPTIONS, DueRule, TermsDocument
 
 LATEST_LEGAL_RATE = Decimal("2.62")
@@ -142,20 +143,9 @@ def _pct(value: Decimal) -> str:
     return text.replace(".", ",") + " %"
 
 
-def _num_fr(value: Decimal) -> str:
-    """``2.5`` → ``2,5`` (French decimal comma)."""
-    return f"{value.normalize():f}".replace(".", ",")
-
-
-def _eur_fr(amount: Decimal) -> str:
-    """``1234.5`` → ``1 234,50 €`` (French formatting, two decimals)."""
-    text = f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
-
-
 def _points_fr(points: Decimal) -> str:
     """``5 points``, ``1,5 point`` (French: singular below 2)."""
-    return f"{_num_fr(points)} {'point' if points < 2 else 'points'}"
+    return f"{format_number(points)} {'point' if points < 2 else 'points'}"
 
 
 def _late_payment_rate(doc: TermsDocument, legal_rate: Decimal, ecb_rate: Decimal) -> list[Finding]:
@@ -176,7 +166,7 @@ def _late_payment_rate(doc: TermsDocument, legal_rate: Decimal, ecb_rate: Decima
                     law,
                     "PT11",
                     message_fr=(
-                        f"Les intérêts de retard de {_num_fr(interest.multiplier)} × le taux "
+                        f"Les intérêts de retard de {format_number(interest.multiplier)} × le taux "
                         "d'intérêt légal sont inférieurs au plancher légal de 3 × le taux "
                         "d'intérêt légal"
                     ),
@@ -257,7 +247,7 @@ def _fixed_indemnity(doc: TermsDocument) -> list[Finding]:
                 "PT11",
                 message_fr=(
                     "L'indemnité forfaitaire pour frais de recouvrement est fixée à 40 € par "
-                    f"décret, et non à {_eur_fr(indemnity.amount)}"
+                    f"décret, et non à {format_money(indemnity.amount)}"
                 ),
             )
         ]
@@ -273,7 +263,7 @@ def _fixed_indemnity(doc: TermsDocument) -> list[Finding]:
                 "PT11",
                 message_fr=(
                     "L'indemnité forfaitaire pour frais de recouvrement est fixée à 40 € par "
-                    f"décret ; un montant de {_eur_fr(indemnity.amount)} ne peut être réclamé "
+                    f"décret ; un montant de {format_money(indemnity.amount)} ne peut être réclamé "
                     "qu'au titre d'une indemnisation complémentaire, sur justification des "
                     "frais exposés"
                 ),
@@ -592,9 +582,9 @@ def _consistency(doc: TermsDocument) -> list[Finding]:
                 "",
                 "O3",
                 message_fr=(
-                    f"Les commandes inférieures à {_eur_fr(minimum.amount)} sont refusées et le "
-                    f"franco de port est atteint dès {_eur_fr(shipping.free_threshold)} : les "
-                    "frais de port ne peuvent jamais s'appliquer"
+                    f"Les commandes inférieures à {format_money(minimum.amount)} sont refusées "
+                    f"et le franco de port est atteint dès {format_money(shipping.free_threshold)} "
+                    ": les frais de port ne peuvent jamais s'appliquer"
                 ),
             )
         )

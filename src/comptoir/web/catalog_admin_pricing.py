@@ -8,7 +8,6 @@ their field with the rule, answered with a 400."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +33,7 @@ from comptoir.catalog.models import (
 )
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
-from comptoir.core.i18n import format_money_active, format_rate_active
+from comptoir.core.i18n import format_money_active, format_number_active
 from comptoir.ordering import services as ordering
 from comptoir.ordering.models import Voucher
 from comptoir.parties.models import Membership, Organization
@@ -115,12 +114,6 @@ def _period(valid_from: Any, valid_to: Any, today: Any) -> str:
     if valid_to is not None and valid_to < today:
         return "ended"
     return "in_force"
-
-
-def _percent(rate: Decimal) -> str:
-    """A rate's number as the reader's language writes it, for a text that adds the "%" itself:
-    10.00 → "10" (never Decimal's "1E+1"), 5.50 → "5,5" in French, "5.5" in English."""
-    return format_rate_active(rate).removesuffix(" %")
 
 
 # --- tariffs (C3) ------------------------------------------------------------------------------
@@ -371,7 +364,7 @@ def tier_delete(request: HttpRequest, membership: Membership, tier_id: int) -> H
     what = _("The tier of the profile %(profile)s from %(threshold)s (%(percent)s %%)") % {
         "profile": tier.profile,
         "threshold": format_money_active(tier.threshold),
-        "percent": _percent(tier.discount_percent),
+        "percent": format_number_active(tier.discount_percent),
     }
     return _delete(
         request,
@@ -506,7 +499,7 @@ def promotion_delete(
     back = reverse("web:catalog_promotions")
     what = _("The promotion %(name)s (%(percent)s %%, %(start)s – %(end)s)") % {
         "name": promotion.name,
-        "percent": _percent(promotion.percent),
+        "percent": format_number_active(promotion.percent),
         "start": promotion.valid_from.strftime("%d/%m/%Y"),
         "end": promotion.valid_to.strftime("%d/%m/%Y"),
     }
@@ -662,7 +655,7 @@ def condition_delete(
     back = reverse("web:catalog_conditions")
     what = _("The conditions of %(buyer)s (%(percent)s %%, profile %(profile)s)") % {
         "buyer": condition.buyer.display_name,
-        "percent": _percent(condition.discount_percent),
+        "percent": format_number_active(condition.discount_percent),
         "profile": condition.pricing_profile,
     }
     return _delete(

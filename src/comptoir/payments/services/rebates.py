@@ -411,7 +411,11 @@ def rebate_settle_now(*, seller: Any, agreement_id: int, actor: Any = None) -> R
             done = _settle(agreement.pk, today, actor)
     except IntegrityError:  # settled meanwhile by the sweep
         done = False
-    settlement = RebateSettlement.objects.filter(agreement_id=agreement.pk).first()
+    settlement = (
+        RebateSettlement.objects.select_related("agreement")
+        .filter(agreement_id=agreement.pk)
+        .first()
+    )
     if settlement is not None:
         if done:
             return settlement
