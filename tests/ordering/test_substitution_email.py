@@ -1,5 +1,5 @@
-"""C6: the replacement proposal's e-mail gives its reason in the recipient's language, rebuilt
-from what the proposal stores; the timeline keeps its French note."""
+"""C6: the replacement proposal's e-mail gives its reason in the recipient's language, from the
+parts the timeline stores (notes); the timeline keeps its French note as the record."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from comptoir.core import clock
-from comptoir.ordering.notifications import notify, substitution_reason
+from comptoir.ordering.notifications import notify
 from comptoir.ordering.services import order_accept, order_substitution_propose
 from tests.ordering.conftest import make_shop, place
 
@@ -46,13 +46,13 @@ def _proposed(shop, buyer):
             "en",
             "Order {n}: replacement proposed",
             "Reason: USB-C × 100 unavailable: replacement proposed: USB-C-PRO × 100 "
-            "(€510.00 excl. VAT). Rupture fabricant jusqu'en janvier.",
+            "(€510.00 excl. VAT) — Rupture fabricant jusqu'en janvier.",
         ),
         (
             "fr",
             "Commande {n} : produit de remplacement proposé",
             "Motif : USB-C × 100 indisponible : remplacement proposé par USB-C-PRO × 100 "
-            "(510,00\u00a0€ HT). Rupture fabricant jusqu'en janvier.",
+            "(510,00\u00a0€ HT) — Rupture fabricant jusqu'en janvier.",
         ),
     ],
 )
@@ -63,10 +63,10 @@ def test_the_proposal_email_speaks_the_buyers_language(
     buyer.user.save(update_fields=["language"])
     order, proposal, event = _proposed(electronics, buyer)
     # the timeline's note stays the French one, whatever the buyer reads
-    assert event.note == substitution_reason(proposal, "fr")
     assert event.note.startswith("USB-C × 100 indisponible")
+    assert event.note.endswith("— Rupture fabricant jusqu'en janvier.")
 
-    notify(order.pk, "propose_substitution", event.note)
+    notify(order.pk, "propose_substitution", event.note, event.data["note_parts"])
 
     (mail,) = mailoutbox
     assert mail.to == [buyer.user.email]
@@ -82,7 +82,7 @@ def test_the_proposal_email_speaks_the_buyers_language(
         assert "Statut : Acceptée" in mail.body
 
 
-def test_a_note_that_names_no_proposal_is_sent_as_it_is(electronics, buyer, mailoutbox):
+def test_a_note_without_parts_is_sent_as_it_is(electronics, buyer, mailoutbox):
     buyer.user.language = "en"
     buyer.user.save(update_fields=["language"])
     order, _proposal, _event = _proposed(electronics, buyer)

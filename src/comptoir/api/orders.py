@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -77,7 +78,11 @@ class EventOut(Schema):
     from_state: str
     to_state: str
     rule: str
-    note: str
+    note: str = Field(description="in the language of the request, as the pages show it")
+
+    @staticmethod
+    def resolve_note(obj: Any) -> str:
+        return obj.note_text
 
 
 class OrderOut(Schema):
@@ -173,7 +178,7 @@ def _out(order: Order) -> dict:
         "acceptance_due_on": order.acceptance_due_on,
         "processing_on": order.processing_on,
         "estimated_delivery_on": order.estimated_delivery_on,
-        "reason": order.reason,
+        "reason": order.reason_text,
         "invoice": order.invoice.number if order.invoice_id and order.invoice else None,
         "consumer": order.consumer,
         "withdrawal_due_on": order.withdrawal_due_on,

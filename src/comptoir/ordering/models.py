@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.ordering.notes import text_of
 from comptoir.ordering.rules import exception_reason
 
 ZERO = Decimal("0.00")
@@ -157,6 +158,11 @@ class Order(models.Model):
     resume_state = models.CharField(max_length=16, blank=True)
     state_changed_at = models.DateTimeField()
     reason = models.TextField(blank=True, help_text="Why it was refused, lapsed or cancelled.")
+    texts = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The reason and hold reason in parts, for each reader's language (notes).",
+    )
     invoice = models.ForeignKey(
         "billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -212,6 +218,16 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"order #{self.pk}"
+
+    @property
+    def reason_text(self) -> str:
+        """Why it was refused, lapsed or cancelled, in the reader's language."""
+        return text_of(self.reason, (self.texts or {}).get("reason"))
+
+    @property
+    def hold_reason_text(self) -> str:
+        """Why it is held for review (O10), in the reader's language."""
+        return text_of(self.hold_reason, (self.texts or {}).get("hold_reason"))
 
 
 class OrderLine(models.Model):
@@ -276,6 +292,11 @@ class OrderEvent(models.Model):
     @property
     def label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language (the stored French when it has no parts)."""
+        return text_of(self.note, (self.data or {}).get("note_parts"))
 
     @property
     def to_state_label(self) -> str:

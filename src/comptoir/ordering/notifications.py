@@ -4,6 +4,7 @@ cancelled, invoiced), in the recipient's language, sent after the transaction co
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,7 +12,8 @@ from django.utils import translation
 
 from comptoir.core import events
 from comptoir.core.money import format_money
-from comptoir.ordering.models import Order, SubstitutionProposal
+from comptoir.ordering.models import Order
+from comptoir.ordering.notes import text_of
 
 logger = logging.getLogger("comptoir.ordering")
 
@@ -86,33 +88,6 @@ def _body(order: Order, action: str, lang: str, note: str) -> str:
     return "\n".join(lines)
 
 
-def substitution_reason(proposal: SubstitutionProposal, lang: str) -> str:
-    """C6: what a replacement proposal says, in French (the timeline's note) or English, from
-    what the proposal stores; the seller's own words are added as written."""
-    if lang == "fr":
-        text = (
-            f"{proposal.original_sku} × {proposal.original_quantity} indisponible : remplacement "
-            f"proposé par {proposal.sku} × {proposal.quantity} "
-            f"({format_money(proposal.net_amount)} HT)"
-        )
-    else:
-        text = (
-            f"{proposal.original_sku} × {proposal.original_quantity} unavailable: replacement "
-            f"proposed: {proposal.sku} × {proposal.quantity} "
-            f"({format_money(proposal.net_amount, 'en')} excl. VAT)"
-        )
-    return text + (f". {proposal.note}" if proposal.note else "")
-
-
-def _proposal_of(order: Order, note: str) -> SubstitutionProposal | None:
-    """The proposal whose timeline event carries `note` (the e-mail task gets the note)."""
-    event = order.events.filter(action="propose_substitution", note=note).order_by("-pk").first()
-    proposal_id = event.data.get("proposal") if event is not None else None
-    if proposal_id is None:
-        return None
-    return SubstitutionProposal.objects.filter(pk=proposal_id, order=order).first()
-
-
 ORDER_EVENTS = {
     "place": "order.placed",
     "accept": "order.accepted",
@@ -144,9 +119,12 @@ def publish(order: Order, action: str) -> None:
     )
 
 
-def notify(order_id: int, action: str, note: str = "") -> None:
-    """Send the e-mail of `action` to whoever waits for it (buyer's user, seller's address).
-    Run by a background task enqueued on commit, so a slow mail server never holds a checkout."""
+def notify(
+    order_id: int, action: str, note: str = "", parts: list[dict[str, Any]] | None = None
+) -> None:
+    """Send the e-mail of `action` to whoever waits for it (buyer's user, seller's address),
+    its reason in each recipient's language when the note has parts (`notes`). Run by a
+    background task enqueued on commit, so a slow mail server never holds a checkout."""
     order = Order.objects.select_related("placed_by", "buyer", "seller").filter(pk=order_id).first()
     if order is None:
         return
@@ -155,12 +133,10 @@ def notify(order_id: int, action: str, note: str = "") -> None:
         recipients.append((order.placed_by.email, order.placed_by.language))
     if action in TO_SELLER and order.seller.email:
         recipients.append((order.seller.email, "fr"))
-    # C6: the reason of a proposal follows the recipient's language, rebuilt from the proposal
-    proposal = _proposal_of(order, note) if action == "propose_substitution" and note else None
     for email, lang in recipients:
         fr_subject, en_subject = SUBJECTS.get(action, ("Commande {n}", "Order {n}"))
         subject = (fr_subject if lang == "fr" else en_subject).format(n=order.number)
-        reason = substitution_reason(proposal, lang) if proposal is not None else note
+        reason = text_of(note, parts, lang)
         try:
             send_mail(
                 subject, _body(order, action, lang, reason), settings.DEFAULT_FROM_EMAIL, [email]

@@ -37,6 +37,7 @@ from comptoir.fulfilment.services._common import (
 )
 from comptoir.fulfilment.tasks import send_collection_notice
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note, words
 from comptoir.ordering.services import order_credit_in_full
 from comptoir.ordering.services._common import apply
 
@@ -156,11 +157,7 @@ def order_resolve_uncollected(
         raise DomainError(
             "invalid_amount", _("A cost is positive."), field="return_cost", rule="F7"
         )
-    note = (
-        f"Résolution de la commande aux torts exclusifs de l'acheteur : marchandise non retirée, "
-        f"mise en demeure du {notice.sent_at.astimezone(PARIS):%d/%m/%Y %H:%M} restée "
-        f"infructueuse ; colis retourné aux frais de l'acheteur. {notice.clause}"
-    ).strip()
+    note = Note.of("resolved_uncollected", sent_at=notice.sent_at) + words(notice.clause)
     apply(order, "resolve", actor=actor, note=note, data={"shipment": shipment.number})
     shipment.state = ShipmentState.RETURNED
     shipment.save(update_fields=["state"])

@@ -22,6 +22,7 @@ from comptoir.fulfilment.services._common import (
     require_seller,
 )
 from comptoir.ordering.models import Order, OrderState
+from comptoir.ordering.notes import Note, words
 from comptoir.ordering.services import order_freeze
 
 BATCH = 500
@@ -60,7 +61,7 @@ def delivery_validate(*, actor: Any, order_id: int) -> Order:
     contestation = _locked_contestation(order)
     if contestation.status not in {ContestationStatus.OPEN, ContestationStatus.CONTESTED}:
         raise DomainError("already_closed", _("The delivery is already settled."), "order", "F5")
-    order = order_freeze(order_id=order.pk, actor=actor, note="Conformité validée par l'acheteur.")
+    order = order_freeze(order_id=order.pk, actor=actor, note=Note.of("conformity_validated"))
     _close(contestation, ContestationStatus.VALIDATED, actor)
     audit(actor, order, "delivery.validate", contestation, {"rule": "F5"})
     return order
@@ -114,10 +115,10 @@ def contestation_resolve(*, actor: Any, order_id: int, note: str) -> Order:
     contestation = _locked_contestation(order)
     if contestation.status != ContestationStatus.CONTESTED:
         raise DomainError("not_contested", _("Nothing to settle."), field="order", rule="F4")
-    note = (note or "").strip() or "Contestation réglée."
-    order = order_freeze(order_id=order.pk, actor=actor, note=note)
+    written = words(note) or Note.of("contestation_settled")
+    order = order_freeze(order_id=order.pk, actor=actor, note=written)
     _close(contestation, ContestationStatus.RESOLVED, actor)
-    audit(actor, order, "contestation.resolve", contestation, {"note": note})
+    audit(actor, order, "contestation.resolve", contestation, {"note": written.fr})
     return order
 
 
@@ -143,13 +144,12 @@ def _freeze_one(contestation_id: int, until: datetime) -> bool:
         if order.state != OrderState.DELIVERED:  # moved on by other means: nothing to freeze
             _close(contestation, ContestationStatus.LAPSED, None)
             return True
-        meaning = (
-            "vaut conformité"
+        lapsed = (
+            "contestation_lapsed_conform"
             if contestation.on_silence == "conform"
-            else "plus aucune réclamation recevable"
+            else "contestation_lapsed_closed"
         )
-        deadline = contestation.deadline_on
-        note = f"Délai de contestation expiré le {deadline:%d/%m/%Y} sans contestation : {meaning}."
+        note = Note.of(lapsed, on=contestation.deadline_on)
         order_freeze(order_id=order.pk, actor=None, note=note)
         _close(contestation, ContestationStatus.LAPSED, None)
         audit(None, order, "contestation.lapse", contestation, {"until": until, "rule": "F5"})

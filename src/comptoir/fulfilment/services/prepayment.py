@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import format_money_active
-from comptoir.core.money import format_money
 from comptoir.fulfilment.services._common import locked_order
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note
 from comptoir.ordering.rules import OPEN_STATES
 from comptoir.ordering.services._common import record
 from comptoir.parties.models import Permission
@@ -230,17 +230,18 @@ def prepayments_noted(received: list[PrepaymentReceived]) -> None:
             continue
         paid_before[key] += item.amount
         due = max(ZERO, order.total_incl_vat - paid_before[key])
-        via = "relevé bancaire" if item.source == "statement" else "file de rapprochement"
+        via = (
+            "prepayment_received_statement"
+            if item.source == "statement"
+            else "prepayment_received_queue"
+        )
         record(
             order,
             action="prepayment_received",
             actor=None,
             from_state=order.state,
             rule="O10",
-            note=(
-                f"Paiement d'avance reçu : {format_money(item.amount)} ({via}), "
-                f"reste dû {format_money(due)}."
-            ),
+            note=Note.of(via, amount=item.amount, due=due),
             data={
                 "payment": item.payment_id,
                 "amount": item.amount,

@@ -40,6 +40,7 @@ from comptoir.fulfilment.services.collection import collection_notice_close
 from comptoir.fulfilment.services.followups import store_follow_ups
 from comptoir.fulfilment.services.prepayment import prepayment_hold_check
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note
 from comptoir.ordering.services import (
     order_fully_shipped,
     order_record_delivery,
@@ -290,8 +291,11 @@ def deliver_order_when_complete(order: Order, actor: Any) -> Contestation | None
         order_id=order.pk,
         actor=actor,
         delivered_on=delivered_on,  # O17: a consumer's withdrawal period runs from it
-        note=f"Livrée le {delivered_on:%d/%m/%Y}"
-        + (f" ; contestation possible jusqu'au {deadline.on:%d/%m/%Y} inclus" if deadline else ""),
+        note=(
+            Note.of("delivered_contestable", on=delivered_on, until=deadline.on)
+            if deadline
+            else Note.of("delivered", on=delivered_on)
+        ),
     )
     contest_terms = policy.document.fulfilment.contestation
     contestation = Contestation.objects.create(

@@ -24,6 +24,7 @@ from comptoir.ordering.models import (
     SubstitutionStatus,
     Voucher,
 )
+from comptoir.ordering.notes import Note, as_note
 from comptoir.ordering.notifications import publish
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import (
@@ -88,13 +89,17 @@ def record(
     actor: Any,
     from_state: str,
     rule: str,
-    note: str = "",
+    note: str | Note = "",
     data: dict[str, Any] | None = None,
 ) -> OrderEvent:
-    """Append the event to the timeline and the audit log."""
+    """Append the event to the timeline and the audit log. A `Note` is stored in its parts
+    (`data["note_parts"]`, each reader's language) and in French (`note`, the record)."""
     at = clock.now()
-    payload = jsonable(data or {})
+    written = as_note(note)
+    parts = written.as_json() if written.translatable else None
+    payload = jsonable({**(data or {}), **({"note_parts": parts} if parts else {})})
     assert isinstance(payload, dict)
+    note = written.fr
     event = OrderEvent.objects.create(
         order=order,
         at=at,
@@ -116,7 +121,7 @@ def record(
     )
     publish(order, action)
     order_id = order.pk
-    transaction.on_commit(lambda: send_order_mail.enqueue(order_id, action, note))
+    transaction.on_commit(lambda: send_order_mail.enqueue(order_id, action, note, parts))
     return event
 
 
@@ -172,7 +177,7 @@ def apply(
     action: str,
     *,
     actor: Any,
-    note: str = "",
+    note: str | Note = "",
     data: dict[str, Any] | None = None,
     fields: tuple[str, ...] = (),
     rule: str | None = None,
@@ -204,11 +209,7 @@ def apply(
     elif action in LINE_CHANGING_ACTIONS:
         lapsed = lapse_substitutions_of_removed_lines(order)  # C6
         if lapsed:
-            text = (
-                "Proposition de remplacement caduque, la ligne n'étant plus à fournir : "
-                + ", ".join(lapsed)
-            )
-            note = f"{note} — {text}" if note else text
+            note = as_note(note) + Note.of("substitutions_lapsed", skus=", ".join(lapsed))
             data = {**(data or {}), "lapsed_substitutions": lapsed}
     record(
         order,
@@ -220,6 +221,21 @@ def apply(
         data=data,
     )
     return order
+
+
+def set_reason(order: Order, reason: str | Note) -> tuple[str, ...]:
+    """Why the order was refused, lapsed or cancelled: the French record in `reason`, the parts
+    for each reader's language in `texts` (none for a person's own words). Returns the fields
+    to save."""
+    written = as_note(reason)
+    order.reason = written.fr[:2000]
+    texts = dict(order.texts or {})
+    if written.translatable:
+        texts["reason"] = written.as_json()
+    else:
+        texts.pop("reason", None)
+    order.texts = texts or None
+    return ("reason", "texts")
 
 
 def release_stock(order: Order) -> None:

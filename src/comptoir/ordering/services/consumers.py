@@ -22,6 +22,7 @@ from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import active_lang
 from comptoir.ordering.models import Order, OrderLine, OrderWithdrawal
+from comptoir.ordering.notes import Note, words
 from comptoir.ordering.rules import (
     CANCELLED,
     check_withdrawal_in_time,
@@ -36,12 +37,13 @@ from comptoir.ordering.services._common import (
     refund_if_paid,
     release_stock,
     require_buyer,
+    set_reason,
     withdrawal_terms,
 )
 from comptoir.ordering.services.invoicing import order_credit_in_full
 from comptoir.payments.services.card import card_refund
 from comptoir.payments.services.refunds import refund_due_create
-from comptoir.terms.engine.support import eur_fr, quantize
+from comptoir.terms.engine.support import quantize
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -225,22 +227,15 @@ def order_withdraw(
         refund_due_on=due,
         refund_method=order.payment_method,
     )
-    text = (
-        f"Rétractation ({', '.join(ln.sku for ln in chosen)}) : remboursement de "
-        f"{eur_fr(amount)} dû au plus tard le {due:%d/%m/%Y} (O17)"
-    )
+    text = Note.of("withdrawal", skus=", ".join(ln.sku for ln in chosen), amount=amount, due_on=due)
     refunded, refunded_by = _refund(order, withdrawal, actor)
     credited = _credit_invoiced(order, chosen, everything, actor)
     if credited:
-        text += f" ; avoir {credited} émis pour les lignes retirées"
+        text += Note.of("withdrawal_credit_note", number=credited)
     if refunded > 0:
-        text += (
-            f" ; remboursé par carte : {eur_fr(refunded)}"
-            if refunded_by == "card"
-            else f" ; virement de remboursement de {eur_fr(refunded)} à faire"
-        )
-    if note.strip():
-        text += f". {note.strip()[:500]}"
+        refund = "withdrawal_card_refund" if refunded_by == "card" else "withdrawal_transfer_refund"
+        text += Note.of(refund, amount=refunded)
+    text += words(note[:500])
     data = {
         "lines": [ln.sku for ln in chosen],
         "refund_amount": amount,
@@ -254,16 +249,10 @@ def order_withdraw(
     nothing_left = everything and order.invoice_id is None
     if nothing_left and all(ln.shipped_quantity == 0 for ln in every_line):
         # O17: nothing left to supply; the voucher is not given back (O15 [004 §14])
-        order.reason = "Rétractation du consommateur (O17)."
+        fields = set_reason(order, Note.of("consumer_withdrawal"))
         release_stock(order)
         refund_if_paid(order, order.reason, actor)
         return apply(
-            order,
-            "withdraw",
-            actor=actor,
-            note=text,
-            data=data,
-            target=CANCELLED,
-            fields=("reason",),
+            order, "withdraw", actor=actor, note=text, data=data, target=CANCELLED, fields=fields
         )
     return apply(order, "withdraw", actor=actor, note=text, data=data)

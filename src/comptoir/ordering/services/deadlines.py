@@ -21,6 +21,7 @@ from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ordering.invoicing import buyers_with_pending_items, draft_for, terms_facts
 from comptoir.ordering.models import Order, OrderEvent
+from comptoir.ordering.notes import Note
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import IN_PROGRESS, schedule_variant
 from comptoir.ordering.services._common import (
@@ -29,6 +30,7 @@ from comptoir.ordering.services._common import (
     refund_if_paid,
     release_stock,
     restore_voucher,
+    set_reason,
 )
 from comptoir.ordering.services.invoicing import invoice_open_item
 from comptoir.parties.models import Organization
@@ -65,6 +67,8 @@ def _process_batch(ids: list[int], until: datetime) -> int:
     if not orders:
         return 0
     now = clock.now()
+    processing = Note.of("monthly_processing")
+    note, parts = processing.fr, {"note_parts": processing.as_json()}
     events = []
     for order in orders:
         events.append(
@@ -75,7 +79,8 @@ def _process_batch(ids: list[int], until: datetime) -> int:
                 from_state=order.state,
                 to_state=IN_PROGRESS,
                 rule="O6",
-                note="Traitement mensuel.",
+                note=note,
+                data=parts,
             )
         )
         order.state, order.state_changed_at = IN_PROGRESS, now
@@ -194,25 +199,27 @@ def _take(order_id: int, until: datetime) -> Order | None:
 def _step(order: Order) -> None:
     action = order.next_action
     if action == "lapse":
-        order.reason = "Délai d'acceptation expiré sans réponse du vendeur : offre caduque."
+        reason = Note.of("offer_lapsed")
+        fields = set_reason(order, reason)
         release_stock(order)
         refund_if_paid(order, order.reason)
         restore_voucher(order)
-        apply(order, "lapse", actor=None, note=order.reason, fields=("reason",))
+        apply(order, "lapse", actor=None, note=reason, fields=fields)
     elif action == "auto_accept":
-        apply(order, "auto_accept", actor=None, note="Silence du vendeur : acceptation (CGV).")
+        apply(order, "auto_accept", actor=None, note=Note.of("accepted_on_silence"))
     elif action == "acceptance_overdue":
         apply(
             order,
             "note_acceptance_overdue",
             actor=None,
-            note="Délai de réponse du vendeur dépassé ; la commande reste en attente (CGV).",
+            note=Note.of("answer_overdue"),
         )
     elif action == "terminate":
-        order.reason = "Suspension pour force majeure arrivée à son terme : résiliation."
+        reason = Note.of("force_majeure_ended")
+        fields = set_reason(order, reason)
         release_stock(order)
         refund_if_paid(order, order.reason)
-        apply(order, "cancel", actor=None, note=order.reason, fields=("reason",), rule="N4")
+        apply(order, "cancel", actor=None, note=reason, fields=fields, rule="N4")
     else:  # nothing to do: clear a stale schedule
         order.next_deadline_at = None
         order.save(update_fields=["next_deadline_at"])

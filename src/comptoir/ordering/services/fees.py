@@ -16,6 +16,7 @@ from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import format_money_active
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note, words
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import ACCEPTED, IN_PROGRESS, transition_check
 from comptoir.ordering.services._common import (
@@ -28,7 +29,7 @@ from comptoir.ordering.services._common import (
 )
 from comptoir.terms.engine.adapter import clause
 from comptoir.terms.engine.serialize import money, rate
-from comptoir.terms.engine.support import STANDARD_VAT_RATE, eur_fr
+from comptoir.terms.engine.support import STANDARD_VAT_RATE
 
 CENT = Decimal("0.01")
 MAX_FEE = Decimal("100000.00")
@@ -100,14 +101,14 @@ def check_delivery_date(day: date) -> date:
     return day
 
 
-def change_note(consent: str, charge: dict[str, Any] | None, delivery: date | None) -> str:
+def change_note(consent: str, charge: dict[str, Any] | None, delivery: date | None) -> Note:
     """The timeline note of a change: the consent, then the fee and the new delivery date."""
-    parts = [consent]
+    written = words(consent)
     if charge is not None:
-        parts.append(f"frais {eur_fr(Decimal(charge['amount']))} HT (O11)")
+        written += Note.of("change_fee", amount=Decimal(charge["amount"]))
     if delivery is not None:
-        parts.append(f"nouvelle date de livraison {delivery:%d/%m/%Y}")
-    return " — ".join(parts)
+        written += Note.of("new_delivery_date", on=delivery)
+    return written
 
 
 @transaction.atomic
@@ -153,9 +154,9 @@ def order_mark_manual_handling(
     order.handling_fee = amount if rules.handling_fee_from_contract else None
     priced = requote(order, current_requests(order))
     charged = next((f.amount for f in priced.quote.fees if f.code == "handling_fee"), None)
-    text = note.strip()[:500] or "Commande nécessitant un traitement manuel."
+    text = words(note[:500]) or Note.of("manual_handling")
     if charged is not None:
-        text += f" — frais de traitement {eur_fr(charged)} HT (O11)"
+        text += Note.of("handling_fee", amount=charged)
     return apply(
         order,
         "mark_manual_handling",

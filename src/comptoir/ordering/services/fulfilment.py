@@ -15,6 +15,7 @@ from comptoir.catalog.services import stock_issue
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Order, OrderLine
+from comptoir.ordering.notes import Note, as_note
 from comptoir.ordering.rules import withdrawal_deadline
 from comptoir.ordering.services._common import apply, locked, withdrawal_terms
 from comptoir.ordering.services.invoicing import order_invoice_if_due
@@ -79,7 +80,7 @@ def order_fully_shipped(order: Order) -> bool:
 
 
 def order_record_delivery(
-    *, order_id: int, actor: Any, note: str = "", delivered_on: date | None = None
+    *, order_id: int, actor: Any, note: str | Note = "", delivered_on: date | None = None
 ) -> Order:
     """Every shipment of the order has been delivered (F3), on `delivered_on` (default today):
     the receipt of the last lot, from which a consumer's withdrawal period runs (O17, L221-18)."""
@@ -95,18 +96,11 @@ def order_record_delivery(
         order.withdrawal_due_on = withdrawal_deadline(delivered_on, withdrawal_terms(order).days)
         fields = ("withdrawal_due_on",)
         data["withdrawal_due_on"] = order.withdrawal_due_on
-        note = "; ".join(
-            part
-            for part in (
-                note,
-                f"rétractation possible jusqu'au {order.withdrawal_due_on:%d/%m/%Y} inclus (O17)",
-            )
-            if part
-        )
+        note = as_note(note) + Note.of("withdrawal_possible_until", until=order.withdrawal_due_on)
     return apply(order, "deliver", actor=actor, note=note, fields=fields, data=data)
 
 
-def order_freeze(*, order_id: int, actor: Any, note: str) -> Order:
+def order_freeze(*, order_id: int, actor: Any, note: str | Note) -> Order:
     """Validated, or the contestation deadline passed: the order is frozen and, where the terms
     say so, its invoice issued and final (F5, I1)."""
     order = locked(order_id)

@@ -17,6 +17,7 @@ from comptoir.catalog import queries as catalog
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState
+from comptoir.ordering.notes import Note, both
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import (
     LineRequest,
@@ -125,9 +126,9 @@ def _payment_choice(priced: PricedCart, sub: Submission) -> tuple[str, str]:
     return payment_choice(offered, sub.payment_method, sub.payment_option)
 
 
-def _outcome(priced: PricedCart, unpaid_mode: str | None) -> tuple[bool, str]:
+def _outcome(priced: PricedCart, unpaid_mode: str | None) -> tuple[bool, Note]:
     """(prepayment required, hold reason) from the quote's warnings (O10, PT9, PT10)."""
-    prepay, hold = False, []
+    prepay, hold = False, Note()
     for w in priced.quote.warnings:
         if w.code in PREPAYMENT_WARNINGS or (
             w.code == "unpaid_previous_orders" and unpaid_mode == "require_prepayment"
@@ -136,10 +137,10 @@ def _outcome(priced: PricedCart, unpaid_mode: str | None) -> tuple[bool, str]:
         elif w.code in HOLD_WARNINGS or (
             w.code == "unpaid_previous_orders" and unpaid_mode == "hold_for_review"
         ):
-            hold.append(w.explanation.fr)
+            hold += both(w.explanation.fr, w.explanation.en)
         elif w.code == "credit_limit_exceeded":
             prepay = True
-    return prepay, " ".join(hold)
+    return prepay, hold
 
 
 def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signature) -> Order:
@@ -171,7 +172,8 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
         total_vat=quote.totals.vat,
         total_incl_vat=quote.totals.incl_vat,
         prepayment_required=prepay,
-        hold_reason=hold,
+        hold_reason=hold.fr,
+        texts={"hold_reason": hold.as_json()} if hold else None,
         consumer=sub.as_consumer,
         withdrawal_waiver=sub.as_consumer and sub.withdrawal_waiver,
         acceptance_due_on=deadlines.get("acceptance_due"),
@@ -228,7 +230,7 @@ def _create(sub: Submission, priced: PricedCart, actor: Any, signature: Signatur
     if hold:
         apply(order, "hold", actor=None, note=hold)
     elif policy.acceptance_mode == "auto":
-        apply(order, "auto_accept", actor=None, note="Acceptation automatique (CGV).")
+        apply(order, "auto_accept", actor=None, note=Note.of("accepted_automatically"))
     return order
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note, words
 from comptoir.ordering.rules import OPEN_STATES
 from comptoir.ordering.services._common import locked, record, require_seller
 
@@ -47,8 +48,7 @@ def order_prepayment_waive(*, actor: Any, order_id: int, reason: str = "") -> Or
         actor=actor,
         from_state=order.state,
         rule="PT9",
-        note=reason.strip()[:500]
-        or "Le vendeur n'exige pas le règlement immédiat : la commande suit ses conditions.",
+        note=words(reason[:500]) or Note.of("prepayment_waived"),
     )
     return order
 

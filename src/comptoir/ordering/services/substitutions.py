@@ -22,7 +22,7 @@ from comptoir.ordering.models import (
     SubstitutionProposal,
     SubstitutionStatus,
 )
-from comptoir.ordering.notifications import substitution_reason
+from comptoir.ordering.notes import Note, words
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest
 from comptoir.ordering.rules import TRANSITIONS, transition_check
@@ -39,7 +39,20 @@ from comptoir.ordering.services._common import (
     require_seller,
     requote,
     restore_voucher,
+    set_reason,
 )
+
+
+def proposed(proposal: SubstitutionProposal) -> Note:
+    """C6: what a replacement proposal says, from what it stores; the seller's words follow."""
+    return Note.of(
+        "substitution_proposed",
+        original_sku=proposal.original_sku,
+        original_quantity=proposal.original_quantity,
+        sku=proposal.sku,
+        quantity=proposal.quantity,
+        net_amount=proposal.net_amount,
+    ) + words(proposal.note)
 
 
 def _user(actor: Any) -> Any:
@@ -182,7 +195,7 @@ def order_substitution_propose(
         order,
         "propose_substitution",
         actor=actor,
-        note=substitution_reason(proposal, "fr"),  # the e-mail renders it in each language
+        note=proposed(proposal),
         data={
             "proposal": proposal.pk,
             "line": line.sku,
@@ -279,8 +292,11 @@ def order_substitution_answer(
             current, proposal.original_sku, proposal.sku, proposal.quantity
         )
         requote(order, requests, substitutes={proposal.sku: proposal.original_sku})
-        note = (
-            f"Remplacement accepté : {proposal.original_sku} → {proposal.sku} × {proposal.quantity}"
+        note = Note.of(
+            "substitution_accepted",
+            original_sku=proposal.original_sku,
+            sku=proposal.sku,
+            quantity=proposal.quantity,
         )
     elif remaining:
         # the seller's shortage makes the order partial: the terms' thresholds (minimum order)
@@ -289,9 +305,9 @@ def order_substitution_answer(
             order, [LineRequest(ln.sku, ln.requested_quantity) for ln in remaining], enforce=False
         )
         data["violations"] = [{"code": v.code, "rule": v.rule} for v in priced.quote.violations]
-        note = f"Remplacement refusé : la ligne {proposal.original_sku} est retirée de la commande"
+        note = Note.of("substitution_declined_line_removed", sku=proposal.original_sku)
     else:
-        note = f"Remplacement refusé : {proposal.original_sku} était la dernière ligne"
+        note = Note.of("substitution_declined_last_line", sku=proposal.original_sku)
     proposal.status = SubstitutionStatus.ACCEPTED if accept else SubstitutionStatus.DECLINED
     proposal.answered_at = clock.now()
     proposal.answered_by = _user(actor)
@@ -306,9 +322,10 @@ def order_substitution_answer(
         data=data,
     )
     if not accept and not remaining:
-        order.reason = "Aucun article ne peut être fourni : remplacement refusé par l'acheteur."
+        reason = Note.of("nothing_to_supply")
+        fields = set_reason(order, reason)
         release_stock(order)
         refund_if_paid(order, order.reason, actor)
         restore_voucher(order)
-        apply(order, "cancel", actor=actor, note=order.reason, fields=("reason",), rule="C6")
+        apply(order, "cancel", actor=actor, note=reason, fields=fields, rule="C6")
     return proposal

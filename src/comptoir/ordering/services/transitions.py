@@ -16,6 +16,7 @@ from comptoir.core.calendar import add_months
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import active_lang
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note, words
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.quoting import LineRequest
 from comptoir.ordering.rules import ACCEPTED, IN_PROGRESS, edit_decision
@@ -31,6 +32,7 @@ from comptoir.ordering.services._common import (
     require_seller,
     requote,
     restore_voucher,
+    set_reason,
 )
 from comptoir.ordering.services.fees import change_fee, change_note, check_delivery_date
 from comptoir.ordering.services.invoicing import order_invoice_if_due
@@ -56,11 +58,11 @@ def order_refuse(*, actor: Any, order_id: int, reason: str) -> Order:
     """The seller refuses, with its reason (O10); the stock held is given back."""
     order = locked(order_id)
     require_seller(actor, order)
-    order.reason = _reason(reason)
+    fields = set_reason(order, _reason(reason))
     release_stock(order)
     refund_if_paid(order, order.reason, actor)
     restore_voucher(order)
-    return apply(order, "refuse", actor=actor, note=order.reason, fields=("reason",))
+    return apply(order, "refuse", actor=actor, note=order.reason, fields=fields)
 
 
 @transaction.atomic
@@ -70,7 +72,7 @@ def order_release(*, actor: Any, order_id: int, note: str = "") -> Order:
     require_seller(actor, order)
     apply(order, "release", actor=actor, note=note)
     if ordering_policy(order.terms_version).acceptance_mode == "auto":
-        apply(order, "auto_accept", actor=None, note="Acceptation automatique (CGV).")
+        apply(order, "auto_accept", actor=None, note=Note.of("accepted_automatically"))
     return order
 
 
@@ -81,13 +83,13 @@ def order_modify(*, actor: Any, order_id: int, lines: Sequence[LineRequest], rea
     require_seller(actor, order)
     before = lines_of(order)
     requote(order, lines)
-    order.reason = _reason(reason, rule="O8")
+    reasoned = set_reason(order, _reason(reason, rule="O8"))
     return apply(
         order,
         "modify",
         actor=actor,
         note=order.reason,
-        fields=(*REQUOTED, "reason"),
+        fields=(*REQUOTED, *reasoned),
         data={"before": before, "after": lines_of(order)},
     )
 
@@ -104,11 +106,13 @@ def order_decline_modification(*, actor: Any, order_id: int, reason: str = "") -
     """The buyer declines the seller's modification: the order ends, the buyer is released."""
     order = locked(order_id)
     require_buyer(actor, order)
-    order.reason = (reason or "Modification refusée par l'acheteur.")[:2000]
+    given = (reason or "").strip()[:2000]
+    written = words(given) if given else Note.of("modification_declined")
+    fields = set_reason(order, written)
     release_stock(order)
     refund_if_paid(order, order.reason, actor)
     restore_voucher(order)
-    return apply(order, "decline_modification", actor=actor, note=order.reason, fields=("reason",))
+    return apply(order, "decline_modification", actor=actor, note=written, fields=fields)
 
 
 @transaction.atomic
@@ -261,13 +265,11 @@ def order_cancel(*, actor: Any, order_id: int, reason: str, by: str) -> Order:
             field="state",
             rule="I9",
         )
-    order.reason = _reason(reason, rule="O12")
+    fields = set_reason(order, _reason(reason, rule="O12"))
     release_stock(order)
     refund_if_paid(order, order.reason, actor)
     restore_voucher(order)
-    return apply(
-        order, "cancel", actor=actor, note=order.reason, fields=("reason",), data={"by": by}
-    )
+    return apply(order, "cancel", actor=actor, note=order.reason, fields=fields, data={"by": by})
 
 
 @transaction.atomic
@@ -296,13 +298,13 @@ def order_suspend(*, actor: Any, order_id: int, reason: str) -> Order:
         )
     order.resume_state = order.state
     order.suspended_until = add_months(clock.today(), months)
-    order.reason = _reason(reason, rule="N4")
+    reasoned = set_reason(order, _reason(reason, rule="N4"))
     return apply(
         order,
         "suspend",
         actor=actor,
         note=order.reason,
-        fields=("resume_state", "suspended_until", "reason"),
+        fields=("resume_state", "suspended_until", *reasoned),
     )
 
 
