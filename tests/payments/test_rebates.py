@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -139,6 +140,13 @@ def test_an_invoice_paid_late_forfeits_the_rebate() -> None:
     settlement = RebateSettlement.objects.get()
     assert settlement.forfeited and settlement.earned == 0 and settlement.due == 0
     assert late.number in settlement.reason and "PT13 Art. 8" in settlement.reason
+    assert settlement.reason.startswith("Ristourne perdue : facture(s) ")
+    with translation.override("en"):  # the reader's language; the French is the record
+        assert settlement.reason_text == (
+            f"Rebate forfeited: invoice(s) {late.number} not paid on the due date (PT13 Art. 8)"
+        )
+    with translation.override("fr"):
+        assert settlement.reason_text == settlement.reason
     assert settlement.open_item is None
     assert not OpenItem.objects.filter(reference__startswith="RIST-").exists()
     assert _balanced()
@@ -415,6 +423,8 @@ def test_offset_is_capped_at_the_rebate() -> None:
     assert result is not None
     assert (result.earned, result.offset, result.due) == (D("180.00"), D("40.00"), D("140.00"))
     assert "PT11 Art. 5" in result.reason
+    assert result.reason == "Intérêts et pénalités de retard imputés : 40,00\u00a0€ (PT11 Art. 5)"
+    assert result.reason_en == "Late-payment interest and penalties set off: €40.00 (PT11 Art. 5)"
     all_of_it = rebate_compute(sales=sales, tiers=tiers, charges_open=D("500"), offsets=True)
     assert all_of_it is not None and (all_of_it.offset, all_of_it.due) == (D("180.00"), 0)
 

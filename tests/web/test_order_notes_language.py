@@ -35,6 +35,12 @@ SAMPLE = {
     "until": date(2026, 12, 30),
     "due_on": date(2026, 12, 9),
     "sent_at": datetime(2026, 12, 1, 9, 30, tzinfo=clock.PARIS),
+    "shipment": "EXP-000001",
+    "item": "Palette consignée",
+    "days": 90,
+    "description": "Sérum 30 ml",
+    "unit_price": Decimal("25.00"),
+    "deadline": date(2026, 12, 10),
 }
 
 
@@ -76,6 +82,10 @@ def test_parts_join_and_a_persons_words_stay_as_written():
     # nothing stored in parts: the stored text; an unknown code (a later version): skipped
     assert text_of("Texte enregistré", None, "en") == "Texte enregistré"
     assert Note.from_json([{"code": "from_the_future", "values": {}}]).render("en") == ""
+    # parts that no longer fit their template: the stored text rather than an error
+    assert text_of("Livrée le 24/12/2026", [{"code": "delivered", "values": {}}]) == (
+        "Livrée le 24/12/2026"
+    )
 
 
 @pytest.fixture

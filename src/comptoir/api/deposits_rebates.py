@@ -226,7 +226,7 @@ def _agreement(agreement: RebateAgreement) -> dict:
             "offset": settlement.offset,
             "due": settlement.due,
             "forfeited": settlement.forfeited,
-            "reason": settlement.reason,
+            "reason": settlement.reason_text,
             "settled_on": settlement.settled_on,
         },
     }

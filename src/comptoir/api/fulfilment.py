@@ -759,7 +759,9 @@ def record_packaging_return(
         ),
     )
     row = fulfilment_queries.packaging_returns_for(seller).get(pk=row_id)
-    return Status(201, _fields(row, PackagingReturnOut, item=row.item_name))
+    return Status(
+        201, _fields(row, PackagingReturnOut, item=row.item_name, explanation=row.explanation_text)
+    )
 
 
 # --- packaging deposits charged with an order (F10) -------------------------------------------
@@ -870,7 +872,10 @@ def order_packaging(request: HttpRequest, number: str):
         "pickup": found.pickup,
         "refund_condition": found.refund_condition,
         "deposits": [_deposit_out(r, number) for r in found.deposits],
-        "returns": [_fields(r, PackagingReturnOut, item=r.item_name) for r in found.returns],
+        "returns": [
+            _fields(r, PackagingReturnOut, item=r.item_name, explanation=r.explanation_text)
+            for r in found.returns
+        ],
         "deposited": found.deposited,
         "refund_due": found.refund_due,
     }

@@ -54,12 +54,15 @@ class StatementLineOut(Schema):
     date: date
     reference: str
     kind: str
-    label: str
+    label: str = Field(description="The entry's label as recorded in the ledger (French).")
     debit: Decimal
     credit: Decimal
     open_amount: Decimal
     due_date: date | None
     explanation: str
+    description: str = Field(
+        description="What the line is, in the language of the request (Accept-Language)."
+    )
 
 
 class StatementOut(Schema):

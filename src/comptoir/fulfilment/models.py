@@ -17,6 +17,8 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from comptoir.ordering.notes import text_of
+
 ZERO = Decimal("0.00")
 
 
@@ -361,7 +363,10 @@ class Charge(models.Model):
     amount_excl_vat = models.DecimalField(max_digits=14, decimal_places=2)
     vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("20"))
     rule = models.CharField(max_length=16)
-    explanation = models.TextField()
+    explanation = models.TextField(help_text="In French: the record, and the invoice's line.")
+    explanation_parts = models.JSONField(
+        null=True, blank=True, help_text="The explanation in parts, for each reader's language."
+    )
     created_at = models.DateTimeField(default=now)
     invoiced = models.BooleanField(default=False, help_text="Set once on the buyer's next invoice.")
     invoiced_with = models.ForeignKey(
@@ -391,6 +396,11 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.amount_excl_vat}"
+
+    @property
+    def explanation_text(self) -> str:
+        """The explanation in the reader's language (the stored French without parts)."""
+        return text_of(self.explanation, self.explanation_parts)
 
 
 class NoticeStatus(models.TextChoices):
@@ -620,6 +630,9 @@ class PackagingReturn(models.Model):
         max_digits=14, decimal_places=2, default=ZERO, help_text="Deposit owed back (F10)."
     )
     explanation = models.TextField(blank=True)
+    explanation_parts = models.JSONField(
+        null=True, blank=True, help_text="The explanation in parts, for each reader's language."
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -659,6 +672,11 @@ class PackagingReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_name} × {self.quantity}"
+
+    @property
+    def explanation_text(self) -> str:
+        """The explanation in the reader's language (the stored French without parts)."""
+        return text_of(self.explanation, self.explanation_parts)
 
 
 class DepositCredit(models.Model):

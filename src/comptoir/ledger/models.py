@@ -104,6 +104,11 @@ class JournalEntry(InsertOnlyModel):
     label = models.CharField(max_length=200)
     reference = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField()
+    # What the label says, as structured facts written by the posting context (e.g. {"kind":
+    # "interest", "reference": "FA-…", "on": "2026-11-20"}), so that pages can say it in the
+    # reader's language; `label` stays the record as written. None: entries posted before it
+    # existed, or by a context that gives none.
+    data = models.JSONField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["date"])]

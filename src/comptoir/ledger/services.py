@@ -7,7 +7,8 @@ transaction, so that the document and its posting commit or roll back together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -112,7 +113,8 @@ def _check_lines(lines: Sequence[Posting]) -> None:
 
 @dataclass(frozen=True)
 class EntrySpec:
-    """An entry to post: its lines must balance; its open items are created with it."""
+    """An entry to post: its lines must balance; its open items are created with it. `data`:
+    the facts its label states, as JSON values (`JournalEntry.data`), or None."""
 
     date: date
     label: str
@@ -120,6 +122,12 @@ class EntrySpec:
     reference: str = ""
     journal: str = "OD"
     open_items: Sequence[OpenItemSpec] = ()
+    data: Mapping[str, Any] | None = None
+
+
+def _data(spec: EntrySpec) -> str | None:
+    """`spec.data` as the JSON text the column takes (both databases parse it on insert)."""
+    return None if spec.data is None else json.dumps(dict(spec.data), ensure_ascii=False)
 
 
 def journal_entries_post(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
@@ -136,6 +144,7 @@ def journal_entries_post(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
             label=spec.label[:200],
             reference=spec.reference,
             created_at=at,
+            data=dict(spec.data) if spec.data is not None else None,
         )
         row._state.adding = False
         row._state.db = alias
@@ -153,12 +162,12 @@ def journal_entries_insert(
     at = at or clock.now()
     with transaction.atomic():
         # rows as plain tuples, without the ORM's per-value preparation (bulk.py)
-        fields = ["journal", "date", "label", "reference", "created_at"]
+        fields = ["journal", "date", "label", "reference", "created_at", "data"]
         stamp = prepared(JournalEntry, "created_at", at)
         ids = insert_returning(
             JournalEntry,
             fields,
-            [(e.journal, e.date, e.label[:200], e.reference, stamp) for e in entries],
+            [(e.journal, e.date, e.label[:200], e.reference, stamp, _data(e)) for e in entries],
         )
         insert_rows(
             JournalLine,
@@ -212,6 +221,7 @@ def journal_entry_post(
     lines: Sequence[Posting],
     journal: str = "OD",
     open_items: Sequence[OpenItemSpec] = (),
+    data: Mapping[str, Any] | None = None,
 ) -> JournalEntry:
     """Post a balanced entry (Σ debit = Σ credit, refused otherwise) and its open items."""
     spec = EntrySpec(
@@ -221,6 +231,7 @@ def journal_entry_post(
         reference=reference,
         journal=journal,
         open_items=open_items,
+        data=data,
     )
     return journal_entries_post(entries=[spec])[0]
 

@@ -145,6 +145,66 @@ TEXTS: dict[str, Template] = {
         ),
         moments=("sent_at",),
     ),
+    # F4, F7, F10: what fulfilment charges, and the packaging returned
+    "refused_delivery_fee": _t(
+        gettext_noop(
+            "Delivery %(shipment)s refused without a valid reason: handling fee of %(amount)s "
+            "excl. VAT."
+        ),
+        money=("amount",),
+    ),
+    "refused_delivery_transport_extra": _t(gettext_noop("Transport both ways charged on top.")),
+    "refused_delivery_transport": _t(
+        gettext_noop(
+            "Delivery %(shipment)s refused without a valid reason: transport both ways "
+            "%(amount)s excl. VAT."
+        ),
+        money=("amount",),
+    ),
+    "uncollected_return_transport": _t(
+        gettext_noop(
+            "Parcel %(shipment)s not collected, returned to the sender at the buyer's cost: "
+            "%(amount)s excl. VAT."
+        ),
+        money=("amount",),
+    ),
+    "wrong_goods_kept_wrong": _t(
+        gettext_noop(
+            "%(description)s (wrong product, %(quantity)s × %(unit_price)s excl. VAT) not "
+            "returned by the deadline of %(deadline)s: paid at the usual price."
+        ),
+        money=("unit_price",),
+        dates=("deadline",),
+    ),
+    "wrong_goods_kept_excess": _t(
+        gettext_noop(
+            "%(description)s (excess quantity, %(quantity)s × %(unit_price)s excl. VAT) not "
+            "returned by the deadline of %(deadline)s: paid at the usual price."
+        ),
+        money=("unit_price",),
+        dates=("deadline",),
+    ),
+    "packaging_kept": _t(
+        gettext_noop(
+            "Sale of deposit packaging not returned: %(quantity)s × %(item)s at the deposit amount"
+        )
+    ),
+    "packaging_not_returned": _t(
+        gettext_noop(
+            "%(quantity)s × %(item)s not returned %(days)s days after the deposit: packaging "
+            "sold, VAT due on the deposit (F10)."
+        )
+    ),
+    "packaging_returned_dirty": _t(
+        gettext_noop("Packaging returned dirty or labelled: deposit not refunded.")
+    ),
+    "packaging_refund_due": _t(
+        gettext_noop("Deposit to refund: %(amount)s (credit on the next invoice)."),
+        money=("amount",),
+    ),
+    "packaging_refund_later": _t(
+        gettext_noop("Deposit refunded once all the packaging is returned clean.")
+    ),
 }
 
 SEPARATOR = " — "
@@ -208,10 +268,21 @@ def as_note(value: str | Note) -> Note:
     return value if isinstance(value, Note) else words(value)
 
 
+def explained(note: Note) -> dict[str, Any]:
+    """The fields of a stored explanation (fulfilment's charges and packaging returns): the
+    French record and, when it reads differently by language, its parts."""
+    return {"explanation": note.fr, "explanation_parts": note.as_json() if note else None}
+
+
 def text_of(stored: str, parts: Iterable[Mapping[str, Any]] | None, lang: str | None = None) -> str:
     """What a reader sees: the parts in their language, or the stored text when there are none
     (written before the parts were kept, or a person's words)."""
-    return Note.from_json(parts).render(lang) if parts else stored
+    if not parts:
+        return stored
+    try:
+        return Note.from_json(parts).render(lang)
+    except (KeyError, TypeError, ValueError, ArithmeticError):  # parts of another version
+        return stored
 
 
 def _stored(value: Any) -> Any:
@@ -230,7 +301,7 @@ def _part(part: Mapping[str, Any], lang: str) -> str:
         values = _shown(template, part.get("values") or {}, lang)
         with translation.override(lang):
             text = translation.gettext(template.msgid)
-        return text % values if values else text
+        return text % values  # a value missing: KeyError (text_of then shows the stored text)
     if "text" in part:
         return str(part["text"])
     return str(part.get(lang) or part.get("fr") or part.get("en") or "")
@@ -251,4 +322,4 @@ def _shown(template: Template, values: Mapping[str, Any], lang: str) -> dict[str
     return shown
 
 
-__all__ = ["TEXTS", "Note", "as_note", "both", "text_of", "words"]
+__all__ = ["TEXTS", "Note", "as_note", "both", "explained", "text_of", "words"]

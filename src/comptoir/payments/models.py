@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -428,7 +429,8 @@ class RebateSettlement(models.Model):
     offset = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
     due = models.DecimalField(max_digits=14, decimal_places=2)
     forfeited = models.BooleanField(default=False)
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=300, blank=True, help_text="In French: the record.")
+    reason_en = models.CharField(max_length=300, blank=True)
     open_item = models.OneToOneField(
         "ledger.OpenItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -436,6 +438,12 @@ class RebateSettlement(models.Model):
 
     def __str__(self) -> str:
         return f"rebate {self.agreement_id}: {self.due}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language (the French one when there is no English)."""
+        english = (translation.get_language() or "fr").startswith("en")
+        return self.reason_en if english and self.reason_en else self.reason
 
 
 class CardIntent(models.Model):

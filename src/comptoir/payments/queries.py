@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
+from comptoir.billing.models import Invoice
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import format_number_active, format_rate_active
@@ -30,7 +31,7 @@ from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.queries import money
 from comptoir.parties.models import Organization
-from comptoir.payments import rules
+from comptoir.payments import labels, rules
 from comptoir.payments.models import (
     CreditLimit,
     Deposit,
@@ -172,12 +173,13 @@ class StatementLine:
     date: date
     reference: str
     kind: str
-    label: str
+    label: str  # the entry's label as stored: the accounting record, in French
     debit: Decimal
     credit: Decimal
     open_amount: Decimal
     due_date: date | None
     explanation: str  # formula and clause for interest and costs
+    description: str = ""  # what the label says, in the reader's language (payments.labels)
 
 
 @dataclass(frozen=True)
@@ -201,23 +203,28 @@ class AccountStatement:
 
 def statement_of_account(*, buyer: Any, seller: Any, on: date | None = None) -> AccountStatement:
     """Every open item between the buyer and the seller, in date order, with the formula and
-    clause behind each interest and cost line; one query for the items."""
+    clause behind each interest and cost line, and what each line is in the reader's language
+    (`description`, from the facts its entry stores; `label` is the entry's label as stored).
+    One query for the items, one more for the invoices and credit notes among them."""
     on = on or clock.today()
     b, s = _id(buyer), _id(seller)
     policy = payment_policy(s, on)
-    items = (
+    items = list(
         OpenItem.objects.filter(
             party_id=b, counterparty_id=s, account__purpose=Account.Purpose.RECEIVABLE
         )
         .select_related("entry")
         .order_by("created_at", "pk")
     )
+    documents = _documents(s, items)
     lines = []
     for item in items:
-        label = item.entry.label if item.entry else item.reference
+        entry = item.entry
+        label = entry.label if entry else item.reference
+        data = entry.data if entry else None
         lines.append(
             StatementLine(
-                date=item.entry.date if item.entry else item.created_at.date(),
+                date=entry.date if entry else item.created_at.date(),
                 reference=item.reference,
                 kind=item.kind,
                 label=label,
@@ -225,7 +232,8 @@ def statement_of_account(*, buyer: Any, seller: Any, on: date | None = None) -> 
                 credit=-item.amount if item.amount < 0 else ZERO,
                 open_amount=item.open_amount,
                 due_date=item.due_date,
-                explanation=_explain(item.kind, label, policy),
+                explanation=_explain(item.kind, label, policy, labels.kind_of(data)),
+                description=_describe(item, label, data, documents),
             )
         )
     standing = buyer_standing(buyer=b, seller=s, on=on)
@@ -234,8 +242,49 @@ def statement_of_account(*, buyer: Any, seller: Any, on: date | None = None) -> 
     )
 
 
-def _explain(kind: str, label: str, policy: Any) -> str:
-    """How an interest or fee line is computed, in the reader's language (PT11)."""
+def _billed(item: OpenItem) -> bool:
+    """An open item billing posted: an issued invoice or credit note, under its number, in the
+    sales journal, with no facts stored (a rebate, also a credit, has its own)."""
+    entry = item.entry
+    return (
+        item.kind in (OpenItem.Kind.INVOICE, OpenItem.Kind.CREDIT_NOTE)
+        and entry is not None
+        and entry.journal == "VE"
+        and entry.reference == item.reference
+        and not entry.data
+    )
+
+
+def _documents(seller_id: int, items: list[OpenItem]) -> dict[tuple[str, str], str]:
+    """(kind, number) → the recipient's name as the document states it, for the invoices and
+    credit notes among `items` that the seller issued (one query; none without such items)."""
+    numbers = {item.reference for item in items if _billed(item)}
+    if not numbers:
+        return {}
+    rows = Invoice.objects.filter(issuer_id=seller_id, number__in=numbers).values_list(
+        "kind", "number", "recipient_snapshot"
+    )
+    return {
+        (kind, number): str(snapshot.get("name", "")) if isinstance(snapshot, dict) else ""
+        for kind, number, snapshot in rows
+    }
+
+
+def _describe(item: OpenItem, label: str, data: Any, documents: dict[tuple[str, str], str]) -> str:
+    """A statement line in the reader's language: from the facts its entry stores, from the
+    billing document it posts, else its stored label (entries posted before facts were stored,
+    kinds unknown to payments.labels)."""
+    if data:
+        return labels.describe(data, label)
+    if _billed(item) and (item.kind, item.reference) in documents:
+        name = documents[(item.kind, item.reference)]
+        return labels.document(item.kind, item.reference, name).strip()
+    return label
+
+
+def _explain(kind: str, label: str, policy: Any, entry_kind: str = "") -> str:
+    """How an interest or fee line is computed, in the reader's language (PT11). `entry_kind`:
+    the kind its entry's facts name (payments.labels), "" for an entry posted without any."""
     if policy is None or kind not in ("interest", "fee"):
         return ""
     late = policy.document.late_payment
@@ -256,7 +305,9 @@ def _explain(kind: str, label: str, policy: Any) -> str:
             "%(formula)s, on the unpaid amount %(base)s, days late / 365 — PT11 %(clause)s"
         ) % {"formula": formula, "base": base, "clause": clause}
         return text.strip()
-    if "Indemnité forfaitaire" in label:  # the label is stored in French (payments.collection)
+    # an indemnity posted before entries stored their facts is known by its stored label only
+    legacy = not entry_kind and "Indemnité forfaitaire" in label
+    if entry_kind == labels.INDEMNITY or legacy:
         return _("40 € for each invoice paid late — C. com. L441-10, D441-5, PT11")
     return f"PT11 {policy.clause('late_payment')}".strip()
 

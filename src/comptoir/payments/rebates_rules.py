@@ -174,7 +174,8 @@ class RebateResult:
     offset: Decimal
     due: Decimal
     forfeited: bool
-    reason: str
+    reason: str  # in French, as stored (the record)
+    reason_en: str = ""
 
 
 def rebatable_turnover(sales: Iterable[Sale]) -> Decimal:
@@ -228,14 +229,23 @@ def rebate_compute(
                 f"Ristourne perdue : facture(s) {listed} non payée(s) à l'échéance "
                 f"({_cite('PT13', clause)})"
             )[:300],
+            reason_en=(
+                f"Rebate forfeited: invoice(s) {listed} not paid on the due date "
+                f"({_cite('PT13', clause)})"
+            )[:300],
         )
     if any(s.pending for s in sales if not s.credit_note):
         return None
     earned = cents(turnover * percent / HUNDRED)
     offset = rebate_offset(earned, charges_open, offsets)
+    cited = _cite("PT11", offset_clause)
     reason = (
-        f"Intérêts et pénalités de retard imputés : {format_money(offset)} "
-        f"({_cite('PT11', offset_clause)})"
+        f"Intérêts et pénalités de retard imputés : {format_money(offset)} ({cited})"
+        if offset
+        else ""
+    )
+    reason_en = (
+        f"Late-payment interest and penalties set off: {format_money(offset, 'en')} ({cited})"
         if offset
         else ""
     )
@@ -247,4 +257,5 @@ def rebate_compute(
         due=earned - offset,
         forfeited=False,
         reason=reason,
+        reason_en=reason_en,
     )

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from comptoir.catalog.services import stock_managed, stock_return
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
-from comptoir.core.money import format_money
 from comptoir.fulfilment.models import (
     Charge,
     CollectionNotice,
@@ -37,7 +36,7 @@ from comptoir.fulfilment.services._common import (
 )
 from comptoir.fulfilment.tasks import send_collection_notice
 from comptoir.ordering.models import Order
-from comptoir.ordering.notes import Note, words
+from comptoir.ordering.notes import Note, explained, words
 from comptoir.ordering.services import order_credit_in_full
 from comptoir.ordering.services._common import apply
 
@@ -171,10 +170,10 @@ def order_resolve_uncollected(
             code="uncollected_return_transport",
             amount_excl_vat=cost,
             rule="F7",
-            explanation=(
-                f"Colis {shipment.number} non retiré, retourné à l'expéditeur aux frais de "
-                f"l'acheteur : {format_money(cost)} HT. {notice.clause}"
-            ).strip(),
+            **explained(
+                Note.of("uncollected_return_transport", shipment=shipment.number, amount=cost)
+                + words(notice.clause)
+            ),
             created_at=clock.now(),
         )
     notice.status = NoticeStatus.RESOLVED

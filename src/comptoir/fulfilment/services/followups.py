@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
-from comptoir.core.money import format_money
 from comptoir.fulfilment.models import (
     Charge,
     Delivery,
@@ -49,6 +48,7 @@ from comptoir.fulfilment.services._common import (
     take,
 )
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note, explained, words
 
 CONSEQUENCES = {
     FollowUpKind.CONFIRM_RESERVES: (
@@ -345,20 +345,24 @@ def _charge_one(pk: int, until: datetime) -> bool:
             return False
         order = Order.objects.get(pk=row.order_id)
         amount = wrong_goods_charge(row.quantity, row.unit_price)
-        what = (
-            "mauvais produit(s)" if row.kind == WrongGoodsKind.WRONG else "produit(s) en excédent"
-        )
         charge = Charge.objects.create(
             order=order,
             code="wrong_goods_kept",
             amount_excl_vat=amount,
             vat_rate=row.vat_rate,
             rule="F4",
-            explanation=(
-                f"{row.description} ({what}, {row.quantity} × {format_money(row.unit_price)} HT) "
-                f"non retourné(s) dans le délai expiré le {row.deadline_on:%d/%m/%Y} : payé(s) "
-                f"au prix habituel. {row.clause}"
-            ).strip(),
+            **explained(
+                Note.of(
+                    "wrong_goods_kept_wrong"
+                    if row.kind == WrongGoodsKind.WRONG
+                    else "wrong_goods_kept_excess",
+                    description=row.description,
+                    quantity=row.quantity,
+                    unit_price=row.unit_price,
+                    deadline=row.deadline_on,
+                )
+                + words(row.clause)
+            ),
             created_at=clock.now(),
         )
         row.status = WrongGoodsStatus.CHARGED

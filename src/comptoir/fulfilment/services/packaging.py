@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
-from comptoir.core.money import format_money
 from comptoir.fulfilment.models import PackagingDeposit, PackagingReturn
 from comptoir.fulfilment.rules import DEPOSIT_VAT_RATE, ZERO, packaging_refund
 from comptoir.fulfilment.services._common import audit, locked_order, policy_of, require_seller
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note, explained, words
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.terms.schema.fulfilment import ReturnableDeposits, ReturnableItem
@@ -145,13 +145,11 @@ def packaging_return_record(
         refunded_before=Decimal(before["r"] or ZERO).quantize(Decimal("0.01")),
     )
     if not clean:
-        explanation = "Emballages rendus sales ou étiquetés : consigne non remboursée."
+        explanation = Note.of("packaging_returned_dirty")
     elif refund > 0:
-        explanation = (
-            f"Consigne à rembourser : {format_money(refund)} (avoir sur la prochaine facture)."
-        )
+        explanation = Note.of("packaging_refund_due", amount=refund)
     else:
-        explanation = "Consigne remboursée lorsque tous les emballages seront rendus propres."
+        explanation = Note.of("packaging_refund_later")
     record = PackagingReturn.objects.create(
         buyer_id=buyer_id,
         seller_id=seller_id,
@@ -160,7 +158,7 @@ def packaging_return_record(
         returned_on=returned_on,
         returned_clean=clean,
         refund_due=refund,
-        explanation=f"{explanation} {terms.clause or ''}".strip(),
+        **explained(explanation + words(str(terms.clause or ""))),
         recorded_by=actor if getattr(actor, "pk", None) else None,
         recorded_at=clock.now(),
         request_key=request_key,

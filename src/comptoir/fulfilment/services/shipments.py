@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from comptoir.core import clock, events
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import format_money_active
-from comptoir.core.money import format_money
 from comptoir.fulfilment.models import (
     Charge,
     Contestation,
@@ -40,7 +39,7 @@ from comptoir.fulfilment.services.collection import collection_notice_close
 from comptoir.fulfilment.services.followups import store_follow_ups
 from comptoir.fulfilment.services.prepayment import prepayment_hold_check
 from comptoir.ordering.models import Order
-from comptoir.ordering.notes import Note
+from comptoir.ordering.notes import Note, explained, words
 from comptoir.ordering.services import (
     order_fully_shipped,
     order_record_delivery,
@@ -357,7 +356,9 @@ def delivery_refuse(
     fee = refusal_fee(valid_reason, terms.fee if terms else None)
     charges = []
     if fee > 0 and terms is not None:
-        transport = " Frais de transport aller et retour en sus." if terms.transport_charged else ""
+        explanation = Note.of("refused_delivery_fee", shipment=shipment.number, amount=fee)
+        if terms.transport_charged:
+            explanation += Note.of("refused_delivery_transport_extra")
         charges.append(
             Charge.objects.create(
                 order=order,
@@ -365,10 +366,7 @@ def delivery_refuse(
                 code="refused_delivery_fee",
                 amount_excl_vat=fee,
                 rule="F7",
-                explanation=(
-                    f"Livraison {shipment.number} refusée sans juste motif : frais de dossier "
-                    f"de {format_money(fee)} HT.{transport} {_clause(terms.clause)}"
-                ).strip(),
+                **explained(explanation + words(_clause(terms.clause))),
                 created_at=clock.now(),
             )
         )
@@ -385,10 +383,10 @@ def delivery_refuse(
                 code="refused_delivery_transport",
                 amount_excl_vat=cost,
                 rule="F7",
-                explanation=(
-                    f"Livraison {shipment.number} refusée sans juste motif : transport aller et "
-                    f"retour {format_money(cost)} HT. {_clause(terms.clause)}"
-                ).strip(),
+                **explained(
+                    Note.of("refused_delivery_transport", shipment=shipment.number, amount=cost)
+                    + words(_clause(terms.clause))
+                ),
                 created_at=clock.now(),
             )
         )

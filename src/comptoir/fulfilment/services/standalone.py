@@ -62,6 +62,7 @@ from comptoir.fulfilment.services.invoicing import (
 )
 from comptoir.ordering.invoicing import due_date, terms_facts
 from comptoir.ordering.models import Order
+from comptoir.ordering.notes import Note, explained
 from comptoir.ordering.policy import ordering_policy
 from comptoir.ordering.rules import consumer_document, consumer_split
 from comptoir.parties.models import Organization, Permission
@@ -469,9 +470,13 @@ def _kept_one(buyer_id: int, seller_id: int, item: str, before: datetime) -> boo
             returned_clean=False,
             kept=True,
             refund_due=amount,  # the 0 % deposit is credited back, the sale invoiced with VAT
-            explanation=(
-                f"{quantity} × {item} non rendus {packaging_return_days()} jours après la "
-                "consigne : emballages vendus, TVA due sur la consigne (F10)."
+            **explained(
+                Note.of(
+                    "packaging_not_returned",
+                    quantity=quantity,
+                    item=item,
+                    days=packaging_return_days(),
+                )
             ),
             recorded_at=clock.now(),
         )
@@ -481,10 +486,7 @@ def _kept_one(buyer_id: int, seller_id: int, item: str, before: datetime) -> boo
             amount_excl_vat=amount,
             vat_rate=PACKAGING_SALE_VAT_RATE,
             rule="F10",
-            explanation=(
-                f"Vente d'emballages consignés non rendus : {quantity} × {item} au montant de la "
-                "consigne"
-            ),
+            **explained(Note.of("packaging_kept", quantity=quantity, item=item)),
             created_at=clock.now(),
         )
         audit_record(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +17,7 @@ from comptoir.ledger.services import (
     journal_entries_insert,
     journal_entries_post,
 )
+from comptoir.payments import labels
 
 P = Account.Purpose
 
@@ -30,8 +31,9 @@ class Charge:
     kind: str  # OpenItem.Kind.INTEREST or FEE
     amount: Decimal
     reference: str
-    label: str
+    label: str  # as stored, in French (the accounting record)
     on: date
+    data: Mapping[str, Any] | None = None  # what the label says (payments.labels.facts)
 
 
 def charges_post(charges: Sequence[Charge]) -> int:
@@ -50,6 +52,7 @@ def charges_post(charges: Sequence[Charge]) -> int:
                 date=c.on,
                 label=c.label,
                 reference=c.reference,
+                data=c.data,
                 lines=[
                     Posting(account=accounts[(c.buyer_id, P.RECEIVABLE)], debit=c.amount),
                     Posting(account=accounts[(c.seller_id, P.SELLER_REVENUE)], credit=c.amount),
@@ -86,6 +89,7 @@ class CashMove:
     incoming: bool
     item_kind: str = OpenItem.Kind.PAYMENT
     due_date: date | None = None  # the open item's (default: `on`)
+    data: Mapping[str, Any] | None = None  # what the label says (payments.labels.facts)
 
     def cash(self, held: bool) -> tuple[int | None, str]:
         return (None, P.FUNDS_HELD_FOR_SELLERS) if held else (self.seller_id, P.BANK)
@@ -111,6 +115,7 @@ def cash_entry(move: CashMove, accounts: dict, held: bool) -> EntrySpec:
         reference=move.reference[:64],
         journal="BQ",
         lines=side,
+        data=move.data,
         open_items=[
             OpenItemSpec(
                 account=receivable,
@@ -133,10 +138,27 @@ def cash_post(move: CashMove, *, held: bool) -> int:
 
 
 def money_in_post(
-    *, buyer_id: int, seller_id: int, amount: Decimal, on: date, reference: str, held: bool
+    *,
+    buyer_id: int,
+    seller_id: int,
+    amount: Decimal,
+    on: date,
+    reference: str,
+    held: bool,
+    data: Mapping[str, Any] | None = None,
 ) -> int:
-    """A payment received; returns its (negative) open item."""
-    move = CashMove(buyer_id, seller_id, amount, on, reference, f"Règlement {reference}", True)
+    """A payment received; returns its (negative) open item. `data`: what its label says, when
+    it is not a plain payment (the deposit set off)."""
+    move = CashMove(
+        buyer_id,
+        seller_id,
+        amount,
+        on,
+        reference,
+        f"Règlement {reference}",
+        True,
+        data=data or labels.facts(labels.PAYMENT, reference=reference),
+    )
     return cash_post(move, held=held)
 
 
@@ -163,6 +185,7 @@ def money_back_post(
         False,
         item_kind=OpenItem.Kind.INVOICE,
         due_date=due_date,
+        data=labels.facts(labels.PAYMENT_REVERSED, reference=reference),
     )
     return cash_post(move, held=held)
 

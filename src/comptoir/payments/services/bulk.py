@@ -24,7 +24,7 @@ from comptoir.ledger.services import (
     accounts_get,
     journal_entries_post,
 )
-from comptoir.payments import rules
+from comptoir.payments import labels, rules
 from comptoir.payments.models import LateCase, Payment
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.rules import Debt
@@ -177,6 +177,7 @@ def transfers_record(
             t.reference,
             f"Règlement {t.reference}",
             True,
+            data=labels.facts(labels.PAYMENT, reference=t.reference),
         )
         for t in transfers
     ]

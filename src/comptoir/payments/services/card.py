@@ -25,6 +25,7 @@ from comptoir.ledger.services import (
 )
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
+from comptoir.payments import labels
 from comptoir.payments.models import CardIntent, CardRefund, Payment
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.providers import payment_provider
@@ -160,6 +161,7 @@ def card_refund(
         reference,
         f"Remboursement carte {reference}",
         incoming=False,
+        data=labels.facts(labels.CARD_REFUND, reference=reference),
     )
     refund_id = cash_post(move, held=bool(policy and policy.is_marketplace))
     matching_create(item_a_id=refund_id, item_b_id=item.pk, amount=amount, actor=actor)
@@ -343,6 +345,7 @@ def _refund_attempt(
         note.number or "",
         f"Remboursement carte avoir {note.number}",
         incoming=False,
+        data=labels.facts(labels.CARD_REFUND_CREDIT_NOTE, number=note.number or ""),
     )
     refund_item = cash_post(move, held=bool(policy and policy.is_marketplace))
     matching_create(item_a_id=refund_item, item_b_id=item.pk, amount=amount, actor=actor)

@@ -47,7 +47,7 @@ from comptoir.core.parallel import can_split, cut, run_parts, sweep_workers
 from comptoir.core.services import audit_record
 from comptoir.ledger.bulk import insert_new, insert_select, prepared, update_rows
 from comptoir.ledger.models import Account, OpenItem
-from comptoir.payments import notifications, rules
+from comptoir.payments import labels, notifications, rules
 from comptoir.payments.models import FormalNotice, LateCase, Suspension
 from comptoir.payments.policy import PaymentPolicy, payment_policy
 from comptoir.payments.rules import ZERO
@@ -294,6 +294,7 @@ def _indemnity(run: _Run, case: LateCase, policy: PaymentPolicy, reference: str)
             reference,
             f"Indemnité forfaitaire pour frais de recouvrement {reference} (C. com. D441-5, PT11)",
             run.on,
+            labels.facts(labels.INDEMNITY, reference=reference),
         )
     )
 
@@ -310,6 +311,7 @@ def _reminder(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: 
     fee = policy.document.late_payment.reminder_fee
     # [004 §8.10] the reminder fees, like the penalty interest, are not a consumer's to pay
     if fee is not None and not (case.consumer and fee.consumers_exempt):
+        clause = policy.clause("late_payment", "reminder_fee") or "PT11"
         run.charges.append(
             Charge(
                 case.buyer_id,
@@ -317,9 +319,11 @@ def _reminder(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed: 
                 OpenItem.Kind.FEE,
                 fee.amount,
                 ref,
-                f"Frais de relance n° {case.reminders} {ref} "
-                f"({policy.clause('late_payment', 'reminder_fee') or 'PT11'})",
+                f"Frais de relance n° {case.reminders} {ref} ({clause})",
                 run.on,
+                labels.facts(
+                    labels.REMINDER_FEE, number=case.reminders, reference=ref, clause=clause
+                ),
             )
         )
     run.reminded[(case.buyer_id, case.seller_id)].append((ref, case.due_date, owed))

@@ -17,6 +17,7 @@ from comptoir.core.services import audit_record
 from comptoir.ledger import queries as ledger
 from comptoir.ledger.models import Account
 from comptoir.ledger.services import Posting, accounts_get, journal_entry_post
+from comptoir.payments import labels
 from comptoir.payments.models import CreditLimit, Deposit
 from comptoir.payments.policy import deposit_refund_days, payment_policy
 from comptoir.payments.rules import ZERO, cents
@@ -59,6 +60,7 @@ def deposit_receive(
         label=f"Dépôt de garantie {buyer.legal_name}"[:200],
         reference=f"DEP-{buyer.pk}-{seller.pk}",
         journal="BQ",
+        data=labels.facts(labels.DEPOSIT, name=buyer.legal_name),
         lines=[
             Posting(account=accounts[(seller.pk, P.BANK)], debit=value),
             Posting(account=accounts[(buyer.pk, P.DEPOSITS_HELD)], credit=value),
@@ -109,10 +111,13 @@ def deposit_set_off(*, buyer_id: int, seller_id: int, amount: Decimal, on: date)
         return ZERO
     accounts = accounts_get(wanted=[(buyer_id, P.DEPOSITS_HELD), (seller_id, P.BANK)])
     # the deposit leaves "held" and becomes a payment received in the seller's bank
+    reference = f"DEP-{buyer_id}-{seller_id}"
+    set_off = labels.facts(labels.DEPOSIT_SET_OFF, reference=reference)
     journal_entry_post(
         date=on,
         label="Imputation du dépôt de garantie",
-        reference=f"DEP-{buyer_id}-{seller_id}",
+        reference=reference,
+        data=set_off,
         lines=[
             Posting(account=accounts[(buyer_id, P.DEPOSITS_HELD)], debit=take),
             Posting(account=accounts[(seller_id, P.BANK)], credit=take),
@@ -123,8 +128,9 @@ def deposit_set_off(*, buyer_id: int, seller_id: int, amount: Decimal, on: date)
         seller_id=seller_id,
         amount=take,
         on=on,
-        reference=f"DEP-{buyer_id}-{seller_id}",
+        reference=reference,
         held=False,
+        data=set_off,
     )
     allocate_to_debts(item_id=item_id, order="oldest_debt_first", designated="")
     left = take
@@ -201,6 +207,7 @@ def deposit_return(
             label=f"Restitution du dépôt de garantie {buyer.legal_name}"[:200],
             reference=f"DEP-{buyer.pk}-{seller.pk}",
             journal="BQ",
+            data=labels.facts(labels.DEPOSIT_RETURN, name=buyer.legal_name),
             lines=[
                 Posting(account=accounts[(buyer.pk, P.DEPOSITS_HELD)], debit=total),
                 Posting(account=accounts[(seller.pk, P.BANK)], credit=total),

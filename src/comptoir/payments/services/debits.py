@@ -19,7 +19,7 @@ from comptoir.core.money import format_money
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import OpenItem
 from comptoir.parties.models import Organization
-from comptoir.payments import notifications
+from comptoir.payments import labels, notifications
 from comptoir.payments.formats.sepa import Creditor, Party, identifier_fault, pain008
 from comptoir.payments.formats.sepa import DirectDebit as DebitLine
 from comptoir.payments.models import DebitBatch, DirectDebit, Mandate, Payment, SepaCreditor
@@ -350,6 +350,11 @@ def debit_return(*, debit: DirectDebit, reason: str, on: date, actor: Any = None
                     debit.open_item.reference,
                     f"Frais de rejet de prélèvement {reason} {debit.open_item.reference} (PT12)",
                     on,
+                    labels.facts(
+                        labels.DEBIT_RETURN_FEE,
+                        reason=reason,
+                        reference=debit.open_item.reference,
+                    ),
                 )
             ]
         )

@@ -17,7 +17,7 @@ from comptoir.core.errors import DomainError
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.services import Posting, accounts_get, journal_entry_post
-from comptoir.payments import rules
+from comptoir.payments import labels, rules
 from comptoir.payments.models import FinancingPlan, Payment, Payout
 from comptoir.payments.policy import payment_policy
 from comptoir.payments.services.recording import payment_record
@@ -98,6 +98,9 @@ def financing_assign(
             label=f"Commission du financeur {option.partner} {invoice_item.reference}"[:200],
             reference=invoice_item.reference,
             journal="BQ",
+            data=labels.facts(
+                labels.FINANCING_FEE, partner=option.partner, reference=invoice_item.reference
+            ),
             lines=[
                 Posting(account=accounts[(seller_id, P.FINANCING_PARTNER)], debit=fee),
                 Posting(account=accounts[cash], credit=fee),

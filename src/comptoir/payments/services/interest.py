@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from comptoir.core import clock
 from comptoir.ledger.models import OpenItem
+from comptoir.payments import labels
 from comptoir.payments.models import LateCase
 from comptoir.payments.policy import PaymentPolicy
 from comptoir.payments.rules import ZERO, cents
@@ -128,6 +129,7 @@ def interest_charges(
                     reference=reference,
                     label=f"Intérêts de retard {reference} au {on:%d/%m/%Y} (PT11)",
                     on=on,
+                    data=labels.facts(labels.INTEREST, reference=reference, on=on),
                 ),
             )
         )

@@ -13,7 +13,7 @@ from comptoir.core.money import format_money
 from comptoir.core.services import audit_record
 from comptoir.ledger.models import OpenItem
 from comptoir.parties.models import Address, Organization
-from comptoir.payments import notifications, rules
+from comptoir.payments import labels, notifications, rules
 from comptoir.payments.letters import (
     ClaimedItem,
     LetterParty,
@@ -105,6 +105,7 @@ def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed
     if costs is not None and not case.collection_costs_posted:
         cost_amount = rules.collection_costs(case.incl_vat, costs.percent, costs.minimum)
         case.collection_costs_posted = True
+        clause = policy.clause("late_payment", "collection_costs") or "PT11"
         run.charges.append(
             Charge(
                 case.buyer_id,
@@ -112,9 +113,9 @@ def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed
                 OpenItem.Kind.FEE,
                 cost_amount,
                 ref,
-                f"Frais de recouvrement {ref} "
-                f"({policy.clause('late_payment', 'collection_costs') or 'PT11'})",
+                f"Frais de recouvrement {ref} ({clause})",
                 run.on,
+                labels.facts(labels.COLLECTION_COSTS, reference=ref, clause=clause),
             )
         )
     deadline = notice_deadline_for(policy, run.on)
@@ -220,6 +221,7 @@ def resolution_apply(
     run.result.resolved += 1
     if resolution.indemnity_percent:
         amount = rules.cents(owed * resolution.indemnity_percent / rules.HUNDRED)
+        clause = policy.clause("late_payment", "resolution") or "PT11"
         run.charges.append(
             Charge(
                 case.buyer_id,
@@ -227,9 +229,14 @@ def resolution_apply(
                 OpenItem.Kind.FEE,
                 amount,
                 ref,
-                f"Indemnité de résolution {resolution.indemnity_percent} % {ref} "
-                f"({policy.clause('late_payment', 'resolution') or 'PT11'})",
+                f"Indemnité de résolution {resolution.indemnity_percent} % {ref} ({clause})",
                 run.on,
+                labels.facts(
+                    labels.RESOLUTION_INDEMNITY,
+                    percent=Decimal(str(resolution.indemnity_percent)),
+                    reference=ref,
+                    clause=clause,
+                ),
             )
         )
     deducted = ZERO

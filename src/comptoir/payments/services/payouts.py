@@ -27,7 +27,7 @@ from comptoir.ledger.services import (
 )
 from comptoir.parties.models import Organization
 from comptoir.parties.permissions import is_operator
-from comptoir.payments import rules
+from comptoir.payments import labels, rules
 from comptoir.payments.formats.sepa import CreditTransfer, Party, pain001
 from comptoir.payments.models import Payment, Payout
 from comptoir.payments.policy import PaymentPolicy
@@ -147,6 +147,9 @@ def _settle_by_deduction(invoice: Invoice, payout: Payout, operator: Organizatio
         date=clock.today(),
         label=f"Commission {invoice.number} déduite du reversement {payout.end_to_end_id}"[:200],
         reference=invoice.number or "",
+        data=labels.facts(
+            labels.PAYOUT_COMMISSION, invoice=invoice.number or "", payout=payout.end_to_end_id
+        ),
         lines=[
             Posting(
                 account=accounts[(payout.seller_id, P.SELLER_REVENUE)],
@@ -242,6 +245,7 @@ def payouts_export(*, actor: Any = None) -> tuple[bytes, list[Payout]]:
             label=f"Reversement vendeur {p.seller.legal_name}"[:200],
             reference=p.end_to_end_id,
             journal="BQ",
+            data=labels.facts(labels.PAYOUT, name=p.seller.legal_name),
             lines=lines,
         )
     Payout.objects.filter(pk__in=[p.pk for p in payouts]).update(

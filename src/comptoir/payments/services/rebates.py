@@ -32,6 +32,7 @@ from comptoir.ledger.services import (
     journal_entry_post,
     matching_create,
 )
+from comptoir.payments import labels
 from comptoir.payments.models import RebateAgreement, RebateSettlement
 from comptoir.payments.policy import PaymentPolicy, payment_policy
 from comptoir.payments.rebates_rules import (
@@ -267,6 +268,7 @@ def _credit_post(
         label=f"Ristourne {label} (PT13)",
         reference=reference,
         journal="VE",
+        data=labels.facts(labels.REBATE, period=label),
         lines=[
             Posting(account=accounts[(seller_id, P.SELLER_REVENUE)], debit=result.earned),
             Posting(account=receivable, credit=result.earned),
@@ -344,6 +346,7 @@ def _settle(agreement_id: int, on: date, actor: Any = None) -> bool:
         due=result.due,
         forfeited=result.forfeited,
         reason=result.reason,
+        reason_en=result.reason_en,
         settled_on=on,
     )
     if result.earned > 0:

@@ -53,6 +53,7 @@ from comptoir.ledger.models import Account, OpenItem
 from comptoir.ledger.services import matching_create
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
+from comptoir.payments import labels
 from comptoir.payments.formats.sepa import CreditTransfer, Party, pain001
 from comptoir.payments.models import CardIntent, Mandate, Method, Payment, Refund
 from comptoir.payments.policy import payment_policy
@@ -776,6 +777,7 @@ def refund_mark_paid(
         row.reference,
         f"Remboursement virement {row.reference} ({row.rule})",
         incoming=False,
+        data=labels.facts(labels.TRANSFER_REFUND, reference=row.reference, rule=row.rule),
     )
     row.open_item_id = cash_post(move, held=bool(policy and policy.is_marketplace))
     left = row.amount
