@@ -194,6 +194,8 @@ def test_a_returned_debit_its_fee_and_a_reminder_fee() -> None:
     assert [line.description for line in french] == [line.label for line in french]
     assert french[2].description == f"Rejet / annulation {ref}"
     assert french[5].description == f"Frais de relance n° 1 {ref} ({clause})"
+    # the rejected debit's fee is explained by its own rule, not by the late-payment one
+    assert french[3].explanation.startswith("PT12")
 
 
 def test_a_card_payment_and_its_refund() -> None:

@@ -309,6 +309,8 @@ def _explain(kind: str, label: str, policy: Any, entry_kind: str = "") -> str:
     legacy = not entry_kind and "Indemnité forfaitaire" in label
     if entry_kind == labels.INDEMNITY or legacy:
         return _("40 € for each invoice paid late — C. com. L441-10, D441-5, PT11")
+    if entry_kind == labels.DEBIT_RETURN_FEE:  # the bank's fees of a rejected debit
+        return f"PT12 {policy.clause('payment', 'failed_debit')}".strip()
     return f"PT11 {policy.clause('late_payment')}".strip()
 
 
