@@ -157,7 +157,9 @@ class Product(models.Model):
         indexes = [
             # the product list per seller, ordered by title, keyset-paginated on (title, id)
             # brand_id last: the count of a buyer's list (selective brands excluded) stays
-            # an index-only scan
+            # an index-only scan. On PostgreSQL, migration 0007 adds UPPER(title) as a last
+            # column (searches by name read it instead of computing it): a change here must
+            # keep it
             models.Index(
                 fields=["seller", "is_active", "title", "id", "brand"],
                 name="product_seller_list_idx",

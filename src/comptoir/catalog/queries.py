@@ -232,6 +232,15 @@ def _decode_cursor(cursor: str) -> tuple[str, int] | None:
         return None
 
 
+def _count(qs: QuerySet[Product], searching: bool) -> tuple[int, bool]:
+    """The number of products of the list, and whether it is capped."""
+    if searching:
+        # a text search cannot count through the index: count up to the cap only
+        total = qs.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        return min(total, SEARCH_COUNT_CAP), total > SEARCH_COUNT_CAP
+    return qs.count(), False
+
+
 def product_page(
     actor_org: Organization | None,
     seller: Organization | int,
@@ -244,31 +253,31 @@ def product_page(
 ) -> ProductPage:
     """A keyset page of `products_for_seller`: pass `next_cursor` back as `after`. The following
     pages may pass the total counted on the first one as `known_total` (the count is the page's
-    costliest query on a large catalog)."""
+    costliest query on a large catalog); a first page that holds every product is not counted."""
     qs = products_for_seller(actor_org, seller, search)
-    total, capped = -1, False
-    if known_total is not None and known_total >= 0:
-        total = min(known_total, SEARCH_COUNT_CAP) if (search or "").strip() else known_total
-        capped = bool((search or "").strip()) and known_total > SEARCH_COUNT_CAP
-    elif with_total and (search or "").strip():
-        # a text search cannot count through the index: count up to the cap only
-        total = qs.order_by()[: SEARCH_COUNT_CAP + 1].count()
-        capped = total > SEARCH_COUNT_CAP
-        total = min(total, SEARCH_COUNT_CAP)
-    elif with_total:
-        total = qs.count()
+    searching = bool((search or "").strip())
     key = _decode_cursor(after) if after else None
+    page_qs = qs
     if key is not None:
         title, pk = key
-        qs = qs.filter(Q(title__gt=title) | Q(title=title, pk__gt=pk))
-    if (search or "").strip():
+        page_qs = qs.filter(Q(title__gt=title) | Q(title=title, pk__gt=pk))
+    if searching:
         # a search may match thousands of rows: pick the page's ids first (sorting only ids and
         # titles), then load those rows with their brand and stock, so the joins run on one page
-        ids = list(qs.select_related(None).values_list("pk", flat=True)[: limit + 1])
+        ids = list(page_qs.select_related(None).values_list("pk", flat=True)[: limit + 1])
         by_id = qs.model.objects.select_related("brand", "stock").in_bulk(ids)
         items = [by_id[pk] for pk in ids]
     else:
-        items = list(qs[: limit + 1])
+        items = list(page_qs[: limit + 1])
+    total, capped = -1, False
+    if known_total is not None and known_total >= 0:
+        total = min(known_total, SEARCH_COUNT_CAP) if searching else known_total
+        capped = searching and known_total > SEARCH_COUNT_CAP
+    elif with_total and key is None and len(items) <= limit:
+        # the first page holds every product (a rare word's matches): its length is the count
+        total = len(items)
+    elif with_total:
+        total, capped = _count(qs, searching)
     next_cursor = _encode_cursor(items[limit - 1]) if len(items) > limit else None
     return ProductPage(
         items=items[:limit], total=total, next_cursor=next_cursor, total_is_capped=capped
