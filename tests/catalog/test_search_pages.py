@@ -126,3 +126,24 @@ def test_the_list_index_holds_the_upper_cased_title_on_postgres():
         )
         (definition,) = cursor.fetchone()
     assert "(seller_id, is_active, title, id, brand_id, upper((title)::text))" in definition
+
+
+def test_a_reference_finds_its_sku_prefix_in_title_order(shop):
+    seller, buyer = shop
+    found, pages = _all_pages(buyer, seller, "s-0001")
+    expected = [
+        p.pk
+        for p in queries.products_for_seller(buyer, seller)
+        if p.sku.upper().startswith("S-0001") or "S-0001" in p.title.upper()
+    ]
+    assert found == expected and len(found) == pages[0].total == 10  # S-00010 … S-00019
+
+
+@pytest.mark.postgres_only
+def test_the_sku_prefix_has_its_index_on_postgres():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'product_sku_upper_prefix_idx'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "upper((sku)::text) text_pattern_ops" in definition
