@@ -19,11 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from comptoir.core.calendar import PARIS
+from comptoir.core.i18n import active_lang
 from comptoir.core.money import format_money
-
-DATES = "dates"
-MONEY = "money"
-MOMENTS = "moments"
 
 
 @dataclass(frozen=True)
@@ -34,111 +31,111 @@ class Template:
     moments: tuple[str, ...] = ()
 
 
-def _t(msgid: str, **kinds: tuple[str, ...]) -> Template:
-    return Template(msgid, **kinds)
-
-
 TEXTS: dict[str, Template] = {
     # O6, O8: the seller's answer and the deadlines
-    "monthly_processing": _t(gettext_noop("Monthly processing.")),
-    "accepted_automatically": _t(gettext_noop("Accepted automatically, as the terms say.")),
-    "accepted_on_silence": _t(
+    "monthly_processing": Template(gettext_noop("Monthly processing.")),
+    "accepted_automatically": Template(gettext_noop("Accepted automatically, as the terms say.")),
+    "accepted_on_silence": Template(
         gettext_noop("The seller did not answer: accepted, as the terms say.")
     ),
-    "offer_lapsed": _t(
+    "offer_lapsed": Template(
         gettext_noop(
             "Acceptance deadline passed with no answer from the seller: the offer has lapsed."
         )
     ),
-    "answer_overdue": _t(
+    "answer_overdue": Template(
         gettext_noop(
             "The seller's answer deadline has passed; the order keeps waiting, as the terms say."
         )
     ),
-    "modification_declined": _t(gettext_noop("Modification declined by the buyer.")),
+    "modification_declined": Template(gettext_noop("Modification declined by the buyer.")),
     # N4
-    "force_majeure_ended": _t(
+    "force_majeure_ended": Template(
         gettext_noop("The force-majeure suspension reached its end: terminated.")
     ),
     # C6: replacements
-    "substitution_proposed": _t(
+    "substitution_proposed": Template(
         gettext_noop(
             "%(original_sku)s × %(original_quantity)s unavailable: replacement proposed: "
             "%(sku)s × %(quantity)s (%(net_amount)s excl. VAT)"
         ),
         money=("net_amount",),
     ),
-    "substitution_accepted": _t(
+    "substitution_accepted": Template(
         gettext_noop("Replacement accepted: %(original_sku)s → %(sku)s × %(quantity)s")
     ),
-    "substitution_declined_line_removed": _t(
+    "substitution_declined_line_removed": Template(
         gettext_noop("Replacement declined: line %(sku)s is removed from the order")
     ),
-    "substitution_declined_last_line": _t(
+    "substitution_declined_last_line": Template(
         gettext_noop("Replacement declined: %(sku)s was the last line")
     ),
-    "substitutions_lapsed": _t(
+    "substitutions_lapsed": Template(
         gettext_noop("Replacement proposal lapsed, the line no longer being supplied: %(skus)s")
     ),
-    "nothing_to_supply": _t(
+    "nothing_to_supply": Template(
         gettext_noop("No item can be supplied: replacement declined by the buyer.")
     ),
     # O11: manual handling and changes after acceptance
-    "manual_handling": _t(gettext_noop("Order needing manual handling.")),
-    "handling_fee": _t(gettext_noop("handling fee %(amount)s excl. VAT (O11)"), money=("amount",)),
-    "change_fee": _t(gettext_noop("fee %(amount)s excl. VAT (O11)"), money=("amount",)),
-    "new_delivery_date": _t(gettext_noop("new delivery date %(on)s"), dates=("on",)),
+    "manual_handling": Template(gettext_noop("Order needing manual handling.")),
+    "handling_fee": Template(
+        gettext_noop("handling fee %(amount)s excl. VAT (O11)"), money=("amount",)
+    ),
+    "change_fee": Template(gettext_noop("fee %(amount)s excl. VAT (O11)"), money=("amount",)),
+    "new_delivery_date": Template(gettext_noop("new delivery date %(on)s"), dates=("on",)),
     # O17: a consumer's withdrawal
-    "withdrawal": _t(
+    "withdrawal": Template(
         gettext_noop("Withdrawal (%(skus)s): refund of %(amount)s due by %(due_on)s (O17)"),
         money=("amount",),
         dates=("due_on",),
     ),
-    "withdrawal_credit_note": _t(
+    "withdrawal_credit_note": Template(
         gettext_noop("credit note %(number)s issued for the withdrawn lines")
     ),
-    "withdrawal_card_refund": _t(gettext_noop("refunded by card: %(amount)s"), money=("amount",)),
-    "withdrawal_transfer_refund": _t(
+    "withdrawal_card_refund": Template(
+        gettext_noop("refunded by card: %(amount)s"), money=("amount",)
+    ),
+    "withdrawal_transfer_refund": Template(
         gettext_noop("refund transfer of %(amount)s to make"), money=("amount",)
     ),
-    "consumer_withdrawal": _t(gettext_noop("Consumer's withdrawal (O17).")),
+    "consumer_withdrawal": Template(gettext_noop("Consumer's withdrawal (O17).")),
     # O10, PT9
-    "prepayment_waived": _t(
+    "prepayment_waived": Template(
         gettext_noop("The seller does not require payment now: the order follows its terms.")
     ),
-    "prepayment_received_statement": _t(
+    "prepayment_received_statement": Template(
         gettext_noop("Prepayment received: %(amount)s (bank statement), %(due)s still due."),
         money=("amount", "due"),
     ),
-    "prepayment_received_queue": _t(
+    "prepayment_received_queue": Template(
         gettext_noop("Prepayment received: %(amount)s (reconciliation queue), %(due)s still due."),
         money=("amount", "due"),
     ),
     # F1–F7: delivery, contestation, uncollected goods
-    "delivered": _t(gettext_noop("Delivered on %(on)s"), dates=("on",)),
-    "delivered_contestable": _t(
+    "delivered": Template(gettext_noop("Delivered on %(on)s"), dates=("on",)),
+    "delivered_contestable": Template(
         gettext_noop("Delivered on %(on)s; contestation possible until %(until)s inclusive"),
         dates=("on", "until"),
     ),
-    "withdrawal_possible_until": _t(
+    "withdrawal_possible_until": Template(
         gettext_noop("withdrawal possible until %(until)s inclusive (O17)"), dates=("until",)
     ),
-    "conformity_validated": _t(gettext_noop("Conformity validated by the buyer.")),
-    "contestation_settled": _t(gettext_noop("Contestation settled.")),
-    "contestation_lapsed_conform": _t(
+    "conformity_validated": Template(gettext_noop("Conformity validated by the buyer.")),
+    "contestation_settled": Template(gettext_noop("Contestation settled.")),
+    "contestation_lapsed_conform": Template(
         gettext_noop(
             "Contestation deadline passed on %(on)s with no contestation: the delivery is conform."
         ),
         dates=("on",),
     ),
-    "contestation_lapsed_closed": _t(
+    "contestation_lapsed_closed": Template(
         gettext_noop(
             "Contestation deadline passed on %(on)s with no contestation: no claim can be "
             "received any more."
         ),
         dates=("on",),
     ),
-    "resolved_uncollected": _t(
+    "resolved_uncollected": Template(
         gettext_noop(
             "Order resolved at the buyer's sole fault: goods not collected, formal notice of "
             "%(sent_at)s unanswered; parcel returned at the buyer's cost."
@@ -146,29 +143,31 @@ TEXTS: dict[str, Template] = {
         moments=("sent_at",),
     ),
     # F4, F7, F10: what fulfilment charges, and the packaging returned
-    "refused_delivery_fee": _t(
+    "refused_delivery_fee": Template(
         gettext_noop(
             "Delivery %(shipment)s refused without a valid reason: handling fee of %(amount)s "
             "excl. VAT."
         ),
         money=("amount",),
     ),
-    "refused_delivery_transport_extra": _t(gettext_noop("Transport both ways charged on top.")),
-    "refused_delivery_transport": _t(
+    "refused_delivery_transport_extra": Template(
+        gettext_noop("Transport both ways charged on top.")
+    ),
+    "refused_delivery_transport": Template(
         gettext_noop(
             "Delivery %(shipment)s refused without a valid reason: transport both ways "
             "%(amount)s excl. VAT."
         ),
         money=("amount",),
     ),
-    "uncollected_return_transport": _t(
+    "uncollected_return_transport": Template(
         gettext_noop(
             "Parcel %(shipment)s not collected, returned to the sender at the buyer's cost: "
             "%(amount)s excl. VAT."
         ),
         money=("amount",),
     ),
-    "wrong_goods_kept_wrong": _t(
+    "wrong_goods_kept_wrong": Template(
         gettext_noop(
             "%(description)s (wrong product, %(quantity)s × %(unit_price)s excl. VAT) not "
             "returned by the deadline of %(deadline)s: paid at the usual price."
@@ -176,7 +175,7 @@ TEXTS: dict[str, Template] = {
         money=("unit_price",),
         dates=("deadline",),
     ),
-    "wrong_goods_kept_excess": _t(
+    "wrong_goods_kept_excess": Template(
         gettext_noop(
             "%(description)s (excess quantity, %(quantity)s × %(unit_price)s excl. VAT) not "
             "returned by the deadline of %(deadline)s: paid at the usual price."
@@ -184,25 +183,25 @@ TEXTS: dict[str, Template] = {
         money=("unit_price",),
         dates=("deadline",),
     ),
-    "packaging_kept": _t(
+    "packaging_kept": Template(
         gettext_noop(
             "Sale of deposit packaging not returned: %(quantity)s × %(item)s at the deposit amount"
         )
     ),
-    "packaging_not_returned": _t(
+    "packaging_not_returned": Template(
         gettext_noop(
             "%(quantity)s × %(item)s not returned %(days)s days after the deposit: packaging "
             "sold, VAT due on the deposit (F10)."
         )
     ),
-    "packaging_returned_dirty": _t(
+    "packaging_returned_dirty": Template(
         gettext_noop("Packaging returned dirty or labelled: deposit not refunded.")
     ),
-    "packaging_refund_due": _t(
+    "packaging_refund_due": Template(
         gettext_noop("Deposit to refund: %(amount)s (credit on the next invoice)."),
         money=("amount",),
     ),
-    "packaging_refund_later": _t(
+    "packaging_refund_later": Template(
         gettext_noop("Deposit refunded once all the packaging is returned clean.")
     ),
 }
@@ -225,7 +224,7 @@ class Note:
 
     def render(self, lang: str | None = None) -> str:
         """The text in `lang` (default: the active language)."""
-        lang = (lang or translation.get_language() or "fr")[:2]
+        lang = lang or active_lang()
         return SEPARATOR.join(filter(None, (_part(p, lang) for p in self.parts)))
 
     @property
@@ -271,7 +270,10 @@ def as_note(value: str | Note) -> Note:
 def explained(note: Note) -> dict[str, Any]:
     """The fields of a stored explanation (fulfilment's charges and packaging returns): the
     French record and, when it reads differently by language, its parts."""
-    return {"explanation": note.fr, "explanation_parts": note.as_json() if note else None}
+    return {
+        "explanation": note.fr,
+        "explanation_parts": note.as_json() if note.translatable else None,
+    }
 
 
 def text_of(stored: str, parts: Iterable[Mapping[str, Any]] | None, lang: str | None = None) -> str:

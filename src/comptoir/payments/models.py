@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from comptoir.core.i18n import active_lang
 
 ZERO = Decimal("0.00")
 Org = "parties.Organization"
@@ -442,8 +443,7 @@ class RebateSettlement(models.Model):
     @property
     def reason_text(self) -> str:
         """The reason in the reader's language (the French one when there is no English)."""
-        english = (translation.get_language() or "fr").startswith("en")
-        return self.reason_en if english and self.reason_en else self.reason
+        return self.reason_en if active_lang() == "en" and self.reason_en else self.reason
 
 
 class CardIntent(models.Model):
