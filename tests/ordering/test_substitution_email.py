@@ -89,3 +89,16 @@ def test_a_note_without_parts_is_sent_as_it_is(electronics, buyer, mailoutbox):
     notify(order.pk, "propose_substitution", "Texte libre")
     (mail,) = mailoutbox
     assert "Reason: Texte libre" in mail.body
+
+
+@pytest.mark.parametrize(("action", "headed"), [("refuse", True), ("deliver", False)])
+def test_only_a_step_that_says_why_heads_its_note_reason(
+    electronics, buyer, mailoutbox, action, headed
+):
+    buyer.user.language = "en"
+    buyer.user.save(update_fields=["language"])
+    order, _proposal, _event = _proposed(electronics, buyer)
+    notify(order.pk, action, "Some words")
+    (mail,) = mailoutbox
+    assert ("Reason: Some words" in mail.body) is headed
+    assert "\nSome words\n" in mail.body or headed

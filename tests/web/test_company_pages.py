@@ -437,6 +437,9 @@ def test_the_export_holds_the_buyers_own_data_and_nothing_of_another_company(cli
     for secret in (order_b.number, order_b.invoice.number, "Salon Bravo Secret", "CREME-2"):
         assert secret.encode() not in everything, secret
     assert buyer_b.user.email.encode() not in everything
+    readme = archive.read("README.txt").decode()  # in the exporting member's language
+    expected = "ses adresses" if buyer_a.user.language == "fr" else "its addresses"
+    assert f"addresses.csv        {expected}" in readme
 
 
 def test_the_sellers_export_holds_both_of_its_orders(client, trade):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from comptoir.core import clock, events
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
@@ -206,6 +207,8 @@ def test_a_deleted_endpoint_receives_nothing_more(companies, django_capture_on_c
         services.endpoint_delete(actor=owner, organization=org, endpoint_id=endpoint.pk)
         delivery = Delivery.objects.get()
         assert delivery.status == "failed" and delivery.last_error == "Endpoint deleted."
+        with translation.override("fr"):  # the log reads in its reader's language
+            assert delivery.last_error_text == "Point de réception supprimé."
         with clock.frozen(T0 + timedelta(days=1)):
             assert retry_deliveries(until=clock.now()) == 0
             _publish(django_capture_on_commit_callbacks, "order.placed", [org.pk], {"order": "C2"})

@@ -59,6 +59,19 @@ TO_SELLER = {
     "answer_substitution",
     "withdraw",
 }
+WITH_REASON = {
+    "modify",
+    "refuse",
+    "lapse",
+    "cancel",
+    "decline_modification",
+    "mark_manual_handling",
+    "propose_substitution",
+    "withdraw",
+    "resolve",
+}
+"""Steps whose note says why: headed "Reason:". Other steps' notes (a delivery and its
+contestation deadline, an acceptance on the seller's silence) read as a line of their own."""
 
 
 def _body(order: Order, action: str, lang: str, note: str) -> str:
@@ -78,8 +91,10 @@ def _body(order: Order, action: str, lang: str, note: str) -> str:
             else f"Total incl. VAT: {format_money(order.total_incl_vat, 'en')}"
         ),
     ]
-    if note:
+    if note and action in WITH_REASON:
         lines.append(("Motif : " if fr else "Reason: ") + note)
+    elif note:
+        lines.append(note)
     lines.append(
         "Le détail et les prochaines échéances sont dans votre espace Comptoir."
         if fr

@@ -23,6 +23,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from comptoir.billing.queries import issued_documents_for, stored_files
 from comptoir.core import clock
 from comptoir.ordering.queries import orders_for
@@ -369,25 +372,36 @@ def _payments(organization: Organization) -> bytes:
 
 
 def _readme(organization: Organization, at: datetime, counts: dict[str, int], missing: list[str]):
+    """The archive's table of contents, in the active language (the exporting member's)."""
+    files = [
+        ("organization.json", _("the company's details")),
+        ("members.csv", _("its users, their user codes and rights (P4)")),
+        ("addresses.csv", _("its addresses")),
+        ("orders.csv", _("the orders it placed or received (%(n)s)") % {"n": counts["orders"]}),
+        ("order_lines.csv", _("their lines")),
+        (
+            "invoices.csv",
+            _("invoices and credit notes issued or received (%(n)s)") % {"n": counts["invoices"]},
+        ),
+        ("invoice_lines.csv", _("their lines")),
+        ("invoices/<issuer>/", _("each document as issued: PDF/A-3 and its embedded Factur-X XML")),
+        (
+            "statements/",
+            _("statements of account by buyer and seller (%(n)s)") % {"n": counts["statements"]},
+        ),
+        ("payments.csv", _("payments made or received")),
+    ]
     lines = [
-        f"Comptoir — data export of {organization.legal_name} ({_party_code(organization)})",
-        f"Made on {at.isoformat()} (RULES P6, P9).",
+        _("Comptoir — data export of %(name)s (%(code)s)")
+        % {"name": organization.legal_name, "code": _party_code(organization)},
+        _("Made on %(at)s (RULES P6, P9).") % {"at": at.isoformat()},
         "",
-        "organization.json    the company's details",
-        "members.csv          its users, their user codes and rights (P4)",
-        "addresses.csv        its addresses",
-        f"orders.csv           the orders it placed or received ({counts['orders']})",
-        "order_lines.csv      their lines",
-        f"invoices.csv         invoices and credit notes issued or received ({counts['invoices']})",
-        "invoice_lines.csv    their lines",
-        "invoices/<issuer>/   each document as issued: PDF/A-3 and its embedded Factur-X XML",
-        f"statements/          statements of account by buyer and seller ({counts['statements']})",
-        "payments.csv         payments made or received",
+        *(f"{name:<21}{what}" for name, what in files),
         "",
-        "Amounts are in euros, with a dot as decimal separator; dates are ISO 8601.",
+        _("Amounts are in euros, with a dot as decimal separator; dates are ISO 8601."),
     ]
     if missing:
-        lines += ["", "Documents without a stored file yet (open them from the order page):"]
+        lines += ["", _("Documents without a stored file yet (open them from the order page):")]
         lines += [f"- {name}" for name in missing]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -408,5 +422,6 @@ def write_export(*, actor: User, organization: Organization, out: IO[bytes]) -> 
         counts["invoices"], missing = _invoices(archive, organization)
         counts["statements"] = _statements(archive, organization, at.date())
         archive.writestr("payments.csv", _payments(organization))
-        archive.writestr("README.txt", _readme(organization, at, counts, missing))
+        with translation.override(actor.language):
+            archive.writestr("README.txt", _readme(organization, at, counts, missing))
     return counts

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.clock import now
@@ -36,6 +37,12 @@ class Endpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+ENDPOINT_DELETED = gettext_noop("Endpoint deleted.")
+ENDPOINT_DISABLED = gettext_noop("Endpoint disabled.")
+OWN_ERRORS = {ENDPOINT_DELETED, ENDPOINT_DISABLED}
+"""The errors Comptoir writes itself; the others are the receiver's or the network's words."""
 
 
 class DeliveryStatus(models.TextChoices):
@@ -79,3 +86,8 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id} ({self.status})"
+
+    @property
+    def last_error_text(self) -> str:
+        """The last error in the reader's language when Comptoir wrote it."""
+        return gettext(self.last_error) if self.last_error in OWN_ERRORS else self.last_error

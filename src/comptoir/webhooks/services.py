@@ -26,7 +26,13 @@ from comptoir.core.services import audit_record
 from comptoir.parties.models import Organization, Permission
 from comptoir.parties.permissions import require_permission
 from comptoir.webhooks import rules, sending
-from comptoir.webhooks.models import Delivery, DeliveryStatus, Endpoint
+from comptoir.webhooks.models import (
+    ENDPOINT_DELETED,
+    ENDPOINT_DISABLED,
+    Delivery,
+    DeliveryStatus,
+    Endpoint,
+)
 
 #: An organization's live endpoints, at most.
 MAX_ENDPOINTS = 20
@@ -123,7 +129,7 @@ def endpoint_delete(*, actor: Any, organization: Organization | int, endpoint_id
     endpoint.is_active = False
     endpoint.save(update_fields=["deleted_at", "is_active"])
     endpoint.deliveries.filter(status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.FAILED, next_attempt_at=None, last_error="Endpoint deleted."
+        status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=ENDPOINT_DELETED
     )
     _audit(actor, endpoint, "webhook.endpoint_delete", {"url": endpoint.url})
 
@@ -187,7 +193,7 @@ def _claim(delivery_id: int) -> Delivery | None:
         if not endpoint.is_active or endpoint.deleted_at is not None:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
-            delivery.last_error = "Endpoint disabled."
+            delivery.last_error = ENDPOINT_DISABLED
             delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
             return None
         delivery.attempts += 1
