@@ -190,8 +190,7 @@ def test_product_list_query_count(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         page = queries.product_page(world["approved"], world["seller"])
         for product in page.items:
-            _ = product.brand and product.brand.name
-            _ = product.stock.on_hand
+            _ = product.brand and product.brand.name  # read with the page; stock is not shown
 
 
 # --- prices ------------------------------------------------------------------------------------
@@ -418,5 +417,33 @@ def test_the_next_page_link_carries_the_total(world, client):
     total = queries.product_page(seller, seller).total
     assert f"n={total}" in first
     cursor = first.split("after=")[1].split("&amp;")[0]
-    second = client.get(f"{url}?after={cursor}&n=12345").content.decode()
-    assert "12345" in second  # shown as counted on the first page, not counted again
+    second = client.get(f"{url}?after={cursor}&n=4321").content.decode()
+    assert "4321" in second  # shown as counted on the first page, not counted again
+
+
+def test_a_large_list_counts_up_to_its_cap(world, client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    monkeypatch.setattr(queries, "LIST_COUNT_CAP", 5)
+    user, seller = world["seller_user"], world["seller"]
+    for i in range(7):
+        services.product_create(actor=user, seller=seller, sku=f"C-{i}", title=f"Cire {i}")
+    with CaptureQueriesContext(connection) as done:
+        first = queries.product_page(world["other"], seller, limit=3)
+    [count] = [q["sql"] for q in done.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "LIMIT 6" in count.upper()  # reads at most one row past the cap
+    assert (first.total, first.total_is_capped) == (5, True)
+    following = queries.product_page(
+        world["other"], seller, after=first.next_cursor, limit=3, known_total=6
+    )
+    assert (following.total, following.total_is_capped) == (5, True)
+    exact = queries.product_page(world["other"], seller, search="Cire", limit=3)
+    assert (exact.total, exact.total_is_capped) == (7, False)  # a search has its own cap
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    url = reverse("web:seller_products", args=[seller.pk])
+    # a following page (the first holds all ten of the seller's own products: no count there)
+    page = client.get(url, {"after": first.next_cursor, "n": 6}).content.decode()
+    assert "More than 5 products; search by name, SKU or EAN to find one." in page

@@ -210,10 +210,17 @@ class ProductPage:
     items: list[Product]
     total: int  # -1 when not asked for
     next_cursor: str | None
-    total_is_capped: bool = False  # a search counts at most SEARCH_COUNT_CAP matches ("1000+")
+    total_is_capped: bool = False  # counted up to a cap ("more than 1,000"), see `count_cap`
 
 
 SEARCH_COUNT_CAP = 1000
+LIST_COUNT_CAP = 10_000
+"""A list counts its products up to 10,000: past that, an exact figure tells a buyer nothing the
+search does not, and counting a seller's whole catalog was the page's costliest query."""
+
+
+def count_cap(searching: bool) -> int:
+    return SEARCH_COUNT_CAP if searching else LIST_COUNT_CAP
 
 
 def _encode_cursor(product: Product) -> str:
@@ -233,12 +240,10 @@ def _decode_cursor(cursor: str) -> tuple[str, int] | None:
 
 
 def _count(qs: QuerySet[Product], searching: bool) -> tuple[int, bool]:
-    """The number of products of the list, and whether it is capped."""
-    if searching:
-        # a text search cannot count through the index: count up to the cap only
-        total = qs.order_by()[: SEARCH_COUNT_CAP + 1].count()
-        return min(total, SEARCH_COUNT_CAP), total > SEARCH_COUNT_CAP
-    return qs.count(), False
+    """The number of products of the list up to its cap, and whether the cap was passed."""
+    cap = count_cap(searching)
+    total = qs.order_by().select_related(None)[: cap + 1].count()
+    return min(total, cap), total > cap
 
 
 def product_page(
@@ -253,28 +258,38 @@ def product_page(
 ) -> ProductPage:
     """A keyset page of `products_for_seller`: pass `next_cursor` back as `after`. The following
     pages may pass the total counted on the first one as `known_total` (the count is the page's
-    costliest query on a large catalog); a first page that holds every product is not counted."""
-    qs = products_for_seller(actor_org, seller, search)
+    costliest query on a large catalog); a first page that holds every product is not counted.
+    The total is counted up to `count_cap` (`total_is_capped` past it). The rows come with their
+    brand, not their stock, which a list does not show."""
+    qs = products_for_seller(actor_org, seller, search).select_related(None).select_related("brand")
     searching = bool((search or "").strip())
     key = _decode_cursor(after) if after else None
     page_qs = qs
     if key is not None:
         title, pk = key
         page_qs = qs.filter(Q(title__gt=title) | Q(title=title, pk__gt=pk))
+    counted: int | None = None  # matches read with the page (a search's first page)
     if searching:
         # a search may match thousands of rows: pick the page's ids first (sorting only ids and
-        # titles), then load those rows with their brand and stock, so the joins run on one page
-        ids = list(page_qs.select_related(None).values_list("pk", flat=True)[: limit + 1])
-        by_id = qs.model.objects.select_related("brand", "stock").in_bulk(ids)
+        # titles), then load those rows with their brand, so the join runs on one page. A first
+        # page reads the ids up to the count's cap in the same walk: they are its count, which a
+        # separate COUNT would find by reading the same matches again.
+        counting = with_total and key is None and known_total is None
+        fetch = max(limit, SEARCH_COUNT_CAP) + 1 if counting else limit + 1
+        found = list(page_qs.select_related(None).values_list("pk", flat=True)[:fetch])
+        counted = len(found) if counting else None
+        ids = found[: limit + 1]
+        by_id = qs.model.objects.select_related("brand").in_bulk(ids)
         items = [by_id[pk] for pk in ids]
     else:
         items = list(page_qs[: limit + 1])
     total, capped = -1, False
     if known_total is not None and known_total >= 0:
-        total = min(known_total, SEARCH_COUNT_CAP) if searching else known_total
-        capped = searching and known_total > SEARCH_COUNT_CAP
+        total, capped = min(known_total, count_cap(searching)), known_total > count_cap(searching)
+    elif counted is not None:
+        total, capped = min(counted, SEARCH_COUNT_CAP), counted > SEARCH_COUNT_CAP
     elif with_total and key is None and len(items) <= limit:
-        # the first page holds every product (a rare word's matches): its length is the count
+        # the first page holds every product: its length is the count
         total = len(items)
     elif with_total:
         total, capped = _count(qs, searching)
@@ -372,47 +387,41 @@ def prices_for(
     ]
     if not products:
         return {}
-    best: dict[int, TariffPrice] = {}
-    for tp in (
+    # the tariff in force for each product: the latest by validity start, then by id (C3)
+    best: dict[int, tuple[Decimal, int, str]] = {}
+    for product_id, unit_price, tariff_id, tariff_name in (
         TariffPrice.objects.filter(
             product_id__in=[p.pk for p in products], tariff__valid_from__lte=at
         )
         .filter(Q(tariff__valid_to__isnull=True) | Q(tariff__valid_to__gte=at))
-        .select_related("tariff")
         .order_by("product_id", "-tariff__valid_from", "-tariff_id")
+        .values_list("product_id", "unit_price", "tariff_id", "tariff__name")
     ):
-        best.setdefault(tp.product_id, tp)
+        best.setdefault(product_id, (unit_price, tariff_id, tariff_name))
     conditions: dict[int, CustomerCondition | None] = {}
+    explanations: dict[tuple[int, Decimal | None], str] = {}  # one sentence per tariff and discount
     result: dict[int, PriceInfo] = {}
     for product in products:
         if product.pk not in best:
             continue
-        tp = best[product.pk]
+        unit_price, tariff_id, tariff_name = best[product.pk]
         if product.seller_id not in conditions:
             conditions[product.seller_id] = _condition(buyer_id, product.seller_id, at)
         condition = conditions[product.seller_id]
         vat_rate = Decimal(product.vat_rate)
         if product.prices_include_vat:
-            list_excl = rules.excl_vat(tp.unit_price, vat_rate)
+            list_excl = rules.excl_vat(unit_price, vat_rate)
         else:
-            list_excl = rules.quantize_unit(tp.unit_price)
-        applied_rules = ["C3"]
-        explanation = _("Tariff “%(tariff)s” in force on %(day)s") % {
-            "tariff": tp.tariff.name,
-            "day": f"{at:%d/%m/%Y}",
-        }
+            list_excl = rules.quantize_unit(unit_price)
         unit_excl = list_excl
         discount = None
         if condition is not None and condition.discount_percent > 0:
             discount = condition.discount_percent
             unit_excl = rules.apply_discount(list_excl, discount)
-            applied_rules.append("C5")
-            explanation = _("%(price)s, customer condition −%(rate)s") % {
-                "price": explanation,
-                "rate": format_rate_active(discount),
-            }
+        if (tariff_id, discount) not in explanations:
+            explanations[tariff_id, discount] = _price_explanation(tariff_name, at, discount)
         if product.prices_include_vat and discount is None:
-            unit_incl = rules.quantize_unit(tp.unit_price)
+            unit_incl = rules.quantize_unit(unit_price)
         else:
             unit_incl = rules.incl_vat(unit_excl, vat_rate)
         result[product.pk] = PriceInfo(
@@ -422,13 +431,27 @@ def prices_for(
             unit_price_incl_vat=unit_incl,
             list_price_excl_vat=list_excl,
             vat_rate=vat_rate,
-            tariff_id=tp.tariff_id,
-            tariff_name=tp.tariff.name,
+            tariff_id=tariff_id,
+            tariff_name=tariff_name,
             condition_discount_percent=discount,
-            rules=tuple(applied_rules),
-            explanation=explanation,
+            rules=("C3",) if discount is None else ("C3", "C5"),
+            explanation=explanations[tariff_id, discount],
         )
     return result
+
+
+def _price_explanation(tariff_name: str, at: date, discount: Decimal | None) -> str:
+    """Why this price: the tariff in force (C3), and the customer condition's discount (C5)."""
+    explanation = _("Tariff “%(tariff)s” in force on %(day)s") % {
+        "tariff": tariff_name,
+        "day": f"{at:%d/%m/%Y}",
+    }
+    if discount is None:
+        return explanation
+    return _("%(price)s, customer condition −%(rate)s") % {
+        "price": explanation,
+        "rate": format_rate_active(discount),
+    }
 
 
 def price_for(
