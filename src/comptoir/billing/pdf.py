@@ -3,12 +3,17 @@ embedded by the factur-x library (file `factur-x.xml`, AFRelationship Data, Fact
 
 from __future__ import annotations
 
+import io
+import tempfile
+import threading
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from facturx import generate_from_binary
-from weasyprint import HTML
+from facturx import generate_from_file
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from comptoir.billing.facturx_xml import LEVEL, invoice_xml
 from comptoir.billing.models import Invoice, Kind
@@ -96,23 +101,46 @@ def _adj(item: dict[str, str]) -> dict[str, str]:
     }
 
 
+_weasyprint = threading.local()
+
+
+def _fonts_and_stylesheet() -> tuple[FontConfiguration, CSS]:
+    """Kept per thread (Pango objects are not thread-safe): a fresh font configuration per render
+    means a cold Pango font map, and the static stylesheet is the same for every document."""
+    cached: tuple[FontConfiguration, CSS] | None = getattr(_weasyprint, "cached", None)
+    if cached is None:
+        fonts = FontConfiguration()
+        css = CSS(string=render_to_string("billing/document.css"), font_config=fonts)
+        cached = _weasyprint.cached = (fonts, css)
+    return cached
+
+
 def render_pdf(invoice: Invoice, xml: bytes | None = None) -> bytes:
     """PDF/A-3b with `factur-x.xml` embedded; `xml` defaults to the document's CII XML."""
     html = render_to_string("billing/document.html", context(invoice))
-    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")
+    fonts, css = _fonts_and_stylesheet()
+    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", font_config=fonts, stylesheets=[css])
     xml = xml if xml is not None else invoice_xml(invoice)  # invoice_xml checks the XSD
-    return generate_from_binary(
-        pdf,
-        xml,
-        flavor="factur-x",
-        level=LEVEL,
-        check_xsd=False,
-        check_schematron=False,
-        lang="fr-FR",
-        pdf_metadata={
-            "author": invoice.issuer_snapshot["name"],
-            "keywords": "Factur-X",
-            "title": f"{context_title(invoice)} {invoice.number}",
-            "subject": f"{invoice.issuer_snapshot['name']} → {invoice.recipient_snapshot['name']}",
-        },
-    )
+    # Not generate_from_binary: it writes the result over its input in the same temporary file,
+    # so the PDF it returns starts with ~17 KB left over from the input (akretion/factur-x#24).
+    with tempfile.TemporaryDirectory(prefix="facturx-") as folder:
+        target = Path(folder) / "document.pdf"
+        generate_from_file(
+            io.BytesIO(pdf),
+            xml,
+            flavor="factur-x",
+            level=LEVEL,
+            check_xsd=False,
+            check_schematron=False,
+            lang="fr-FR",
+            pdf_metadata={
+                "author": invoice.issuer_snapshot["name"],
+                "keywords": "Factur-X",
+                "title": f"{context_title(invoice)} {invoice.number}",
+                "subject": (
+                    f"{invoice.issuer_snapshot['name']} → {invoice.recipient_snapshot['name']}"
+                ),
+            },
+            output_pdf_file=str(target),
+        )
+        return target.read_bytes()
