@@ -124,23 +124,21 @@ def test_cases_another_worker_opened_meanwhile_are_worked_once(monkeypatch) -> N
     pair = make_pair("monthly-intranet")
     invoices = [issue(pair, on=date(2026, 3, 1), due=date(2026, 3, 16)) for _ in range(3)]
     day = date(2026, 3, 17)
-    real = collection._new_cases
+    real = collection._late_rows
 
     def stale(*args, **kwargs):
-        if not kwargs.get("with_item"):
-            return real(*args, **kwargs)
-        rows = list(real(*args, **kwargs))
+        rows, billed = real(*args, **kwargs)
         cases_open(on=day, items=[rows[0][0]])  # the other worker commits its case now
-        return rows
+        return rows, billed
 
-    monkeypatch.setattr(collection, "_new_cases", stale)
+    monkeypatch.setattr(collection, "_late_rows", stale)
     with clock.frozen(at(day)):
         result = collection_run(on=day)
     assert result.opened == 2  # the third was the other worker's
     assert LateCase.objects.count() == 3
     assert OpenItem.objects.filter(kind="fee").count() == 3  # one indemnity per late invoice
     assert set(LateCase.objects.values_list("stage", flat=True)) == {"reminded"}
-    monkeypatch.setattr(collection, "_new_cases", real)
+    monkeypatch.setattr(collection, "_late_rows", real)
     with clock.frozen(at(day)):
         assert collection_run(on=day).changes == 0
     assert {c.open_item.reference for c in LateCase.objects.select_related("open_item")} == {

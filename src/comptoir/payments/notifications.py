@@ -4,6 +4,7 @@ Sent after the transaction commits, in the language of the buyer's owner."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +21,38 @@ def _recipient(org: Organization) -> tuple[str, str] | None:
         .select_related("user")
         .first()
     )
+    return _target(org, owner)
+
+
+def _target(org: Organization, owner: Membership | None) -> tuple[str, str] | None:
+    """The organization's address, else its owner's, and the owner's language."""
     email = org.email or (owner.user.email if owner else "")
     if not email:
         return None
     return email, (owner.user.language if owner else "fr")
+
+
+def _recipients(org_ids: Iterable[int]) -> dict[int, tuple[str, str] | None]:
+    """`_recipient` of many organizations, in two queries."""
+    orgs = Organization.objects.in_bulk(set(org_ids))
+    owners: dict[int, Membership] = {}
+    memberships = Membership.objects.filter(
+        organization_id__in=list(orgs), is_owner=True, is_active=True
+    )
+    for membership in memberships.select_related("user"):  # the first is `_recipient`'s owner
+        owners.setdefault(membership.organization_id, membership)
+    return {pk: _target(org, owners.get(pk)) for pk, org in orgs.items()}
+
+
+Mail = tuple[int, tuple[str, str], tuple[str, str], tuple[str, bytes, str] | None]
+
+
+def send_many(mails: Sequence[Mail], connection: Any = None) -> None:
+    """`send` each of `mails` (organization, subject, body, attachment), the recipients read at
+    once."""
+    targets = _recipients(org_id for org_id, *_ in mails)
+    for org_id, subject, body, attachment in mails:
+        _send(targets.get(org_id), subject, body, attachment, connection)
 
 
 def send(
@@ -36,7 +65,16 @@ def send(
     """Send `subject`/`body` (French, English) to the organization; a mail failure is logged, the
     collection step it reports stands."""
     org = Organization.objects.filter(pk=org_id).first()
-    target = _recipient(org) if org is not None else None
+    _send(_recipient(org) if org is not None else None, subject, body, attachment, connection)
+
+
+def _send(
+    target: tuple[str, str] | None,
+    subject: tuple[str, str],
+    body: tuple[str, str],
+    attachment: tuple[str, bytes, str] | None,
+    connection: Any,
+) -> None:
     if target is None:
         return
     email, lang = target

@@ -3,7 +3,7 @@ from `interest_from` to a given day, and posted to the ledger when it is claimed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -98,15 +98,26 @@ def interest_to(
     return out
 
 
+def open_items_read(ids: Sequence[int]) -> dict[int, tuple[Decimal, str]]:
+    """The open amount and reference of the open items `ids`, by id."""
+    rows = OpenItem.objects.filter(pk__in=ids).values_list("pk", "open_amount", "reference")
+    return {pk: (amount, reference) for pk, amount, reference in rows}
+
+
 def interest_charges(
-    cases: Sequence[LateCase], policy: PaymentPolicy, on: date
+    cases: Sequence[LateCase],
+    policy: PaymentPolicy,
+    on: date,
+    items: Mapping[int, tuple[Decimal, str]] | None = None,
 ) -> list[tuple[LateCase, Charge]]:
     """Claim the interest accrued to `on` on each case: the charges to post; the cases move
-    their `interest_from` to `on` and add it to `interest_posted` (the caller saves them)."""
-    ids = [c.open_item_id for c in cases]
-    rows = OpenItem.objects.filter(pk__in=ids).values_list("pk", "open_amount", "reference")
-    open_amounts = {pk: amount for pk, amount, _ in rows}
-    references = {pk: ref for pk, _, ref in rows}
+    their `interest_from` to `on` and add it to `interest_posted` (the caller saves them).
+    `items`: the open amount and reference of the cases' items by id, if the caller has just
+    read them (`open_items_read`); else they are read here."""
+    if items is None:
+        items = open_items_read([c.open_item_id for c in cases])
+    open_amounts = {pk: amount for pk, (amount, _) in items.items()}
+    references = {pk: ref for pk, (_, ref) in items.items()}
     out: list[tuple[LateCase, Charge]] = []
     for case, amount in zip(cases, interest_to(cases, open_amounts, policy, on), strict=True):
         if on <= case.interest_from:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -33,12 +34,28 @@ if TYPE_CHECKING:
 Stage = LateCase.Stage
 
 
-def _party(org: Organization) -> LetterParty:
-    address = Address.objects.filter(organization=org).order_by("pk").first()
+def _party(org: Organization, address: Address | None) -> LetterParty:
     lines: tuple[str, ...] = ()
     if address is not None:
         lines = tuple(x for x in (address.line1, f"{address.postcode} {address.city}".strip()) if x)
     return LetterParty(org.legal_name, lines, org.siren)
+
+
+# organization id -> the organization and its party on a letter (its first address)
+LetterParties = dict[int, tuple[Organization, LetterParty]]
+
+
+def letter_parties_load(parties: LetterParties, org_ids: Iterable[int]) -> None:
+    """Add to `parties` the organizations of `org_ids` it lacks: two queries for all of them,
+    where each notice read its seller and buyer and their addresses (four queries a notice)."""
+    missing = set(org_ids) - parties.keys()
+    if not missing:
+        return
+    first: dict[int, Address] = {}
+    for address in Address.objects.filter(organization_id__in=missing).order_by("pk"):
+        first.setdefault(address.organization_id, address)
+    for org in Organization.objects.filter(pk__in=missing):
+        parties[org.pk] = (org, _party(org, first.get(org.pk)))
 
 
 def _formula(policy: PaymentPolicy, *, consumer: bool = False) -> str:
@@ -136,10 +153,11 @@ def notice_send(run: _Run, case: LateCase, policy: PaymentPolicy, ref: str, owed
         indemnity=fixed.amount if fixed is not None else ZERO,
         costs=cost_amount + reminder_fees,
     )
-    seller = Organization.objects.get(pk=case.seller_id)
+    letter_parties_load(run.letter_parties, (case.seller_id, case.buyer_id))
+    seller, seller_party = run.letter_parties[case.seller_id]
     letter = NoticeLetter(
-        seller=_party(seller),
-        buyer=_party(Organization.objects.get(pk=case.buyer_id)),
+        seller=seller_party,
+        buyer=run.letter_parties[case.buyer_id][1],
         sent_on=run.on,
         deadline=deadline,
         deadline_text=_delay_text(policy),
