@@ -144,3 +144,27 @@ def test_cases_another_worker_opened_meanwhile_are_worked_once(monkeypatch) -> N
     assert {c.open_item.reference for c in LateCase.objects.select_related("open_item")} == {
         i.number for i in invoices
     }
+
+
+def test_the_sweeps_new_rows_are_the_values_cases_open_selects() -> None:
+    """The sweep computes a new case's values in Python (`_new_rows`); `cases_open` selects them
+    in SQL (`_new_cases`): both agree for an invoice, a consumer's invoice (O17) and an item
+    posted directly."""
+    from comptoir.payments.services.collection import OPENED, _late_rows, _new_cases, _new_rows
+
+    from .test_collection_consumer import _issue
+
+    pair = make_pair("monthly-intranet")
+    issue(pair, on=date(2026, 3, 1), due=date(2026, 3, 16), excl_vat="1000.00")
+    _issue(pair, consumer=True)
+    _post_direct(pair, "EXT-1", "240.00", date(2026, 2, 20), date(2026, 3, 10))
+    day = date(2026, 3, 17)
+    with clock.frozen(at(day)):
+        rows, billed = _late_rows(day, None, None)
+        computed = _new_rows(rows, billed, clock.now())
+        selected = sorted(_new_cases(day, None, None))
+    assert len(computed) == 3
+    assert [row[: len(OPENED)] for row in computed] == selected
+    assert sorted(row[-2:] for row in computed) == sorted(
+        OpenItem.objects.filter(kind="invoice").values_list("open_amount", "reference")
+    )

@@ -148,8 +148,12 @@ class OpenItem(models.Model):
         FEE = "fee", gettext_lazy("Fee")
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="open_items")
+    # indexed as the first column of (party, counterparty, due_date) below
     party = models.ForeignKey(
-        "parties.Organization", on_delete=models.PROTECT, related_name="open_items"
+        "parties.Organization",
+        on_delete=models.PROTECT,
+        related_name="open_items",
+        db_index=False,
     )
     counterparty = models.ForeignKey(
         "parties.Organization",
@@ -171,7 +175,6 @@ class OpenItem(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["party", "counterparty", "due_date"]),
-            models.Index(fields=["account"]),
             # open credit notes, looked up at every issue to settle them (billing, I5)
             models.Index(
                 fields=["party", "counterparty"],
