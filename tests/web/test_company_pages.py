@@ -15,6 +15,7 @@ from django.core import mail
 from django.urls import reverse
 
 from comptoir.billing.services import invoice_render
+from comptoir.billing.snapshots import party_snapshot
 from comptoir.core import clock
 from comptoir.parties import services
 from comptoir.parties.acting import SESSION_KEY
@@ -361,6 +362,29 @@ def test_addresses_are_added_through_the_service(client, company):
     )
     assert not Address.objects.filter(organization=org, city="Lyon").exists()
     assert "Marseille" in client.get(reverse("web:account")).content.decode()
+
+
+def _invoice_address_row(client) -> str:
+    page = client.get(reverse("web:account")).content.decode()
+    return re.search(r'<tr data-testid="invoice-address">(.*?)</tr>', page, re.S).group(1)
+
+
+def test_the_account_page_marks_the_address_invoices_print(client, company):
+    """The address party snapshots print (`billing.snapshots.printed_address`) is the one marked:
+    the registered office until a billing address exists, then the first billing address."""
+    org, owner, _manager, _employee = company
+    client.force_login(owner)
+    Address.objects.filter(organization=org).delete()
+    Address.objects.create(
+        organization=org, kind="registered", line1="2 rue", postcode="75002", city="Paris"
+    )
+    assert "Paris" in _invoice_address_row(client)
+    for city, postcode in (("Lyon", "69001"), ("Nantes", "44000")):
+        data = {"kind": "billing", "line1": "1 rue", "postcode": postcode, "city": city}
+        client.post(reverse("web:account_address_add"), data)
+    row = _invoice_address_row(client)
+    assert "Lyon" in row and "Printed on invoices" in row
+    assert party_snapshot(org).address.city == "Lyon"
 
 
 # --- export ---------------------------------------------------------------------------------------

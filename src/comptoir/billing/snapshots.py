@@ -10,9 +10,19 @@ from comptoir.parties.models import Address as OrgAddress
 from comptoir.parties.models import AddressKind, Organization
 
 
-def _address(rows: dict[str, OrgAddress], kind: str) -> Address | None:
-    """Of an organization's addresses by kind, the one of `kind`, else the registered office."""
-    row = rows.get(kind) or rows.get(AddressKind.REGISTERED)
+def printed_address(
+    rows: Iterable[OrgAddress], kind: str = AddressKind.BILLING
+) -> OrgAddress | None:
+    """Of an organization's addresses, the one a document prints: its first recorded address of
+    `kind`, else its first registered office. The account page marks it (web.company)."""
+    chosen: dict[str, OrgAddress] = {}
+    for row in rows:
+        if row.kind not in chosen or row.pk < chosen[row.kind].pk:
+            chosen[row.kind] = row
+    return chosen.get(kind) or chosen.get(AddressKind.REGISTERED)
+
+
+def _address(row: OrgAddress | None) -> Address | None:
     if row is None:
         return None
     return Address(
@@ -24,14 +34,12 @@ def _address(rows: dict[str, OrgAddress], kind: str) -> Address | None:
     )
 
 
-def _by_kind(rows: Iterable[OrgAddress]) -> dict[str, OrgAddress]:
-    """Addresses by kind, read newest first: of one kind, the oldest stays."""
-    return {a.kind: a for a in rows}
-
-
 def address_of(org: Organization, kind: str = AddressKind.BILLING) -> Address | None:
     """The organization's address of `kind`, falling back to its registered office."""
-    return _address(_by_kind(OrgAddress.objects.filter(organization=org).order_by("-id")), kind)
+    kinds = [kind, AddressKind.REGISTERED]
+    return _address(
+        printed_address(OrgAddress.objects.filter(organization=org, kind__in=kinds), kind)
+    )
 
 
 def _snapshot(org: Organization, address: Address | None) -> PartySnapshot:
@@ -54,9 +62,7 @@ def party_snapshot(org: Organization) -> PartySnapshot:
 def party_snapshots(orgs: Mapping[int, Organization]) -> dict[int, PartySnapshot]:
     """`party_snapshot` of many organizations (by id), their addresses read in one query."""
     found: dict[int, list[OrgAddress]] = defaultdict(list)
-    for row in OrgAddress.objects.filter(organization_id__in=list(orgs)).order_by("-id"):
+    kinds = [AddressKind.BILLING, AddressKind.REGISTERED]
+    for row in OrgAddress.objects.filter(organization_id__in=list(orgs), kind__in=kinds):
         found[row.organization_id].append(row)
-    return {
-        pk: _snapshot(org, _address(_by_kind(found[pk]), AddressKind.BILLING))
-        for pk, org in orgs.items()
-    }
+    return {pk: _snapshot(org, _address(printed_address(found[pk]))) for pk, org in orgs.items()}

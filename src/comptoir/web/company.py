@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comptoir.billing.snapshots import printed_address
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.parties import services as parties
@@ -114,8 +115,10 @@ def _account_page(
     organization = membership.organization
     labels = _kind_labels()
     addresses = list(addresses_of(organization))
+    printed = printed_address(addresses)
     for address in addresses:
         address.kind_label = labels.get(address.kind, address.kind)  # type: ignore[attr-defined]
+        address.on_invoices = address is printed  # type: ignore[attr-defined]
     fields = [
         {
             "name": name,
