@@ -444,6 +444,16 @@ def test_turnover_counts_collected_invoices_net_of_credit_notes() -> None:
     assert no_condition is not None and no_condition.earned == D("16.00")
 
 
+@pytest.mark.parametrize(
+    ("tier", "field"),
+    [((D("1e400"), D("2")), "threshold"), ((D("0"), D("1e400")), "percent")],
+)
+def test_a_number_too_large_to_round_is_refused_clearly(tier, field):
+    with pytest.raises(DomainError) as refused:
+        tiers_check([tier])
+    assert (refused.value.field, refused.value.rule) == (f"tiers.0.{field}", "PT13")
+
+
 _amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False)
 _tiers = st.lists(
     st.tuples(_amounts, st.decimals(min_value="0.01", max_value=100, places=2)),

@@ -158,6 +158,10 @@ def test_the_seller_sets_a_credit_limit(client, late):
     assert CreditLimit.objects.get(buyer=late.buyer, seller=late.seller).amount == D("7500.50")
     refused = client.post(url, {"buyer": late.buyer.pk, "amount": "-3"}, follow=True)
     assert "A positive amount" in refused.content.decode()
+    for huge in ("1e400", "9" * 60):  # too large to round to the cent: said, not a 500
+        refused = client.post(url, {"buyer": late.buyer.pk, "amount": huge}, follow=True)
+        assert refused.status_code == 200
+        assert CreditLimit.objects.get(buyer=late.buyer).amount == D("7500.50")
     stranger = make_org(buyer=True)
     client.post(url, {"buyer": stranger.pk, "amount": "100"})
     assert not CreditLimit.objects.filter(buyer=stranger).exists()

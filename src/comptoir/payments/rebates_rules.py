@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.errors import DomainError
 from comptoir.core.money import format_money
+from comptoir.payments.rules import is_cents
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -95,14 +96,14 @@ def tiers_check(tiers: Iterable[Tier | tuple[Any, Any]]) -> list[Tier]:
             (tier.threshold, tier.percent) if isinstance(tier, Tier) else tier
         )
         threshold, percent = _decimal(raw_threshold), _decimal(raw_percent)
-        if threshold is None or threshold < 0 or threshold != cents(threshold):
+        if threshold is None or threshold < 0 or not is_cents(threshold):
             raise DomainError(
                 code="invalid_threshold",
                 message=_("A threshold is an amount excl. VAT in euros and cents, 0 or more."),
                 field=f"tiers.{i}.threshold",
                 rule="PT13",
             )
-        if percent is None or not ZERO < percent <= HUNDRED or percent != cents(percent):
+        if percent is None or not ZERO < percent <= HUNDRED or not is_cents(percent):
             raise DomainError(
                 code="invalid_percent",
                 message=_("A percent is more than 0 and at most 100, with at most two decimals."),

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -23,6 +23,14 @@ COST_KINDS = frozenset({"interest", "fee"})
 
 def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def is_cents(value: Decimal) -> bool:
+    """Whether `value` is a whole number of cents; False for one too large to round (1e400)."""
+    try:
+        return value == cents(value)
+    except InvalidOperation:
+        return False
 
 
 # ------------------------------------------------------------------------------ allocation (PT7)

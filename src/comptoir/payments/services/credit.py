@@ -20,7 +20,7 @@ from comptoir.ledger.services import Posting, accounts_get, journal_entry_post
 from comptoir.payments import labels
 from comptoir.payments.models import CreditLimit, Deposit
 from comptoir.payments.policy import deposit_refund_days, payment_policy
-from comptoir.payments.rules import ZERO, cents
+from comptoir.payments.rules import ZERO, is_cents
 from comptoir.payments.services._posting import money_in_post
 
 P = Account.Purpose
@@ -31,7 +31,7 @@ def _amount(value: Any, field: str, rule: str) -> Decimal:
         amount = Decimal(str(value))
     except ArithmeticError:
         amount = Decimal(-1)
-    if not amount.is_finite() or amount <= 0 or amount != cents(amount):
+    if not amount.is_finite() or amount <= 0 or not is_cents(amount):
         raise DomainError(
             code="invalid_amount",
             message=_("A positive amount in euros and cents."),
