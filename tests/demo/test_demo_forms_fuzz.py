@@ -4,7 +4,7 @@ pages cannot read back.
 A buyer, a seller and the operator walk the demo as in `test_demo_links.py`. Every form they meet
 is sent as the page filled it, then once per field with that field wrong and the others as filled,
 so that the wrong value reaches the use case behind the form: 20 digits in a number (beyond every
-column), otherwise in turn a NUL character, 5,000 characters, an empty value, markup. Then the
+column) and an exponent too large to round to the cent (1e400), otherwise in turn a NUL character, 5,000 characters, an empty value, markup. Then the
 same people walk their pages again: a value stored beyond what its column holds would make SQLite
 fail to read it back there, and every page showing it would answer 500.
 
@@ -28,7 +28,7 @@ PEOPLE = ("buyer1@comptoir.example", "sales@maison-lumiere.example", "admin@comp
 if os.environ.get("COMPTOIR_FUZZ_ALL") == "1":
     PEOPLE = tuple(sorted((row[1] for row in demo_logins()), key=lambda e: e.startswith("admin@")))
 #: what a number field gets, and in turn what the other fields get
-TOO_LARGE = "99999999999999999999"
+TOO_LARGE = ("99999999999999999999", "1e400")
 NONSENSE = ("\x00", "x" * 5000, "", "<script>alert(1)</script>", "2026-13-45", "-1")
 NUMBER = re.compile(r"^-?[\d\s]*[.,]?\d*$")
 NUMBER_NAME = re.compile(r"amount|price|quantity|on_hand|threshold|percent|fee|cost|limit|size")
@@ -55,11 +55,10 @@ def _one_wrong(form: Form, turn: Counter[str]) -> list[dict[str, str]]:
         if name == "csrfmiddlewaretoken" or kind in ("file", "hidden", "submit", "checkbox"):
             continue
         if kind == "number" or NUMBER_NAME.search(name) or (value and NUMBER.match(value)):
-            wrong = TOO_LARGE
+            out.extend({**filled, name: wrong} for wrong in TOO_LARGE)
         else:
-            wrong = NONSENSE[turn["text"] % len(NONSENSE)]
+            out.append({**filled, name: NONSENSE[turn["text"] % len(NONSENSE)]})
             turn["text"] += 1
-        out.append({**filled, name: wrong})
     return out
 
 
