@@ -4,9 +4,10 @@ pages cannot read back.
 A buyer, a seller and the operator walk the demo as in `test_demo_links.py`. Every form they meet
 is sent as the page filled it, then once per field with that field wrong and the others as filled,
 so that the wrong value reaches the use case behind the form: 20 digits in a number (beyond every
-column) and an exponent too large to round to the cent (1e400), otherwise in turn a NUL character, 5,000 characters, an empty value, markup. Then the
-same people walk their pages again: a value stored beyond what its column holds would make SQLite
-fail to read it back there, and every page showing it would answer 500.
+column) and an exponent too large to round to the cent (1e400), otherwise in turn a NUL
+character, 5,000 characters, an empty value, markup. Then the same people walk their pages
+again: a value stored beyond what its column holds would make SQLite fail to read it back there,
+and every page showing it would answer 500.
 
 Three people keep the suite's time; COMPTOIR_FUZZ_ALL=1 runs every demo login (16 people)."""
 

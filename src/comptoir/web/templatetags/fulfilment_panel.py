@@ -36,11 +36,31 @@ def _digital(context: Any, order: Order) -> bool:
     return order.lines.exclude(product__kind=ProductKind.PHYSICAL).exists()
 
 
+def _anything(panel: dict[str, Any]) -> bool:
+    """Whether the panel has a line or a button to show (the template's own conditions), so
+    that its heading never stands alone."""
+    p: fulfilment_queries.Pending = panel["pending"]
+    order, may_act = panel["order"], panel["may_act"]
+    report_wrong_goods = may_act and p.wrong_goods_allowed and order.state == "delivered"
+    seller_acts = (
+        may_act
+        and panel["as_seller"]
+        and (
+            any(s.state == "shipped" for s in panel["shipments"])
+            or (panel["digital"] and order.state not in ("delivered", "frozen", "cancelled"))
+            or p.waiting
+        )
+    )
+    return bool(
+        p.follow_ups or p.wrong_goods or report_wrong_goods or p.notices or p.charges or seller_acts
+    )
+
+
 @register.inclusion_tag("web/fulfilment/_panel.html", takes_context=True)
 def fulfilment_panel(context: Any, order: Order) -> dict[str, Any]:
     as_buyer, as_seller = bool(context.get("as_buyer")), bool(context.get("as_seller"))
     org_id = order.buyer_id if as_buyer else order.seller_id
-    return {
+    panel = {
         "order": order,
         "as_buyer": as_buyer,
         "as_seller": as_seller,
@@ -48,8 +68,12 @@ def fulfilment_panel(context: Any, order: Order) -> dict[str, Any]:
         "show_prices": bool(context.get("show_prices")),
         "shipments": context.get("shipments") or [],
         "pending": _pending(context, org_id, order),
-        "wrong_goods_kinds": WrongGoodsKind.choices,
         "digital": _digital(context, order),
+    }
+    return {
+        **panel,
+        "anything": _anything(panel),
+        "wrong_goods_kinds": WrongGoodsKind.choices,
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }
