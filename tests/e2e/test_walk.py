@@ -329,7 +329,10 @@ def test_walk_register_validate_order_two_sellers_refuse_ship_validate_invoice(
     )
     assert deadline is not None  # the marketplace terms let the buyer contest (F4)
     contestation = page.get_by_test_id("contestation")
-    expect(contestation).to_contain_text(paris(deadline.at))
+    # the last day to contest, inclusive, as the timeline says it (F4)
+    expect(contestation.get_by_test_id("contest-until")).to_contain_text(
+        deadline.on.strftime("%d/%m/%Y")
+    )
     expect(page.get_by_test_id("invoice")).to_have_count(0)  # invoiced when frozen (I1)
     screenshot("18-buyer-delivered")
     contestation.get_by_role("button", name=re.compile("Validate|Valider")).click()
