@@ -31,11 +31,11 @@ def log_in(page, base: str, email: str) -> None:
 def test_selective_brand_visible_only_to_the_approved_buyer(live_server, page, screenshot, demo):
     log_in(page, live_server.url, "buyer2@comptoir.example")  # Salon Belle Époque, approved
     expect(page.get_by_test_id("brand").filter(has_text=SELECTIVE)).to_have_count(1)
-    screenshot("approved-home")
+    screenshot("approved-home", readme="home")
     page.get_by_role("link", name="Maison Lumière Cosmétiques").click()
     expect(page.get_by_test_id("product-row").first).to_be_visible()
     assert page.get_by_test_id("product-row").filter(has_text="Prestige").count() > 0
-    screenshot("approved-products")
+    screenshot("approved-products", readme="product-list")
 
     page.get_by_role("button", name=re.compile("Déconnexion|Se déconnecter|Log out")).click()
     log_in(page, live_server.url, "buyer1@comptoir.example")  # Épicerie du Marais, not approved

@@ -109,4 +109,4 @@ def test_seller_dashboard_draws_its_charts(live_server, page, screenshot, demo):
         page.wait_for_function(
             "img => img.complete && img.naturalWidth > 0", arg=images.nth(i).element_handle()
         )
-    screenshot("seller-dashboard")
+    screenshot("seller-dashboard", readme="dashboard")
