@@ -15,15 +15,6 @@ from comptoir.parties.models import Membership, Organization
 logger = logging.getLogger("comptoir.payments")
 
 
-def _recipient(org: Organization) -> tuple[str, str] | None:
-    owner = (
-        Membership.objects.filter(organization=org, is_owner=True, is_active=True)
-        .select_related("user")
-        .first()
-    )
-    return _target(org, owner)
-
-
 def _target(org: Organization, owner: Membership | None) -> tuple[str, str] | None:
     """The organization's address, else its owner's, and the owner's language."""
     email = org.email or (owner.user.email if owner else "")
@@ -33,13 +24,13 @@ def _target(org: Organization, owner: Membership | None) -> tuple[str, str] | No
 
 
 def _recipients(org_ids: Iterable[int]) -> dict[int, tuple[str, str] | None]:
-    """`_recipient` of many organizations, in two queries."""
+    """Where each organization's mail goes (`_target`), in two queries."""
     orgs = Organization.objects.in_bulk(set(org_ids))
     owners: dict[int, Membership] = {}
     memberships = Membership.objects.filter(
         organization_id__in=list(orgs), is_owner=True, is_active=True
     )
-    for membership in memberships.select_related("user"):  # the first is `_recipient`'s owner
+    for membership in memberships.select_related("user"):  # of several owners, the first
         owners.setdefault(membership.organization_id, membership)
     return {pk: _target(org, owners.get(pk)) for pk, org in orgs.items()}
 
@@ -64,8 +55,7 @@ def send(
 ) -> None:
     """Send `subject`/`body` (French, English) to the organization; a mail failure is logged, the
     collection step it reports stands."""
-    org = Organization.objects.filter(pk=org_id).first()
-    _send(_recipient(org) if org is not None else None, subject, body, attachment, connection)
+    send_many([(org_id, subject, body, attachment)], connection)
 
 
 def _send(

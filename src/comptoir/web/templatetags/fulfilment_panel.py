@@ -37,22 +37,23 @@ def _digital(context: Any, order: Order) -> bool:
 
 
 def _anything(panel: dict[str, Any]) -> bool:
-    """Whether the panel has a line or a button to show (the template's own conditions), so
-    that its heading never stands alone."""
+    """Whether the panel has a line or a button to show, so that its heading never stands
+    alone: the template shows the seller's buttons for shipped shipments and `send_keys`."""
     p: fulfilment_queries.Pending = panel["pending"]
-    order, may_act = panel["order"], panel["may_act"]
-    report_wrong_goods = may_act and p.wrong_goods_allowed and order.state == "delivered"
     seller_acts = (
-        may_act
+        panel["may_act"]
         and panel["as_seller"]
         and (
-            any(s.state == "shipped" for s in panel["shipments"])
-            or (panel["digital"] and order.state not in ("delivered", "frozen", "cancelled"))
-            or p.waiting
+            any(s.state == "shipped" for s in panel["shipments"]) or panel["send_keys"] or p.waiting
         )
     )
     return bool(
-        p.follow_ups or p.wrong_goods or report_wrong_goods or p.notices or p.charges or seller_acts
+        p.follow_ups
+        or p.wrong_goods
+        or panel["report_wrong_goods"]
+        or p.notices
+        or p.charges
+        or seller_acts
     )
 
 
@@ -60,15 +61,22 @@ def _anything(panel: dict[str, Any]) -> bool:
 def fulfilment_panel(context: Any, order: Order) -> dict[str, Any]:
     as_buyer, as_seller = bool(context.get("as_buyer")), bool(context.get("as_seller"))
     org_id = order.buyer_id if as_buyer else order.seller_id
+    may_act, pending = bool(context.get("may_act")), _pending(context, org_id, order)
     panel = {
         "order": order,
         "as_buyer": as_buyer,
         "as_seller": as_seller,
-        "may_act": bool(context.get("may_act")),
+        "may_act": may_act,
         "show_prices": bool(context.get("show_prices")),
         "shipments": context.get("shipments") or [],
-        "pending": _pending(context, org_id, order),
-        "digital": _digital(context, order),
+        "pending": pending,
+        # wrong or excess goods reported on a delivered order (F4)
+        "report_wrong_goods": may_act
+        and pending.wrong_goods_allowed
+        and order.state == "delivered",
+        # the seller sends the keys of a digital order not yet closed (F11)
+        "send_keys": _digital(context, order)
+        and order.state not in ("delivered", "frozen", "cancelled"),
     }
     return {
         **panel,
