@@ -7,6 +7,7 @@ comptoir.testing.pg_plugin). With COMPTOIR_TEST_ALL=1 (CI) any skipped test fail
 import os
 
 import pytest
+from django.utils import translation
 
 from comptoir.core import clock
 
@@ -31,6 +32,16 @@ def pytest_sessionfinish(session, exitstatus):
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests do not need it (production settings keep it)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language: a page fetched through the test
+    client leaves the language it was served in active in the thread (LocaleMiddleware), so a
+    test of English pages could otherwise change what the next test on that worker reads."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
