@@ -162,24 +162,27 @@ def _price(i: int) -> Decimal:
 
 def _seed_products(seller: Any, tariff: Any) -> int:
     from comptoir.catalog.models import Brand, Product, StockLevel, TariffPrice
+    from comptoir.catalog.rules import sort_title
 
     brands = Brand.objects.bulk_create(Brand(seller=seller, name=f"Marque {i}") for i in range(20))
     words = ["Câble", "Chargeur", "Écran", "Clavier", "Souris", "Batterie", "Hub", "Casque"]
     first = _next_id(Product)
+    titles = (f"{words[i % len(words)]} modèle {i:06d}" for i in range(PRODUCTS))
     _copy(
         Product,
-        ["id", "seller_id", "brand_id", "sku", "title", "vat_rate", "pack_size"],
+        ["id", "seller_id", "brand_id", "sku", "title", "sort_title", "vat_rate", "pack_size"],
         (
             (
                 first + i,
                 seller.pk,
                 brands[i % 20].pk,
                 f"W-{i:06d}",
-                f"{words[i % len(words)]} modèle {i:06d}",
+                title,
+                sort_title(title),
                 Decimal("20.00"),
                 (1, 6, 12)[i % 3],
             )
-            for i in range(PRODUCTS)
+            for i, title in enumerate(titles)
         ),
     )
     _sync_sequence(Product)

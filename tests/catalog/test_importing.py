@@ -78,6 +78,7 @@ def test_creates_products_prices_stock_and_brands_in_one_go(seller):
     assert a1.brand == Brand.objects.get(seller=seller, name="Hydra")
     assert TariffPrice.objects.get(product=a1).unit_price == Decimal("12.50")
     assert StockLevel.objects.get(product=a1).on_hand == 100
+    assert a1.sort_title == "creme de jour"  # set by the bulk insert too
     a3 = Product.objects.get(seller=seller, sku="A-3")
     assert a3.brand is None and not TariffPrice.objects.filter(product=a3).exists()
     assert StockLevel.objects.get(product=a3).on_hand == 0
@@ -114,7 +115,9 @@ def test_updates_by_sku_and_flags_price_rises_over_5_percent(seller):
     assert TariffPrice.objects.get(product=a1).unit_price == Decimal("13.50")
     assert a1.pack_size == 12 and a1.gtin == "4006381333931"  # absent columns stay as they were
     assert StockLevel.objects.get(product=a1).on_hand == 100
-    assert Product.objects.get(seller=seller, sku="A-2").title == "Sérum nuit (nouvelle formule)"
+    a2 = Product.objects.get(seller=seller, sku="A-2")
+    assert a2.title == "Sérum nuit (nouvelle formule)"
+    assert a2.sort_title == "serum nuit (nouvelle formule)"  # the lists' order follows the title
     assert Product.objects.get(seller=seller, sku="A-3").brand.name == "Nouvelle"
 
 

@@ -124,13 +124,17 @@ def test_a_short_plain_list_is_counted_from_its_page(shop):
 
 
 @pytest.mark.postgres_only
-def test_the_list_index_holds_the_upper_cased_title_on_postgres():
+def test_the_search_by_name_reads_sort_title_from_its_indexes_on_postgres():
+    """The list index ends with the columns a search walk reads (no UPPER(title) since
+    migration 0009), and the trigram index is on `sort_title`, the column a search matches."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'product_seller_list_idx'"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'catalog_product'"
         )
-        (definition,) = cursor.fetchone()
-    assert "(seller_id, is_active, title, id, brand_id, upper((title)::text))" in definition
+        indexes = dict(cursor.fetchall())
+    assert "(seller_id, is_active, sort_title, id, brand_id)" in indexes["product_seller_list_idx"]
+    assert "gin (sort_title gin_trgm_ops)" in indexes["product_sort_title_trgm_idx"]
+    assert "product_title_trgm_idx" not in indexes
 
 
 def test_a_reference_finds_its_sku_prefix_in_title_order(shop):

@@ -138,6 +138,8 @@ def test_list_shows_stock_and_price_in_force(seller, shop):
     [
         ({"q": "HD-002"}, 1),  # SKU
         ({"q": "hydratante 00"}, 9),  # title
+        ({"q": "CREME HYDRATANTE 00"}, 9),  # title, accents and case ignored
+        ({"q": "serum"}, 1),  # "Sérum prestige"
         ({"q": "Prestige"}, 1),  # brand name
         ({"q": "4006381333931"}, 1),  # EAN
         ({"status": "removed"}, 1),

@@ -64,6 +64,8 @@ def test_product_list_search_by_sku_and_name(client, shop):
     assert [p.sku for p, _ in by_sku.context["rows"]] == ["HD-007"]
     by_name = client.get(products_url(shop), {"q": "prestige"})
     assert [p.sku for p, _ in by_name.context["rows"]] == ["HD-000"]
+    accent_blind = client.get(products_url(shop), {"q": "SERUM"})  # "Sérum prestige"
+    assert [p.sku for p, _ in accent_blind.context["rows"]] == ["HD-000"]
 
 
 def test_not_approved_buyer_neither_lists_nor_opens_selective_products(client, shop):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from comptoir.catalog.rules import sort_title
 from comptoir.core.clock import now
 from comptoir.parties.models import Organization
 
@@ -95,6 +97,16 @@ class WithdrawalNature(models.TextChoices):
     )
 
 
+class SortTitleField(models.CharField):
+    """`rules.sort_title` of the row's `title`, set on every save and bulk_create (Django calls
+    `pre_save` for both); `bulk_update` callers that change the title set it themselves."""
+
+    def pre_save(self, model_instance: Any, add: bool) -> str:
+        value = sort_title(model_instance.title)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Product(models.Model):
     seller = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="products")
     brand = models.ForeignKey(
@@ -103,6 +115,8 @@ class Product(models.Model):
     sku = models.CharField("SKU", max_length=64)
     gtin = models.CharField("GTIN/EAN", max_length=14, blank=True)
     title = models.CharField(max_length=255)
+    # the order of lists: the title without accents nor case (rules.sort_title)
+    sort_title = SortTitleField(max_length=255, editable=False, default="")
     description = models.TextField(blank=True)
     kind = models.CharField(
         max_length=32, choices=ProductKind.choices, default=ProductKind.PHYSICAL
@@ -132,7 +146,7 @@ class Product(models.Model):
     created_at = models.DateTimeField(default=now)
 
     class Meta:
-        ordering = ["title", "id"]
+        ordering = ["sort_title", "id"]
         constraints = [
             models.UniqueConstraint(fields=["seller", "sku"], name="product_sku_unique_per_seller"),
             models.CheckConstraint(condition=Q(pack_size__gte=1), name="product_pack_size_min_1"),
@@ -155,13 +169,13 @@ class Product(models.Model):
             ),
         ]
         indexes = [
-            # the product list per seller, ordered by title, keyset-paginated on (title, id)
-            # brand_id last: the count of a buyer's list (selective brands excluded) stays
-            # an index-only scan. On PostgreSQL, migration 0007 adds UPPER(title) as a last
-            # column (searches by name read it instead of computing it): a change here must
-            # keep it
+            # the product list per seller, in title order (`sort_title`), keyset-paginated on
+            # (sort_title, id); brand_id next: the count of a buyer's list (selective brands
+            # excluded) stays an index-only scan, and a search by name walks it reading
+            # `sort_title` from the index. On PostgreSQL, migration 0009 adds a trigram index
+            # on `sort_title` beside it
             models.Index(
-                fields=["seller", "is_active", "title", "id", "brand"],
+                fields=["seller", "is_active", "sort_title", "id", "brand"],
                 name="product_seller_list_idx",
             ),
             models.Index(fields=["seller", "gtin"], name="product_seller_gtin_idx"),
@@ -170,6 +184,12 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} — {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "title" in fields and "sort_title" not in fields:
+            kwargs["update_fields"] = [*fields, "sort_title"]
+        super().save(*args, **kwargs)
 
 
 class Tariff(models.Model):

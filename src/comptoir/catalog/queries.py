@@ -151,7 +151,8 @@ def _search(qs: QuerySet[Product], search: str | None) -> QuerySet[Product]:
         exact |= Q(gtin=compact)
     if qs.filter(exact).exists():
         return qs.filter(exact)
-    condition = Q(title__icontains=term)
+    # accents, ligatures and case ignored on both sides: "ecran" finds "Écran" (rules.sort_title)
+    condition = Q(sort_title__contains=rules.sort_title(term))
     if " " not in term and any(c.isdigit() for c in term):
         # looks like a reference: SKU prefix too (the title alone is matched from the index)
         condition |= Q(sku__istartswith=term)
@@ -163,10 +164,10 @@ def products_for_seller(
     seller: Organization | int,
     search: str | None = None,
 ) -> QuerySet[Product]:
-    """The seller's products the actor may see, ordered by (title, id).
+    """The seller's products the actor may see, in alphabetical order: (sort_title, id).
 
-    Uses the (seller, is_active, title, id) index; selective brands are excluded by a short list of
-    brand ids rather than a join, so the first page stays an index range scan.
+    Uses the (seller, is_active, sort_title, id) index; selective brands are excluded by a short
+    list of brand ids rather than a join, so the first page stays an index range scan.
     """
     seller = _seller(actor_org, seller)
     qs = Product.objects.filter(seller_id=seller.pk)
@@ -180,7 +181,7 @@ def products_for_seller(
         if hidden:
             qs = qs.exclude(brand_id__in=hidden)
     qs = _search(qs, search)
-    return qs.select_related("brand", "stock").order_by("title", "id")
+    return qs.select_related("brand", "stock").order_by("sort_title", "id")
 
 
 def product_for(
@@ -224,7 +225,7 @@ def count_cap(searching: bool) -> int:
 
 
 def _encode_cursor(product: Product) -> str:
-    raw = json.dumps([product.title, product.pk], ensure_ascii=False).encode()
+    raw = json.dumps([product.sort_title, product.pk], ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -267,7 +268,7 @@ def product_page(
     page_qs = qs
     if key is not None:
         title, pk = key
-        page_qs = qs.filter(Q(title__gt=title) | Q(title=title, pk__gt=pk))
+        page_qs = qs.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=pk))
     counted: int | None = None  # matches read with the page (a search's first page)
     if searching:
         # a search may match thousands of rows: pick the page's ids first (sorting only ids and

@@ -36,6 +36,7 @@ from comptoir.catalog.models import (
     ProductKind,
     WithdrawalNature,
 )
+from comptoir.catalog.rules import sort_title
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import format_rate_active
@@ -124,7 +125,9 @@ def seller_products(
     if term:
         compact = term.replace(" ", "")
         condition = (
-            Q(title__icontains=term) | Q(sku__icontains=term) | Q(brand__name__icontains=term)
+            Q(sort_title__contains=sort_title(term))
+            | Q(sku__icontains=term)
+            | Q(brand__name__icontains=term)
         )
         if compact.isdigit():
             condition |= Q(gtin__startswith=compact)

@@ -697,6 +697,9 @@ def _apply(seller: Organization, tariff: Tariff | None, plan: _Plan, state: _Sta
         for product, changed, brand in plan.updates:
             if "brand" in changed:
                 product.brand = brand_of(brand)
+            if "title" in changed:  # bulk_update saves what it is given: the order's key too
+                product.sort_title = rules.sort_title(product.title)
+                changed_fields.add("sort_title")
             changed_fields.update(changed)
         Product.objects.bulk_update(
             [u[0] for u in plan.updates], sorted(changed_fields), batch_size=500
