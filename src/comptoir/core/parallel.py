@@ -8,17 +8,27 @@ and returns their results in the order of the shares.
 It runs in this process, as one share covering everything (`part=None`), when splitting would not
 help or is not safe: one share, a database other than PostgreSQL (SQLite has one writer at a
 time), or a transaction already open (a forked process could not see its uncommitted rows).
+
+A share whose process lost its database connection (the server restarted, a network cut) is run
+again once, in this process, on a new connection: the sweeps given to `run_parts` are idempotent,
+so the second run applies what the first left undone. Its result counts what the second run did.
+Any other failure is raised, with the share's traceback.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import InterfaceError, OperationalError, connection, connections
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_S = 1.0  # time for a restarting server to accept connections again
 
 
 def sweep_workers() -> int:
@@ -46,11 +56,14 @@ def cut(weights: Sequence[tuple[int, int]], shares: int) -> list[tuple[int | Non
     return list(zip(edges, edges[1:], strict=False))
 
 
-def _share(function: Callable[..., Any], part: Any, kwargs: dict[str, Any]) -> tuple[bool, Any]:
+def _share(function: Callable[..., Any], part: Any, kwargs: dict[str, Any]) -> tuple[str, Any]:
+    """("ok", result), ("lost", traceback) when the connection was lost, else ("failed", …)."""
     try:
-        return True, function(part=part, **kwargs)
+        return "ok", function(part=part, **kwargs)
+    except (OperationalError, InterfaceError):  # the connection, not the data: worth a new try
+        return "lost", traceback.format_exc()
     except Exception:  # reported to the parent, which raises it
-        return False, traceback.format_exc()
+        return "failed", traceback.format_exc()
     finally:
         connections.close_all()
 
@@ -63,7 +76,14 @@ def run_parts(function: Callable[..., Any], parts: Sequence[Any], **kwargs: Any)
     context = multiprocessing.get_context("fork")
     with context.Pool(len(parts)) as pool:
         outcomes = pool.starmap(_share, [(function, p, kwargs) for p in parts])
-    failed = [detail for ok, detail in outcomes if not ok]
+    failed = [detail for status, detail in outcomes if status == "failed"]
     if failed:
         raise RuntimeError("a share of the sweep failed:\n" + "\n".join(failed))
-    return [detail for _, detail in outcomes]
+    results = []
+    for part, (status, detail) in zip(parts, outcomes, strict=True):
+        if status == "lost":
+            log.warning("share %s lost its database connection; run again here:\n%s", part, detail)
+            time.sleep(RETRY_AFTER_S)
+            detail = function(part=part, **kwargs)
+        results.append(detail)
+    return results
