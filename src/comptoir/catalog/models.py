@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from comptoir.catalog.rules import sort_title
 from comptoir.core.clock import now
+from comptoir.core.sorting import SortKeyed, SortKeyField
 from comptoir.parties.models import Organization
 
 VAT_RATES = (Decimal("20"), Decimal("10"), Decimal("5.5"), Decimal("2.1"), Decimal("0"))
@@ -26,16 +25,17 @@ VAT_RATE_CHOICES = [
 ]
 
 
-class Brand(models.Model):
+class Brand(SortKeyed):
     seller = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="brands")
     name = models.CharField(max_length=200)
+    sort_name = SortKeyField(source="name")  # the order of lists (core.sorting)
     selective = models.BooleanField(
         default=False, help_text="Visible and orderable only by approved buyers (C2)."
     )
     created_at = models.DateTimeField(default=now)
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = ["sort_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["seller", "name"], name="brand_name_unique_per_seller")
         ]
@@ -97,17 +97,7 @@ class WithdrawalNature(models.TextChoices):
     )
 
 
-class SortTitleField(models.CharField):
-    """`rules.sort_title` of the row's `title`, set on every save and bulk_create (Django calls
-    `pre_save` for both); `bulk_update` callers that change the title set it themselves."""
-
-    def pre_save(self, model_instance: Any, add: bool) -> str:
-        value = sort_title(model_instance.title)
-        setattr(model_instance, self.attname, value)
-        return value
-
-
-class Product(models.Model):
+class Product(SortKeyed):
     seller = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="products")
     brand = models.ForeignKey(
         Brand, on_delete=models.PROTECT, null=True, blank=True, related_name="products"
@@ -115,8 +105,8 @@ class Product(models.Model):
     sku = models.CharField("SKU", max_length=64)
     gtin = models.CharField("GTIN/EAN", max_length=14, blank=True)
     title = models.CharField(max_length=255)
-    # the order of lists: the title without accents nor case (rules.sort_title)
-    sort_title = SortTitleField(max_length=255, editable=False, default="")
+    # the order of lists: the title without accents, ligatures or case (core.sorting)
+    sort_title = SortKeyField(source="title")
     description = models.TextField(blank=True)
     kind = models.CharField(
         max_length=32, choices=ProductKind.choices, default=ProductKind.PHYSICAL
@@ -184,12 +174,6 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} — {self.title}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        fields = kwargs.get("update_fields")
-        if fields is not None and "title" in fields and "sort_title" not in fields:
-            kwargs["update_fields"] = [*fields, "sort_title"]
-        super().save(*args, **kwargs)
 
 
 class Tariff(models.Model):

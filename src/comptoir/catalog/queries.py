@@ -87,7 +87,7 @@ def visible_sellers(actor_org: Organization | None = None) -> QuerySet[Organizat
     qs = Organization.objects.filter(is_seller=True, state=OrganizationState.ACTIVE)
     if actor_org is not None and actor_org.is_seller:
         qs = Organization.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk=actor_org.pk))
-    return qs.order_by("legal_name", "id")
+    return qs.order_by("sort_name", "id")
 
 
 def seller_for(actor_org: Organization | None, seller_id: int) -> Organization:
@@ -122,11 +122,11 @@ def visible_brands(
     if seller is not None:
         qs = qs.filter(seller_id=_org_id(seller))
     if _is_operator_org(actor_org):
-        return qs.order_by("name", "id")
+        return qs.order_by("sort_name", "id")
     own = _org_id(actor_org)
     qs = qs.filter(Q(seller__state=OrganizationState.ACTIVE) | Q(seller_id=own))
     qs = qs.filter(Q(selective=False) | Q(seller_id=own) | Q(pk__in=approved_brand_ids(actor_org)))
-    return qs.order_by("name", "id")
+    return qs.order_by("sort_name", "id")
 
 
 def brand_for(actor_org: Organization | None, brand_id: int) -> Brand:

@@ -3,7 +3,6 @@ conditions (C5). No database."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -14,22 +13,14 @@ from stdnum import ean
 from stdnum.exceptions import ValidationError
 
 from comptoir.core.errors import DomainError
+from comptoir.core.sorting import sort_key
 
 UNIT_PRICE_QUANT = Decimal("0.0001")
 HUNDRED = Decimal("100")
 
 
-# letters NFKD does not take apart, spelled out as dictionaries sort them
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
-
-
-def sort_title(title: str) -> str:
-    """A product title's key for the alphabetical order a French reader expects, whatever the
-    database's collation: accents, ligatures and case ignored ("Écran" among the E, "Sérum"
-    before "Shampooing", "Œuf" as "oeuf"). Lists break ties by id."""
-    decomposed = unicodedata.normalize("NFKD", (title or "").translate(_LIGATURES))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())[:255].rstrip()
+# a product title's key for the alphabetical order (core.sorting): "Écran" among the E
+sort_title = sort_key
 
 
 def validate_gtin(value: str) -> str:

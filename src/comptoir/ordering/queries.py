@@ -269,4 +269,4 @@ def buyers_of(seller: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(
         Q(pk__in=Order.objects.filter(seller=seller).values("buyer_id"))
         | Q(pk__in=receivable.values("party_id"))
-    ).order_by("legal_name", "pk")
+    ).order_by("sort_name", "pk")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from stdnum import ean
 
 from comptoir.core.clock import now
+from comptoir.core.sorting import SortKeyed, SortKeyField
 
 
 def validate_gln(value: str) -> None:
@@ -84,7 +85,7 @@ class TermsPreset(models.TextChoices):
     DIGITAL_GOODS = "digital-goods", gettext_lazy("Digital goods")
 
 
-class Organization(models.Model):
+class Organization(SortKeyed):
     """A member of the platform: a buyer, a seller, the operator, or several of these (P1)."""
 
     is_buyer = models.BooleanField(default=False)
@@ -92,6 +93,7 @@ class Organization(models.Model):
     is_operator = models.BooleanField(default=False)
 
     legal_name = models.CharField(max_length=200)
+    sort_name = SortKeyField(source="legal_name")  # the order of lists (core.sorting)
     trade_name = models.CharField(max_length=200, blank=True)
     siren = models.CharField("SIREN", max_length=9, db_index=True)
     siret = models.CharField("SIRET", max_length=14, blank=True)
@@ -143,7 +145,7 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(default=now)
 
     class Meta:
-        ordering = ["legal_name", "id"]
+        ordering = ["sort_name", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=OrganizationState.values), name="organization_state_valid"
@@ -166,7 +168,7 @@ class Organization(models.Model):
                 name="organization_one_buyer_per_siren",
             ),
         ]
-        indexes = [models.Index(fields=["state", "legal_name"], name="org_state_name_idx")]
+        indexes = [models.Index(fields=["state", "sort_name"], name="org_state_name_idx")]
 
     def __str__(self) -> str:
         return self.display_name

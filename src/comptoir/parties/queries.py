@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core import clock
 from comptoir.core.errors import NotFound
+from comptoir.core.sorting import sort_key
 from comptoir.parties import rules
 from comptoir.parties.models import (
     Address,
@@ -138,12 +139,12 @@ def organizations_for_operator(
         qs = qs.filter(state=state)
     if search:
         qs = qs.filter(
-            Q(legal_name__icontains=search)
+            Q(sort_name__contains=sort_key(search))  # accents and case ignored
             | Q(trade_name__icontains=search)
             | Q(siren=search.replace(" ", ""))
             | Q(customer_number__iexact=search)
         )
-    return qs.order_by("legal_name", "id")
+    return qs.order_by("sort_name", "id")
 
 
 def active_sellers() -> QuerySet[Organization]:

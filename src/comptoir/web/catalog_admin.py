@@ -127,7 +127,7 @@ def seller_products(
         condition = (
             Q(sort_title__contains=sort_title(term))
             | Q(sku__icontains=term)
-            | Q(brand__name__icontains=term)
+            | Q(brand__sort_name__contains=sort_title(term))
         )
         if compact.isdigit():
             condition |= Q(gtin__startswith=compact)
@@ -159,7 +159,7 @@ def known_buyers(seller: Organization) -> QuerySet[Organization]:
             is_buyer=True,
         )
         .distinct()
-        .order_by("legal_name", "pk")
+        .order_by("sort_name", "pk")
     )
 
 

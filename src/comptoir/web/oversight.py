@@ -178,7 +178,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "unknown_actor": unknown_actor,
-            "organizations": Organization.objects.order_by("legal_name", "pk").values_list(
+            "organizations": Organization.objects.order_by("sort_name", "pk").values_list(
                 "pk", "legal_name"
             ),
             "first_page": before is None,
@@ -331,7 +331,7 @@ def _summary(qs: QuerySet[Payout]) -> PayoutSummary:
     sellers = Organization.objects.in_bulk(list(per_seller))
     for seller_id, totals in per_seller.items():
         totals.seller = sellers[seller_id]
-    ordered = sorted(per_seller.values(), key=lambda t: (t.seller.legal_name, t.seller.pk))  # type: ignore[union-attr]
+    ordered = sorted(per_seller.values(), key=lambda t: (t.seller.sort_name, t.seller.pk))  # type: ignore[union-attr]
     return PayoutSummary(by_seller=ordered, overall=overall)
 
 
@@ -361,7 +361,7 @@ def payouts(request: HttpRequest) -> HttpResponse:
             "query": urlencode(filters.query()),
             "statuses": list(_status_labels().items()),
             "sellers": Organization.objects.filter(is_seller=True)
-            .order_by("legal_name", "pk")
+            .order_by("sort_name", "pk")
             .values_list("pk", "legal_name"),
             "summary": _summary(qs),
             "rows": _rows(qs),

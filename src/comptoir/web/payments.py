@@ -80,7 +80,7 @@ def _sellers_of(buyer: Organization) -> QuerySet[Organization]:
         Q(pk__in=Order.objects.filter(buyer=buyer).values("seller_id"))
         | Q(pk__in=_receivables().filter(party=buyer).values("counterparty_id")),
         is_seller=True,
-    ).order_by("legal_name", "pk")
+    ).order_by("sort_name", "pk")
 
 
 def _money(amount: Decimal) -> str:
