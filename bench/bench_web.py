@@ -162,7 +162,7 @@ def _price(i: int) -> Decimal:
 
 def _seed_products(seller: Any, tariff: Any) -> int:
     from comptoir.catalog.models import Brand, Product, StockLevel, TariffPrice
-    from comptoir.catalog.rules import sort_title
+    from comptoir.core.sorting import sort_key
 
     brands = Brand.objects.bulk_create(Brand(seller=seller, name=f"Marque {i}") for i in range(20))
     words = ["Câble", "Chargeur", "Écran", "Clavier", "Souris", "Batterie", "Hub", "Casque"]
@@ -178,7 +178,7 @@ def _seed_products(seller: Any, tariff: Any) -> int:
                 brands[i % 20].pk,
                 f"W-{i:06d}",
                 title,
-                sort_title(title),
+                sort_key(title),
                 Decimal("20.00"),
                 (1, 6, 12)[i % 3],
             )

@@ -1,5 +1,5 @@
 """Products are listed in the alphabetical order a French reader expects, whatever the database's
-collation: accents, ligatures and case ignored (`rules.sort_title`), on every page of the list."""
+collation: accents, ligatures and case ignored (`core.sorting.sort_key`), on every page."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from comptoir.catalog import queries, services
 from comptoir.catalog.models import Product
-from comptoir.catalog.rules import sort_title
+from comptoir.core.sorting import sort_key as sort_title
 from tests.parties.factories import make_org, make_user
 
 TITLES = ["Zèbre en bois", "Écran 24 pouces", "Sérum éclat", "Soin mains", "Shampooing doux"]

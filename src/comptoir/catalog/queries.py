@@ -32,6 +32,7 @@ from comptoir.catalog.models import (
 )
 from comptoir.core.errors import NotFound
 from comptoir.core.i18n import format_rate_active
+from comptoir.core.sorting import sort_key
 from comptoir.parties.models import Organization, OrganizationState
 from comptoir.parties.permissions import can_see_prices
 
@@ -151,8 +152,8 @@ def _search(qs: QuerySet[Product], search: str | None) -> QuerySet[Product]:
         exact |= Q(gtin=compact)
     if qs.filter(exact).exists():
         return qs.filter(exact)
-    # accents, ligatures and case ignored on both sides: "ecran" finds "Écran" (rules.sort_title)
-    condition = Q(sort_title__contains=rules.sort_title(term))
+    # accents, ligatures and case ignored on both sides: "ecran" finds "Écran" (core.sorting)
+    condition = Q(sort_title__contains=sort_key(term))
     if " " not in term and any(c.isdigit() for c in term):
         # looks like a reference: SKU prefix too (the title alone is matched from the index)
         condition |= Q(sku__istartswith=term)

@@ -13,14 +13,9 @@ from stdnum import ean
 from stdnum.exceptions import ValidationError
 
 from comptoir.core.errors import DomainError
-from comptoir.core.sorting import sort_key
 
 UNIT_PRICE_QUANT = Decimal("0.0001")
 HUNDRED = Decimal("100")
-
-
-# a product title's key for the alphabetical order (core.sorting): "Écran" among the E
-sort_title = sort_key
 
 
 def validate_gtin(value: str) -> str:

@@ -36,10 +36,10 @@ from comptoir.catalog.models import (
     ProductKind,
     WithdrawalNature,
 )
-from comptoir.catalog.rules import sort_title
 from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.i18n import format_rate_active
+from comptoir.core.sorting import sort_key
 from comptoir.ordering.models import Order
 from comptoir.parties.models import Membership, Organization, OrganizationState, Permission
 from comptoir.web.forms_flow import error_text, form_error, invalid
@@ -125,9 +125,9 @@ def seller_products(
     if term:
         compact = term.replace(" ", "")
         condition = (
-            Q(sort_title__contains=sort_title(term))
+            Q(sort_title__contains=sort_key(term))
             | Q(sku__icontains=term)
-            | Q(brand__sort_name__contains=sort_title(term))
+            | Q(brand__sort_name__contains=sort_key(term))
         )
         if compact.isdigit():
             condition |= Q(gtin__startswith=compact)

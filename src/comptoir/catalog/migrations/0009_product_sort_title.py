@@ -1,5 +1,5 @@
 """Products listed and searched as a French reader expects: `sort_title`, the title without
-accents, ligatures or case (`catalog.rules.sort_title`), orders the lists and their keyset pages,
+accents, ligatures or case (`core.sorting.sort_key`), orders the lists and their keyset pages,
 and a search by name matches it against the term folded the same way ("ecran" finds "Écran").
 
 Ordering by `title` followed the database's collation: byte order on SQLite and on a PostgreSQL

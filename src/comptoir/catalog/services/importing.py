@@ -48,6 +48,7 @@ from comptoir.core import clock
 from comptoir.core.errors import DomainError
 from comptoir.core.jobs import NullProgress, Progress, job_create, operation
 from comptoir.core.models import Job
+from comptoir.core.sorting import sort_key
 from comptoir.parties.models import Organization
 
 if TYPE_CHECKING:
@@ -698,7 +699,7 @@ def _apply(seller: Organization, tariff: Tariff | None, plan: _Plan, state: _Sta
             if "brand" in changed:
                 product.brand = brand_of(brand)
             if "title" in changed:  # bulk_update saves what it is given: the order's key too
-                product.sort_title = rules.sort_title(product.title)
+                product.sort_title = sort_key(product.title)
                 changed_fields.add("sort_title")
             changed_fields.update(changed)
         Product.objects.bulk_update(
