@@ -15,10 +15,13 @@ help:  ## list the targets
 
 setup: $(STAMP)  ## create .venv and install the locked dependencies (no-op when current)
 
-$(STAMP): pyproject.toml uv.lock
+# --compile-bytecode and compileall: every process then loads compiled modules instead of
+# compiling them at each start (`comptoir check`: 7.2 s -> 2.6 s where no bytecode gets written)
+$(STAMP): pyproject.toml uv.lock Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
-	$(BIN)/uv sync --frozen --python $(BIN)/python
+	$(BIN)/uv sync --frozen --compile-bytecode --python $(BIN)/python
+	$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
 
 run: setup  ## migrate, load the demo and serve it on http://127.0.0.1:8000 (web, worker, clock)

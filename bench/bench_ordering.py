@@ -66,17 +66,20 @@ def _buyer(n: int):
 
 
 def _placing() -> dict:
-    """WORKERS processes (as web workers are), each placing PER_WORKER orders for its buyer."""
+    """WORKERS processes (as web workers are), each placing PER_WORKER orders for its buyer.
+    Like gunicorn's workers (Procfile, `--preload`), they are forked from a parent that ran
+    `comptoir.warmup.warm_up()`, so the figure is that of serving processes, not of cold starts."""
     import multiprocessing
 
     from django.db import connection
 
     from comptoir.core import clock
+    from comptoir.warmup import warm_up
 
     clock.freeze(datetime(2026, 11, 19, 10, 0, tzinfo=clock.PARIS))
     seller, version, products = _shop("electronics-wholesale", 40, 1_000_000)
     buyers = [_buyer(n) for n in range(WORKERS)]
-    connection.close()  # each forked worker opens its own connection
+    warm_up()  # also closes the connection: each forked worker opens its own
     ctx = multiprocessing.get_context("fork")
     barrier, errors = ctx.Barrier(WORKERS + 1), ctx.Queue()
 

@@ -346,13 +346,14 @@ def _free_port() -> int:
 
 
 def serve(port: int) -> subprocess.Popen:
-    """gunicorn as the Procfile starts it, with DEBUG off; waits until it answers."""
+    """gunicorn as the Procfile starts it (warmed up in the master, `--preload`), with DEBUG off;
+    waits until it answers."""
     env = dict(os.environ, COMPTOIR_DEBUG="0", COMPTOIR_PORT=str(port), WEB_CONCURRENCY=WORKERS)
     env["PYTHONPATH"] = str(ROOT / "src")
     bin_dir = Path(sys.executable).parent
     log = (OUT / "web-gunicorn.log").open("w")
     server = subprocess.Popen(
-        [str(bin_dir / "gunicorn"), "comptoir.wsgi:application"]
+        [str(bin_dir / "gunicorn"), "comptoir.wsgi:application", "--preload"]
         + ["--bind", f"127.0.0.1:{port}", "--workers", WORKERS, "--access-logfile", "-"],
         env=env,
         cwd=ROOT,
