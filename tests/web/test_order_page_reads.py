@@ -70,3 +70,34 @@ def test_the_order_page_reads_the_same_with_more_lines(client, django_assert_max
         q["sql"] for q in large_queries.captured_queries if 'FROM "ordering_orderline"' in q["sql"]
     ]
     assert len(line_reads) == 1  # the shipment lines join them instead of reading them again
+
+
+SECTIONS = (  # a read of the section's rows (the order's own query only asks EXISTS of them)
+    'SELECT "fulfilment_contestation".',  # F4
+    'SELECT "ordering_substitutionproposal".',  # C6
+    'SELECT "fulfilment_packagingdeposit".',  # F10
+    'SELECT "fulfilment_charge".',  # F7
+)
+
+
+def test_sections_without_rows_are_not_read_and_those_with_rows_are(
+    client, django_assert_max_num_queries
+):
+    """The order is read with which of its sections have rows (`order_for_page`): an accepted
+    order's page reads none of the four, a delivered order's reads its contestation (F4) and
+    shows its deadline; four queries fewer than reading each section."""
+    shop = make_shop("marketplace", [("VASE-1", "40.00", 1, 20)])
+    buyer = make_buyer()
+    open_order = accepted_order(shop, buyer, [("VASE-1", 1)])
+    client.force_login(buyer.user)
+    _page(client, open_order)
+    with django_assert_max_num_queries(15) as reads:
+        _page(client, open_order)
+    read = [s for s in SECTIONS if any(q["sql"].startswith(s) for q in reads.captured_queries)]
+    assert read == []
+    done = _delivered(shop, buyer, [("VASE-1", 1)])
+    with django_assert_max_num_queries(20) as reads:
+        page = _page(client, done)
+    read = [s for s in SECTIONS if any(q["sql"].startswith(s) for q in reads.captured_queries)]
+    assert read == ['SELECT "fulfilment_contestation".']
+    assert 'data-testid="contestation"' in page and 'data-testid="contest-until"' in page

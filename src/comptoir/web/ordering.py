@@ -346,7 +346,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
     from comptoir.web.substitutions import panel  # C6 section (it imports `page` from here)
 
     org = membership.organization
-    order = queries.order_for(org, number)
+    order = fulfilment_queries.order_for_page(org, number)  # with which sections have rows
     lines = queries.order_lines(order)
     return render(
         request,

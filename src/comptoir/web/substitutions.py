@@ -72,7 +72,9 @@ def panel(membership: Membership, order: Order) -> dict[str, Any]:
     org_id = membership.organization_id
     rights = membership.effective_permissions
     options = substitution_options(order)
-    proposals = list(queries.substitutions_for(order))
+    # read with `order_for_page`, the order says when it has no proposal (one query less)
+    has_any = getattr(order, "has_substitutions", True) is not False
+    proposals = list(queries.substitutions_for(order)) if has_any else []
     as_seller, as_buyer = order.seller_id == org_id, order.buyer_id == org_id
     may_act = Permission.PLACE_ORDERS in rights
     may_propose = as_seller and may_act and options.may_propose
