@@ -27,7 +27,7 @@ from comptoir.fulfilment.models import (
 from comptoir.fulfilment.services.standalone import waiting_for
 from comptoir.ordering.models import Order, SubstitutionProposal
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.queries import orders_for
+from comptoir.ordering.queries import order_for
 from comptoir.parties.models import Organization
 from comptoir.terms.schema.fulfilment import ReturnableItem
 
@@ -108,30 +108,23 @@ def claim_for(org: Organization | int | None, claim_id: int) -> Claim:
 def order_for_page(org: Organization | int | None, number: str) -> Order:
     """`ordering.queries.order_for`, telling in the same query which of the order page's sections
     have rows: `has_contestation` (F4), `has_substitutions` (C6), `has_deposits` (F10) and
-    `has_charges` (F7). The reads below skip a section its flag says is empty; an order read
+    `has_charges` (F7). The reads skip a section `has_rows` says is empty; an order read
     otherwise has no flags, and they read as before."""
 
     def rows(model: type) -> Exists:
         return Exists(model.objects.filter(order=OuterRef("pk")))
 
-    query = (
-        orders_for(org)
-        .filter(number=number)
-        .order_by()  # the number is unique: no ORDER BY to build over the joined columns
-        .annotate(
-            has_contestation=rows(Contestation),
-            has_substitutions=rows(SubstitutionProposal),
-            has_deposits=rows(PackagingDeposit),
-            has_charges=rows(Charge),
-        )
+    return order_for(
+        org,
+        number,
+        has_contestation=rows(Contestation),
+        has_substitutions=rows(SubstitutionProposal),
+        has_deposits=rows(PackagingDeposit),
+        has_charges=rows(Charge),
     )
-    found = next(iter(query[:1]), None)
-    if found is None:
-        raise NotFound(_("Order"), field="number")
-    return found
 
 
-def _has(order: Order, section: str) -> bool:
+def has_rows(order: Order, section: str) -> bool:
     """False only when the order was read with `order_for_page` and the section has no row."""
     return getattr(order, f"has_{section}", True) is not False
 
@@ -139,7 +132,7 @@ def _has(order: Order, section: str) -> bool:
 def contestation_for(org: Organization | int | None, order: Order | int) -> Contestation | None:
     """The contestation window of a delivered order (None before delivery)."""
     found = _party_order(org, order)
-    if not _has(found, "contestation"):
+    if not has_rows(found, "contestation"):
         return None
     return Contestation.objects.filter(order=found).first()
 
@@ -197,7 +190,7 @@ def pending_for(
         notices=list(CollectionNotice.objects.filter(order=found).select_related("shipment"))
         if shipped
         else [],
-        charges=list(Charge.objects.filter(order=found)) if _has(found, "charges") else [],
+        charges=list(Charge.objects.filter(order=found)) if has_rows(found, "charges") else [],
         wrong_goods_allowed=contest is not None and contest.wrong_goods_return_within is not None,
         notice_allowed=refused is not None and refused.resolution_after_formal_notice is not None,
         waiting=waiting_for(buyer_id=found.buyer_id, seller_id=found.seller_id)
@@ -275,7 +268,9 @@ def packaging_for(org: Organization | int | None, order: Order | int) -> Packagi
             deposited=zero,
             refund_due=zero,
         )
-    deposits = list(PackagingDeposit.objects.filter(order=found)) if _has(found, "deposits") else []
+    deposits = (
+        list(PackagingDeposit.objects.filter(order=found)) if has_rows(found, "deposits") else []
+    )
     numbers = _deposit_invoice_numbers(deposits)
     rows = [
         DepositRow(

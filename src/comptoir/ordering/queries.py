@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext
@@ -55,10 +56,14 @@ def orders_for(
     return query.order_by("-placed_at", "-pk")
 
 
-def order_for(org: Organization | int | None, number: str) -> Order:
-    """One order by its number, if the company is its buyer or its seller."""
+def order_for(org: Organization | int | None, number: str, **annotations: Any) -> Order:
+    """One order by its number, if the company is its buyer or its seller; `annotations`, values
+    read with it in the same query (the order page's section flags, fulfilment.queries)."""
     # the number is unique: no ORDER BY to build over the joined columns
-    order = next(iter(orders_for(org).filter(number=number).order_by()[:1]), None)
+    query = orders_for(org).filter(number=number).order_by()
+    if annotations:
+        query = query.annotate(**annotations)
+    order = next(iter(query[:1]), None)
     if order is None:
         raise NotFound(gettext("Order"), field="number")
     return order

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.catalog import queries as catalog
 from comptoir.core.errors import DomainError, NotFound, PermissionDenied
+from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.ordering import queries
 from comptoir.ordering.models import Order, SubstitutionProposal, SubstitutionStatus
 from comptoir.ordering.services.substitutions import (
@@ -73,7 +74,7 @@ def panel(membership: Membership, order: Order) -> dict[str, Any]:
     rights = membership.effective_permissions
     options = substitution_options(order)
     # read with `order_for_page`, the order says when it has no proposal (one query less)
-    has_any = getattr(order, "has_substitutions", True) is not False
+    has_any = fulfilment_queries.has_rows(order, "substitutions")
     proposals = list(queries.substitutions_for(order)) if has_any else []
     as_seller, as_buyer = order.seller_id == org_id, order.buyer_id == org_id
     may_act = Permission.PLACE_ORDERS in rights
