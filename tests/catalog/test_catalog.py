@@ -447,3 +447,18 @@ def test_a_large_list_counts_up_to_its_cap(world, client, monkeypatch):
     # a following page (the first holds all ten of the seller's own products: no count there)
     page = client.get(url, {"after": first.next_cursor, "n": 6}).content.decode()
     assert "More than 5 products; search by name, SKU or EAN to find one." in page
+
+
+def test_selective_brands_are_excluded_within_the_product_query(world, django_assert_num_queries):
+    """C2 in one round trip: the list's query leaves out the brands the buyer is not approved
+    for, and follows an approval's revocation at once."""
+    seller = world["seller"]
+    with django_assert_num_queries(1):
+        assert [p.sku for p in queries.products_for_seller(world["other"], seller)] == ["LE-001"]
+    with django_assert_num_queries(1):
+        approved = [p.sku for p in queries.products_for_seller(world["approved"], seller)]
+    assert approved == ["LE-001", "LP-001"]
+    approval = world["selective"].approvals.get()
+    services.brand_approval_revoke(actor=world["seller_user"], approval=approval)
+    assert [p.sku for p in queries.products_for_seller(world["approved"], seller)] == ["LE-001"]
+    assert [p.sku for p in queries.products_for_seller(None, seller)] == ["LE-001"]

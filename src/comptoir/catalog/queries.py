@@ -68,16 +68,18 @@ def approved_brand_ids(actor_org: Organization | int | None) -> set[int]:
     )
 
 
-def _hidden_brand_ids(actor_org: Organization | None, seller_id: int) -> list[int]:
-    """The seller's selective brands this actor may not see (C2): a short list, no join."""
+def _hidden_brands(actor_org: Organization | None, seller_id: int) -> QuerySet[Brand] | None:
+    """The seller's selective brands this actor may not see (C2), as a subquery: the product
+    query excludes them in the same round trip (a hashed list the database builds once, so the
+    first page stays an index range scan). None when the actor sees every brand."""
     if _is_operator_org(actor_org) or _org_id(actor_org) == seller_id:
-        return []
-    selective = set(
-        Brand.objects.filter(seller_id=seller_id, selective=True).values_list("pk", flat=True)
-    )
-    if not selective:
-        return []
-    return sorted(selective - approved_brand_ids(actor_org))
+        return None
+    hidden = Brand.objects.filter(seller_id=seller_id, selective=True)
+    buyer_id = _org_id(actor_org)
+    if buyer_id is not None:
+        approved = BrandApproval.objects.filter(buyer_id=buyer_id, revoked_at__isnull=True)
+        hidden = hidden.exclude(pk__in=approved.values("brand_id"))
+    return hidden.values("pk")
 
 
 # --- sellers and brands ------------------------------------------------------------------------
@@ -103,7 +105,9 @@ def seller_for(actor_org: Organization | None, seller_id: int) -> Organization:
     return seller
 
 
-def _seller(actor_org: Organization | None, seller: Organization | int) -> Organization:
+def seller_visible(actor_org: Organization | None, seller: Organization | int) -> Organization:
+    """`seller_for` for a seller the caller has already read (a checkout's): checked on the
+    object, without reading it again; an id is read."""
     seller_id = _org_id(seller)
     assert seller_id is not None
     if isinstance(seller, Organization) and seller.is_seller:
@@ -167,10 +171,10 @@ def products_for_seller(
 ) -> QuerySet[Product]:
     """The seller's products the actor may see, in alphabetical order: (sort_title, id).
 
-    Uses the (seller, is_active, sort_title, id) index; selective brands are excluded by a short
-    list of brand ids rather than a join, so the first page stays an index range scan.
+    Uses the (seller, is_active, sort_title, id, brand) index; selective brands are excluded by a
+    subquery rather than a join, so the first page stays an index range scan.
     """
-    seller = _seller(actor_org, seller)
+    seller = seller_visible(actor_org, seller)
     qs = Product.objects.filter(seller_id=seller.pk)
     own_or_operator = _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
     if not own_or_operator:
@@ -178,8 +182,8 @@ def products_for_seller(
         # the index; the bare boolean `is_active` that `is_active=True` renders is not. A removed
         # product is also inactive (product_remove), so `removed_at` needs no test here.
         qs = qs.filter(is_active__in=[True])
-        hidden = _hidden_brand_ids(actor_org, seller.pk)
-        if hidden:
+        hidden = _hidden_brands(actor_org, seller.pk)
+        if hidden is not None:
             qs = qs.exclude(brand_id__in=hidden)
     qs = _search(qs, search)
     return qs.select_related("brand", "stock").order_by("sort_title", "id")

@@ -8,13 +8,13 @@ transaction (checkout, cancellation, shipment)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection
 from django.db.models import F
 
-from comptoir.catalog.models import ProductKind, StockLevel
+from comptoir.catalog.models import Product, ProductKind, StockLevel
 from comptoir.core import clock
 
 
@@ -25,6 +25,22 @@ def stock_managed(product_ids: list[int]) -> set[int]:
             product_id__in=product_ids, product__kind=ProductKind.PHYSICAL
         ).values_list("product_id", flat=True)
     )
+
+
+def stock_managed_among(products: Iterable[Product]) -> set[int]:
+    """`stock_managed` for products already read: those read with their stock
+    (`select_related("stock")`, as the checkout reads them) are answered without a query; the
+    others are asked in one."""
+    managed: set[int] = set()
+    unread: list[int] = []
+    for product in products:
+        if Product.stock.is_cached(product):
+            stock = getattr(product, "stock", None)  # None when the product has no stock row
+            if stock is not None and product.kind == ProductKind.PHYSICAL:
+                managed.add(product.pk)
+        else:
+            unread.append(product.pk)
+    return managed | (stock_managed(unread) if unread else set())
 
 
 def stock_reserve_many(quantities: Mapping[int, int]) -> set[int]:

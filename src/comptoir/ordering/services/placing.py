@@ -311,7 +311,7 @@ def _check(sub: Submission, actor: Any) -> None:
         # O17: a consumer is a natural person acting outside its trade (C. conso., art.
         # liminaire); a company never buys as one
         consumer_buyer_check(is_company=sub.buyer.is_company)
-    catalog.seller_for(sub.buyer, sub.seller.pk)
+    catalog.seller_visible(sub.buyer, sub.seller)  # read by the caller: not read again
 
 
 def order_place(*, actor: Any, submission: Submission, signature: Signature | None = None) -> Order:
