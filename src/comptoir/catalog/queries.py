@@ -7,9 +7,6 @@ own products; the operator sees everything. Anything not visible raises NotFound
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +27,7 @@ from comptoir.catalog.models import (
     StockLevel,
     TariffPrice,
 )
+from comptoir.core.cursors import decode_cursor, encode_cursor
 from comptoir.core.errors import NotFound
 from comptoir.core.i18n import format_rate_active
 from comptoir.core.sorting import sort_key
@@ -230,18 +228,16 @@ def count_cap(searching: bool) -> int:
 
 
 def _encode_cursor(product: Product) -> str:
-    raw = json.dumps([product.sort_title, product.pk], ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_cursor([product.sort_title, product.pk])
 
 
 def _decode_cursor(cursor: str) -> tuple[str, int] | None:
+    key = decode_cursor(cursor, 2)
+    if key is None:
+        return None
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        title, pk = json.loads(raw)
-        if "\x00" in str(title):  # not a cursor this page wrote
-            return None
-        return str(title), int(pk)
-    except (ValueError, TypeError, binascii.Error):
+        return str(key[0]), int(key[1])
+    except (ValueError, TypeError):
         return None
 
 

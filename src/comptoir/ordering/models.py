@@ -208,7 +208,9 @@ class Order(models.Model):
         ]
         indexes = [
             models.Index(fields=["seller", "state"]),
-            models.Index(fields=["buyer", "-placed_at"]),
+            # the lists of orders, newest first, one page at a time (ordering.queries.order_page)
+            models.Index(fields=["buyer", "-placed_at", "-id"], name="order_buyer_list_idx"),
+            models.Index(fields=["seller", "-placed_at", "-id"], name="order_seller_list_idx"),
             models.Index(
                 fields=["next_deadline_at"],
                 condition=Q(next_deadline_at__isnull=False),

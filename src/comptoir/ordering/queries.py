@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.cursors import decode_cursor, encode_cursor
 from comptoir.core.errors import NotFound
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ordering.models import (
@@ -54,6 +55,61 @@ def orders_for(
     if state:
         query = query.filter(state=state)
     return query.order_by("-placed_at", "-pk")
+
+
+ORDER_PAGE_SIZE = 50
+# what a list of orders shows: no quote, no terms, no texts (each a JSON document per row)
+LIST_FIELDS = ("number", "placed_at", "state", "total_incl_vat", "buyer_id", "seller_id")
+PARTY_NAMES = ("legal_name", "trade_name")
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    items: list[Order]
+    next_cursor: str | None
+
+
+def _roles(org: Organization) -> str:
+    """The side of its orders a company's list reads: both only for a company that buys and
+    sells, so that the list walks one index ((buyer or seller, placed_at, id))."""
+    if org.is_buyer and not org.is_seller:
+        return "buyer"
+    if org.is_seller and not org.is_buyer:
+        return "seller"
+    return "any"
+
+
+def order_page(
+    org: Organization,
+    *,
+    state: str | None = None,
+    number: str = "",
+    after: str | None = None,
+    limit: int | None = None,
+) -> OrderPage:
+    """A keyset page of the company's orders, newest first on (placed_at, id): pass
+    `next_cursor` back as `after`. `number`, a part of the order number (any case). Each order
+    comes with its parties' names and what a list shows, nothing more."""
+    query = orders_for(org, role=_roles(org), state=state).select_related(None)
+    query = query.select_related("buyer", "seller").only(
+        *LIST_FIELDS,
+        *(f"{party}__{name}" for party in ("buyer", "seller") for name in PARTY_NAMES),
+    )
+    if number.strip():
+        query = query.filter(number__icontains=number.strip())
+    key = decode_cursor(after, 2) if after else None
+    if key is not None:
+        try:
+            at, pk = datetime.fromisoformat(str(key[0])), int(key[1])
+        except (ValueError, TypeError):
+            at = None
+        if at is not None and at.tzinfo is not None:
+            query = query.filter(Q(placed_at__lt=at) | Q(placed_at=at, pk__lt=pk))
+    limit = limit or ORDER_PAGE_SIZE
+    items = list(query[: limit + 1])
+    last = items[limit - 1] if len(items) > limit else None
+    cursor = encode_cursor([last.placed_at.isoformat(), last.pk]) if last else None
+    return OrderPage(items[:limit], cursor)
 
 
 def order_for(org: Organization | int | None, number: str, **annotations: Any) -> Order:

@@ -325,12 +325,19 @@ def terms_version_page(request: HttpRequest, seller_id: int, version: int) -> Ht
 @page(Permission.VIEW_ORDERS)
 def orders(request: HttpRequest, membership: Membership) -> HttpResponse:
     state = request.GET.get("state", "")[:16]
-    found = list(queries.orders_for(membership.organization, state=state or None)[:200])
+    number = request.GET.get("q", "").strip()[:40]
+    after = request.GET.get("after") or None
+    page = queries.order_page(
+        membership.organization, state=state or None, number=number, after=after
+    )
     return render(
         request,
         "web/orders.html",
         {
-            "orders": found,
+            "orders": page.items,
+            "page": page,
+            "after": after,
+            "number": number,
             "state": state,
             "states": OrderState.choices,
             "org": membership.organization,

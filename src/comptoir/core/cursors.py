@@ -1,0 +1,28 @@
+"""Keyset cursors for the pages of long lists: the sort key of a page's last row, written into
+the "next page" link as URL-safe text, and read back. A cursor the platform did not write reads
+as none (the list starts again from its first page)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+
+def encode_cursor(key: list[Any]) -> str:
+    raw = json.dumps(key, ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any] | None:
+    """The key of `size` values, or None when `cursor` is not one."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, binascii.Error):
+        return None
+    if not isinstance(key, list) or len(key) != size:
+        return None
+    if any(isinstance(value, str) and "\x00" in value for value in key):
+        return None  # no text the platform stores holds a NUL
+    return key
