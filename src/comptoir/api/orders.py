@@ -132,6 +132,9 @@ class OrderSummaryOut(Schema):
     next_deadline_at: datetime | None
 
 
+SUMMARY_FIELDS = tuple(f.removesuffix("_id") for f in OrderSummaryOut.model_fields)
+
+
 class OrderPageOut(Schema):
     items: list[OrderSummaryOut]
     count: int
@@ -230,8 +233,10 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilter]):
     """The company's orders, newest first (as buyer, as seller or both)."""
     membership = member(request, Permission.VIEW_ORDERS)
     found = queries.orders_for(membership.organization, role=filters.role, state=filters.state)
+    # a summary: no terms version, quote or texts to read for each order
+    summary = found.select_related(None).only(*SUMMARY_FIELDS)
     return {
-        "items": list(found[filters.offset : filters.offset + filters.limit]),
+        "items": list(summary[filters.offset : filters.offset + filters.limit]),
         "count": found.count(),
         "offset": filters.offset,
         "limit": filters.limit,
