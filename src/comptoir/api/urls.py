@@ -17,6 +17,7 @@ from comptoir.api import (
     substitutions,
     webhooks,
 )
+from comptoir.api.rendering import UtcJSONRenderer
 
 api = NinjaAPI(
     title="Comptoir API",
@@ -26,6 +27,7 @@ api = NinjaAPI(
         "Errors share one shape: {code, message, field, rule}."
     ),
     urls_namespace="api",
+    renderer=UtcJSONRenderer(),
 )
 errors.install(api)
 api.add_router("", catalog.router)
