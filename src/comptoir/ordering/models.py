@@ -211,6 +211,16 @@ class Order(models.Model):
             # the lists of orders, newest first, one page at a time (ordering.queries.order_page)
             models.Index(fields=["buyer", "-placed_at", "-id"], name="order_buyer_list_idx"),
             models.Index(fields=["seller", "-placed_at", "-id"], name="order_seller_list_idx"),
+            # the seller's orders to answer, the nearest deadline first (ordering.queries.inbox_for;
+            # ascending is NULLS LAST on PostgreSQL, which SQLite's indexes cannot say)
+            models.Index(
+                models.F("seller"),
+                models.F("acceptance_due_on"),
+                models.F("placed_at"),
+                models.F("id"),
+                condition=Q(state__in=["submitted", "held"]),
+                name="order_inbox_idx",
+            ),
             models.Index(
                 fields=["next_deadline_at"],
                 condition=Q(next_deadline_at__isnull=False),

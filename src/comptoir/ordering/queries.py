@@ -139,11 +139,26 @@ def order_by_idempotency_key(buyer: Organization | int | None, key: str) -> Orde
 
 
 def inbox_for(seller: Organization | int | None) -> QuerySet[Order]:
-    """Orders waiting for the seller's answer, the most urgent deadline first (O8)."""
+    """Orders waiting for the seller's answer, the most urgent deadline first (O8); those
+    without a deadline last, on every database; then in order of arrival."""
     return (
         orders_for(seller, role="seller")
         .filter(state__in=INBOX_STATES)
-        .order_by("acceptance_due_on", "placed_at")
+        .order_by(F("acceptance_due_on").asc(nulls_last=True), "placed_at", "pk")
+    )
+
+
+INBOX_FIELDS = ("acceptance_due_on", "hold_reason", "texts")
+
+
+def inbox_list(seller: Organization | int | None) -> QuerySet[Order]:
+    """`inbox_for` with what the inbox shows: the list's columns, the deadline and why an order
+    is held (O10), and the buyer's name; no quote, no terms."""
+    return (
+        inbox_for(seller)
+        .select_related(None)
+        .select_related("buyer")
+        .only(*LIST_FIELDS, *INBOX_FIELDS, *(f"buyer__{name}" for name in PARTY_NAMES))
     )
 
 

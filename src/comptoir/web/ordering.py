@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.paginator import Paginator
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -42,6 +43,8 @@ from comptoir.terms.queries import terms_document, terms_in_force, terms_version
 from comptoir.terms.render import render_html
 
 MAX_UPLOAD = 256 * 1024
+
+INBOX_PAGE_SIZE = 50  # orders to answer shown at once, the nearest deadline first
 
 
 class LoginRequired(Exception):
@@ -462,8 +465,9 @@ def order_action(request: HttpRequest, membership: Membership, number: str) -> H
 @page(Permission.VIEW_ORDERS)
 def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The seller's orders to answer, the nearest deadline first (O8)."""
-    found = list(queries.inbox_for(membership.organization)[:200])
-    return render(request, "web/inbox.html", {"orders": found})
+    paginator = Paginator(queries.inbox_list(membership.organization), INBOX_PAGE_SIZE)
+    current = paginator.get_page(request.GET.get("page"))
+    return render(request, "web/inbox.html", {"orders": current.object_list, "page": current})
 
 
 def track(request: HttpRequest) -> HttpResponse:
