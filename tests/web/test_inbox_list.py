@@ -79,3 +79,14 @@ def test_queries_do_not_grow_with_the_rows(client, world):
         html = client.get(reverse("web:inbox")).content.decode()
     assert ROW.findall(html) == []
     assert len(five) <= len(none) + 1  # the page itself; the count is read either way
+
+
+def test_the_count_is_written_as_people_read_numbers(client, world, monkeypatch):
+    """24602 reads "24 602" in French (a no-break space) and "24,602" in English."""
+    client.force_login(world["shop"].seller_user)
+    monkeypatch.setattr(pages.Paginator, "count", 24602)
+    html = client.get(reverse("web:inbox")).content.decode()
+    assert "24\xa0602 commandes attendent votre réponse." in html
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("web:inbox"), headers={"accept-language": "en"}).content.decode()
+    assert "24,602 orders wait for your answer." in english
