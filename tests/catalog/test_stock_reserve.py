@@ -60,3 +60,5 @@ def test_products_read_with_their_stock_say_which_count_stock_without_a_query(
     bare = list(Product.objects.filter(pk__in=ids))
     with django_assert_num_queries(1):  # read without their stock: asked in one query
         assert stock_managed_among(bare) == managed
+    with django_assert_num_queries(1):  # bare ids too
+        assert stock_managed_among(ids) == managed

@@ -27,14 +27,16 @@ def stock_managed(product_ids: list[int]) -> set[int]:
     )
 
 
-def stock_managed_among(products: Iterable[Product]) -> set[int]:
+def stock_managed_among(products: Iterable[Product | int]) -> set[int]:
     """`stock_managed` for products already read: those read with their stock
     (`select_related("stock")`, as the checkout reads them) are answered without a query; the
-    others are asked in one."""
+    others, and bare ids, are asked in one."""
     managed: set[int] = set()
     unread: list[int] = []
     for product in products:
-        if Product.stock.is_cached(product):
+        if isinstance(product, int):
+            unread.append(product)
+        elif Product.stock.is_cached(product):
             stock = getattr(product, "stock", None)  # None when the product has no stock row
             if stock is not None and product.kind == ProductKind.PHYSICAL:
                 managed.add(product.pk)

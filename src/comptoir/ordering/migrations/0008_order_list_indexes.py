@@ -1,16 +1,12 @@
-# The lists of orders read one page at a time from (party, placed_at, id), buyer or seller.
+# The lists of orders read one page at a time: a company's orders from (buyer or seller,
+# placed_at, id), newest first; the seller's orders to answer from the waiting states' deadlines.
 
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0003_choice_labels_translatable"),
         ("ordering", "0007_order_texts"),
-        ("parties", "0006_organization_sort_name"),
-        ("terms", "0002_choice_labels_translatable"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -26,6 +22,17 @@ class Migration(migrations.Migration):
             model_name="order",
             index=models.Index(
                 fields=["seller", "-placed_at", "-id"], name="order_seller_list_idx"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="order",
+            index=models.Index(
+                models.F("seller"),
+                models.F("acceptance_due_on"),
+                models.F("placed_at"),
+                models.F("id"),
+                condition=models.Q(("state__in", ["submitted", "held"])),
+                name="order_inbox_idx",
             ),
         ),
     ]

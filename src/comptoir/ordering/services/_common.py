@@ -10,12 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comptoir.catalog.services import (
-    stock_managed,
-    stock_managed_among,
-    stock_release,
-    stock_reserve_many,
-)
+from comptoir.catalog.services import stock_managed_among, stock_release, stock_reserve_many
 from comptoir.core import clock
 from comptoir.core.audit import jsonable
 from comptoir.core.errors import DomainError, NotFound
@@ -280,9 +275,9 @@ def reserve_stock(order: Order, lines: list[OrderLine]) -> None:
     """Hold the stock of every physical line (O13), or refuse the whole order; sets each line's
     `reserved_quantity` (the caller saves the lines). Which products count stock is known from
     the products the quote read with their stock; lines without them are asked in one query."""
-    read = [line.product for line in lines if OrderLine.product.is_cached(line)]
-    unread = [line.product_id for line in lines if not OrderLine.product.is_cached(line)]
-    managed = stock_managed_among(read) | (stock_managed(unread) if unread else set())
+    managed = stock_managed_among(
+        line.product if OrderLine.product.is_cached(line) else line.product_id for line in lines
+    )
     held = [line for line in lines if line.product_id in managed]
     wanted: dict[int, int] = {}
     for line in held:  # a product on two lines is held once for both
