@@ -252,6 +252,52 @@ def test_customer_condition_overrides_the_tariff_for_that_buyer_only(priced):
     )
 
 
+def test_customer_condition_applies_within_its_dates_and_with_its_seller_only(priced):
+    """C5: the condition's discount is read with the prices; it applies from its first day to its
+    last (inclusive), and a condition with another seller does not lower this seller's prices."""
+    user, buyer, product = priced["seller_user"], priced["approved"], priced["essential"]
+    services.customer_condition_set(
+        actor=user,
+        seller=priced["seller"],
+        buyer=buyer,
+        discount_percent=Decimal("10"),
+        valid_from=date(2026, 3, 1),
+        valid_to=date(2026, 3, 31),
+    )
+    second_user = make_user()
+    second = make_org(seller=True, owner=second_user)
+    services.customer_condition_set(
+        actor=second_user,
+        seller=second,
+        buyer=buyer,
+        discount_percent=Decimal("50"),
+        valid_from=date(2026, 1, 1),
+    )
+    second_product = services.product_create(
+        actor=second_user, seller=second, sku="S2-001", title="Savon"
+    )
+    services.tariff_create(
+        actor=second_user,
+        seller=second,
+        name="Tarif S2",
+        valid_from=date(2026, 1, 1),
+        prices={second_product.pk: Decimal("20.00")},
+    )
+
+    def unit(at):
+        both = queries.prices_for(buyer=buyer, products=[product, second_product], at=at)
+        return both[product.pk].unit_price_excl_vat, both[second_product.pk].unit_price_excl_vat
+
+    assert unit(date(2026, 2, 28)) == (Decimal("10.0000"), Decimal("10.0000"))
+    assert unit(date(2026, 3, 1)) == (Decimal("9.0000"), Decimal("10.0000"))
+    assert unit(date(2026, 3, 31)) == (Decimal("9.0000"), Decimal("10.0000"))
+    assert unit(date(2026, 4, 1)) == (Decimal("10.0000"), Decimal("10.0000"))
+    theirs = queries.prices_for(
+        buyer=priced["other"], products=[product, second_product], at=date(2026, 3, 15)
+    )
+    assert [p.condition_discount_percent for p in theirs.values()] == [None, None]
+
+
 def test_prices_entered_incl_vat(priced):
     product = services.product_update(
         actor=priced["seller_user"], product=priced["essential"], prices_include_vat=True
@@ -283,9 +329,9 @@ def test_selective_brand_read_with_the_products_or_asked(priced, django_assert_n
     at, other = date(2026, 6, 1), priced["other"]
     listed = list(queries.products_for_seller(priced["approved"], priced["seller"]))
     bare = list(Product.objects.filter(pk__in=[p.pk for p in listed]))
-    with django_assert_num_queries(3):  # approvals, tariffs, customer condition: no brands
+    with django_assert_num_queries(2):  # approvals, tariffs with the condition: no brands
         from_list = queries.prices_for(buyer=other, products=listed, at=at)
-    with django_assert_num_queries(4):  # the brands asked for once more
+    with django_assert_num_queries(3):  # the brands asked for once more
         from_bare = queries.prices_for(buyer=other, products=bare, at=at)
     assert set(from_list) == set(from_bare) == {priced["essential"].pk}
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from comptoir.core import clock
+from comptoir.fulfilment.services import address_change_request
 from tests.fulfilment.conftest import accepted_order, at, deliver, ship_all
 from tests.ordering.conftest import make_buyer, make_shop
 
@@ -77,6 +78,7 @@ SECTIONS = (  # a read of the section's rows (the order's own query only asks EX
     'SELECT "ordering_substitutionproposal".',  # C6
     'SELECT "fulfilment_packagingdeposit".',  # F10
     'SELECT "fulfilment_charge".',  # F7
+    'SELECT "fulfilment_addresschangerequest".',  # F6
 )
 
 
@@ -84,8 +86,8 @@ def test_sections_without_rows_are_not_read_and_those_with_rows_are(
     client, django_assert_max_num_queries
 ):
     """The order is read with which of its sections have rows (`order_for_page`): an accepted
-    order's page reads none of the four, a delivered order's reads its contestation (F4) and
-    shows its deadline; four queries fewer than reading each section."""
+    order's page reads none of the five, a delivered order's reads its contestation (F4) and
+    shows its deadline; five queries fewer than reading each section."""
     shop = make_shop("marketplace", [("VASE-1", "40.00", 1, 20)])
     buyer = make_buyer()
     open_order = accepted_order(shop, buyer, [("VASE-1", 1)])
@@ -101,3 +103,29 @@ def test_sections_without_rows_are_not_read_and_those_with_rows_are(
     read = [s for s in SECTIONS if any(q["sql"].startswith(s) for q in reads.captured_queries)]
     assert read == ['SELECT "fulfilment_contestation".']
     assert 'data-testid="contestation"' in page and 'data-testid="contest-until"' in page
+
+
+def test_an_address_change_asked_for_is_read_and_shown(client, django_assert_max_num_queries):
+    """F6: once the buyer asked for another delivery address, the page reads the request and
+    shows it waiting for the seller."""
+    shop = make_shop("marketplace", [("VASE-1", "40.00", 1, 20)])
+    buyer = make_buyer()
+    order = accepted_order(shop, buyer, [("VASE-1", 1)])
+    with clock.frozen(at(2026, 12, 15)):
+        address_change_request(
+            actor=buyer.user,
+            order_id=order.pk,
+            address={
+                "name": "Rive Gauche",
+                "line1": "3 quai Voltaire",
+                "postcode": "75007",
+                "city": "Paris",
+            },  # fmt: skip
+        )
+    client.force_login(shop.seller_user)
+    _page(client, order)
+    with django_assert_max_num_queries(20) as reads:
+        page = _page(client, order)
+    read = [s for s in SECTIONS if any(q["sql"].startswith(s) for q in reads.captured_queries)]
+    assert read == ['SELECT "fulfilment_addresschangerequest".']
+    assert 'data-testid="address-change-pending"' in page and "3 quai Voltaire" in page

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from comptoir.billing.models import Invoice
 from comptoir.core.errors import NotFound
 from comptoir.fulfilment.models import (
+    AddressChangeRequest,
     Charge,
     Claim,
     ClaimAttachment,
@@ -107,9 +108,9 @@ def claim_for(org: Organization | int | None, claim_id: int) -> Claim:
 
 def order_for_page(org: Organization | int | None, number: str) -> Order:
     """`ordering.queries.order_for`, telling in the same query which of the order page's sections
-    have rows: `has_contestation` (F4), `has_substitutions` (C6), `has_deposits` (F10) and
-    `has_charges` (F7). The reads skip a section `has_rows` says is empty; an order read
-    otherwise has no flags, and they read as before."""
+    have rows: `has_contestation` (F4), `has_substitutions` (C6), `has_deposits` (F10),
+    `has_charges` (F7) and `has_address_changes` (F6). The reads skip a section `has_rows` says
+    is empty; an order read otherwise has no flags, and they read as before."""
 
     def rows(model: type) -> Exists:
         return Exists(model.objects.filter(order=OuterRef("pk")))
@@ -121,6 +122,7 @@ def order_for_page(org: Organization | int | None, number: str) -> Order:
         has_substitutions=rows(SubstitutionProposal),
         has_deposits=rows(PackagingDeposit),
         has_charges=rows(Charge),
+        has_address_changes=rows(AddressChangeRequest),
     )
 
 

@@ -58,6 +58,7 @@ def orders_for(
 
 
 ORDER_PAGE_SIZE = 50
+TERMS_TEXTS = ("source", "parsed", "lint_report")  # the large columns of a terms version
 # what a list of orders shows: no quote, no terms, no texts (each a JSON document per row)
 LIST_FIELDS = ("number", "placed_at", "state", "total_incl_vat", "buyer_id", "seller_id")
 PARTY_NAMES = ("legal_name", "trade_name")
@@ -115,8 +116,14 @@ def order_page(
 def order_for(org: Organization | int | None, number: str, **annotations: Any) -> Order:
     """One order by its number, if the company is its buyer or its seller; `annotations`, values
     read with it in the same query (the order page's section flags, fulfilment.queries)."""
-    # the number is unique: no ORDER BY to build over the joined columns
-    query = orders_for(org).filter(number=number).order_by()
+    # the number is unique: no ORDER BY to build over the joined columns. The terms version's
+    # text and parsed form are left: its policy is compiled once per text (ordering.policy)
+    query = (
+        orders_for(org)
+        .filter(number=number)
+        .order_by()
+        .defer(*(f"terms_version__{name}" for name in TERMS_TEXTS))
+    )
     if annotations:
         query = query.annotate(**annotations)
     order = next(iter(query[:1]), None)

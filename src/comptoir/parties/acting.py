@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from comptoir.parties.backends import READ_WITH_USER
 from comptoir.parties.models import Membership, Organization
 from comptoir.parties.queries import memberships_for
 
@@ -18,7 +19,9 @@ SESSION_KEY = "comptoir_org_id"
 def memberships(request: HttpRequest) -> list[Membership]:
     if not hasattr(request, "_comptoir_memberships"):
         user = request.user if request.user.is_authenticated else None
-        request._comptoir_memberships = list(memberships_for(user))  # type: ignore[attr-defined]
+        read = getattr(user, READ_WITH_USER, None)  # by the sign-in backend, with the user
+        found = read if read is not None else list(memberships_for(user))
+        request._comptoir_memberships = found  # type: ignore[attr-defined]
     return request._comptoir_memberships  # type: ignore[attr-defined]
 
 

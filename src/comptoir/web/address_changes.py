@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comptoir.core.errors import DomainError, PermissionDenied
+from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment import services as fulfilment
 from comptoir.fulfilment.models import AddressChangeRequest, RequestStatus
 from comptoir.ordering import queries
@@ -186,7 +187,7 @@ def panel(membership: Membership, order: Order, *, every: bool = False) -> dict[
     }
     if not (is_open or every):
         return context  # nothing read: the address no longer changes (see the docstring)
-    found = _requests(order)
+    found = _requests(order) if fulfilment_queries.has_rows(order, "address_changes") else []
     pending = next((r for r in found if r.status == RequestStatus.PENDING), None)
     may_request = as_buyer and may_act and is_open and pending is None
     context.update(

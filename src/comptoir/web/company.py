@@ -38,6 +38,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from comptoir.billing.snapshots import printed_address
 from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.parties import backends
 from comptoir.parties import services as parties
 from comptoir.parties.acting import SESSION_KEY
 from comptoir.parties.models import AddressKind, Invitation, Membership, Permission, User
@@ -537,7 +538,7 @@ def _create_login_and_join(request: HttpRequest, invitation: Invitation) -> Http
             membership = parties.invitation_accept(token=invitation.token, user=user)
     except DomainError as error:
         return _invitation_page(request, invitation, [error.message])
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     return _joined(request, membership)
 
 

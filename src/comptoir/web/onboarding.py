@@ -38,6 +38,7 @@ from django.views.decorators.http import require_POST
 from comptoir.core import clock
 from comptoir.core.downloads import attachment_response
 from comptoir.core.errors import DomainError, NotFound
+from comptoir.parties import backends
 from comptoir.parties import services as parties
 from comptoir.parties.acting import SESSION_KEY
 from comptoir.parties.models import (
@@ -367,7 +368,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 _("This company or this e-mail has just been registered. Check and try again."),
             )
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=backends.PATH)
             request.session[SESSION_KEY] = org.pk
             messages.success(
                 request,
