@@ -25,13 +25,14 @@ class MembershipBackend(ModelBackend):
         except (TypeError, ValueError):
             return None
         if not rows:
-            user = super().get_user(user_id)
-        else:
-            user = rows[0].user
-            if not self.user_can_authenticate(user):
-                return None
+            alone = super().get_user(user_id)
+            if alone is not None:
+                setattr(alone, READ_WITH_USER, [])
+            return alone
+        user = rows[0].user
+        if not self.user_can_authenticate(user):
+            return None
         for membership in rows:
             membership.user = user  # one user object, not one per row
-        if user is not None:
-            setattr(user, READ_WITH_USER, rows)
+        setattr(user, READ_WITH_USER, rows)
         return user
