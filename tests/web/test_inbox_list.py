@@ -10,10 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from comptoir.core import clock
 from comptoir.ordering.models import Order
 from comptoir.web import ordering as pages
+from comptoir.web.templatetags.comptoir_format import days_left
 from tests.ordering.conftest import make_buyer, make_shop, place
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,22 @@ def test_the_count_is_written_as_people_read_numbers(client, world, monkeypatch)
     client.cookies["django_language"] = "en"
     english = client.get(reverse("web:inbox"), headers={"accept-language": "en"}).content.decode()
     assert "24,602 orders wait for your answer." in english
+
+
+def test_what_is_left_of_each_deadline_is_counted_on_the_platform_clock(client, world):
+    """O8: the countdown follows the platform's clock (which a demo moves forward), whatever the
+    server's date: on 5 Nov, the orders due on 6, 5 and 4 Nov."""
+    client.force_login(world["shop"].seller_user)
+    with clock.frozen(datetime(2026, 11, 5, 15, 0, tzinfo=clock.PARIS)):
+        html = client.get(reverse("web:inbox")).content.decode()
+    left = re.findall(r'data-testid="days-left">\(([^)]+)\)', html)
+    assert left == ["échéance dépassée", "échéance dépassée", "dernier jour", "1 jour restant"]
+    with clock.frozen(datetime(2026, 11, 2, 9, 0, tzinfo=clock.PARIS)):
+        html = client.get(reverse("web:inbox")).content.decode()
+    left = re.findall(r'data-testid="days-left">\(([^)]+)\)', html)
+    assert left == ["2 jours restants", "2 jours restants", "3 jours restants", "4 jours restants"]
+    with translation.override("en"):
+        assert days_left(date(2026, 11, 4), date(2026, 11, 2)) == "2 days left"
+        assert days_left(date(2026, 11, 4), date(2026, 11, 3)) == "1 day left"
+        assert days_left(date(2026, 11, 4), date(2026, 11, 4)) == "last day"
+        assert days_left(date(2026, 11, 4), date(2026, 11, 5)) == "deadline passed"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.catalog import queries as catalog
+from comptoir.core import clock
 from comptoir.core.errors import DomainError, NotFound
 from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment.models import ReserveKind
@@ -467,7 +468,11 @@ def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The seller's orders to answer, the nearest deadline first (O8)."""
     paginator = Paginator(queries.inbox_list(membership.organization), INBOX_PAGE_SIZE)
     current = paginator.get_page(request.GET.get("page"))
-    return render(request, "web/inbox.html", {"orders": current.object_list, "page": current})
+    return render(
+        request,
+        "web/inbox.html",
+        {"orders": current.object_list, "page": current, "today": clock.today()},
+    )
 
 
 def track(request: HttpRequest) -> HttpResponse:

@@ -1,9 +1,10 @@
 """Formatting filters: money and numbers in the page's language (Babel through core.money)."""
 
+from datetime import date
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from comptoir.core.i18n import format_money_active
 
@@ -15,6 +16,20 @@ def money(amount: Decimal | None) -> str:
     if amount is None:
         return "—"
     return format_money_active(Decimal(amount))
+
+
+@register.filter
+def days_left(due: date | None, today: date) -> str:
+    """What remains of a deadline that ends with the day `due` (inclusive), counted from the
+    platform's `today` (the clock a demo moves forward), not from the server's date."""
+    if due is None:
+        return ""
+    left = (due - today).days
+    if left < 0:
+        return gettext("deadline passed")
+    if left == 0:
+        return gettext("last day")
+    return ngettext("%(n)s day left", "%(n)s days left", left) % {"n": left}
 
 
 @register.filter
