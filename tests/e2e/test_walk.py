@@ -22,7 +22,7 @@ show from the services' own rules (business days, holidays), so the test holds o
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -233,9 +233,13 @@ def test_walk_register_validate_order_two_sellers_refuse_ship_validate_invoice(
             expect(step).to_contain_text("(O8)")
             expect(step).not_to_contain_text(str(clock.today().year))
             continue
-        # the seller's time to answer, as its terms count it (O8, N2): a working day ahead
+        # the seller's time to answer, as its terms count it (O8, N2): its last day a working
+        # day ahead, the deadline the midnight that ends it (a Sunday when the order came on a
+        # Thursday: two working days, Friday and Saturday)
+        last_day = order.acceptance_due_on
+        assert last_day > clock.today() and is_working_day(last_day)
         due = timezone.localtime(order.next_deadline_at, clock.PARIS)
-        assert due.date() > clock.today() and is_working_day(due.date())
+        assert (due.date(), due.hour, due.minute) == (last_day + timedelta(days=1), 0, 0)
         expect(page.get_by_test_id("next-step")).to_contain_text(paris(order.next_deadline_at))
     sellers = {o.seller.trade_name for o in Order.objects.filter(buyer__siren=siren)}
     assert sellers == {MARKETPLACE[0], ELECTRONICS[0]}

@@ -6,9 +6,11 @@ import pytest
 from django.contrib.auth import get_user
 from django.test import RequestFactory
 
+from comptoir.core.errors import PermissionDenied
 from comptoir.parties import backends
 from comptoir.parties.acting import acting_organization, memberships
-from comptoir.parties.models import Membership
+from comptoir.parties.models import Membership, Permission
+from comptoir.parties.permissions import active_membership, require_permission
 from tests.parties.factories import make_operator_user, make_org, make_user
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +74,25 @@ def test_memberships_are_read_again_on_each_request(client):
 
 def test_a_session_id_that_is_not_a_number_signs_nobody_in():
     assert backends.MembershipBackend().get_user("not-a-number") is None
+
+
+def test_permission_checks_of_the_request_use_the_memberships_read(
+    client, django_assert_num_queries
+):
+    """P4: a service checking the signed-in user's right asks nothing more; the same user read
+    elsewhere (a task, a test) is checked against the database."""
+    owner, clerk = make_user(), make_user()
+    org = make_org(buyer=True, owner=owner)
+    other = make_org(buyer=True, owner=make_user())
+    Membership.objects.create(user=clerk, organization=org, permissions=["view_products"])
+    request = _request_of(client, clerk)
+    user = get_user(request)
+    with django_assert_num_queries(0):
+        assert require_permission(user, org, Permission.VIEW_PRODUCTS).organization == org
+        with pytest.raises(PermissionDenied):
+            require_permission(user, org, Permission.PLACE_ORDERS)
+        with pytest.raises(PermissionDenied):
+            require_permission(user, other, Permission.VIEW_PRODUCTS)
+    fresh = type(clerk).objects.get(pk=clerk.pk)
+    with django_assert_num_queries(1):
+        assert active_membership(fresh, org).permissions == ["view_products"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from comptoir.parties.backends import READ_WITH_USER
 from comptoir.parties.models import Membership, Organization
+from comptoir.parties.permissions import READ_WITH_USER
 from comptoir.parties.queries import memberships_for
 
 SESSION_KEY = "comptoir_org_id"

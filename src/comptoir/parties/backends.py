@@ -12,10 +12,10 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from comptoir.parties.permissions import READ_WITH_USER
 from comptoir.parties.queries import memberships_with_user
 
 PATH = "comptoir.parties.backends.MembershipBackend"
-READ_WITH_USER = "_comptoir_memberships"  # the memberships read with the user (parties.acting)
 
 
 class MembershipBackend(ModelBackend):

@@ -16,6 +16,9 @@ from comptoir.parties.models import Membership, OrganizationState, Permission
 if TYPE_CHECKING:
     from comptoir.parties.models import Organization, User
 
+# the user's active memberships, read with the user at the start of a request (parties.backends)
+READ_WITH_USER = "_comptoir_memberships"
+
 
 def active_membership(
     user: User | None, organization: Organization | int | None
@@ -26,6 +29,9 @@ def active_membership(
     if not user.is_active:
         return None
     org_id = organization if isinstance(organization, int) else organization.pk
+    read = getattr(user, READ_WITH_USER, None)
+    if read is not None:  # this request's read: the same rows, not asked again
+        return next((m for m in read if m.organization_id == org_id), None)
     return (
         Membership.objects.select_related("organization")
         .filter(user=user, organization_id=org_id, is_active=True)
