@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.catalog import rules
@@ -328,18 +328,13 @@ class PriceInfo:
     explanation: str
 
 
-def _condition_discount(buyer_id: int | None, at: date) -> Subquery | Value:
-    """The discount of the buyer's customer condition in force on `at` with the seller of the
-    price row's product (C5), read in the prices' query: one row per (seller, buyer)."""
+def _condition(buyer_id: int | None, seller_id: int, at: date) -> CustomerCondition | None:
     if buyer_id is None:
-        return Value(None, output_field=DecimalField())
-    return Subquery(
-        CustomerCondition.objects.filter(
-            seller_id=OuterRef("product__seller_id"), buyer_id=buyer_id, valid_from__lte=at
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=at))
-        .values("discount_percent")[:1]
-    )
+        return None
+    condition = CustomerCondition.objects.filter(seller_id=seller_id, buyer_id=buyer_id).first()
+    if condition is None or not rules.in_force(condition.valid_from, condition.valid_to, at):
+        return None
+    return condition
 
 
 def _selective_brand_ids(products: list[Product]) -> set[int]:
@@ -395,24 +390,26 @@ def prices_for(
     if not products:
         return {}
     # the tariff in force for each product: the latest by validity start, then by id (C3)
-    # with the customer condition's discount (C5) in the same query
-    best: dict[int, tuple[Decimal, int, str, Decimal | None]] = {}
-    for product_id, unit_price, tariff_id, tariff_name, condition_discount in (
+    best: dict[int, tuple[Decimal, int, str]] = {}
+    for product_id, unit_price, tariff_id, tariff_name in (
         TariffPrice.objects.filter(
             product_id__in=[p.pk for p in products], tariff__valid_from__lte=at
         )
         .filter(Q(tariff__valid_to__isnull=True) | Q(tariff__valid_to__gte=at))
-        .annotate(condition_discount=_condition_discount(buyer_id, at))
         .order_by("product_id", "-tariff__valid_from", "-tariff_id")
-        .values_list("product_id", "unit_price", "tariff_id", "tariff__name", "condition_discount")
+        .values_list("product_id", "unit_price", "tariff_id", "tariff__name")
     ):
-        best.setdefault(product_id, (unit_price, tariff_id, tariff_name, condition_discount))
+        best.setdefault(product_id, (unit_price, tariff_id, tariff_name))
+    conditions: dict[int, CustomerCondition | None] = {}
     explanations: dict[tuple[int, Decimal | None], str] = {}  # one sentence per tariff and discount
     result: dict[int, PriceInfo] = {}
     for product in products:
         if product.pk not in best:
             continue
-        unit_price, tariff_id, tariff_name, condition_discount = best[product.pk]
+        unit_price, tariff_id, tariff_name = best[product.pk]
+        if product.seller_id not in conditions:
+            conditions[product.seller_id] = _condition(buyer_id, product.seller_id, at)
+        condition = conditions[product.seller_id]
         vat_rate = Decimal(product.vat_rate)
         if product.prices_include_vat:
             list_excl = rules.excl_vat(unit_price, vat_rate)
@@ -420,8 +417,8 @@ def prices_for(
             list_excl = rules.quantize_unit(unit_price)
         unit_excl = list_excl
         discount = None
-        if condition_discount is not None and condition_discount > 0:
-            discount = condition_discount
+        if condition is not None and condition.discount_percent > 0:
+            discount = condition.discount_percent
             unit_excl = rules.apply_discount(list_excl, discount)
         if (tariff_id, discount) not in explanations:
             explanations[tariff_id, discount] = _price_explanation(tariff_name, at, discount)
