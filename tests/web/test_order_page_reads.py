@@ -6,6 +6,8 @@ was signed with reserves, F4)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptoir.core import clock
@@ -129,3 +131,18 @@ def test_an_address_change_asked_for_is_read_and_shown(client, django_assert_max
     read = [s for s in SECTIONS if any(q["sql"].startswith(s) for q in reads.captured_queries)]
     assert read == ['SELECT "fulfilment_addresschangerequest".']
     assert 'data-testid="address-change-pending"' in page and "3 quai Voltaire" in page
+
+
+def test_the_timeline_reads_who_acted_without_their_password_hash(client):
+    """The timeline names who acted (their e-mail); the events' query leaves the actors'
+    password hashes in the database."""
+    shop = make_shop("marketplace", [("VASE-1", "40.00", 1, 20)])
+    buyer = make_buyer()
+    order = accepted_order(shop, buyer, [("VASE-1", 1)])
+    client.force_login(buyer.user)
+    with CaptureQueriesContext(connection) as reads:
+        page = _page(client, order)
+    events = [q["sql"] for q in reads.captured_queries if 'FROM "ordering_orderevent"' in q["sql"]]
+    assert len(events) == 1 and '"parties_user"."email"' in events[0]
+    assert '"parties_user"."password"' not in events[0]
+    assert shop.seller_user.email in page  # the seller accepted it

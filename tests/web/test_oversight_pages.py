@@ -146,6 +146,9 @@ def test_the_audit_log_pages_without_counting_and_in_a_few_queries(client, opera
         first = client.get(url)
     assert len(first.context["rows"]) == 50
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    # the actors are read for their e-mail, their password hashes left in the database
+    entries = [q["sql"] for q in queries.captured_queries if 'FROM "core_auditentry"' in q["sql"]]
+    assert entries and all('"parties_user"."password"' not in sql for sql in entries)
     assert len(queries.captured_queries) <= 8  # session, user, operator check, page, names, orgs
     older = first.context["older_url"]
     second = client.get(url + older)

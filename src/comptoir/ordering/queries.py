@@ -20,6 +20,7 @@ from comptoir.ledger.models import Account, OpenItem
 from comptoir.ordering.models import (
     Cart,
     Order,
+    OrderEvent,
     OrderLine,
     OrderState,
     OrderWithdrawal,
@@ -136,6 +137,15 @@ def order_lines(order: Order) -> list[OrderLine]:
     """The lines of an order already read for its party, each with `product_kind`, the kind of
     its product, so a page tells a digital delivery (F11) without reading them again."""
     return list(order.lines.annotate(product_kind=F("product__kind")))
+
+
+def order_events(order: Order) -> list[OrderEvent]:
+    """The order's timeline, oldest first, each event with who did it: the actor's e-mail and
+    name, never their password hash."""
+    return list(order.events.select_related("actor").defer(*ACTOR_UNSHOWN))
+
+
+ACTOR_UNSHOWN = ("actor__password", "actor__last_login", "actor__date_joined")
 
 
 def order_by_idempotency_key(buyer: Organization | int | None, key: str) -> Order | None:

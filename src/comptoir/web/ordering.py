@@ -365,7 +365,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
         {
             "order": order,
             "lines": lines,
-            "events": list(order.events.select_related("actor")),
+            "events": queries.order_events(order),
             "next_step": queries.next_step(order),
             "as_seller": order.seller_id == org.pk,
             "as_buyer": order.buyer_id == org.pk,
