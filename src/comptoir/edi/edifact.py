@@ -21,6 +21,11 @@ from pydifact.parser import Parser
 from pydifact.segments import Segment
 from pydifact.serializer import Serializer
 
+# pydifact warns of every segment of the service directory it holds no definition for (UNS,
+# UNT…): nothing to act on. Ignored once for the process: `warnings.catch_warnings` is not
+# thread-safe, and two threads issuing messages at once lost each other's filter.
+warnings.filterwarnings("ignore", category=MissingImplementationWarning)
+
 RULE = "O14"
 #: The service characters written in every issued interchange: ':' '+' '.' '?' ' ' "'"
 OUT_CHARACTERS = ":+.? '"
@@ -97,9 +102,7 @@ def digest(text: str) -> str:
 
 def _segments(text: str) -> tuple[list[Segment], Characters, bool]:
     parser = Parser()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MissingImplementationWarning)
-        segments = list(parser.parse(text.strip().lstrip("\ufeff")))
+    segments = list(parser.parse(text.strip().lstrip("\ufeff")))
     characters = Characters()
     has_una = bool(segments) and segments[0].tag == "UNA"
     if has_una:
