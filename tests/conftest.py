@@ -35,6 +35,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _verify_compiled_reads(settings):
+    """Every compiled read (core.compiled) is checked against its ordinary queryset."""
+    settings.COMPTOIR_VERIFY_COMPILED_READS = True
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts and ends in the default language: a page fetched through the test
     client leaves the language it was served in active in the thread (LocaleMiddleware), so a

@@ -131,6 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 AUTH_USER_MODEL = "parties.User"
+SESSION_ENGINE = "comptoir.parties.sessions"  # Django's database sessions, read compiled
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "comptoir.parties.backends.MembershipBackend",  # Django's, with the memberships read
@@ -222,6 +223,8 @@ LOGGING = {
 }
 
 # Card payments (PT1): "local" accepts every card (development); "psp" calls the operator's PSP.
+# each compiled read (core.compiled) also built the ordinary way and compared: development, tests
+COMPTOIR_VERIFY_COMPILED_READS = DEBUG or os.environ.get("COMPTOIR_VERIFY_COMPILED_READS") == "1"
 COMPTOIR_PAYMENT_PROVIDER = os.environ.get("COMPTOIR_PAYMENT_PROVIDER", "local")
 COMPTOIR_PSP_URL = os.environ.get("COMPTOIR_PSP_URL", "")
 COMPTOIR_PSP_KEY = os.environ.get("COMPTOIR_PSP_KEY", "")

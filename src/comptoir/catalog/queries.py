@@ -27,6 +27,7 @@ from comptoir.catalog.models import (
     StockLevel,
     TariffPrice,
 )
+from comptoir.core.compiled import CompiledRead
 from comptoir.core.cursors import decode_cursor, encode_cursor
 from comptoir.core.errors import NotFound
 from comptoir.core.i18n import format_rate_active
@@ -72,8 +73,11 @@ def _hidden_brands(actor_org: Organization | None, seller_id: int) -> QuerySet[B
     first page stays an index range scan). None when the actor sees every brand."""
     if _is_operator_org(actor_org) or _org_id(actor_org) == seller_id:
         return None
+    return _brands_hidden_from(_org_id(actor_org), seller_id)
+
+
+def _brands_hidden_from(buyer_id: int | None, seller_id: int) -> QuerySet[Brand]:
     hidden = Brand.objects.filter(seller_id=seller_id, selective=True)
-    buyer_id = _org_id(actor_org)
     if buyer_id is not None:
         approved = BrandApproval.objects.filter(buyer_id=buyer_id, revoked_at__isnull=True)
         hidden = hidden.exclude(pk__in=approved.values("brand_id"))
@@ -93,14 +97,25 @@ def visible_sellers(actor_org: Organization | None = None) -> QuerySet[Organizat
 
 def seller_for(actor_org: Organization | None, seller_id: int) -> Organization:
     """A seller the actor may browse; NotFound otherwise."""
-    seller = Organization.objects.filter(pk=seller_id, is_seller=True).first()
-    if seller is None:
+    try:
+        found = _SELLER(seller_id=int(seller_id))
+    except (TypeError, ValueError):
+        found = []
+    if not found:
         raise NotFound(_("Seller"))
+    seller = found[0]
     if seller.state != OrganizationState.ACTIVE and not (
         _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
     ):
         raise NotFound(_("Seller"))
     return seller
+
+
+# read on every catalog page: its SQL built once (core.compiled)
+_SELLER = CompiledRead(
+    lambda seller_id: Organization.objects.filter(pk=seller_id, is_seller=True)[:1],
+    seller_id=int,
+)
 
 
 def seller_visible(actor_org: Organization | None, seller: Organization | int) -> Organization:
@@ -173,18 +188,46 @@ def products_for_seller(
     subquery rather than a join, so the first page stays an index range scan.
     """
     seller = seller_visible(actor_org, seller)
-    qs = Product.objects.filter(seller_id=seller.pk)
-    own_or_operator = _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk
-    if not own_or_operator:
-        # `is_active__in=[True]` renders `is_active IN (1)`, an equality SQLite can match against
-        # the index; the bare boolean `is_active` that `is_active=True` renders is not. A removed
-        # product is also inactive (product_remove), so `removed_at` needs no test here.
-        qs = qs.filter(is_active__in=[True])
-        hidden = _hidden_brands(actor_org, seller.pk)
-        if hidden is not None:
-            qs = qs.exclude(brand_id__in=hidden)
+    if _is_operator_org(actor_org) or _org_id(actor_org) == seller.pk:
+        qs = Product.objects.filter(seller_id=seller.pk)
+    else:
+        qs = _offered_products(seller.pk, _hidden_brands(actor_org, seller.pk))
     qs = _search(qs, search)
     return qs.select_related("brand", "stock").order_by("sort_title", "id")
+
+
+def _offered_products(seller_id: int, hidden: QuerySet[Brand] | None) -> QuerySet[Product]:
+    """The seller's products offered to others than itself and the operator: active, without the
+    brands `hidden` from the viewer (C2)."""
+    # `is_active__in=[True]` renders `is_active IN (1)`, an equality SQLite can match against
+    # the index; the bare boolean `is_active` that `is_active=True` renders is not. A removed
+    # product is also inactive (product_remove), so `removed_at` needs no test here.
+    qs = Product.objects.filter(seller_id=seller_id, is_active__in=[True])
+    return qs if hidden is None else qs.exclude(brand_id__in=hidden)
+
+
+def _buyer_page(seller_id: int, buyer_id: int, after: tuple[str, int] | None) -> QuerySet[Product]:
+    """A page of the list a signed-in buyer browses, the read `product_page` compiles."""
+    qs = _offered_products(seller_id, _brands_hidden_from(buyer_id, seller_id))
+    if after is not None:
+        title, pk = after
+        qs = qs.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=pk))
+    return qs.select_related("brand").order_by("sort_title", "id")[: PAGE_SIZE + 1]
+
+
+# the pages every buyer walks, their SQL built once (core.compiled)
+_BUYER_FIRST_PAGE = CompiledRead(
+    lambda seller_id, buyer_id: _buyer_page(seller_id, buyer_id, None),
+    seller_id=int,
+    buyer_id=int,
+)
+_BUYER_NEXT_PAGE = CompiledRead(
+    lambda seller_id, buyer_id, title, pk: _buyer_page(seller_id, buyer_id, (title, pk)),
+    seller_id=int,
+    buyer_id=int,
+    title=str,
+    pk=int,
+)
 
 
 def product_for(
@@ -263,10 +306,19 @@ def product_page(
     costliest query on a large catalog); a first page that holds every product is not counted.
     The total is counted up to `count_cap` (`total_is_capped` past it). The rows come with their
     brand, not their stock, which a list does not show."""
+    seller = seller_visible(actor_org, seller)
     qs = products_for_seller(actor_org, seller, search).select_related(None).select_related("brand")
     searching = bool((search or "").strip())
     key = _decode_cursor(after) if after else None
     page_qs = qs
+    buyer_id = _org_id(actor_org)
+    compiled = (
+        not searching
+        and limit == PAGE_SIZE
+        and buyer_id is not None
+        and buyer_id != seller.pk  # a buyer's list, not the seller's own nor the operator's
+        and not _is_operator_org(actor_org)
+    )
     if key is not None:
         title, pk = key
         page_qs = qs.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=pk))
@@ -283,6 +335,10 @@ def product_page(
         ids = found[: limit + 1]
         by_id = qs.model.objects.select_related("brand").in_bulk(ids)
         items = [by_id[pk] for pk in ids]
+    elif compiled and key is None:
+        items = _BUYER_FIRST_PAGE(seller_id=seller.pk, buyer_id=buyer_id)
+    elif compiled and key is not None:
+        items = _BUYER_NEXT_PAGE(seller_id=seller.pk, buyer_id=buyer_id, title=key[0], pk=key[1])
     else:
         items = list(page_qs[: limit + 1])
     total, capped = -1, False
@@ -331,10 +387,19 @@ class PriceInfo:
 def _condition(buyer_id: int | None, seller_id: int, at: date) -> CustomerCondition | None:
     if buyer_id is None:
         return None
-    condition = CustomerCondition.objects.filter(seller_id=seller_id, buyer_id=buyer_id).first()
-    if condition is None or not rules.in_force(condition.valid_from, condition.valid_to, at):
+    found = _CONDITION(seller_id=seller_id, buyer_id=buyer_id)
+    if not found or not rules.in_force(found[0].valid_from, found[0].valid_to, at):
         return None
-    return condition
+    return found[0]
+
+
+_CONDITION = CompiledRead(
+    lambda seller_id, buyer_id: CustomerCondition.objects.filter(
+        seller_id=seller_id, buyer_id=buyer_id
+    )[:1],
+    seller_id=int,
+    buyer_id=int,
+)
 
 
 def _selective_brand_ids(products: list[Product]) -> set[int]:

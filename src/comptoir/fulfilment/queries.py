@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.billing.models import Invoice
+from comptoir.core.compiled import CompiledRead
 from comptoir.core.errors import NotFound
 from comptoir.fulfilment.models import (
     AddressChangeRequest,
@@ -28,7 +29,7 @@ from comptoir.fulfilment.models import (
 from comptoir.fulfilment.services.standalone import waiting_for
 from comptoir.ordering.models import Order, SubstitutionProposal
 from comptoir.ordering.policy import ordering_policy
-from comptoir.ordering.queries import order_for
+from comptoir.ordering.queries import found_order, order_by_number
 from comptoir.parties.models import Organization
 from comptoir.terms.schema.fulfilment import ReturnableItem
 
@@ -111,19 +112,28 @@ def order_for_page(org: Organization | int | None, number: str) -> Order:
     have rows: `has_contestation` (F4), `has_substitutions` (C6), `has_deposits` (F10),
     `has_charges` (F7) and `has_address_changes` (F6). The reads skip a section `has_rows` says
     is empty; an order read otherwise has no flags, and they read as before."""
+    org_id = _org_id(org)
+    return found_order([] if org_id is None else _ORDER_PAGE(org_id=org_id, number=number))
 
-    def rows(model: type) -> Exists:
-        return Exists(model.objects.filter(order=OuterRef("pk")))
 
-    return order_for(
-        org,
+def _rows(model: type) -> Exists:
+    return Exists(model.objects.filter(order=OuterRef("pk")))
+
+
+# the page's first read, its SQL built once (core.compiled)
+_ORDER_PAGE = CompiledRead(
+    lambda org_id, number: order_by_number(
+        org_id,
         number,
-        has_contestation=rows(Contestation),
-        has_substitutions=rows(SubstitutionProposal),
-        has_deposits=rows(PackagingDeposit),
-        has_charges=rows(Charge),
-        has_address_changes=rows(AddressChangeRequest),
-    )
+        has_contestation=_rows(Contestation),
+        has_substitutions=_rows(SubstitutionProposal),
+        has_deposits=_rows(PackagingDeposit),
+        has_charges=_rows(Charge),
+        has_address_changes=_rows(AddressChangeRequest),
+    ),
+    org_id=int,
+    number=str,
+)
 
 
 def has_rows(order: Order, section: str) -> bool:

@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.core.compiled import CompiledRead
 from comptoir.core.cursors import decode_cursor, encode_cursor
 from comptoir.core.errors import NotFound
 from comptoir.ledger.models import Account, OpenItem
@@ -116,36 +117,66 @@ def order_page(
 
 def order_for(org: Organization | int | None, number: str, **annotations: Any) -> Order:
     """One order by its number, if the company is its buyer or its seller; `annotations`, values
-    read with it in the same query (the order page's section flags, fulfilment.queries)."""
+    read with it in the same query."""
+    return found_order(list(order_by_number(_org_id(org), number, **annotations)))
+
+
+def order_by_number(org_id: int | None, number: str, **annotations: Any) -> QuerySet[Order]:
+    """The read of `order_for`, at most one row (fulfilment.queries compiles it for the order
+    page, with its section flags)."""
     # the number is unique: no ORDER BY to build over the joined columns. The terms version's
     # text and parsed form are left: its policy is compiled once per text (ordering.policy)
     query = (
-        orders_for(org)
+        orders_for(org_id)
         .filter(number=number)
         .order_by()
         .defer(*(f"terms_version__{name}" for name in TERMS_TEXTS))
     )
     if annotations:
         query = query.annotate(**annotations)
-    order = next(iter(query[:1]), None)
-    if order is None:
+    return query[:1]
+
+
+def found_order(rows: list[Order]) -> Order:
+    """The order an `order_by_number` read found; NotFound without one."""
+    if not rows:
         raise NotFound(gettext("Order"), field="number")
-    return order
+    return rows[0]
 
 
 def order_lines(order: Order) -> list[OrderLine]:
     """The lines of an order already read for its party, each with `product_kind`, the kind of
     its product, so a page tells a digital delivery (F11) without reading them again."""
-    return list(order.lines.annotate(product_kind=F("product__kind")))
+    lines = _ORDER_LINES(order_id=order.pk)
+    for line in lines:
+        line.order = order
+    return lines
 
 
 def order_events(order: Order) -> list[OrderEvent]:
     """The order's timeline, oldest first, each event with who did it: the actor's e-mail and
     name, never their password hash."""
-    return list(order.events.select_related("actor").defer(*ACTOR_UNSHOWN))
+    events = _ORDER_EVENTS(order_id=order.pk)
+    for event in events:
+        event.order = order
+    return events
 
 
 ACTOR_UNSHOWN = ("actor__password", "actor__last_login", "actor__date_joined")
+
+# the order page's reads, their SQL built once (core.compiled)
+_ORDER_LINES = CompiledRead(
+    lambda order_id: OrderLine.objects.filter(order_id=order_id).annotate(
+        product_kind=F("product__kind")
+    ),
+    order_id=int,
+)
+_ORDER_EVENTS = CompiledRead(
+    lambda order_id: (
+        OrderEvent.objects.filter(order_id=order_id).select_related("actor").defer(*ACTOR_UNSHOWN)
+    ),
+    order_id=int,
+)
 
 
 def order_by_idempotency_key(buyer: Organization | int | None, key: str) -> Order | None:

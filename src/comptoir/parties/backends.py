@@ -21,7 +21,7 @@ PATH = "comptoir.parties.backends.MembershipBackend"
 class MembershipBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         try:
-            rows = list(memberships_with_user(int(user_id)))
+            rows = memberships_with_user(int(user_id))
         except (TypeError, ValueError):
             return None
         if not rows:

@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from comptoir.core import clock
+from comptoir.core.compiled import CompiledRead
 from comptoir.core.errors import NotFound
 from comptoir.core.sorting import sort_key
 from comptoir.parties import rules
@@ -43,10 +44,15 @@ def memberships_for(user: User | None) -> QuerySet[Membership]:
     return _active_memberships(user.pk)
 
 
-def memberships_with_user(user_id: int) -> QuerySet[Membership]:
+def memberships_with_user(user_id: int) -> list[Membership]:
     """`memberships_for` by the user's id, each read with the user: what a signed-in request
     needs first, in one query (parties.backends). The caller checks that the user is active."""
-    return _active_memberships(user_id).select_related("user")
+    return _MEMBERSHIPS_WITH_USER(user_id=user_id)
+
+
+_MEMBERSHIPS_WITH_USER = CompiledRead(
+    lambda user_id: _active_memberships(user_id).select_related("user"), user_id=int
+)
 
 
 def _active_memberships(user_id: int) -> QuerySet[Membership]:
