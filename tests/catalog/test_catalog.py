@@ -186,6 +186,27 @@ def test_keyset_pages(world):
     assert seen == expected and len(seen) == 8
 
 
+def test_a_buyers_full_pages_are_the_visible_products_in_order(world):
+    """A signed-in buyer's pages of PAGE_SIZE run compiled reads (core.compiled): each viewer
+    walks exactly the products it may see (C2), ties on the title broken by id."""
+    user, seller = world["seller_user"], world["seller"]
+    for i in range(queries.PAGE_SIZE + 7):
+        brand = world["selective"] if i % 5 == 0 else None
+        services.product_create(
+            actor=user, seller=seller, sku=f"T-{i:03}", title=f"Tube {i % 3}", brand=brand
+        )
+    for viewer in (world["approved"], world["other"], seller):
+        seen, page = [], queries.product_page(viewer, seller)
+        while True:
+            seen.extend(p.sku for p in page.items)
+            if page.next_cursor is None:
+                break
+            page = queries.product_page(viewer, seller, after=page.next_cursor)
+        assert seen == [p.sku for p in queries.products_for_seller(viewer, seller)]
+    assert len(seen) == queries.PAGE_SIZE + 7 + 3  # the seller's own list: inactive ones too
+    assert queries._BUYER_NEXT_PAGE._built is not None  # the buyers' pages were compiled
+
+
 def test_product_list_query_count(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         page = queries.product_page(world["approved"], world["seller"])

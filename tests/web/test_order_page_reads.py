@@ -81,6 +81,7 @@ SECTIONS = (  # a read of the section's rows (the order's own query only asks EX
     'SELECT "fulfilment_packagingdeposit".',  # F10
     'SELECT "fulfilment_charge".',  # F7
     'SELECT "fulfilment_addresschangerequest".',  # F6
+    'SELECT "fulfilment_shipment".',  # F2
 )
 
 
@@ -88,8 +89,8 @@ def test_sections_without_rows_are_not_read_and_those_with_rows_are(
     client, django_assert_max_num_queries
 ):
     """The order is read with which of its sections have rows (`order_for_page`): an accepted
-    order's page reads none of the five, a delivered order's reads its contestation (F4) and
-    shows its deadline; five queries fewer than reading each section."""
+    order's page reads none of the six, a delivered order's reads its shipments (F2) and its
+    contestation (F4) and shows its deadline; six queries fewer than reading each section."""
     shop = make_shop("marketplace", [("VASE-1", "40.00", 1, 20)])
     buyer = make_buyer()
     open_order = accepted_order(shop, buyer, [("VASE-1", 1)])
@@ -103,8 +104,9 @@ def test_sections_without_rows_are_not_read_and_those_with_rows_are(
     with django_assert_max_num_queries(20) as reads:
         page = _page(client, done)
     read = [s for s in SECTIONS if any(q["sql"].startswith(s) for q in reads.captured_queries)]
-    assert read == ['SELECT "fulfilment_contestation".']
-    assert 'data-testid="contestation"' in page and 'data-testid="contest-until"' in page
+    assert read == ['SELECT "fulfilment_contestation".', 'SELECT "fulfilment_shipment".']
+    assert 'data-testid="contestation"' in page and 'data-testid="shipments"' in page
+    assert 'data-testid="contest-until"' in page
 
 
 def test_an_address_change_asked_for_is_read_and_shown(client, django_assert_max_num_queries):

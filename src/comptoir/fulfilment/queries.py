@@ -59,9 +59,12 @@ def _party_order(org: Organization | int | None, order: Order | int) -> Order:
 
 def shipments_for(org: Organization | int | None, order: Order | int) -> QuerySet[Shipment]:
     """The order's shipments with their lines and parcels, for its buyer or seller."""
-    found = _party_order(org, order)
+    return _shipments(_party_order(org, order).pk)
+
+
+def _shipments(order_id: int) -> QuerySet[Shipment]:
     return (
-        Shipment.objects.filter(order=found)
+        Shipment.objects.filter(order_id=order_id)
         .select_related("delivery", "refusal")
         .prefetch_related(
             # the lines are ordered by their order line's position: the join is there already
@@ -70,6 +73,21 @@ def shipments_for(org: Organization | int | None, order: Order | int) -> QuerySe
             "delivery__reserves",
         )
     )
+
+
+def shipments_for_page(org: Organization | int | None, order: Order) -> list[Shipment]:
+    """`shipments_for` of an order read by `order_for_page`: none read when its flag says it has
+    none, the rest with their SQL built once (core.compiled)."""
+    found = _party_order(org, order)
+    if not has_rows(found, "shipments"):
+        return []
+    shipments = _SHIPMENTS(order_id=found.pk)
+    for shipment in shipments:
+        shipment.order = found
+    return shipments
+
+
+_SHIPMENTS = CompiledRead(_shipments, order_id=int)
 
 
 def collection_notice_for(
@@ -110,8 +128,9 @@ def claim_for(org: Organization | int | None, claim_id: int) -> Claim:
 def order_for_page(org: Organization | int | None, number: str) -> Order:
     """`ordering.queries.order_for`, telling in the same query which of the order page's sections
     have rows: `has_contestation` (F4), `has_substitutions` (C6), `has_deposits` (F10),
-    `has_charges` (F7) and `has_address_changes` (F6). The reads skip a section `has_rows` says
-    is empty; an order read otherwise has no flags, and they read as before."""
+    `has_charges` (F7), `has_address_changes` (F6) and `has_shipments` (F2). The reads skip a
+    section `has_rows` says is empty; an order read otherwise has no flags, and they read as
+    before."""
     org_id = _org_id(org)
     return found_order([] if org_id is None else _ORDER_PAGE(org_id=org_id, number=number))
 
@@ -130,6 +149,7 @@ _ORDER_PAGE = CompiledRead(
         has_deposits=_rows(PackagingDeposit),
         has_charges=_rows(Charge),
         has_address_changes=_rows(AddressChangeRequest),
+        has_shipments=_rows(Shipment),
     ),
     org_id=int,
     number=str,
@@ -292,12 +312,16 @@ def packaging_for(org: Organization | int | None, order: Order | int) -> Packagi
         )
         for deposit in deposits
     ]
-    returns = list(
-        PackagingReturn.objects.filter(
-            buyer_id=found.buyer_id,
-            seller_id=found.seller_id,
-            item_name__in={d.item_name for d in deposits},
+    returns = (
+        list(
+            PackagingReturn.objects.filter(
+                buyer_id=found.buyer_id,
+                seller_id=found.seller_id,
+                item_name__in={d.item_name for d in deposits},
+            )
         )
+        if deposits
+        else []  # returns count against deposits: none without them
     )
     return Packaging(
         items=list(terms.items) if terms is not None else [],

@@ -373,7 +373,7 @@ def order_detail(request: HttpRequest, membership: Membership, number: str) -> H
             "may_see_invoice": Permission.VIEW_INVOICES in membership.effective_permissions,
             # P4: an employee without "see prices" follows the order without its amounts
             "show_prices": Permission.VIEW_PRICES in membership.effective_permissions,
-            "shipments": list(fulfilment_queries.shipments_for(org, order)),
+            "shipments": fulfilment_queries.shipments_for_page(org, order),
             "contestation": fulfilment_queries.contestation_for(org, order),
             "reserve_kinds": ReserveKind.choices,
             "substitutions": panel(membership, order),
