@@ -4,6 +4,7 @@ rows as the ordinary queryset."""
 from __future__ import annotations
 
 import threading
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -158,3 +159,22 @@ def test_a_read_the_stand_ins_empty_is_refused():
     )
     with pytest.raises(TypeError, match="stand-in"):
         read(pk=1)
+
+
+def test_dates_reach_the_sql_in_their_databases_form():
+    """A date is a parameter in the form its database takes (a string on SQLite)."""
+    first, second = make_org(buyer=True), make_org(buyer=True)
+    Organization.objects.filter(pk=second.pk).update(
+        created_at=first.created_at + timedelta(days=3)
+    )
+    read = CompiledRead(
+        lambda day: Organization.objects.filter(
+            pk__in=[first.pk, second.pk], created_at__date__lte=day
+        ).order_by("pk"),
+        day=date,
+    )
+    day = first.created_at.date()
+    assert read(day=day) == [first]
+    assert read(day=day + timedelta(days=5)) == [first, second]
+    with pytest.raises(TypeError):
+        read(day=first.created_at)  # a datetime is not a date here

@@ -9,13 +9,14 @@ and where each value lands among its parameters, and then runs that SQL with eac
 The rows are loaded by Django's own iterables: model instances, `select_related` objects,
 annotations and `values_list` tuples come out as from the ordinary queryset.
 
-Only for reads whose shape does not depend on the values: each value is an int or a str that
-reaches the SQL as a parameter unchanged (`pk=`, `number=`, not `icontains=`), and the build
-function does not branch on it. A value that does not reach the parameters is refused when the
-read is first built. Integers outside the 32-bit range, which Django answers without asking the
-database, are read the ordinary way; small-integer columns are not for compiled reads. With
-`settings.COMPTOIR_VERIFY_COMPILED_READS` (development and the test suite), every call also builds
-the queryset the ordinary way and checks that the SQL and parameters are the same.
+Only for reads whose shape does not depend on the values: each value is an int, a str or a date
+that reaches the SQL as a parameter unchanged, a date in the form its database takes (`pk=`,
+`number=`, `__lte=`, not `icontains=`), and the build function does not branch on it. A value
+that does not reach the parameters is refused when the read is first built. Integers outside
+the 32-bit range, which Django answers without asking the database, are read the ordinary way;
+small-integer columns are not for compiled reads. With `settings.COMPTOIR_VERIFY_COMPILED_READS`
+(development and the test suite), every call also builds the queryset the ordinary way and checks
+that the SQL and parameters are the same.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -31,7 +33,7 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 
 M = TypeVar("M", bound=Model)
-KINDS: tuple[type, ...] = (int, str)
+KINDS: tuple[type, ...] = (int, str, date)
 INT_RANGE = (-(2**31), 2**31 - 1)  # what an integer column holds on every database
 
 
@@ -41,7 +43,8 @@ class _Built:
     compiler: Any  # Django's SQLCompiler, set up by its as_sql()
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, str], ...]  # (position among the parameters, value's name)
+    # (position among the parameters, value's name, whether the database's form of a date)
+    slots: tuple[tuple[int, str, bool], ...]
 
 
 class CompiledRead(Generic[M]):
@@ -50,7 +53,9 @@ class CompiledRead(Generic[M]):
     def __init__(self, build: Callable[..., QuerySet[M]], **kinds: type) -> None:
         for name, kind in kinds.items():
             if kind not in KINDS:
-                raise TypeError(f"{name}: a compiled read takes int or str values, not {kind}")
+                raise TypeError(
+                    f"{name}: a compiled read takes int, str or date values, not {kind}"
+                )
         self._build = build
         self._kinds = kinds
         self._built: _Built | None = None
@@ -78,11 +83,13 @@ class CompiledRead(Generic[M]):
         if built is None:
             built = self._built = self._compile(self._build(**self._stand_ins()))
         alias = built.queryset.db
+        connection = connections[alias]  # this thread's
         params = list(built.params)
-        for position, name in built.slots:
-            params[position] = values[name]
+        for position, name, adapted in built.slots:
+            value = values[name]
+            params[position] = connection.ops.adapt_datefield_value(value) if adapted else value
         compiler = copy.copy(built.compiler)
-        compiler.connection = connections[alias]  # this thread's connection
+        compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (built.sql, tuple(params))
         queryset = built.queryset._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
@@ -91,10 +98,15 @@ class CompiledRead(Generic[M]):
     def _stand_ins(self) -> dict[str, Any]:
         """Values no real call passes, one per name, so that each can be found among the
         parameters."""
-        return {
-            name: 2_000_000_001 + i if kind is int else f"\x1fcompiled-read-{i}\x1f"
-            for i, (name, kind) in enumerate(self._kinds.items())
-        }
+        stand_ins: dict[str, Any] = {}
+        for i, (name, kind) in enumerate(self._kinds.items()):
+            if kind is int:
+                stand_ins[name] = 2_000_000_001 + i
+            elif kind is str:
+                stand_ins[name] = f"\x1fcompiled-read-{i}\x1f"
+            else:
+                stand_ins[name] = date(1901, 2, 3) + timedelta(days=i)
+        return stand_ins
 
     def _compile(self, template: QuerySet[M]) -> _Built:
         compiler = template.query.get_compiler(using=template.db)
@@ -103,16 +115,18 @@ class CompiledRead(Generic[M]):
         except (EmptyResultSet, FullResultSet) as error:
             raise TypeError(f"a stand-in value decided the SQL ({error!r})") from error
         stand_ins = self._stand_ins()
-        slots = tuple(
-            (position, name)
-            for position, param in enumerate(params)
-            for name, stand_in in stand_ins.items()
-            if type(param) is type(stand_in) and param == stand_in
-        )
-        missing = set(stand_ins) - {name for _, name in slots}
+        ops = connections[template.db].ops
+        slots = []
+        for position, param in enumerate(params):
+            for name, stand_in in stand_ins.items():
+                if type(param) is type(stand_in) and param == stand_in:
+                    slots.append((position, name, False))
+                elif type(stand_in) is date and param == ops.adapt_datefield_value(stand_in):
+                    slots.append((position, name, True))  # a date as the database takes it
+        missing = set(stand_ins) - {name for _, name, _ in slots}
         if missing:
             raise TypeError(f"values that do not reach the SQL as parameters: {sorted(missing)}")
-        return _Built(template, compiler, sql, tuple(params), slots)
+        return _Built(template, compiler, sql, tuple(params), tuple(slots))
 
     def _verify(self, values: dict[str, Any], queryset: QuerySet[M]) -> None:
         ordinary = self._build(**values)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comptoir.core import clock
+from comptoir.core.compiled import CompiledRead
 from comptoir.core.errors import NotFound
 from comptoir.parties.models import Organization
 from comptoir.terms.loader import validate_terms
@@ -28,18 +29,25 @@ def _day(at: date | datetime | None) -> date:
     return at
 
 
-def terms_in_force(seller: Organization, at: date | datetime | None = None) -> TermsVersion | None:
+def terms_in_force(
+    seller: Organization | int, at: date | datetime | None = None
+) -> TermsVersion | None:
     """The published version governing an order ``seller`` receives at ``at`` (default now):
     the one with the latest ``effective_from`` on or before that day (Paris), the highest version
     number breaking a tie (N3). None when the seller has no version in force yet."""
-    day = _day(at)
-    return (
-        TermsVersion.objects.filter(
-            seller=seller, status=TermsStatus.PUBLISHED, effective_from__lte=day
-        )
-        .order_by("-effective_from", "-version")
-        .first()
-    )
+    seller_id = seller if isinstance(seller, int) else seller.pk
+    found = _IN_FORCE(seller_id=seller_id, day=_day(at))
+    return found[0] if found else None
+
+
+# read by every quote and checkout: its SQL built once (core.compiled)
+_IN_FORCE = CompiledRead(
+    lambda seller_id, day: TermsVersion.objects.filter(
+        seller_id=seller_id, status=TermsStatus.PUBLISHED, effective_from__lte=day
+    ).order_by("-effective_from", "-version")[:1],
+    seller_id=int,
+    day=date,
+)
 
 
 def terms_in_force_or_404(seller: Organization, at: date | datetime | None = None) -> TermsVersion:
