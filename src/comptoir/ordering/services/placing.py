@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.catalog import queries as catalog
 from comptoir.core import clock
+from comptoir.core.compiled import CompiledRead
 from comptoir.core.errors import DomainError
 from comptoir.ordering.models import Cart, CartLine, Order, OrderLine, OrderState
 from comptoir.ordering.notes import Note, both
@@ -107,10 +108,21 @@ def _check_key(key: str) -> None:
         )
 
 
+# asked by every placing (its idempotency key): its SQL built once (core.compiled)
+_BY_KEY = CompiledRead(
+    lambda buyer_id, key: Order.objects.filter(buyer_id=buyer_id, idempotency_key=key).order_by(
+        "pk"
+    )[:1],
+    buyer_id=int,
+    key=str,
+)
+
+
 def _replay(buyer: Organization, key: str, fingerprint: str) -> Order | None:
-    existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
-    if existing is None:
+    found = _BY_KEY(buyer_id=buyer.pk, key=key)
+    if not found:
         return None
+    existing = found[0]
     if existing.request_hash != fingerprint:
         raise DomainError(
             "idempotency_key_reused",
