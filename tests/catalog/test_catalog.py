@@ -238,6 +238,29 @@ def priced(world):
     return world
 
 
+@pytest.mark.parametrize("day", [date(2025, 12, 31), date(2026, 6, 1), date(2027, 3, 1)])
+def test_a_pages_prices_read_compiled_are_the_ordinary_reads(priced, day):
+    """Up to a page of products, the tariff prices come from a compiled read padded with ids no
+    product has (C3); more than a page, or odd ids, take the ordinary read: the same rows."""
+    user, seller = priced["seller_user"], priced["seller"]
+    extra = [
+        services.product_create(actor=user, seller=seller, sku=f"X-{i:03}", title=f"Pot {i}").pk
+        for i in range(queries.PAGE_SIZE + 2)
+    ]
+    services.tariff_create(
+        actor=user,
+        seller=seller,
+        name="Tarif pots",
+        valid_from=date(2026, 3, 1),
+        prices={pk: Decimal("2.50") for pk in extra},
+    )
+    known = [priced["essential"].pk, priced["prestige"].pk, priced["hidden"].pk]
+    for ids in (known, known + known, extra[:3] + known, extra, [0, *known]):
+        expected = list(queries._tariff_price_rows(ids, day))
+        assert queries._tariff_prices(ids, day) == expected
+    assert queries._PAGE_PRICES._built is not None
+
+
 def test_price_is_the_tariff_in_force_on_the_date(priced):
     buyer, product = priced["approved"], priced["essential"]
     assert queries.price_for(buyer=buyer, product=product, at=date(2025, 12, 31)) is None

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -456,13 +456,8 @@ def prices_for(
         return {}
     # the tariff in force for each product: the latest by validity start, then by id (C3)
     best: dict[int, tuple[Decimal, int, str]] = {}
-    for product_id, unit_price, tariff_id, tariff_name in (
-        TariffPrice.objects.filter(
-            product_id__in=[p.pk for p in products], tariff__valid_from__lte=at
-        )
-        .filter(Q(tariff__valid_to__isnull=True) | Q(tariff__valid_to__gte=at))
-        .order_by("product_id", "-tariff__valid_from", "-tariff_id")
-        .values_list("product_id", "unit_price", "tariff_id", "tariff__name")
+    for product_id, unit_price, tariff_id, tariff_name in _tariff_prices(
+        [p.pk for p in products], at
     ):
         best.setdefault(product_id, (unit_price, tariff_id, tariff_name))
     conditions: dict[int, CustomerCondition | None] = {}
@@ -505,6 +500,34 @@ def prices_for(
             explanation=explanations[tariff_id, discount],
         )
     return result
+
+
+def _tariff_price_rows(product_ids: list[int], at: date) -> QuerySet[TariffPrice]:
+    """The products' prices in the tariffs in force on `at`, the one in force first (C3)."""
+    return (
+        TariffPrice.objects.filter(product_id__in=product_ids, tariff__valid_from__lte=at)
+        .filter(Q(tariff__valid_to__isnull=True) | Q(tariff__valid_to__gte=at))
+        .order_by("product_id", "-tariff__valid_from", "-tariff_id")
+        .values_list("product_id", "unit_price", "tariff_id", "tariff__name")
+    )
+
+
+def _tariff_prices(product_ids: list[int], at: date) -> list[Any]:
+    """`_tariff_price_rows`; up to a page of products through a compiled read, the list padded
+    with ids no product has (distinct negative numbers)."""
+    ids = list(dict.fromkeys(product_ids))
+    if len(ids) > PAGE_SIZE or any(i <= 0 for i in ids):
+        return list(_tariff_price_rows(ids, at))
+    padded = ids + [-1 - n for n in range(PAGE_SIZE - len(ids))]
+    return _PAGE_PRICES(at=at, **{f"id{n}": i for n, i in enumerate(padded)})
+
+
+# a page's prices (the product list, a quote): its SQL built once (core.compiled)
+_PAGE_PRICES = CompiledRead(
+    lambda at, **ids: _tariff_price_rows(list(ids.values()), at),
+    at=date,
+    **{f"id{n}": int for n in range(PAGE_SIZE)},
+)
 
 
 def _price_explanation(tariff_name: str, at: date, discount: Decimal | None) -> str:
