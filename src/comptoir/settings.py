@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("COMPTOIR_VAR_DIR", BASE_DIR / "var"))
@@ -28,8 +29,6 @@ def _secret_key() -> str:
     if key:
         return key
     if PRODUCTION:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("SECRET_KEY must be set in production (COMPTOIR_ENV=production)")
     path = VAR_DIR / "secret_key"
     if not path.exists():
@@ -128,6 +127,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+
+# PostgreSQL binds the parameters itself and keeps a statement that ran 5 times on a connection
+# prepared, its plan reused (docs/decisions.md); "off" for a pooler that cannot keep them
+PG_PREPARE_THRESHOLD = os.environ.get("COMPTOIR_PG_PREPARE_THRESHOLD", "5").strip().lower()
+if not (PG_PREPARE_THRESHOLD == "off" or PG_PREPARE_THRESHOLD.isdigit()):
+    raise ImproperlyConfigured("COMPTOIR_PG_PREPARE_THRESHOLD: a number of runs, or off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    PG_PREPARE_THRESHOLD != "off"
+):
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": int(PG_PREPARE_THRESHOLD),
     }
 
 AUTH_USER_MODEL = "parties.User"

@@ -307,10 +307,8 @@ def product_page(
     The total is counted up to `count_cap` (`total_is_capped` past it). The rows come with their
     brand, not their stock, which a list does not show."""
     seller = seller_visible(actor_org, seller)
-    qs = products_for_seller(actor_org, seller, search).select_related(None).select_related("brand")
     searching = bool((search or "").strip())
     key = _decode_cursor(after) if after else None
-    page_qs = qs
     buyer_id = _org_id(actor_org)
     compiled = (
         not searching
@@ -319,11 +317,19 @@ def product_page(
         and buyer_id != seller.pk  # a buyer's list, not the seller's own nor the operator's
         and not _is_operator_org(actor_org)
     )
-    if key is not None:
+
+    def listed() -> QuerySet[Product]:
+        # the ordinary read; a compiled page builds it only to count its first page
+        qs = products_for_seller(actor_org, seller, search)
+        return qs.select_related(None).select_related("brand")
+
+    counted: int | None = None  # matches read with the page (a search's first page)
+    qs = None if compiled else listed()
+    page_qs = qs
+    if qs is not None and key is not None:
         title, pk = key
         page_qs = qs.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=pk))
-    counted: int | None = None  # matches read with the page (a search's first page)
-    if searching:
+    if page_qs is not None and searching:
         # a search may match thousands of rows: pick the page's ids first (sorting only ids and
         # titles), then load those rows with their brand, so the join runs on one page. A first
         # page reads the ids up to the count's cap in the same walk: they are its count, which a
@@ -333,14 +339,14 @@ def product_page(
         found = list(page_qs.select_related(None).values_list("pk", flat=True)[:fetch])
         counted = len(found) if counting else None
         ids = found[: limit + 1]
-        by_id = qs.model.objects.select_related("brand").in_bulk(ids)
+        by_id = Product.objects.select_related("brand").in_bulk(ids)
         items = [by_id[pk] for pk in ids]
-    elif compiled and key is None:
-        items = _BUYER_FIRST_PAGE(seller_id=seller.pk, buyer_id=buyer_id)
-    elif compiled and key is not None:
-        items = _BUYER_NEXT_PAGE(seller_id=seller.pk, buyer_id=buyer_id, title=key[0], pk=key[1])
-    else:
+    elif page_qs is not None:
         items = list(page_qs[: limit + 1])
+    elif key is None:
+        items = _BUYER_FIRST_PAGE(seller_id=seller.pk, buyer_id=buyer_id)
+    else:
+        items = _BUYER_NEXT_PAGE(seller_id=seller.pk, buyer_id=buyer_id, title=key[0], pk=key[1])
     total, capped = -1, False
     if known_total is not None and known_total >= 0:
         total, capped = min(known_total, count_cap(searching)), known_total > count_cap(searching)
@@ -350,7 +356,7 @@ def product_page(
         # the first page holds every product: its length is the count
         total = len(items)
     elif with_total:
-        total, capped = _count(qs, searching)
+        total, capped = _count(qs if qs is not None else listed(), searching)
     next_cursor = _encode_cursor(items[limit - 1]) if len(items) > limit else None
     return ProductPage(
         items=items[:limit], total=total, next_cursor=next_cursor, total_is_capped=capped

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from comptoir.core.compiled import CompiledRead
 from comptoir.core.errors import DomainError, PermissionDenied
 from comptoir.fulfilment import queries as fulfilment_queries
 from comptoir.fulfilment import services as fulfilment
@@ -61,6 +62,11 @@ from comptoir.web.ordering import _error, page
 
 OFFERED_KINDS = (AddressKind.DELIVERY, AddressKind.REGISTERED)
 """The saved addresses the buyer may ask for: where goods go (checkout's choice)."""
+
+# read on every open order's page the buyer may change (core.compiled)
+_OFFERED = CompiledRead(
+    lambda org_id: addresses_of(org_id).filter(kind__in=OFFERED_KINDS), org_id=int
+)
 
 LIMITS = {"name": 200, "line1": 200, "line2": 200, "postcode": 20, "city": 100}
 """The lengths of a typed address, as the API's AddressIn."""
@@ -201,7 +207,7 @@ def panel(membership: Membership, order: Order, *, every: bool = False) -> dict[
         no_right=not may_act and (pending is not None or (as_buyer and is_open)),
     )
     if may_request:
-        context["addresses"] = list(addresses_of(org).filter(kind__in=OFFERED_KINDS))
+        context["addresses"] = _OFFERED(org_id=org.pk)
     return context
 
 
