@@ -18,7 +18,8 @@ from django.utils.translation import gettext
 
 from comptoir.catalog.models import Product
 from comptoir.catalog.queries import PriceInfo
-from comptoir.core.i18n import format_money_active
+from comptoir.core.i18n import active_lang
+from comptoir.core.money import format_money
 
 register = template.Library()
 
@@ -35,6 +36,7 @@ def product_rows(rows: Sequence[tuple[Product, PriceInfo | None]], products_url:
     if not rows:
         return format_html('<tr><td colspan="6">{}</td></tr>', gettext("No product matches."))
     not_shown = format_html('<span class="muted" title="{}">—</span>', gettext("Price not shown"))
+    lang = active_lang()  # once, not per price
     return format_html_join(
         "\n",
         ROW,
@@ -47,7 +49,7 @@ def product_rows(rows: Sequence[tuple[Product, PriceInfo | None]], products_url:
                 product.sku,
                 product.gtin or "—",
                 product.pack_size,
-                format_money_active(price.unit_price_excl_vat) if price else not_shown,
+                format_money(price.unit_price_excl_vat, lang) if price else not_shown,
             )
             for product, price in rows
         ),
