@@ -19,6 +19,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,6 +58,20 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
 
 
+def reference_loop() -> float:
+    """Seconds of CPU a fixed pure-Python loop takes (the best of three): how fast the host runs
+    at that moment. A shared virtual machine's speed drifts; runs are comparable only at
+    similar values (docs/performance.md)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(2_000_000):
+            total += i * i % 7
+        best = min(best, time.process_time() - started)
+    return round(best, 3)
+
+
 def figure(row: dict) -> str:
     keys = (("median_ms", "ms median"), ("total_s", "s total"), ("per_s", "/s"))
     if "/s" in str(row.get("budget", "")):  # a throughput budget: show the throughput first
@@ -83,6 +98,8 @@ def main() -> int:
 
     results: list[dict] = []
     pg_url = None
+    loops = [reference_loop()]
+    print(f"reference loop: {loops[0]} s of CPU", flush=True)
     try:
         for module in modules(args.modules):
             mod = importlib.import_module(module)
@@ -122,16 +139,20 @@ def main() -> int:
                     )
     finally:
         pg_plugin.stop_cluster()
+    loops.append(reference_loop())
+    print(f"reference loop: {loops[1]} s of CPU at the end", flush=True)
 
     if not args.no_record and results:
-        record(results)
+        record(results, loops)
     return 0
 
 
-def record(results: list[dict]) -> None:
+def record(results: list[dict], loops: list[float]) -> None:
     lines = [
         START,
         f"Last `make bench`: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
+        f"Reference loop (`bench/run.py`, lower is a faster host): {loops[0]} s at the start, "
+        f"{loops[1]} s at the end.",
         "",
         "| benchmark | database | measured | budget | within |",
         "|---|---|---|---|---|",
