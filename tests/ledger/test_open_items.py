@@ -84,3 +84,27 @@ def test_balance_overdue_oldest_and_exposure(buyer, seller):
     assert queries.overdue_amount(buyer, seller, date(2026, 10, 1)) == D("0.00")
     assert queries.exposure(buyer, seller, D("150.00")) == D("710.00")
     assert queries.exposure(buyer.pk, seller.pk) == D("560.00")
+
+
+def test_balance_and_overdue_in_one_read_as_the_two_sums_say(buyer, seller):
+    """The checkout's read (O10, PT10), compiled: the same figures as `balance` and
+    `overdue_amount`, for each date, by object or id; nothing owed is zero."""
+    other_seller = make_org("Autre SAS", is_seller=True)
+    assert queries.balance_and_overdue(buyer, seller, date(2026, 11, 20)) == (D("0"), D("0"))
+    post_item(buyer, seller, D("100.00"), "invoice", date(2026, 10, 15), "F-1")
+    post_item(buyer, seller, D("200.10"), "invoice", date(2026, 11, 10), "F-2")
+    post_item(buyer, seller, D("-40.00"), "credit_note", date(2026, 11, 1), "A-1")
+    post_item(buyer, other_seller, D("999.00"), "invoice", date(2026, 1, 1), "X-1")
+    for on in (date(2026, 10, 1), date(2026, 10, 16), date(2026, 11, 20)):
+        expected = (queries.balance(buyer, seller), queries.overdue_amount(buyer, seller, on))
+        assert queries.balance_and_overdue(buyer, seller, on) == expected
+        assert queries.balance_and_overdue(buyer.pk, seller.pk, on) == expected
+    assert queries.balance_and_overdue(buyer, seller, date(2026, 11, 20)) == (
+        D("260.10"),
+        D("300.10"),
+    )
+    assert queries.balance_and_overdue(buyer, None, date(2026, 11, 20)) == (
+        D("1259.10"),
+        D("1299.10"),
+    )
+    assert queries.balance_and_overdue(seller, buyer, date(2026, 11, 20)) == (D("0"), D("0"))
