@@ -207,6 +207,40 @@ def test_a_buyers_full_pages_are_the_visible_products_in_order(world):
     assert queries._BUYER_NEXT_PAGE._built is not None  # the buyers' pages were compiled
 
 
+def test_products_by_sku_are_the_visible_products_with_those_skus(world):
+    """A checkout's SKUs (compiled up to SKU_READ_SIZE, padded with values no SKU can hold):
+    the same products as filtering `products_for_seller`, for each viewer (C1, C2)."""
+    user, seller = world["seller_user"], world["seller"]
+    for i in range(25):
+        brand = world["selective"] if i % 4 == 0 else None
+        services.product_create(actor=user, seller=seller, sku=f"K-{i:02}", title="K", brand=brand)
+    lists = (
+        ["K-01", "K-04", "NOPE"],
+        [f"K-{i:02}" for i in range(queries.SKU_READ_SIZE)],
+        [f"K-{i:02}" for i in range(25)],  # more than the compiled read takes
+        ["K-03", "K-03"],
+        [],
+    )
+    for viewer in (world["approved"], world["other"], seller):
+        for skus in lists:
+            found = queries.products_by_sku(viewer, seller, skus)
+            expected = queries.products_for_seller(viewer, seller).filter(sku__in=skus)
+            assert sorted(p.sku for p in found) == sorted(p.sku for p in expected), skus
+    hidden = queries.products_by_sku(world["other"], seller, ["K-04", "K-05"])
+    assert [p.sku for p in hidden] == ["K-05"]  # a selective brand it is not approved for
+    assert queries._BUYER_SKUS._built is not None
+
+
+def test_products_by_sku_reads_once(world, django_assert_num_queries):
+    services.product_create(
+        actor=world["seller_user"], seller=world["seller"], sku="Q-1", title="Q"
+    )
+    queries.products_by_sku(world["approved"], world["seller"], ["Q-1"])
+    with django_assert_num_queries(1):
+        (product,) = queries.products_by_sku(world["approved"], world["seller"], ["Q-1"])
+        _ = product.brand, product.stock if hasattr(product, "stock") else None
+
+
 def test_product_list_query_count(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         page = queries.product_page(world["approved"], world["seller"])

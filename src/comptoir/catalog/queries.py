@@ -7,7 +7,7 @@ own products; the operator sees everything. Anything not visible raises NotFound
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -227,6 +227,44 @@ _BUYER_NEXT_PAGE = CompiledRead(
     buyer_id=int,
     title=str,
     pk=int,
+)
+
+
+SKU_READ_SIZE = 20
+"""A checkout's SKUs are read compiled up to this many (a quick order of more reads ordinarily)."""
+_NO_SKU = "~" * 65  # longer than any SKU (64 characters): pads the compiled read's list
+
+
+def products_by_sku(
+    actor_org: Organization | None, seller: Organization | int, skus: Sequence[str]
+) -> list[Product]:
+    """The products of `products_for_seller` whose SKU is among `skus`, with their brand and
+    stock; a buyer's short list (a checkout, a quote) is read compiled."""
+    seller = seller_visible(actor_org, seller)
+    skus = list(dict.fromkeys(skus))
+    buyer_id = _org_id(actor_org)
+    if (
+        buyer_id is None
+        or buyer_id == seller.pk
+        or _is_operator_org(actor_org)
+        or len(skus) > SKU_READ_SIZE
+        or not all(type(sku) is str for sku in skus)
+    ):
+        return list(products_for_seller(actor_org, seller).filter(sku__in=skus))
+    padded = skus + [f"{_NO_SKU}{n}" for n in range(SKU_READ_SIZE - len(skus))]
+    values = {f"sku{n}": sku for n, sku in enumerate(padded)}
+    return _BUYER_SKUS(seller_id=seller.pk, buyer_id=buyer_id, **values)
+
+
+_BUYER_SKUS = CompiledRead(
+    lambda seller_id, buyer_id, **skus: (
+        _offered_products(seller_id, _brands_hidden_from(buyer_id, seller_id))
+        .filter(sku__in=list(skus.values()))
+        .select_related("brand", "stock")
+    ),
+    seller_id=int,
+    buyer_id=int,
+    **{f"sku{n}": str for n in range(SKU_READ_SIZE)},
 )
 
 

@@ -80,12 +80,7 @@ def cart_lines(
     naming the line (C1, C3)."""
     _check_quantities(requests)
     skus = [r.sku for r in requests]
-    found = {
-        p.sku: p
-        for p in catalog.products_for_seller(buyer, seller)
-        .filter(sku__in=skus)
-        .select_related("brand")
-    }
+    found = {p.sku: p for p in catalog.products_by_sku(buyer, seller, skus)}
     for i, r in enumerate(requests):
         if r.sku not in found:
             raise DomainError(
