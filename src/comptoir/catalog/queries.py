@@ -357,34 +357,35 @@ def product_page(
     )
 
     def listed() -> QuerySet[Product]:
-        # the ordinary read; a compiled page builds it only to count its first page
+        # the ordinary read; a buyer's compiled page builds it only to count its first page
         qs = products_for_seller(actor_org, seller, search)
         return qs.select_related(None).select_related("brand")
 
     counted: int | None = None  # matches read with the page (a search's first page)
-    qs = None if compiled else listed()
-    page_qs = qs
-    if qs is not None and key is not None:
-        title, pk = key
-        page_qs = qs.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=pk))
-    if page_qs is not None and searching:
-        # a search may match thousands of rows: pick the page's ids first (sorting only ids and
-        # titles), then load those rows with their brand, so the join runs on one page. A first
-        # page reads the ids up to the count's cap in the same walk: they are its count, which a
-        # separate COUNT would find by reading the same matches again.
-        counting = with_total and key is None and known_total is None
-        fetch = max(limit, SEARCH_COUNT_CAP) + 1 if counting else limit + 1
-        found = list(page_qs.select_related(None).values_list("pk", flat=True)[:fetch])
-        counted = len(found) if counting else None
-        ids = found[: limit + 1]
-        by_id = Product.objects.select_related("brand").in_bulk(ids)
-        items = [by_id[pk] for pk in ids]
-    elif page_qs is not None:
-        items = list(page_qs[: limit + 1])
-    elif key is None:
+    qs: QuerySet[Product] | None = None
+    if compiled and key is None:
         items = _BUYER_FIRST_PAGE(seller_id=seller.pk, buyer_id=buyer_id)
-    else:
+    elif compiled and key is not None:
         items = _BUYER_NEXT_PAGE(seller_id=seller.pk, buyer_id=buyer_id, title=key[0], pk=key[1])
+    else:
+        qs = page_qs = listed()
+        if key is not None:
+            title, pk = key
+            page_qs = qs.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=pk))
+        if searching:
+            # a search may match thousands of rows: pick the page's ids first (sorting only ids
+            # and titles), then load those rows with their brand, so the join runs on one page.
+            # A first page reads the ids up to the count's cap in the same walk: they are its
+            # count, which a separate COUNT would find by reading the same matches again.
+            counting = with_total and key is None and known_total is None
+            fetch = max(limit, SEARCH_COUNT_CAP) + 1 if counting else limit + 1
+            found = list(page_qs.select_related(None).values_list("pk", flat=True)[:fetch])
+            counted = len(found) if counting else None
+            ids = found[: limit + 1]
+            by_id = Product.objects.select_related("brand").in_bulk(ids)
+            items = [by_id[pk] for pk in ids]
+        else:
+            items = list(page_qs[: limit + 1])
     total, capped = -1, False
     if known_total is not None and known_total >= 0:
         total, capped = min(known_total, count_cap(searching)), known_total > count_cap(searching)

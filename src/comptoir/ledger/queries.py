@@ -49,7 +49,9 @@ def overdue_amount(party: Any, seller: Any = None, on: date | None = None) -> De
     return money(_overdue(party, seller, on or clock.today()).aggregate(s=Sum("open_amount"))["s"])
 
 
-def _balance_and_overdue(party_id: int, seller_id: int, on: date) -> QuerySet[OpenItem, Any]:
+def _balance_and_overdue(
+    party_id: int | None, seller_id: int | None, on: date
+) -> QuerySet[OpenItem, Any]:
     # one row (none without items): a values query, which a compiled read can run
     return (
         open_items(party_id, seller_id)
@@ -69,13 +71,10 @@ _BALANCE_AND_OVERDUE = CompiledRead(_balance_and_overdue, party_id=int, seller_i
 def balance_and_overdue(party: Any, seller: Any, on: date) -> tuple[Decimal, Decimal]:
     """`balance` and `overdue_amount` on `on` in one query (what a checkout asks)."""
     party_id, seller_id = _id(party), _id(seller)
-    if party_id is None or seller_id is None:
-        sums = open_items(party, seller).aggregate(
-            s=Sum("open_amount"),
-            o=Sum("open_amount", filter=Q(open_amount__gt=0, due_date__lt=on)),
-        )
-        return money(sums["s"]), money(sums["o"])
-    rows = _BALANCE_AND_OVERDUE(party_id=party_id, seller_id=seller_id, on=on)
+    if party_id is None or seller_id is None:  # towards every seller: read the ordinary way
+        rows = list(_balance_and_overdue(party_id, seller_id, on))
+    else:
+        rows = _BALANCE_AND_OVERDUE(party_id=party_id, seller_id=seller_id, on=on)
     if not rows:
         return ZERO, ZERO
     return money(rows[0]["s"]), money(rows[0]["o"])
