@@ -16,6 +16,7 @@ from comptoir.core import clock
 from comptoir.ordering import queries
 from comptoir.ordering.models import Order
 from tests.ordering.conftest import make_buyer, make_shop, place
+from tests.plans import query_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,26 @@ def test_the_query_walks_every_order_once_newest_first(world):
     seller_side = queries.order_page(world["shop"].seller, limit=50).items
     assert world["theirs"].number in {o.number for o in seller_side}  # the seller sees both
     assert len(seller_side) == 8
+
+
+def test_a_following_page_starts_the_index_range_at_its_cursor(world):
+    """The cursor bounds the index scan (core.cursors.after_key): a page deep in a long list
+    reads its own rows, not again every newer order before it."""
+    lists = (
+        (world["buyer"].org, "order_buyer_list_idx"),
+        (world["shop"].seller, "order_seller_list_idx"),
+    )
+    for org, index in lists:
+        first = queries.order_page(org, limit=2)
+        with CaptureQueriesContext(connection) as read:
+            queries.order_page(org, after=first.next_cursor, limit=2)
+        plan = query_plan(read.captured_queries[-1]["sql"])
+        if connection.vendor == "postgresql":
+            scan = plan.split(f"Index Scan using {index}")[1]
+            assert "placed_at <= " in scan.split("Index Cond:")[1].split("\n")[0]
+        else:
+            assert f"USING INDEX {index} (" in plan and "placed_at<?" in plan
+        assert "Sort Key" not in plan and "TEMP B-TREE" not in plan
 
 
 def test_the_page_lists_only_what_it_shows(world, django_assert_num_queries):

@@ -168,6 +168,8 @@ class Product(SortKeyed):
                 fields=["seller", "is_active", "sort_title", "id", "brand"],
                 name="product_seller_list_idx",
             ),
+            # the seller's own list and the operator's, active or not, in the same order
+            models.Index(fields=["seller", "sort_title", "id"], name="product_seller_all_idx"),
             models.Index(fields=["seller", "gtin"], name="product_seller_gtin_idx"),
             models.Index(fields=["gtin"], name="product_gtin_idx"),
         ]

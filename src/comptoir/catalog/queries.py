@@ -28,7 +28,7 @@ from comptoir.catalog.models import (
     TariffPrice,
 )
 from comptoir.core.compiled import CompiledRead
-from comptoir.core.cursors import decode_cursor, encode_cursor
+from comptoir.core.cursors import after_key, decode_cursor, encode_cursor
 from comptoir.core.errors import NotFound
 from comptoir.core.i18n import format_rate_active
 from comptoir.core.sorting import sort_key
@@ -211,7 +211,7 @@ def _buyer_page(seller_id: int, buyer_id: int, after: tuple[str, int] | None) ->
     qs = _offered_products(seller_id, _brands_hidden_from(buyer_id, seller_id))
     if after is not None:
         title, pk = after
-        qs = qs.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=pk))
+        qs = qs.filter(after_key("sort_title", title, pk))
     return qs.select_related("brand").order_by("sort_title", "id")[: PAGE_SIZE + 1]
 
 
@@ -371,7 +371,7 @@ def product_page(
         qs = page_qs = listed()
         if key is not None:
             title, pk = key
-            page_qs = qs.filter(Q(sort_title__gt=title) | Q(sort_title=title, pk__gt=pk))
+            page_qs = qs.filter(after_key("sort_title", title, pk))
         if searching:
             # a search may match thousands of rows: pick the page's ids first (sorting only ids
             # and titles), then load those rows with their brand, so the join runs on one page.

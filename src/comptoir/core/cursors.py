@@ -9,6 +9,8 @@ import binascii
 import json
 from typing import Any
 
+from django.db.models import Q
+
 
 def encode_cursor(key: list[Any]) -> str:
     raw = json.dumps(key, ensure_ascii=False).encode()
@@ -26,3 +28,15 @@ def decode_cursor(cursor: str, size: int) -> list[Any] | None:
     if any(isinstance(value, str) and "\x00" in value for value in key):
         return None  # no text the platform stores holds a NUL
     return key
+
+
+def after_key(field: str, value: Any, pk: Any, *, descending: bool = False) -> Q:
+    """The rows after the key (value, pk) in the order (field, pk), both ascending or both
+    descending. Written `field >= value AND (field > value OR (field = value AND pk > pk))`:
+    the first test starts the index's range scan at the key, where the OR alone is only a
+    filter, so each page would read again every row before it."""
+    op = "lt" if descending else "gt"
+    bound = "lte" if descending else "gte"
+    return Q(**{f"{field}__{bound}": value}) & (
+        Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.compiled import CompiledRead
-from comptoir.core.cursors import decode_cursor, encode_cursor
+from comptoir.core.cursors import after_key, decode_cursor, encode_cursor
 from comptoir.core.errors import NotFound
 from comptoir.ledger.models import Account, OpenItem
 from comptoir.ordering.models import (
@@ -107,7 +107,7 @@ def order_page(
         except (ValueError, TypeError):
             at = None
         if at is not None and at.tzinfo is not None:
-            query = query.filter(Q(placed_at__lt=at) | Q(placed_at=at, pk__lt=pk))
+            query = query.filter(after_key("placed_at", at, pk, descending=True))
     limit = limit or ORDER_PAGE_SIZE
     items = list(query[: limit + 1])
     last = items[limit - 1] if len(items) > limit else None
