@@ -5,7 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from comptoir.catalog import queries, rules, services
@@ -246,6 +247,42 @@ def test_product_list_query_count(world, django_assert_max_num_queries):
         page = queries.product_page(world["approved"], world["seller"])
         for product in page.items:
             _ = product.brand and product.brand.name  # read with the page; stock is not shown
+
+
+def test_a_page_of_products_holds_what_lists_show(world):
+    """A page is read with `LIST_FIELDS` only: the web list's rows, the API's items and their
+    prices read nothing more per product, for each viewer, browsing and searching (C1-C3, P5)."""
+    from comptoir.api.catalog import _product
+    from comptoir.web.templatetags.product_rows import product_rows
+
+    user, seller = world["seller_user"], world["seller"]
+    made = [
+        services.product_create(
+            actor=user,
+            seller=seller,
+            sku=f"R-{i:03}",
+            title=f"Rouge {i}",
+            brand=world["selective"] if i % 3 == 0 else None,
+        )
+        for i in range(queries.PAGE_SIZE + 5)
+    ]
+    services.tariff_create(
+        actor=user,
+        seller=seller,
+        name="Tarif",
+        valid_from=date(2026, 1, 1),
+        prices={p.pk: Decimal("3.50") for p in made},
+    )
+    for viewer in (world["approved"], world["other"], seller, None):
+        for search in ("", "rouge"):
+            with CaptureQueriesContext(connection) as reads:
+                page = queries.product_page(viewer, seller, search=search)
+                prices = queries.prices_for(buyer=viewer, products=page.items, at=date(2026, 6, 1))
+                product_rows([(p, prices.get(p.pk)) for p in page.items], "/products/")
+                items = [_product(p, prices.get(p.pk)) for p in page.items]
+            assert len(reads) <= 7, [q["sql"][:80] for q in reads.captured_queries]
+            assert items and prices
+            assert {"description", "created_at"} <= page.items[0].get_deferred_fields()
 
 
 # --- prices ------------------------------------------------------------------------------------

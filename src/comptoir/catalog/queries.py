@@ -39,6 +39,26 @@ if TYPE_CHECKING:
     from comptoir.parties.models import User
 
 PAGE_SIZE = 50
+# the columns a page of products is read with: what the web list and the API show, what its
+# prices need (C2, C3, P5) and its cursor. The rest (a description, dates) stays in the database:
+# the product page reads it, one product at a time
+LIST_FIELDS = (
+    "seller",
+    "brand",
+    "sku",
+    "gtin",
+    "title",
+    "sort_title",
+    "kind",
+    "withdrawal_nature",
+    "pack_size",
+    "vat_rate",
+    "prices_include_vat",
+    "members_only_price",
+    "is_active",
+    "brand__name",
+    "brand__selective",
+)
 
 
 def _org_id(org: Organization | int | None) -> int | None:
@@ -212,7 +232,9 @@ def _buyer_page(seller_id: int, buyer_id: int, after: tuple[str, int] | None) ->
     if after is not None:
         title, pk = after
         qs = qs.filter(after_key("sort_title", title, pk))
-    return qs.select_related("brand").order_by("sort_title", "id")[: PAGE_SIZE + 1]
+    return (
+        qs.select_related("brand").only(*LIST_FIELDS).order_by("sort_title", "id")[: PAGE_SIZE + 1]
+    )
 
 
 # the pages every buyer walks, their SQL built once (core.compiled)
@@ -343,7 +365,7 @@ def product_page(
     pages may pass the total counted on the first one as `known_total` (the count is the page's
     costliest query on a large catalog); a first page that holds every product is not counted.
     The total is counted up to `count_cap` (`total_is_capped` past it). The rows come with their
-    brand, not their stock, which a list does not show."""
+    brand, not their stock, which a list does not show, and with `LIST_FIELDS` only."""
     seller = seller_visible(actor_org, seller)
     searching = bool((search or "").strip())
     key = _decode_cursor(after) if after else None
@@ -359,7 +381,7 @@ def product_page(
     def listed() -> QuerySet[Product]:
         # the ordinary read; a buyer's compiled page builds it only to count its first page
         qs = products_for_seller(actor_org, seller, search)
-        return qs.select_related(None).select_related("brand")
+        return qs.select_related(None).select_related("brand").only(*LIST_FIELDS)
 
     counted: int | None = None  # matches read with the page (a search's first page)
     qs: QuerySet[Product] | None = None
@@ -382,7 +404,7 @@ def product_page(
             found = list(page_qs.select_related(None).values_list("pk", flat=True)[:fetch])
             counted = len(found) if counting else None
             ids = found[: limit + 1]
-            by_id = Product.objects.select_related("brand").in_bulk(ids)
+            by_id = Product.objects.select_related("brand").only(*LIST_FIELDS).in_bulk(ids)
             items = [by_id[pk] for pk in ids]
         else:
             items = list(page_qs[: limit + 1])
