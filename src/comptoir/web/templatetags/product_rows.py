@@ -2,18 +2,20 @@
 
 The list is the page buyers open most: fifty rows of six cells each cost the template engine
 about 27 µs a row (a variable lookup, localization and escaping per cell), more than a third of
-the page's work. Built here with `format_html`, which escapes every value as the template
-would, a row costs a third of that. The table's head and the rest of the page stay in
-`web/product_list.html`; the markup of a row is the one string below.
+the page's work. Built here, every value is escaped as the template would (`html.escape`, which
+Django's `escape` calls, without its check for lazy strings on each of 400 values); a row costs
+a tenth of that. The table's head and the rest of the page stay in `web/product_list.html`; the
+markup of a row is the one string below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from comptoir.catalog.models import Product
@@ -37,20 +39,19 @@ def product_rows(rows: Sequence[tuple[Product, PriceInfo | None]], products_url:
         return format_html('<tr><td colspan="6">{}</td></tr>', gettext("No product matches."))
     not_shown = format_html('<span class="muted" title="{}">—</span>', gettext("Price not shown"))
     lang = active_lang()  # once, not per price
-    return format_html_join(
-        "\n",
-        ROW,
-        (
-            (
-                products_url,
+    url = escape(products_url)
+    return mark_safe(  # every value below is escaped
+        "\n".join(
+            ROW.format(
+                url,
                 product.pk,
-                product.title,
-                (product.brand.name if product.brand_id else "") or "—",
-                product.sku,
-                product.gtin or "—",
+                escape(product.title),
+                escape((product.brand.name if product.brand_id else "") or "—"),
+                escape(product.sku),
+                escape(product.gtin or "—"),
                 product.pack_size,
-                format_money(price.unit_price_excl_vat, lang) if price else not_shown,
+                escape(format_money(price.unit_price_excl_vat, lang)) if price else not_shown,
             )
             for product, price in rows
-        ),
+        )
     )
