@@ -204,6 +204,7 @@ def test_a_buyers_full_pages_are_the_visible_products_in_order(world):
                 break
             page = queries.product_page(viewer, seller, after=page.next_cursor)
         assert seen == [p.sku for p in queries.products_for_seller(viewer, seller)]
+        assert queries.product_page(viewer, seller).total == len(seen)  # counted compiled too
     assert len(seen) == queries.PAGE_SIZE + 7 + 3  # the seller's own list: inactive ones too
     assert queries._BUYER_NEXT_PAGE._built is not None  # the buyers' pages were compiled
 
@@ -608,6 +609,20 @@ def test_a_large_list_counts_up_to_its_cap(world, client, monkeypatch):
     # a following page (the first holds all ten of the seller's own products: no count there)
     page = client.get(url, {"after": first.next_cursor, "n": 6}).content.decode()
     assert "More than 5 products; search by name, SKU or EAN to find one." in page
+
+
+def test_a_buyers_compiled_count_stops_at_the_cap(world, monkeypatch):
+    """A buyer's first page counts through a compiled read (core.compiled): up to the cap too."""
+    monkeypatch.setattr(queries, "LIST_COUNT_CAP", 5)
+    monkeypatch.setattr(queries._BUYER_COUNT, "_built", None)  # built again with that cap
+    user, seller = world["seller_user"], world["seller"]
+    for i in range(queries.PAGE_SIZE + 2):
+        services.product_create(actor=user, seller=seller, sku=f"K-{i:02}", title=f"Khôl {i}")
+    with CaptureQueriesContext(connection) as done:
+        first = queries.product_page(world["other"], seller)
+    [count] = [q["sql"] for q in done.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "LIMIT 6" in count.upper()
+    assert (first.total, first.total_is_capped) == (5, True)
 
 
 def test_selective_brands_are_excluded_within_the_product_query(world, django_assert_num_queries):

@@ -178,3 +178,18 @@ def test_dates_reach_the_sql_in_their_databases_form():
     assert read(day=day + timedelta(days=5)) == [first, second]
     with pytest.raises(TypeError):
         read(day=first.created_at)  # a datetime is not a date here
+
+
+def test_count_is_the_number_of_rows_up_to_the_slice(django_assert_num_queries):
+    alice, bob = make_user(), make_user()
+    for _ in range(3):
+        make_org(buyer=True, owner=alice)
+    make_org(buyer=True, owner=bob)
+    every = CompiledRead(_memberships, user_id=int)
+    first_two = CompiledRead(lambda user_id: _memberships(user_id)[:2], user_id=int)
+    for user, rows in ((alice, 3), (bob, 1), (alice, 3)):
+        assert every.count(user_id=user.pk) == _memberships(user.pk).count() == rows
+        assert first_two.count(user_id=user.pk) == min(rows, 2)
+    assert every.count(user_id=-1) == 0 and every.count(user_id=2**40) == 0
+    with django_assert_num_queries(1):
+        every.count(user_id=alice.pk)

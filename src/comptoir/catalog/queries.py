@@ -351,6 +351,18 @@ def _count(qs: QuerySet[Product], searching: bool) -> tuple[int, bool]:
     return min(total, cap), total > cap
 
 
+# the count of a buyer's first page, up to the cap: its SQL built once too
+_BUYER_COUNT = CompiledRead(
+    lambda seller_id, buyer_id: (
+        _offered_products(seller_id, _brands_hidden_from(buyer_id, seller_id))
+        .order_by()
+        .values_list("pk")[: LIST_COUNT_CAP + 1]
+    ),
+    seller_id=int,
+    buyer_id=int,
+)
+
+
 def product_page(
     actor_org: Organization | None,
     seller: Organization | int,
@@ -416,6 +428,9 @@ def product_page(
     elif with_total and key is None and len(items) <= limit:
         # the first page holds every product: its length is the count
         total = len(items)
+    elif with_total and compiled:
+        counted = _BUYER_COUNT.count(seller_id=seller.pk, buyer_id=buyer_id)
+        total, capped = min(counted, LIST_COUNT_CAP), counted > LIST_COUNT_CAP
     elif with_total:
         total, capped = _count(qs if qs is not None else listed(), searching)
     next_cursor = _encode_cursor(items[limit - 1]) if len(items) > limit else None

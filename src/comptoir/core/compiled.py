@@ -62,14 +62,36 @@ class CompiledRead(Generic[M]):
 
     def __call__(self, **values: Any) -> list[M]:
         self._check(values)
-        if any(type(v) is int and not INT_RANGE[0] <= v <= INT_RANGE[1] for v in values.values()):
-            # Django answers integers no column of that kind holds without asking the database
-            # (an empty result): the SQL then depends on the value, so read the ordinary way
+        if self._out_of_range(values):
             return list(self._build(**values))
+        return list(self._compiled(values))
+
+    def count(self, **values: Any) -> int:
+        """How many rows the read returns (a sliced read, up to its limit), in one COUNT over
+        the compiled SQL, as Django's `count()` asks for a sliced queryset."""
+        self._check(values)
+        if self._out_of_range(values):
+            return self._build(**values).count()
+        queryset = self._compiled(values)
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        with connections[queryset.db].cursor() as cursor:
+            # the SQL is Django's, the values its parameters
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608
+            return int(cursor.fetchone()[0])
+
+    @staticmethod
+    def _out_of_range(values: dict[str, Any]) -> bool:
+        # Django answers integers no column of that kind holds without asking the database
+        # (an empty result): the SQL then depends on the value, so read the ordinary way
+        return any(
+            type(v) is int and not INT_RANGE[0] <= v <= INT_RANGE[1] for v in values.values()
+        )
+
+    def _compiled(self, values: dict[str, Any]) -> QuerySet[M]:
         queryset = self._queryset(values)
         if getattr(settings, "COMPTOIR_VERIFY_COMPILED_READS", False):
             self._verify(values, queryset)
-        return list(queryset)
+        return queryset
 
     def _check(self, values: dict[str, Any]) -> None:
         if values.keys() != self._kinds.keys():
