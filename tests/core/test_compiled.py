@@ -193,3 +193,22 @@ def test_count_is_the_number_of_rows_up_to_the_slice(django_assert_num_queries):
     assert every.count(user_id=-1) == 0 and every.count(user_id=2**40) == 0
     with django_assert_num_queries(1):
         every.count(user_id=alice.pk)
+
+
+def test_the_columns_converters_are_worked_out_once_per_connection(monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    alice = make_user()
+    make_org(buyer=True, owner=alice)
+    read = CompiledRead(_memberships, user_id=int)
+    calls = []
+    original = SQLCompiler.get_converters
+
+    def counted(self, expressions):
+        calls.append(len(expressions))
+        return original(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counted)
+    rows = [_shape(read(user_id=alice.pk)) for _ in range(3)]
+    assert rows[0] == rows[1] == rows[2] == _shape(_memberships(alice.pk))
+    assert len(calls) == 1 + 1  # once for the compiled read, once for the ordinary queryset

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -45,6 +46,9 @@ class _Built:
     params: tuple[Any, ...]
     # (position among the parameters, value's name, whether the database's form of a date)
     slots: tuple[tuple[int, str, bool], ...]
+    # per connection: the converters of the selected columns and whether any is composite,
+    # which Django works out again at each run (a fifth of a wide read's CPU)
+    loading: WeakKeyDictionary[Any, tuple[Any, bool]] = field(default_factory=WeakKeyDictionary)
 
 
 class CompiledRead(Generic[M]):
@@ -113,6 +117,13 @@ class CompiledRead(Generic[M]):
         compiler = copy.copy(built.compiler)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (built.sql, tuple(params))
+        loading = built.loading.get(connection)
+        if loading is None:
+            selected = [s[0] for s in compiler.select[0 : compiler.col_count]]
+            loading = (compiler.get_converters(selected), compiler.has_composite_fields(selected))
+            built.loading[connection] = loading
+        compiler.get_converters = lambda expressions: loading[0]
+        compiler.has_composite_fields = lambda expressions: loading[1]
         queryset = built.queryset._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return queryset  # type: ignore[no-any-return]
