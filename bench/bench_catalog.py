@@ -2,7 +2,7 @@
 
 Measures the whole page through Django's test client (routing, session, queries, template), as a
 logged-in buyer who sees prices: first page, a later page (keyset cursor), and a search by name.
-The data set is built once per database and reused by later runs.
+The data set is built at the start of each run (`bench/run.py` starts from empty databases).
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@
 
 Each bench module exposes `run() -> list[dict]` (one dict per measurement: name, a figure such as
 median_ms or total_s, and its budget) and `NEEDS_DB` (False for pure code). Database benchmarks run
-in a child process per database: a file SQLite database under var/bench/ and a throwaway PostgreSQL
-cluster started for the run. The results replace the block between the bench markers of
-docs/performance.md, with the machine they ran on.
+in a child process per database: a file SQLite database under var/bench/, made afresh for each
+run, and a throwaway PostgreSQL cluster started for the run. The results replace the block
+between the bench markers of docs/performance.md, with the machine they ran on.
 """
 
 from __future__ import annotations
@@ -112,7 +112,10 @@ def main() -> int:
                 if db == "sqlite":
                     bench_dir = ROOT / "var" / "bench"
                     bench_dir.mkdir(parents=True, exist_ok=True)
-                    env["DATABASE_URL"] = f"sqlite:///{bench_dir / (module + '.sqlite3')}"
+                    path = bench_dir / (module + ".sqlite3")
+                    for leftover in (path, *(Path(f"{path}{end}") for end in ("-wal", "-shm"))):
+                        leftover.unlink(missing_ok=True)  # each run starts empty, as on PostgreSQL
+                    env["DATABASE_URL"] = f"sqlite:///{path}"
                 elif db == "postgres":
                     pg_url = pg_url or pg_plugin.start_cluster()
                     env["DATABASE_URL"] = pg_url
