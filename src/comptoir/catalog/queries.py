@@ -226,9 +226,14 @@ def _offered_products(seller_id: int, hidden: QuerySet[Brand] | None) -> QuerySe
     return qs if hidden is None else qs.exclude(brand_id__in=hidden)
 
 
+def _buyer_products(seller_id: int, buyer_id: int) -> QuerySet[Product]:
+    """What a signed-in buyer may see of a seller's products: the base of its compiled reads."""
+    return _offered_products(seller_id, _brands_hidden_from(buyer_id, seller_id))
+
+
 def _buyer_page(seller_id: int, buyer_id: int, after: tuple[str, int] | None) -> QuerySet[Product]:
     """A page of the list a signed-in buyer browses, the read `product_page` compiles."""
-    qs = _offered_products(seller_id, _brands_hidden_from(buyer_id, seller_id))
+    qs = _buyer_products(seller_id, buyer_id)
     if after is not None:
         title, pk = after
         qs = qs.filter(after_key("sort_title", title, pk))
@@ -280,7 +285,7 @@ def products_by_sku(
 
 _BUYER_SKUS = CompiledRead(
     lambda seller_id, buyer_id, **skus: (
-        _offered_products(seller_id, _brands_hidden_from(buyer_id, seller_id))
+        _buyer_products(seller_id, buyer_id)
         .filter(sku__in=list(skus.values()))
         .select_related("brand", "stock")
     ),
@@ -344,19 +349,23 @@ def _decode_cursor(cursor: str) -> tuple[str, int] | None:
         return None
 
 
+def _capped(counted: int, searching: bool) -> tuple[int, bool]:
+    """A count shown up to its cap, and whether the cap was passed."""
+    cap = count_cap(searching)
+    return min(counted, cap), counted > cap
+
+
 def _count(qs: QuerySet[Product], searching: bool) -> tuple[int, bool]:
     """The number of products of the list up to its cap, and whether the cap was passed."""
-    cap = count_cap(searching)
-    total = qs.order_by().select_related(None)[: cap + 1].count()
-    return min(total, cap), total > cap
+    return _capped(
+        qs.order_by().select_related(None)[: count_cap(searching) + 1].count(), searching
+    )
 
 
 # the count of a buyer's first page, up to the cap: its SQL built once too
 _BUYER_COUNT = CompiledRead(
     lambda seller_id, buyer_id: (
-        _offered_products(seller_id, _brands_hidden_from(buyer_id, seller_id))
-        .order_by()
-        .values_list("pk")[: LIST_COUNT_CAP + 1]
+        _buyer_products(seller_id, buyer_id).order_by().values_list("pk")[: LIST_COUNT_CAP + 1]
     ),
     seller_id=int,
     buyer_id=int,
@@ -422,15 +431,15 @@ def product_page(
             items = list(page_qs[: limit + 1])
     total, capped = -1, False
     if known_total is not None and known_total >= 0:
-        total, capped = min(known_total, count_cap(searching)), known_total > count_cap(searching)
-    elif counted is not None:
-        total, capped = min(counted, SEARCH_COUNT_CAP), counted > SEARCH_COUNT_CAP
+        total, capped = _capped(known_total, searching)
+    elif counted is not None:  # a search's first page
+        total, capped = _capped(counted, searching)
     elif with_total and key is None and len(items) <= limit:
         # the first page holds every product: its length is the count
         total = len(items)
     elif with_total and compiled:
         counted = _BUYER_COUNT.count(seller_id=seller.pk, buyer_id=buyer_id)
-        total, capped = min(counted, LIST_COUNT_CAP), counted > LIST_COUNT_CAP
+        total, capped = _capped(counted, searching)
     elif with_total:
         total, capped = _count(qs if qs is not None else listed(), searching)
     next_cursor = _encode_cursor(items[limit - 1]) if len(items) > limit else None

@@ -47,7 +47,7 @@ class _Built:
     # (position among the parameters, value's name, whether the database's form of a date)
     slots: tuple[tuple[int, str, bool], ...]
     # per connection: the converters of the selected columns and whether any is composite,
-    # which Django works out again at each run (a fifth of a wide read's CPU)
+    # which Django works out again at each run (many calls for a read of a hundred columns)
     loading: WeakKeyDictionary[Any, tuple[Any, bool]] = field(default_factory=WeakKeyDictionary)
 
 
