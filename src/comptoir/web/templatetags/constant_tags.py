@@ -50,22 +50,25 @@ def _literal(expression: FilterExpression | None) -> bool:
     return not isinstance(value, Promise)
 
 
-class ConstantTranslateNode(TranslateNode):
-    def __init__(self, node: TranslateNode) -> None:
-        super().__init__(node.filter_expression, node.noop, node.asvar, node.message_context)
-        self.constant = _literal(self.filter_expression) and (
-            self.message_context is None or _literal(self.message_context)
-        )
-        self.rendered: dict[tuple[str | None, bool], Any] = {}
+class _Kept:
+    """A Django tag node's output, kept per `_key(context)` when its arguments are literals; with
+    `as`, the value it sets is kept and set again. A render that raises keeps nothing."""
+
+    constant: bool
+    asvar: str | None
+    rendered: dict[tuple[Any, ...], Any]
+
+    def _key(self, context: Any) -> tuple[Any, ...]:
+        raise NotImplementedError
 
     def render(self, context: Any) -> Any:
         if not self.constant:
-            return super().render(context)
-        key = (translation.get_language(), context.autoescape)
+            return super().render(context)  # type: ignore[misc]
+        key = self._key(context)
         try:
             value = self.rendered[key]
         except KeyError:
-            value = super().render(context)
+            value = super().render(context)  # type: ignore[misc]
             if self.asvar:
                 value = context[self.asvar]
             self.rendered[key] = value
@@ -75,29 +78,28 @@ class ConstantTranslateNode(TranslateNode):
         return value
 
 
-class ConstantURLNode(URLNode):
+class ConstantTranslateNode(_Kept, TranslateNode):
+    def __init__(self, node: TranslateNode) -> None:
+        super().__init__(node.filter_expression, node.noop, node.asvar, node.message_context)
+        self.constant = _literal(self.filter_expression) and (
+            self.message_context is None or _literal(self.message_context)
+        )
+        self.rendered = {}
+
+    def _key(self, context: Any) -> tuple[Any, ...]:
+        return (translation.get_language(), context.autoescape)
+
+
+class ConstantURLNode(_Kept, URLNode):
     def __init__(self, node: URLNode) -> None:
         super().__init__(node.view_name, node.args, node.kwargs, node.asvar)
         self.constant = _literal(self.view_name) and all(
             _literal(e) for e in [*self.args, *self.kwargs.values()]
         )
-        self.rendered: dict[tuple[str, Any, Any, bool], Any] = {}
+        self.rendered = {}
 
-    def render(self, context: Any) -> Any:
-        if not self.constant:
-            return super().render(context)
-        key = (get_script_prefix(), get_urlconf(), _current_app(context), context.autoescape)
-        try:
-            url = self.rendered[key]
-        except KeyError:
-            url = super().render(context)  # an unknown name raises, and nothing is kept
-            if self.asvar:
-                url = context[self.asvar]
-            self.rendered[key] = url
-        if self.asvar:
-            context[self.asvar] = url
-            return ""
-        return url
+    def _key(self, context: Any) -> tuple[Any, ...]:
+        return (get_script_prefix(), get_urlconf(), _current_app(context), context.autoescape)
 
 
 class ConstantStaticNode(StaticNode):
@@ -108,10 +110,10 @@ class ConstantStaticNode(StaticNode):
 
     def url(self, context: Any) -> str:
         if not self.constant:
-            return str(super().url(context))
+            return super().url(context)  # type: ignore[no-any-return]
         key = (settings.STATIC_URL, repr(settings.STORAGES.get("staticfiles")))
         if key not in self.addresses:
-            self.addresses[key] = str(super().url(context))
+            self.addresses[key] = super().url(context)
         return self.addresses[key]
 
 
